@@ -1,0 +1,81 @@
+"""Store a `BillIn`: the bill row, its actions and its sponsorships."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session
+
+from tracker.contract import BillIn
+from tracker.ingest.diff import sync_children, text_key, upsert, with_repeat_counters
+from tracker.matching import IdResolver
+from tracker.models import Bill, BillAction, Jurisdiction, Sponsorship
+from tracker.keys import normalize_identifier
+from tracker.seed import get_or_create_session
+from tracker.stage import derive_stage, origin_from_identifier
+
+
+def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dict]:
+    """Upsert one bill; return (insert|update|noop, changes)."""
+    juris = session.get(Jurisdiction, rec.jurisdiction)
+    leg_session = get_or_create_session(session, rec.jurisdiction, rec.session)
+    # Sources list actions oldest first but not always; keep their order within a day.
+    actions = sorted(rec.actions, key=lambda a: a.date)
+    origin = rec.origin_chamber or ("legislature" if juris.unicameral
+                                    else origin_from_identifier(rec.identifier))
+    stage, stage_date = derive_stage(actions, bill_type=rec.bill_type, origin_chamber=origin,
+                                     unicameral=juris.unicameral,
+                                     session_end=leg_session.end_date, today=today)
+    if rec.stage:
+        stage = rec.stage if not (stage == "dead" and rec.stage not in ("enacted", "vetoed", "failed",
+                                                                         "withdrawn", "adopted")) else stage
+    last = actions[-1] if actions else None
+    values = {
+        "jurisdiction_id": rec.jurisdiction, "session_id": leg_session.id,
+        "identifier": rec.identifier, "normalized_identifier": normalize_identifier(rec.identifier),
+        "bill_type": rec.bill_type, "classification": rec.classification or [rec.bill_type],
+        "origin_chamber": origin, "title": rec.title,
+        "titles": [t.model_dump(mode="json") for t in rec.other_titles],
+        "summary": rec.summary, "subjects": rec.subjects, "policy_area": rec.policy_area,
+        "introduced_date": rec.introduced_date or (actions[0].date if actions else None),
+        "latest_action_date": last.date if last else None,
+        "latest_action_text": last.description if last else None,
+        "stage": stage, "stage_date": stage_date,
+        "related_bills": [dict(r.model_dump(mode="json"), key=r.key) for r in rec.related_bills],
+        "laws": [law.model_dump(mode="json") for law in rec.laws],
+        "versions": [v.model_dump(mode="json") for v in rec.versions],
+        "committees": rec.committees, "sources": rec.sources, "extras": rec.extras,
+        "source_url": rec.source.url, "source_format": rec.source.format,
+        "fetched_at": rec.source.fetched_at,
+    }
+    bill, outcome, changes = upsert(session, Bill, {"key": rec.key}, values)
+
+    action_keys = with_repeat_counters(text_key(a.date, a.actor, a.description) for a in actions)
+    desired_actions = {
+        key: {"position": i, "date": a.date, "actor": a.actor,
+              "chamber": a.actor if a.actor in ("upper", "lower", "legislature") else None,
+              "committee": a.committee, "description": a.description,
+              "classification": a.classification, "code": a.code, "extras": a.extras}
+        for i, (key, a) in enumerate(zip(action_keys, actions))}
+    diff = sync_children(session, BillAction, "bill_id", bill.id, desired_actions,
+                         label_field="description")
+    if diff and outcome != "insert":
+        changes["actions"] = diff
+
+    resolver = IdResolver(session)
+    resolver.prefetch({(s, v) for sp in rec.sponsorships for s, v in sp.ids.items()})
+    sponsor_keys = with_repeat_counters(sp.natural_key() for sp in rec.sponsorships)
+    desired_sponsors = {}
+    for i, (key, sp) in enumerate(zip(sponsor_keys, rec.sponsorships)):
+        match = resolver.resolve(sp.ids)
+        desired_sponsors[key] = {
+            "name": sp.name, "legislator_id": match.legislator_id, "person_ids": sp.ids,
+            "entity_type": sp.entity_type, "primary": sp.primary,
+            "classification": sp.classification, "original": sp.original, "date": sp.date,
+            "withdrawn_date": sp.withdrawn_date, "position": i}
+    diff = sync_children(session, Sponsorship, "bill_id", bill.id, desired_sponsors,
+                         label_field="name")
+    if diff and outcome != "insert":
+        changes["sponsorships"] = diff
+    if outcome == "noop" and changes:
+        outcome = "update"
+    return outcome, changes

@@ -1,0 +1,98 @@
+"""Compare stored rows with incoming values, and sync child collections by natural key."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any, Iterable
+
+from sqlmodel import Session, SQLModel, select
+
+# Fields that record provenance of the stored content; a change in them alone is not a change.
+PROVENANCE_ONLY = frozenset({"fetched_at"})
+
+
+def comparable(value: Any) -> Any:
+    """A value as the database gives it back: naive UTC datetimes, plain JSON."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def upsert(session: Session, model: type[SQLModel], lookup: dict[str, Any], values: dict[str, Any],
+           row: SQLModel | None = None) -> tuple[SQLModel, str, dict[str, Any]]:
+    """Insert or update one row; return (row, insert|update|noop, {field: {old, new}})."""
+    if row is None:
+        row = session.exec(select(model).filter_by(**lookup)).first()
+    if row is None:
+        row = model(**lookup, **values)
+        session.add(row)
+        session.flush()
+        return row, "insert", {}
+    changes = {}
+    for name, new in values.items():
+        old = getattr(row, name)
+        if comparable(old) != comparable(new) and name not in PROVENANCE_ONLY:
+            changes[name] = {"old": jsonable(old), "new": jsonable(new)}
+    if changes:
+        for name, new in values.items():
+            setattr(row, name, new)
+        session.add(row)
+    return row, ("update" if changes else "noop"), changes
+
+
+def with_repeat_counters(keys: Iterable[str]) -> list[str]:
+    """Make keys unique by suffixing repeats: a, a, b -> a, a#2, b."""
+    seen: dict[str, int] = {}
+    out = []
+    for key in keys:
+        seen[key] = seen.get(key, 0) + 1
+        out.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    return out
+
+
+def text_key(*parts: Any) -> str:
+    """A short stable hash of the parts, for natural keys built from long text."""
+    raw = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:20]
+
+
+def sync_children(session: Session, model: type[SQLModel], parent_field: str, parent_id: int,
+                  desired: dict[str, dict[str, Any]], key_field: str = "natural_key",
+                  label_field: str | None = None) -> dict[str, list] | None:
+    """Make the children of one parent equal `desired` ({natural key: values}).
+
+    Returns {"added": [...], "removed": [...], "changed": [...]} naming children by
+    `label_field` (or key), or None when nothing changed.
+    """
+    existing = {getattr(r, key_field): r for r in session.exec(
+        select(model).where(getattr(model, parent_field) == parent_id)).all()}
+    added, removed, changed = [], [], []
+    label = (lambda key, vals: vals.get(label_field, key)) if label_field else (lambda key, vals: key)
+    for key, row in existing.items():
+        if key not in desired:
+            removed.append(jsonable(getattr(row, label_field) if label_field else key))
+            session.delete(row)
+    if removed:
+        session.flush()
+    for key, values in desired.items():
+        row = existing.get(key)
+        if row is None:
+            session.add(model(**{parent_field: parent_id, key_field: key}, **values))
+            added.append(jsonable(label(key, values)))
+            continue
+        diff = [n for n, v in values.items() if comparable(getattr(row, n)) != comparable(v)]
+        if diff:
+            for name in diff:
+                setattr(row, name, values[name])
+            session.add(row)
+            changed.append(jsonable(label(key, values)))
+    if not (added or removed or changed):
+        return None
+    session.flush()
+    return {"added": added, "removed": removed, "changed": changed}

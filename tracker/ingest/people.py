@@ -1,0 +1,147 @@
+"""Store legislators (with ids and roles), committees with memberships, and hearings."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, select
+
+from tracker.contract import CommitteeIn, HearingIn, LegislatorIn, RecordError
+from tracker.ingest.diff import sync_children, upsert
+from tracker.matching import IdResolver
+from tracker.models import (Committee, CommitteeMembership, Hearing, HearingBill, Legislator,
+                            LegislatorIdentifier, LegislatorRole)
+
+
+def _id_pairs(ids: dict[str, str | list[str]]) -> list[tuple[str, str]]:
+    pairs = []
+    for scheme, value in ids.items():
+        for v in (value if isinstance(value, list) else [value]):
+            pairs.append((scheme, str(v)))
+    return sorted(set(pairs))
+
+
+def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tuple[str, dict]:
+    """Upsert a legislator found by key or by any id it carries; ids are added, never dropped."""
+    pairs = _id_pairs(rec.ids)
+    row = session.exec(select(Legislator).where(Legislator.key == rec.key)).first()
+    if row is None and pairs:
+        resolver = IdResolver(session)
+        match = resolver.resolve(dict(p for p in pairs))
+        if match.legislator_id is not None:
+            row = session.get(Legislator, match.legislator_id)
+    values = {
+        "name": rec.name, "given_name": rec.given_name, "family_name": rec.family_name,
+        "other_names": rec.other_names, "party": rec.party, "gender": rec.gender,
+        "birth_date": rec.birth_date, "image": rec.image, "extras": rec.extras,
+        "source_url": rec.source.url, "source_format": rec.source.format,
+        "fetched_at": rec.source.fetched_at,
+    }
+    lookup = {} if row is not None else {"key": rec.key}
+    person, outcome, changes = upsert(session, Legislator, lookup, values, row=row)
+
+    held = {(i.scheme, i.value): i.legislator_id for i in session.exec(
+        select(LegislatorIdentifier).where(LegislatorIdentifier.scheme.in_({s for s, _ in pairs}))
+        .where(LegislatorIdentifier.value.in_({v for _, v in pairs}))).all()} if pairs else {}
+    new_ids = []
+    for scheme, value in pairs:
+        owner = held.get((scheme, value))
+        if owner is None:
+            session.add(LegislatorIdentifier(legislator_id=person.id, scheme=scheme, value=value))
+            new_ids.append(f"{scheme}:{value}")
+        elif owner != person.id:
+            raise RecordError(rec.source.url, rec.key, f"ids.{scheme}",
+                              f"{scheme} id {value!r} already belongs to another legislator (#{owner})")
+    if new_ids and outcome != "insert":
+        changes["ids"] = {"added": new_ids}
+
+    # A source gives the full picture only for the jurisdictions it covers.
+    covered = {r.jurisdiction for r in rec.roles}
+    role_rows = [r for r in session.exec(select(LegislatorRole).where(
+        LegislatorRole.legislator_id == person.id)).all() if r.jurisdiction_id in covered]
+    desired = {}
+    for role in rec.roles:
+        key = (role.jurisdiction, role.chamber, role.district, role.start_date)
+        desired[key] = {"jurisdiction_id": role.jurisdiction, "chamber": role.chamber,
+                        "district": role.district, "division_id": role.division_id,
+                        "party": role.party, "title": role.title,
+                        "start_date": role.start_date, "end_date": role.end_date}
+    existing = {(r.jurisdiction_id, r.chamber, r.district, r.start_date): r for r in role_rows}
+    added = [k for k in desired if k not in existing]
+    removed = [k for k in existing if k not in desired]
+    changed = [k for k in desired if k in existing and any(
+        getattr(existing[k], f) != v for f, v in desired[k].items())]
+    for k in removed:
+        session.delete(existing[k])
+    for k in added:
+        session.add(LegislatorRole(legislator_id=person.id, **desired[k]))
+    for k in changed:
+        for f, v in desired[k].items():
+            setattr(existing[k], f, v)
+        session.add(existing[k])
+    if (added or removed or changed) and outcome != "insert":
+        fmt = lambda k: f"{k[0]} {k[1]} {k[2] or ''} from {k[3] or '?'}".strip()  # noqa: E731
+        changes["roles"] = {"added": [fmt(k) for k in added], "removed": [fmt(k) for k in removed],
+                            "changed": [fmt(k) for k in changed]}
+    session.flush()
+    if outcome == "noop" and changes:
+        outcome = "update"
+    return outcome, changes
+
+
+def ingest_committee(session: Session, rec: CommitteeIn, today: dt.date) -> tuple[str, dict]:
+    values = {"jurisdiction_id": rec.jurisdiction, "name": rec.name, "chamber": rec.chamber,
+              "classification": rec.classification, "parent_key": rec.parent_key,
+              "identifiers": rec.identifiers, "url": rec.url, "source_url": rec.source.url,
+              "source_format": rec.source.format, "fetched_at": rec.source.fetched_at}
+    committee, outcome, changes = upsert(session, Committee, {"key": rec.key}, values)
+    if rec.members is not None:
+        resolver = IdResolver(session)
+        resolver.prefetch({(s, v) for m in rec.members for s, v in m.person.ids.items()})
+        desired, unresolved = {}, []
+        for m in rec.members:
+            match = resolver.resolve(m.person.ids)
+            if match.legislator_id is None:
+                unresolved.append(m.person.name)
+                continue
+            desired[f"{match.legislator_id}:{m.role}"] = {
+                "legislator_id": match.legislator_id, "role": m.role,
+                "start_date": m.start_date, "end_date": m.end_date}
+        existing = {f"{r.legislator_id}:{r.role}": r for r in session.exec(select(
+            CommitteeMembership).where(CommitteeMembership.committee_id == committee.id)).all()}
+        added = [k for k in desired if k not in existing]
+        removed = [k for k in existing if k not in desired]
+        for k in removed:
+            session.delete(existing[k])
+        session.flush()
+        for k in added:
+            session.add(CommitteeMembership(committee_id=committee.id, **desired[k]))
+        for k, vals in desired.items():
+            if k in existing and any(getattr(existing[k], f) != v for f, v in vals.items()):
+                for f, v in vals.items():
+                    setattr(existing[k], f, v)
+                added.append(k)
+        if (added or removed) and outcome != "insert":
+            changes["members"] = {"added": added, "removed": removed}
+        if unresolved:
+            changes["unresolved_members"] = unresolved
+        session.flush()
+    if outcome == "noop" and (changes.keys() - {"unresolved_members"}):
+        outcome = "update"
+    return outcome, changes
+
+
+def ingest_hearing(session: Session, rec: HearingIn, today: dt.date) -> tuple[str, dict]:
+    values = {"jurisdiction_id": rec.jurisdiction, "committee_key": rec.committee_key,
+              "committee_name": rec.committee_name, "start": rec.start, "location": rec.location,
+              "description": rec.description, "status": rec.status, "links": rec.links,
+              "source_url": rec.source.url, "source_format": rec.source.format,
+              "fetched_at": rec.source.fetched_at}
+    hearing, outcome, changes = upsert(session, Hearing, {"key": rec.key}, values)
+    desired: dict[str, dict] = {}
+    for item in rec.bills:  # an agenda may list a bill twice; keep its first place
+        desired.setdefault(item.bill_key, {"note": item.note, "position": len(desired)})
+    diff = sync_children(session, HearingBill, "hearing_id", hearing.id, desired, key_field="bill_key")
+    if diff and outcome != "insert":
+        changes["bills"] = diff
+        outcome = "update"
+    return outcome, changes

@@ -1,0 +1,127 @@
+"""The ingest service: validate, then upsert each record in its own transaction."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlmodel import Session
+
+from tracker.contract import (BillIn, CommitteeIn, HearingIn, LegislatorIn, Record, RecordError,
+                              SessionIn, VoteEventIn, build_any)
+from tracker.ingest.bills import ingest_bill
+from tracker.ingest.diff import upsert
+from tracker.ingest.people import ingest_committee, ingest_hearing, ingest_legislator
+from tracker.ingest.votes import ingest_vote_event
+from tracker.models import LegislativeSession
+
+log = logging.getLogger("edtracker.ingest")
+
+
+def ingest_session(session: Session, rec: SessionIn, today: dt.date) -> tuple[str, dict]:
+    values = {"name": rec.name, "classification": rec.classification,
+              "start_date": rec.start_date, "end_date": rec.end_date, "carry_over": rec.carry_over}
+    _, outcome, changes = upsert(session, LegislativeSession,
+                                 {"jurisdiction_id": rec.jurisdiction, "identifier": rec.identifier},
+                                 values)
+    return outcome, changes
+
+
+HANDLERS: dict[type[Record], Callable[[Session, Any, dt.date], tuple[str, dict]]] = {
+    SessionIn: ingest_session, BillIn: ingest_bill, LegislatorIn: ingest_legislator,
+    CommitteeIn: ingest_committee, HearingIn: ingest_hearing, VoteEventIn: ingest_vote_event,
+}
+
+
+@dataclass
+class IngestResult:
+    """What happened to one record: insert, update, noop or error, and what changed."""
+
+    kind: str
+    key: str | None
+    outcome: str
+    changes: dict[str, Any] = field(default_factory=dict)
+    error: RecordError | None = None
+
+
+@dataclass
+class IngestReport:
+    results: list[IngestResult] = field(default_factory=list)
+    keep_results: bool = True
+    counts: Counter = field(default_factory=Counter)
+    errors: list[RecordError] = field(default_factory=list)
+
+    def add(self, result: IngestResult) -> None:
+        self.counts[result.outcome] += 1
+        if result.error:
+            self.errors.append(result.error)
+        if self.keep_results:
+            self.results.append(result)
+
+    def summary(self) -> dict[str, int]:
+        return {k: self.counts.get(k, 0) for k in ("insert", "update", "noop", "error")}
+
+
+class Ingestor:
+    """Stores records one transaction each; a bad record is reported and the rest go on."""
+
+    def __init__(self, engine: Engine, *, today: dt.date | None = None,
+                 on_result: Callable[[IngestResult], None] | None = None):
+        self.engine = engine
+        self.today = today
+        self.on_result = on_result
+
+    def ingest_one(self, item: Record | RecordError | dict) -> IngestResult:
+        if isinstance(item, RecordError):
+            return self._failed("unknown", item)
+        if isinstance(item, dict):
+            try:
+                item = build_any(item)
+            except RecordError as err:
+                return self._failed(str(item.get("type", "unknown")), err)
+        handler = HANDLERS[type(item)]
+        key = item.natural_key()
+        today = self.today or dt.date.today()
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                outcome, changes = handler(session, item, today)
+                session.commit()
+            except RecordError as err:
+                session.rollback()
+                return self._failed(item.kind, err, key)
+            except IntegrityError as err:
+                session.rollback()
+                return self._failed(item.kind, RecordError(
+                    item.source.url, key, None, f"conflicts with stored data: {err.orig}"), key)
+            except SQLAlchemyError as err:
+                session.rollback()
+                return self._failed(item.kind, RecordError(
+                    item.source.url, key, None, f"database error: {err}"), key)
+        result = IngestResult(item.kind, key, outcome, changes)
+        if self.on_result:
+            self.on_result(result)
+        return result
+
+    def _failed(self, kind: str, err: RecordError, key: str | None = None) -> IngestResult:
+        log.warning("rejected: %s", err)
+        result = IngestResult(kind, key or err.record, "error", error=err)
+        if self.on_result:
+            self.on_result(result)
+        return result
+
+    def ingest(self, items: Iterable[Record | RecordError | dict], *,
+               keep_results: bool = True) -> IngestReport:
+        """Store every item; return per-record results and insert/update/noop/error counts."""
+        report = IngestReport(keep_results=keep_results)
+        for item in items:
+            report.add(self.ingest_one(item))
+        return report
+
+
+def ingest(engine: Engine, items: Iterable[Record | RecordError | dict], **kw) -> IngestReport:
+    """Shortcut: `Ingestor(engine).ingest(items)`."""
+    return Ingestor(engine).ingest(items, **kw)

@@ -1,0 +1,52 @@
+"""Resolve people named by sources (sponsors, voters, committee members) to legislators.
+
+This module resolves through external ids, which are exact. Name matching with confidence
+scores plugs in here (see the state data issue); below its threshold a vote stays unmatched.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_
+from sqlmodel import Session, select
+
+from tracker.models import LegislatorIdentifier
+
+
+@dataclass(frozen=True)
+class Match:
+    legislator_id: int | None
+    method: str | None
+    confidence: float | None
+
+
+NO_MATCH = Match(None, None, None)
+
+
+class IdResolver:
+    """Looks up (scheme, value) pairs in batches, caching answers for one transaction."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._cache: dict[tuple[str, str], int | None] = {}
+
+    def prefetch(self, pairs: set[tuple[str, str]]) -> None:
+        missing = [p for p in pairs if p not in self._cache]
+        for start in range(0, len(missing), 400):
+            chunk = missing[start:start + 400]
+            cond = or_(*(and_(LegislatorIdentifier.scheme == s, LegislatorIdentifier.value == v)
+                         for s, v in chunk))
+            found = {(r.scheme, r.value): r.legislator_id
+                     for r in self.session.exec(select(LegislatorIdentifier).where(cond)).all()}
+            for pair in chunk:
+                self._cache[pair] = found.get(pair)
+
+    def resolve(self, ids: dict[str, str]) -> Match:
+        """The legislator named by any of `ids`, method `id:<scheme>`, confidence 1."""
+        pairs = {(s, str(v)) for s, v in ids.items()}
+        self.prefetch(pairs)
+        for scheme, value in sorted(pairs):
+            legislator_id = self._cache.get((scheme, value))
+            if legislator_id is not None:
+                return Match(legislator_id, f"id:{scheme}", 1.0)
+        return NO_MATCH

@@ -1,0 +1,16 @@
+"""The store's tables (SQLModel), all in this package so Alembic sees one metadata."""
+from sqlmodel import SQLModel
+
+from tracker.models.jurisdiction import Jurisdiction, LegislativeSession
+from tracker.models.legislator import Legislator, LegislatorIdentifier, LegislatorRole
+from tracker.models.committee import Committee, CommitteeMembership, Hearing, HearingBill
+from tracker.models.bill import Bill, BillAction, Sponsorship
+from tracker.models.vote import PersonVote, VoteEvent
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Bill", "BillAction", "Committee", "CommitteeMembership", "Hearing", "HearingBill",
+    "Jurisdiction", "LegislativeSession", "Legislator", "LegislatorIdentifier", "LegislatorRole",
+    "PersonVote", "Sponsorship", "VoteEvent", "metadata",
+]

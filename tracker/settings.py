@@ -1,0 +1,56 @@
+"""The one settings object, read from the environment (prefix ``EDTRACKER_``) and ``.env``."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """Where the embedded SQLite database and crawl state live unless told otherwise."""
+    return Path.cwd() / "data"
+
+
+class Settings(BaseSettings):
+    """Every setting of edtracker; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_prefix="EDTRACKER_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir,
+                           description="Folder for the SQLite database, crawl state and HTTP cache.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; empty means SQLite at DATA_DIR/edtracker.db. "
+        "PostgreSQL: postgresql+psycopg://user:pass@host:5432/db")
+    log_level: str = Field(default="INFO", description="Logging level for the CLI, spiders and API.")
+    contact_email: str = Field(default="edtracker-operator@example.org",
+                               description="Contact put in the crawler User-Agent so sources can reach you.")
+    user_agent: str = Field(default="edtracker/0.1 (+https://github.com/edtracker/edtracker; {contact})",
+                            description="Crawler User-Agent; {contact} is replaced by CONTACT_EMAIL.")
+    api_host: str = Field(default="127.0.0.1", description="Address `edtracker serve` binds to.")
+    api_port: int = Field(default=8000, description="Port `edtracker serve` listens on.")
+    page_size_max: int = Field(default=200, description="Largest page size the API hands out.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _blank_is_none(cls, v: str | None) -> str | None:
+        return v or None
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL actually used: the setting, or SQLite in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'edtracker.db').resolve()}"
+
+    @property
+    def effective_user_agent(self) -> str:
+        return self.user_agent.replace("{contact}", self.contact_email)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests clear the cache)."""
+    return Settings()
