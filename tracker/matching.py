@@ -50,3 +50,26 @@ class IdResolver:
             if legislator_id is not None:
                 return Match(legislator_id, f"id:{scheme}", 1.0)
         return NO_MATCH
+
+
+def resolve_pending(session: Session) -> int:
+    """Match stored sponsorships and votes that carry ids of legislators loaded since."""
+    from tracker.models import PersonVote, Sponsorship
+
+    resolver = IdResolver(session)
+    fixed = 0
+    for model, ids_field in ((Sponsorship, "person_ids"), (PersonVote, "voter_ids")):
+        rows = [r for r in session.exec(select(model).where(model.legislator_id.is_(None))).all()
+                if getattr(r, ids_field)]
+        resolver.prefetch({(s, str(v)) for r in rows for s, v in getattr(r, ids_field).items()})
+        for row in rows:
+            match = resolver.resolve(getattr(row, ids_field))
+            if match.legislator_id is None:
+                continue
+            row.legislator_id = match.legislator_id
+            if model is PersonVote:
+                row.match_method, row.match_confidence = match.method, match.confidence
+            session.add(row)
+            fixed += 1
+    session.flush()
+    return fixed

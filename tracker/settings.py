@@ -31,6 +31,8 @@ class Settings(BaseSettings):
                             description="Crawler User-Agent; {contact} is replaced by CONTACT_EMAIL.")
     api_host: str = Field(default="127.0.0.1", description="Address `edtracker serve` binds to.")
     api_port: int = Field(default=8000, description="Port `edtracker serve` listens on.")
+    http_cache: bool = Field(default=False,
+                             description="Development only: replay HTTP responses from DATA_DIR/httpcache.")
     page_size_max: int = Field(default=200, description="Largest page size the API hands out.")
 
     @field_validator("database_url")

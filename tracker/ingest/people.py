@@ -24,9 +24,11 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
     """Upsert a legislator found by key or by any id it carries; ids are added, never dropped."""
     pairs = _id_pairs(rec.ids)
     row = session.exec(select(Legislator).where(Legislator.key == rec.key)).first()
-    if row is None and pairs:
-        resolver = IdResolver(session)
-        match = resolver.resolve(dict(p for p in pairs))
+    # Find the person under another source's key through an id naming exactly one person;
+    # FEC ids are excluded because one person has several and committees reuse them.
+    single = {s: v for s, v in pairs if s != "fec"}
+    if row is None and single:
+        match = IdResolver(session).resolve(single)
         if match.legislator_id is not None:
             row = session.get(Legislator, match.legislator_id)
     values = {

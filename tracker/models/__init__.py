@@ -14,3 +14,7 @@ __all__ = [
     "Jurisdiction", "LegislativeSession", "Legislator", "LegislatorIdentifier", "LegislatorRole",
     "PersonVote", "Sponsorship", "VoteEvent", "metadata",
 ]
+
+from tracker.models.crawl import CrawlState  # noqa: E402
+
+__all__ += ["CrawlState"]

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from api.deps import SessionDep, SettingsDep
+from tracker.queries import bill_detail, list_bills
+from tracker.views import BillDetail, Page
+from tracker.vocab import STAGES
+
+router = APIRouter(prefix="/bills", tags=["bills"])
+
+
+@router.get("", response_model=Page)
+def bills(db: SessionDep, settings: SettingsDep,
+          jurisdiction: Annotated[str | None, Query(description="us, ca, ny, ...")] = None,
+          session: Annotated[str | None, Query(description="session identifier, e.g. 119")] = None,
+          stage: Annotated[str | None, Query(description=f"one of {', '.join(STAGES)}")] = None,
+          limit: Annotated[int, Query(ge=1)] = 50,
+          offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+    """Bills, most recently active first."""
+    if stage and stage not in STAGES:
+        raise HTTPException(422, f"unknown stage {stage!r}; expected one of {list(STAGES)}")
+    limit = min(limit, settings.page_size_max)
+    total, items = list_bills(db, jurisdiction=jurisdiction, session=session, stage=stage,
+                              limit=limit, offset=offset)
+    return Page(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/{key}", response_model=BillDetail)
+def bill(key: str, db: SessionDep) -> BillDetail:
+    """One bill with its actions, sponsors and roll-call votes."""
+    detail = bill_detail(db, key)
+    if detail is None:
+        raise HTTPException(404, f"no bill {key!r}")
+    return detail

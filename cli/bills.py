@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+from sqlmodel import Session
+
+from cli.common import print_json
+from tracker.db import get_engine
+from tracker.queries import bill_detail, list_bills
+from tracker.vocab import STAGE_LABELS
+
+app = typer.Typer(help="Look at stored bills.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_cmd(jurisdiction: Optional[str] = typer.Option(None, "--jurisdiction", "-j"),
+             session: Optional[str] = typer.Option(None, "--session", "-s"),
+             stage: Optional[str] = typer.Option(None, help=", ".join(STAGE_LABELS)),
+             limit: int = typer.Option(50, min=1), offset: int = typer.Option(0, min=0),
+             as_json: bool = typer.Option(False, "--json")) -> None:
+    """List bills, most recently active first."""
+    if stage and stage not in STAGE_LABELS:
+        raise typer.BadParameter(f"unknown stage {stage!r}; expected one of {', '.join(STAGE_LABELS)}")
+    with Session(get_engine()) as db:
+        total, items = list_bills(db, jurisdiction=jurisdiction, session=session, stage=stage,
+                                  limit=limit, offset=offset)
+    if as_json:
+        print_json({"total": total, "items": [i.model_dump(mode="json") for i in items]})
+        return
+    for b in items:
+        typer.echo(f"{b.key:<24} {STAGE_LABELS[b.stage]:<22} {b.latest_action_date or '':<10}  {b.title[:70]}")
+    typer.echo(f"{len(items)} of {total} bills")
+
+
+@app.command("show")
+def show_cmd(key: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Show one bill with its actions, sponsors and votes."""
+    with Session(get_engine()) as db:
+        detail = bill_detail(db, key)
+    if detail is None:
+        typer.echo(f"no bill {key!r}", err=True)
+        raise typer.Exit(1)
+    if as_json:
+        print_json(detail.model_dump(mode="json"))
+        return
+    typer.echo(f"{detail.identifier} ({detail.key}) - {STAGE_LABELS[detail.stage]}")
+    typer.echo(detail.title)
+    for s in detail.sponsors:
+        typer.echo(f"  {'sponsor' if s.primary else 'cosponsor'}: {s.name}"
+                   + (f" (withdrawn {s.withdrawn_date})" if s.withdrawn_date else ""))
+    for a in detail.actions:
+        typer.echo(f"  {a.date} [{a.actor}] {a.description}  {','.join(a.classification)}")
+    for v in detail.votes:
+        counts = ", ".join(f"{k} {n}" for k, n in v.counts.items())
+        typer.echo(f"  vote {v.date} {v.motion_text}: {v.result} ({counts})")

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from cli.common import console, print_json
+from scrapers.importer import iter_records, plan
+from tracker.db import get_engine, session_scope, upgrade
+from tracker.ingest import Ingestor
+from tracker.matching import resolve_pending
+from tracker.settings import get_settings
+
+
+def import_cmd(paths: list[Path] = typer.Argument(..., help="files, folders or zip archives"),
+               as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+               show_errors: int = typer.Option(20, help="how many errors to list")) -> None:
+    """Import records from files in any supported format; print insert / update / noop counts."""
+    url = get_settings().effective_database_url
+    upgrade(url)
+    try:
+        import_plan = plan(paths)
+    except FileNotFoundError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    for name in import_plan.unknown:
+        console.print(f"[yellow]skipped[/] {name}: no format recognizes this file")
+    engine = get_engine(url)
+    report = Ingestor(engine).ingest(iter_records(import_plan), keep_results=False)
+    with session_scope(engine) as session:
+        resolved = resolve_pending(session)
+    summary = {**report.summary(), "unrecognized_files": len(import_plan.unknown),
+               "resolved_later": resolved}
+    if as_json:
+        print_json({"counts": summary, "errors": [e.as_dict() for e in report.errors]})
+    else:
+        typer.echo(" ".join(f"{k}={v}" for k, v in summary.items()))
+        for err in report.errors[:show_errors]:
+            console.print(f"[red]error[/] {err}")
+        if len(report.errors) > show_errors:
+            console.print(f"... and {len(report.errors) - show_errors} more errors")
+    if report.counts.get("error") and not (report.counts.get("insert") or report.counts.get("update")
+                                           or report.counts.get("noop")):
+        raise typer.Exit(1)

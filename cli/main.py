@@ -1,0 +1,30 @@
+"""`edtracker`: the command line."""
+from __future__ import annotations
+
+import typer
+
+from cli import bills, db
+from cli.common import setup_logging
+from cli.imports import import_cmd
+from cli.serve import serve_cmd
+from tracker.settings import get_settings
+
+app = typer.Typer(help="edtracker: education bills, votes and scorecards.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+app.add_typer(db.app, name="db")
+app.add_typer(bills.app, name="bills")
+app.command("import")(import_cmd)
+app.command("serve")(serve_cmd)
+
+
+@app.callback()
+def _root() -> None:
+    setup_logging(get_settings().log_level)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

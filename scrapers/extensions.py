@@ -1,0 +1,34 @@
+"""Saves a spider's incremental state, only when its crawl finished."""
+from __future__ import annotations
+
+import logging
+
+from scrapy import signals
+
+from tracker.crawlstate import save_state
+from tracker.db import get_engine
+
+log = logging.getLogger(__name__)
+
+
+class CrawlStateExtension:
+    """Spiders put what they want remembered in `spider.state_updates`; it is saved at a clean finish."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_closed(self, spider, reason):
+        updates = getattr(spider, "state_updates", None)
+        if not updates:
+            return
+        if reason != "finished":
+            log.warning("crawl ended with %r: incremental state not saved, next run starts over", reason)
+            return
+        url = self.crawler.settings.get("EDTRACKER_DATABASE_URL") or None
+        written = save_state(get_engine(url), spider.name, updates)
+        self.crawler.stats.set_value("edtracker/state_saved", written)

@@ -1,0 +1,24 @@
+"""The registry of import formats. Each module listed here defines `FORMAT` (or `FORMATS`)."""
+from __future__ import annotations
+
+import importlib
+
+from scrapers.formats.base import BundleFormat, DirTree, FileFormat, Item, SimpleFormat, Tree, ZipTree
+
+# One module per source format; adding a source adds a line here.
+_MODULES = (
+    "scrapers.formats.jsonl",
+)
+
+
+def all_formats() -> list:
+    """Every registered format, bundle formats first, then by priority (people before votes)."""
+    found = []
+    for name in _MODULES:
+        mod = importlib.import_module(name)
+        found.extend(getattr(mod, "FORMATS", None) or [mod.FORMAT])
+    return sorted(found, key=lambda f: (not hasattr(f, "claim"), f.priority, f.name))
+
+
+__all__ = ["BundleFormat", "DirTree", "FileFormat", "Item", "SimpleFormat", "Tree", "ZipTree",
+           "all_formats"]

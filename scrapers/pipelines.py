@@ -1,0 +1,38 @@
+"""The one item pipeline: every record a spider yields goes through the ingest service."""
+from __future__ import annotations
+
+import logging
+
+from tracker.contract import Record, RecordError
+from tracker.db import get_engine
+from tracker.ingest import IngestResult, Ingestor
+
+log = logging.getLogger(__name__)
+
+
+class IngestPipeline:
+    """Stores contract records; counts insert / update / noop / error in the crawl stats."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.ingestor: Ingestor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self, spider=None):
+        url = self.crawler.settings.get("EDTRACKER_DATABASE_URL") or None
+        self.ingestor = Ingestor(get_engine(url), on_result=self._count)
+
+    def _count(self, result: IngestResult) -> None:
+        self.crawler.stats.inc_value(f"edtracker/ingest/{result.outcome}")
+        self.crawler.stats.inc_value(f"edtracker/ingest/{result.kind}/{result.outcome}")
+
+    def process_item(self, item):
+        if isinstance(item, (Record, RecordError)):
+            self.ingestor.ingest_one(item)
+        else:
+            log.warning("not a contract record, dropped: %r", type(item))
+            self.crawler.stats.inc_value("edtracker/ingest/not_a_record")
+        return item
