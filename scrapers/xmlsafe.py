@@ -1,0 +1,17 @@
+"""The only way edtracker parses XML: no DTDs, no external entities, no network."""
+from __future__ import annotations
+
+from lxml import etree
+
+_PARSER_ARGS = dict(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                    huge_tree=False, remove_comments=True)
+
+
+def parser(**overrides) -> etree.XMLParser:
+    """A fresh hardened parser (lxml parsers are not thread-safe, so do not share one)."""
+    return etree.XMLParser(**{**_PARSER_ARGS, **overrides})
+
+
+def parse_xml(data: bytes) -> etree._Element:
+    """Parse bytes into the root element; raises `etree.XMLSyntaxError` on malformed input."""
+    return etree.fromstring(data, parser())
