@@ -21,7 +21,8 @@ def import_cmd(paths: list[Path] = typer.Argument(..., help="files, folders or z
     try:
         import_plan = plan(paths)
     except FileNotFoundError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     for name in import_plan.unknown:
         console.print(f"[yellow]skipped[/] {name}: no format recognizes this file")
     engine = get_engine(url)

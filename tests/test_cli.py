@@ -1,0 +1,82 @@
+"""The `edtracker` command: db upgrade, import, bills list/show."""
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from cli.main import app
+from tests import factories as f
+
+runner = CliRunner()
+
+
+def write_jsonl(path, records):
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    return path
+
+
+def test_db_upgrade_then_import_twice_reports_noop(app_env, tmp_path):
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    data = write_jsonl(tmp_path / "records.jsonl", f.batch())
+    first = runner.invoke(app, ["import", str(data), "--json"])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["counts"]["insert"] == 5
+    second = runner.invoke(app, ["import", str(data), "--json"])
+    counts = json.loads(second.stdout)["counts"]
+    assert (counts["insert"], counts["update"], counts["noop"]) == (0, 0, 5)
+
+
+def test_import_reports_bad_record_and_keeps_others(app_env, tmp_path):
+    bad = f.bill(9, title="")
+    data = tmp_path / "mixed.jsonl"
+    data.write_text(json.dumps(f.bill(5)) + "\n{not json\n" + json.dumps(bad) + "\n")
+    out = runner.invoke(app, ["import", str(data), "--json"])
+    report = json.loads(out.stdout)
+    assert report["counts"]["insert"] == 1 and report["counts"]["error"] == 2
+    problems = {(e["source"], e["record"], e["field"]) for e in report["errors"]}
+    assert (f"{data}:2", None, None) in problems
+    assert (f"{data}:3", "us-119-hr9", "title") in problems
+
+
+def test_import_folder_and_zip(app_env, tmp_path):
+    import zipfile
+
+    folder = tmp_path / "dump"
+    folder.mkdir()
+    write_jsonl(folder / "a.jsonl", [f.bill(5)])
+    (folder / "notes.txt").write_text("not data")
+    with zipfile.ZipFile(tmp_path / "dump.zip", "w") as zf:
+        zf.writestr("inner/b.jsonl", json.dumps(f.bill(6)) + "\n")
+    out = runner.invoke(app, ["import", str(folder), str(tmp_path / "dump.zip"), "--json"])
+    counts = json.loads(out.stdout)["counts"]
+    assert counts["insert"] == 2 and counts["unrecognized_files"] == 1
+
+
+def test_import_missing_path_is_a_clear_error(app_env, tmp_path):
+    out = runner.invoke(app, ["import", str(tmp_path / "nope.xml")])
+    assert out.exit_code != 0
+    assert "nope.xml" in out.output and "no such file" in out.output
+
+
+def test_bills_list_and_show(app_env, tmp_path):
+    runner.invoke(app, ["import", str(write_jsonl(tmp_path / "r.jsonl", f.batch()))])
+    listed = json.loads(runner.invoke(app, ["bills", "list", "--json", "--jurisdiction", "us"]).stdout)
+    assert listed["total"] == 2 and {b["key"] for b in listed["items"]} == {"us-119-hr5", "us-119-hr6"}
+    limited = json.loads(runner.invoke(app, ["bills", "list", "--json", "--limit", "1"]).stdout)
+    assert len(limited["items"]) == 1 and limited["total"] == 2
+    shown = json.loads(runner.invoke(app, ["bills", "show", "us-119-hr5", "--json"]).stdout)
+    assert shown["stage"] == "passed_origin"
+    assert [a["classification"] for a in shown["actions"]][-1] == ["passage"]
+    assert shown["sponsors"][0]["legislator_key"] == "bioguide:D000001"
+    assert shown["votes"][0]["counts"] == {"yes": 1, "no": 1}
+    assert {v["option"] for v in shown["votes"][0]["votes"]} == {"yes", "no"}
+    text = runner.invoke(app, ["bills", "show", "us-119-hr5"]).stdout
+    assert "Passed origin chamber" in text and "Introduced in House" in text
+    missing = runner.invoke(app, ["bills", "show", "us-119-hr999"])
+    assert missing.exit_code == 1
+
+
+def test_bills_list_rejects_unknown_stage(app_env):
+    out = runner.invoke(app, ["bills", "list", "--stage", "limbo"])
+    assert out.exit_code != 0 and "limbo" in out.output
