@@ -34,6 +34,20 @@ class Settings(BaseSettings):
     http_cache: bool = Field(default=False,
                              description="Development only: replay HTTP responses from DATA_DIR/httpcache.")
     page_size_max: int = Field(default=200, description="Largest page size the API hands out.")
+    # Federal sources (issue 3): base URLs may point at a local mirror with the same layout.
+    house_clerk_base_url: str = Field(default="https://clerk.house.gov",
+                                      description="House Clerk roll calls (evs/{year}/rollNNN.xml).")
+    senate_base_url: str = Field(default="https://www.senate.gov",
+                                 description="Senate LIS roll calls (legislative/LIS/...).")
+    congress_legislators_base_url: str = Field(
+        default="https://unitedstates.github.io/congress-legislators",
+        description="unitedstates/congress-legislators YAML files.")
+    congress_api_base_url: str = Field(default="https://api.congress.gov/v3",
+                                       description="Congress.gov API v3.")
+    congress_api_key: str | None = Field(default=None,
+                                         description="api.data.gov key for Congress.gov; empty disables congress_api.")
+    congress_api_hourly_budget: int = Field(
+        default=4500, description="Most Congress.gov requests one crawl may make per hour (limit 5,000).")
 
     @field_validator("database_url")
     @classmethod
