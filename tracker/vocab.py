@@ -60,3 +60,16 @@ ID_SCHEMES = {
     "ca-name": "California legislator_tbl name, house and session",
     "congress-gov": "Congress.gov member id",
 }
+
+# Coalition positions on bills (issue 5); scorecards read `support`/`oppose` and the amended forms.
+STANCES = {
+    "support": "Support",
+    "support_if_amended": "Support if amended",
+    "oppose_unless_amended": "Oppose unless amended",
+    "oppose": "Oppose",
+    "neutral": "Neutral",
+    "watching": "Watching",
+}
+# Staff and API key roles, weakest first: viewer reads, editor tags and sets positions, admin manages.
+ROLES = ("viewer", "editor", "admin")
+TAG_STATUSES = ("suggested", "confirmed", "rejected")

@@ -12,6 +12,13 @@ from tracker.settings import get_settings
 config = context.config
 
 
+def _include_name(name, type_, parent_names) -> bool:  # noqa: ANN001
+    # SQLite's FTS5 tables (made by migration 0005, not models) are not compared.
+    from tracker.search.ddl import is_fulltext_table
+
+    return not (type_ == "table" and name and is_fulltext_table(name))
+
+
 def _url() -> str:
     # `alembic` run from the repository reads pyproject.toml only (no alembic.ini), so the
     # URL comes from EDTRACKER_DATABASE_URL; `edtracker db upgrade` passes it explicitly.
@@ -24,6 +31,7 @@ def _url() -> str:
 
 def run_offline() -> None:
     context.configure(url=_url(), target_metadata=metadata, literal_binds=True,
+                      include_name=_include_name,
                       render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
@@ -32,14 +40,16 @@ def run_offline() -> None:
 def run_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
+                          include_name=_include_name)
         with context.begin_transaction():
             context.run_migrations()
         return
     engine = engine_from_config({"sqlalchemy.url": _url()}, prefix="sqlalchemy.",
                                 poolclass=pool.NullPool)
     with engine.connect() as conn:
-        context.configure(connection=conn, target_metadata=metadata, render_as_batch=True)
+        context.configure(connection=conn, target_metadata=metadata, render_as_batch=True,
+                          include_name=_include_name)
         with context.begin_transaction():
             context.run_migrations()
 

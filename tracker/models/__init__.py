@@ -18,3 +18,11 @@ __all__ = [
 from tracker.models.crawl import CrawlState  # noqa: E402
 
 __all__ += ["CrawlState"]
+
+from tracker.models.coalition import (ApiKey, Coalition, MemberOrganization,  # noqa: E402
+                                      MemberStance, Position, PositionHistory, SavedSearch,
+                                      StaffUser)
+from tracker.models.tagging import BillSearchDoc, BillTag, IssueArea, TaggingRule  # noqa: E402
+
+__all__ += ["ApiKey", "BillSearchDoc", "BillTag", "Coalition", "IssueArea", "MemberOrganization",
+            "MemberStance", "Position", "PositionHistory", "SavedSearch", "StaffUser", "TaggingRule"]
