@@ -1,0 +1,131 @@
+"""A LegiScan dataset (folder or ZIP) read as a whole: people, then bills, then roll calls.
+
+Dataset archives are laid out `{ST}/{session}/{bill,vote,people,text}/{id}.json` (or `.xml` in
+the older flavour). Roll calls and people files do not name their bill's session, so the files
+of one dataset are read together: bills first (they name state and session), then the people of
+each dataset folder get a role in that folder's session(s), then roll calls find their bill.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Callable, Iterator
+
+from scrapers.formats.base import Item, Tree
+from scrapers.formats.legiscan_records import (Context, SessionInfo, bill_info, bill_record,
+                                               person_record, roll_call_record, session_info,
+                                               session_record)
+from tracker.contract import LegislatorIn, RecordError
+from tracker.jurisdictions import JURISDICTION_IDS
+
+log = logging.getLogger(__name__)
+
+KINDS = ("bill", "roll_call", "person", "text")
+_DIRS = {"bill", "vote", "people", "text"}
+
+# loader(bytes) -> (kind, payload dict); raises ValueError with a readable message.
+Loader = Callable[[bytes], tuple[str, dict]]
+
+
+def dataset_root(name: str) -> str:
+    """The dataset folder a file belongs to: the part of its path before bill/, vote/, people/."""
+    parts = PurePosixPath(name).parts[:-1]
+    for i in range(len(parts) - 1, -1, -1):
+        if parts[i] in _DIRS:
+            return "/".join(parts[:i])
+    return "/".join(parts)
+
+
+def state_from_path(name: str) -> str | None:
+    """`MS/2013_Regular_Session/vote/1.json` or `ms-2013/vote/1.xml` -> `ms` (else None)."""
+    for part in PurePosixPath(name).parts[:-1]:
+        m = re.match(r"^([A-Za-z]{2})(?:$|[-_ ])", part)
+        if m and m.group(1).lower() in JURISDICTION_IDS:
+            return m.group(1).lower()
+    return None
+
+
+@dataclass
+class LegiscanDataset:
+    """Bundle format over LegiScan files of one flavour (JSON or XML)."""
+
+    name: str
+    sniff: Callable[[str, bytes], bool]
+    load: Loader
+    priority: int = 20
+
+    def claim(self, tree: Tree) -> list[str]:
+        return [n for n in tree.names() if self.sniff(n, tree.head(n, 512))]
+
+    def parse_tree(self, tree: Tree, names: list[str]) -> Iterator[Item]:
+        loaded: dict[str, list[tuple[str, dict]]] = {k: [] for k in KINDS}
+        for name in sorted(names):
+            source = tree.source(name)
+            try:
+                kind, payload = self.load(tree.read(name))
+            except (ValueError, KeyError, TypeError) as exc:
+                yield RecordError(source, PurePosixPath(name).name, None, f"not a LegiScan payload: {exc}")
+                continue
+            loaded[kind].append((name, payload))
+        yield from self._records(tree, loaded)
+
+    def _records(self, tree: Tree, loaded: dict[str, list[tuple[str, dict]]]) -> Iterator[Item]:
+        ctx = Context()
+        sessions_by_root: dict[str, dict[str, SessionInfo]] = {}
+        bills = []
+        for name, payload in loaded["bill"]:
+            info = session_info(payload)
+            sessions_by_root.setdefault(dataset_root(name), {})[info.identifier] = info
+            bills.append((name, payload, info))
+        # Sessions first, then people, so bills and votes find both.
+        seen = set()
+        for root in sorted(sessions_by_root):
+            for info in sessions_by_root[root].values():
+                if info.jurisdiction and (info.jurisdiction, info.identifier) not in seen:
+                    seen.add((info.jurisdiction, info.identifier))
+                    try:
+                        yield session_record(info, tree.source(root or "."), self.name)
+                    except RecordError as err:
+                        yield err
+        yield from self._people(tree, loaded["person"], sessions_by_root, ctx)
+        for name, payload, _info in bills:
+            try:
+                rec = bill_record(payload, tree.source(name), self.name)
+            except RecordError as err:
+                yield err
+                continue
+            ctx.bills[int(payload.get("bill_id") or 0)] = bill_info(rec)
+            yield rec
+        for name, payload in loaded["roll_call"]:
+            try:
+                yield roll_call_record(payload, ctx, tree.source(name), self.name,
+                                       jurisdiction=None)
+            except RecordError as err:
+                yield err
+        # Bill texts (`{"text": ...}`) repeat what the bill's `texts` list already holds.
+
+    def _people(self, tree, people, sessions_by_root, ctx) -> Iterator[Item]:
+        """One legislator per people_id, with a role over every session it was seen in."""
+        merged: dict[str, tuple[str, dict, list[SessionInfo]]] = {}
+        for name, payload in people:
+            pid = str(payload.get("people_id"))
+            root_sessions = list(sessions_by_root.get(dataset_root(name), {}).values())
+            prev = merged.get(pid)
+            merged[pid] = (name, payload, (prev[2] if prev else []) + root_sessions)
+            try:
+                ctx.roles[int(pid)] = int(payload.get("role_id") or 0)
+            except ValueError:
+                pass
+            ctx.names[int(pid) if pid.isdigit() else 0] = str(payload.get("name") or "").strip()
+        for pid, (name, payload, sessions) in sorted(merged.items()):
+            try:
+                rec = person_record(payload, sessions, tree.source(name), self.name,
+                                    jurisdiction=state_from_path(name))
+            except RecordError as err:
+                yield err
+                continue
+            yield rec
+            if not isinstance(rec, LegislatorIn):
+                ctx.roles.pop(int(pid), None)

@@ -1,0 +1,1 @@
+"""Action classification: rule tables per jurisdiction (`tracker.actions.us` for Congress)."""
