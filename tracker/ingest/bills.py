@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from tracker.contract import BillIn
 from tracker.ingest.diff import sync_children, text_key, upsert, with_repeat_counters
+from tracker.links import link_bill_votes
 from tracker.matching import IdResolver
 from tracker.models import Bill, BillAction, Jurisdiction, Sponsorship
 from tracker.keys import normalize_identifier
@@ -60,6 +61,7 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
                          label_field="description")
     if diff and outcome != "insert":
         changes["actions"] = diff
+    link_bill_votes(session, bill)  # roll calls stored before this bill now point at its actions
 
     resolver = IdResolver(session)
     resolver.prefetch({(s, v) for sp in rec.sponsorships for s, v in sp.ids.items()})

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from tracker.contract import VoteEventIn
 from tracker.ingest.diff import sync_children, upsert, with_repeat_counters
+from tracker.links import link_vote
 from tracker.matching import IdResolver
 from tracker.models import PersonVote, VoteEvent
 from tracker.seed import get_or_create_session
@@ -14,9 +15,10 @@ from tracker.seed import get_or_create_session
 
 def ingest_vote_event(session: Session, rec: VoteEventIn, today: dt.date) -> tuple[str, dict]:
     session_id = get_or_create_session(session, rec.jurisdiction, rec.session).id if rec.session else None
+    bill_key, action_position = link_vote(session, rec)  # federal roll call -> bill action
     values = {
-        "jurisdiction_id": rec.jurisdiction, "session_id": session_id, "bill_key": rec.bill_key,
-        "action_position": rec.action_position, "chamber": rec.chamber,
+        "jurisdiction_id": rec.jurisdiction, "session_id": session_id, "bill_key": bill_key,
+        "action_position": action_position, "chamber": rec.chamber,
         "organization": rec.organization, "date": rec.date, "start_time": rec.start_time,
         "roll_number": rec.roll_number, "motion_text": rec.motion_text,
         "motion_classification": rec.motion_classification, "vote_type": rec.vote_type,
