@@ -32,3 +32,30 @@ class CrawlStateExtension:
         url = self.crawler.settings.get("EDTRACKER_DATABASE_URL") or None
         written = save_state(get_engine(url), spider.name, updates)
         self.crawler.stats.set_value("edtracker/state_saved", written)
+
+
+class StatsFileExtension:
+    """Writes the crawl's stats as JSON to `EDTRACKER_STATS_FILE` when the spider closes,
+    so the scheduler can record what a crawl did."""
+
+    def __init__(self, crawler, path: str):
+        self.crawler, self.path = crawler, path
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        from scrapy.exceptions import NotConfigured
+
+        path = crawler.settings.get("EDTRACKER_STATS_FILE")
+        if not path:
+            raise NotConfigured
+        return cls(crawler, path)
+
+    def spider_closed(self, spider, reason):
+        import json
+
+        stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                 for k, v in self.crawler.stats.get_stats().items()}
+        stats["finish_reason"] = reason
+        with open(self.path, "w", encoding="utf-8") as fh:
+            json.dump(stats, fh, default=str)

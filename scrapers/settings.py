@@ -30,7 +30,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapers.middlewares.BackoffRetryMiddleware": 550,
 }
 ITEM_PIPELINES = {"scrapers.pipelines.IngestPipeline": 300}
-EXTENSIONS = {"scrapers.extensions.CrawlStateExtension": 500}
+EXTENSIONS = {"scrapers.extensions.CrawlStateExtension": 500,
+              "scrapers.extensions.StatsFileExtension": 510}
 
 # Development only: set EDTRACKER_HTTP_CACHE=true to replay responses from DATA_DIR/httpcache.
 HTTPCACHE_ENABLED = _app.http_cache

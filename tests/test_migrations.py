@@ -6,7 +6,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from tracker.db import alembic_config, get_engine, upgrade
+from tracker.db import alembic_config, get_engine, include_name, upgrade
 from tracker.models import metadata
 
 
@@ -21,7 +21,8 @@ def test_upgrade_gives_models_schema_without_drift(db_url):
     engine = get_engine(db_url)
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                     "compare_server_default": False})
+                                                     "compare_server_default": False,
+                                                     "include_name": include_name})
         diff = compare_metadata(ctx, metadata)
     assert diff == [], f"models and migrations differ: {diff}"
     assert {t.name for t in metadata.sorted_tables} <= set(inspect(engine).get_table_names())
@@ -31,5 +32,6 @@ def test_upgrade_from_empty_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     upgrade(url)
     with get_engine(url).connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"include_name": include_name}),
+                                metadata)
     assert diff == []

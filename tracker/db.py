@@ -33,10 +33,14 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-@lru_cache
 def get_engine(url: str | None = None) -> Engine:
     """The process-wide engine for `url` (default: the settings' database)."""
-    return make_engine(url or get_settings().effective_database_url)
+    return _engine_for(url or get_settings().effective_database_url)
+
+
+@lru_cache
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
 
 
 @contextmanager
@@ -49,6 +53,16 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def include_name(name, type_, parent_names) -> bool:  # noqa: ANN001
+    """Which database objects Alembic compares with the models."""
+    if type_ == "table" and name and name.startswith("apscheduler_"):
+        return False  # APScheduler creates and owns its job store table
+    from tracker.search.ddl import is_fulltext_table
+
+    # SQLite's FTS5 tables (made by migration 0005, not models) are not compared.
+    return not (type_ == "table" and name and is_fulltext_table(name))
 
 
 def alembic_config(url: str):

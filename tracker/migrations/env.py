@@ -7,16 +7,10 @@ from sqlalchemy import engine_from_config, pool
 
 import tracker.models  # noqa: F401  (registers every table)
 from tracker.models import metadata
+from tracker.db import include_name as _include_name
 from tracker.settings import get_settings
 
 config = context.config
-
-
-def _include_name(name, type_, parent_names) -> bool:  # noqa: ANN001
-    # SQLite's FTS5 tables (made by migration 0005, not models) are not compared.
-    from tracker.search.ddl import is_fulltext_table
-
-    return not (type_ == "table" and name and is_fulltext_table(name))
 
 
 def _url() -> str:

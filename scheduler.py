@@ -1,0 +1,246 @@
+"""The scheduler: every crawl and job on its schedule, one run at a time, across processes.
+
+APScheduler 3 keeps its jobs in the application database. Several scheduler processes may
+run against one database: they elect a leader through a database lock (a PostgreSQL advisory
+lock, or a lease row on SQLite); only the leader fires jobs, a standby takes over when the
+leader dies. Each job also takes its own lock, so a manual `edtracker run JOB` never overlaps
+a scheduled run. Crawls run as `scrapy crawl` subprocesses (Twisted's reactor cannot restart
+inside one process) with a timeout. Every run is recorded in `job_run`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlmodel import Session, select
+
+from tracker.db import get_engine
+from tracker.locks import DbLock
+from tracker.models import LegislativeSession
+from tracker.runs import record_skip, recorded_run
+from tracker.settings import get_settings
+
+log = logging.getLogger("edtracker.scheduler")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One line of the job table: what to run, when, and for how long at most."""
+
+    id: str
+    kind: str  # "crawl" (a spider) or "call" ("module:function" taking no argument)
+    target: str
+    trigger: str  # "cron: <crontab with names for weekdays>" or "interval: 15m"
+    args: tuple[str, ...] = ()  # spider arguments, "name=value"
+    in_session: str | None = None  # run only while this legislature is in session
+    timeout: int = 3600
+    after: tuple[str, ...] = field(default=())  # jobs to run right after a successful run
+
+
+# Crontab weekdays are written as names: APScheduler's from_crontab counts Monday as 0.
+DEFAULT_JOBS: tuple[Job, ...] = ()
+
+
+def job_table() -> dict[str, Job]:
+    """The default jobs with the settings' overrides applied (`EDTRACKER_SCHEDULE`)."""
+    overrides = get_settings().schedule
+    jobs = {}
+    defaults = DEFAULT_JOBS if get_settings().default_jobs else ()
+    for job in defaults + tuple(_extra_jobs()):
+        trigger = overrides.get(job.id, job.trigger)
+        if trigger == "off":
+            continue
+        jobs[job.id] = Job(**{**job.__dict__, "trigger": trigger})
+    return jobs
+
+
+def _extra_jobs() -> list[Job]:
+    """Jobs defined whole in settings (`EDTRACKER_EXTRA_JOBS`), e.g. for the demo or a test."""
+    return [Job(**{**spec, "args": tuple(spec.get("args", ())), "after": tuple(spec.get("after", ()))})
+            for spec in get_settings().extra_jobs]
+
+
+def parse_trigger(spec: str, timezone: str = "UTC"):
+    """`cron: 15 * * * mon-fri` or `interval: 90s|15m|2h` -> an APScheduler trigger."""
+    kind, _, rest = spec.partition(":")
+    rest = rest.strip()
+    if kind.strip() == "cron":
+        return CronTrigger.from_crontab(rest, timezone=timezone)
+    if kind.strip() == "interval":
+        units = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+        if not rest or rest[-1] not in units or not rest[:-1].isdigit():
+            raise ValueError(f"bad interval {rest!r}: write e.g. 90s, 15m, 2h")
+        return IntervalTrigger(**{units[rest[-1]]: int(rest[:-1])}, timezone=timezone)
+    raise ValueError(f"bad trigger {spec!r}: expected 'cron: ...' or 'interval: ...'")
+
+
+def resolve_callable(target: str):
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def in_session(jurisdiction: str, today: dt.date | None = None) -> bool:
+    """Whether a stored session of the jurisdiction covers today (unknown dates count as yes)."""
+    today = today or dt.date.today()
+    with Session(get_engine()) as db:
+        for s in db.exec(select(LegislativeSession).where(
+                LegislativeSession.jurisdiction_id == jurisdiction)).all():
+            if (s.start_date is None or s.start_date <= today) and (s.end_date is None or today <= s.end_date):
+                return True
+    return False
+
+
+_children: set[subprocess.Popen] = set()
+_children_lock = threading.Lock()
+
+
+def run_crawl(job: Job, run) -> None:
+    """Run a spider in a subprocess with a timeout; copy its stats and counts into `run`."""
+    settings = get_settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        stats_file = Path(tmp) / "stats.json"
+        cmd = [sys.executable, "-m", "scrapy", "crawl", job.target, "-s", f"EDTRACKER_STATS_FILE={stats_file}"]
+        for arg in job.args:
+            cmd += ["-a", arg]
+        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "scrapers.settings",
+               "EDTRACKER_DATABASE_URL": settings.effective_database_url}
+        proc = subprocess.Popen(cmd, env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                text=True)
+        with _children_lock:
+            _children.add(proc)
+        try:
+            _, err = proc.communicate(timeout=job.timeout)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGTERM)  # Scrapy stops cleanly: each record is its own transaction
+            try:
+                _, err = proc.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                _, err = proc.communicate()
+            run.outcome = "timeout"
+        finally:
+            with _children_lock:
+                _children.discard(proc)
+        stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    run.stats = stats
+    run.inserted = int(stats.get("edtracker/ingest/insert", 0))
+    run.updated = int(stats.get("edtracker/ingest/update", 0))
+    run.unchanged = int(stats.get("edtracker/ingest/noop", 0))
+    run.errors = int(stats.get("edtracker/ingest/error", 0)) + int(stats.get("log_count/ERROR", 0))
+    reason = stats.get("finish_reason")
+    if run.outcome == "timeout":
+        run.message = f"timed out after {job.timeout}s"
+    elif proc.returncode in (-signal.SIGTERM, 143) or reason == "shutdown" or _stopping.is_set():
+        run.outcome, run.message = "interrupted", "stopped by SIGTERM"
+    elif proc.returncode != 0 or reason not in ("finished", None):
+        run.outcome = "failed"
+        run.message = f"exit {proc.returncode}, finish reason {reason}: {(err or '').strip()[-2000:]}"
+
+
+def run_job(job_id: str) -> str:
+    """Run one job now, unless it is already running somewhere; return its outcome."""
+    job = job_table().get(job_id)
+    if job is None:
+        raise KeyError(f"no job {job_id!r}; known: {sorted(job_table())}")
+    engine = get_engine()
+    if job.in_session and not in_session(job.in_session):
+        record_skip(engine, job_id, f"{job.in_session} legislature not in session")
+        return "skipped"
+    lock = DbLock(engine, f"job:{job_id}", ttl=job.timeout + 120)
+    if not lock.acquire():
+        record_skip(engine, job_id, "already running")
+        return "skipped"
+    try:
+        with recorded_run(engine, job_id) as run:
+            if job.kind == "crawl":
+                run_crawl(job, run)
+            else:
+                result = resolve_callable(job.target)()
+                if isinstance(result, dict):
+                    run.stats = result
+                    run.inserted = int(result.get("inserted", 0))
+                    run.updated = int(result.get("updated", 0))
+                    run.unchanged = int(result.get("unchanged", 0))
+                    run.errors = int(result.get("errors", 0))
+        outcome = run.outcome
+    finally:
+        lock.release()
+    if outcome == "success":
+        for follow in job.after:
+            run_job(follow)
+    return outcome
+
+
+_stopping = threading.Event()
+
+
+def _on_sigterm(signum, frame) -> None:  # noqa: ANN001
+    log.info("signal %s: stopping; running crawls are asked to stop cleanly", signum)
+    _stopping.set()
+    with _children_lock:
+        for proc in list(_children):
+            proc.send_signal(signal.SIGTERM)
+
+
+def build_scheduler(engine) -> BackgroundScheduler:
+    settings = get_settings()
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename="apscheduler_jobs")},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+        timezone=settings.scheduler_timezone)
+    return scheduler
+
+
+def sync_jobs(scheduler: BackgroundScheduler) -> None:
+    """Make the stored APScheduler jobs equal the job table (stable ids, replace_existing)."""
+    table = job_table()
+    tz = get_settings().scheduler_timezone
+    for job in table.values():
+        scheduler.add_job("scheduler:run_job", trigger=parse_trigger(job.trigger, tz), args=[job.id],
+                          id=job.id, name=job.id, replace_existing=True)
+    for stored in scheduler.get_jobs():
+        if stored.id not in table:
+            scheduler.remove_job(stored.id)
+
+
+def serve(poll: float = 5.0) -> None:
+    """Run as leader or standby until SIGTERM/SIGINT."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGINT, _on_sigterm)
+    engine = get_engine()
+    leader = DbLock(engine, "scheduler-leader", ttl=max(3 * poll, 15))
+    while not _stopping.is_set():
+        if not leader.acquire():
+            _stopping.wait(poll)
+            continue
+        log.info("this process (%s) leads the schedule", leader.holder)
+        scheduler = build_scheduler(engine)
+        scheduler.start(paused=True)
+        sync_jobs(scheduler)
+        scheduler.resume()
+        while not _stopping.wait(poll):
+            if not leader.renew():
+                log.warning("lost the scheduler lock; standing by")
+                break
+        scheduler.shutdown(wait=True)
+        leader.release()
+    log.info("scheduler stopped")
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=get_settings().log_level)
+    serve()
