@@ -8,6 +8,7 @@ from sqlmodel import Session
 from cli.common import print_json
 from tracker.db import get_engine
 from tracker.queries import bill_detail, list_bills
+from tracker.tagging.views import ALL as ALL_TAGS
 from tracker.vocab import STAGE_LABELS
 
 app = typer.Typer(help="Look at stored bills.", no_args_is_help=True)
@@ -24,7 +25,7 @@ def list_cmd(jurisdiction: Optional[str] = typer.Option(None, "--jurisdiction", 
         raise typer.BadParameter(f"unknown stage {stage!r}; expected one of {', '.join(STAGE_LABELS)}")
     with Session(get_engine()) as db:
         total, items = list_bills(db, jurisdiction=jurisdiction, session=session, stage=stage,
-                                  limit=limit, offset=offset)
+                                  limit=limit, offset=offset, tag_coalition=ALL_TAGS)
     if as_json:
         print_json({"total": total, "items": [i.model_dump(mode="json") for i in items]})
         return
@@ -37,7 +38,7 @@ def list_cmd(jurisdiction: Optional[str] = typer.Option(None, "--jurisdiction", 
 def show_cmd(key: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """Show one bill with its actions, sponsors and votes."""
     with Session(get_engine()) as db:
-        detail = bill_detail(db, key)
+        detail = bill_detail(db, key, tag_coalition=ALL_TAGS)
     if detail is None:
         typer.echo(f"no bill {key!r}", err=True)
         raise typer.Exit(1)

@@ -7,6 +7,8 @@ from cli import bills, db
 from cli.common import setup_logging
 from cli.imports import import_cmd
 from cli.serve import serve_cmd
+from cli import coalition
+from cli.tagging import tag_cmd
 from tracker.settings import get_settings
 
 app = typer.Typer(help="edtracker: education bills, votes and scorecards.", no_args_is_help=True,
@@ -16,6 +18,8 @@ app.add_typer(bills.app, name="bills")
 app.command("import")(import_cmd)
 app.command("serve")(serve_cmd)
 
+app.add_typer(coalition.app, name="coalition")
+app.command("tag")(tag_cmd)
 
 @app.callback()
 def _root() -> None:

@@ -16,7 +16,7 @@ def _summary(bill: Bill, session_identifier: str) -> dict:
 
 def list_bills(db: Session, *, jurisdiction: str | None = None, session: str | None = None,
                stage: str | None = None, limit: int = 50, offset: int = 0,
-               ) -> tuple[int, list[BillSummary]]:
+               tag_coalition: object = None) -> tuple[int, list[BillSummary]]:
     """Bills matching the filters, most recently active first, and how many match in all."""
     query = select(Bill, LegislativeSession.identifier).join(
         LegislativeSession, Bill.session_id == LegislativeSession.id)
@@ -29,7 +29,17 @@ def list_bills(db: Session, *, jurisdiction: str | None = None, session: str | N
     total = db.exec(select(func.count()).select_from(query.subquery())).one()
     rows = db.exec(query.order_by(Bill.latest_action_date.desc().nulls_last(), Bill.key)
                    .limit(limit).offset(offset)).all()
-    return total, [BillSummary.model_validate(_summary(b, s)) for b, s in rows]
+    tags = _tags(db, [b.id for b, _ in rows], tag_coalition)
+    return total, [BillSummary.model_validate({**_summary(b, s), "issue_areas": tags.get(b.id, [])})
+                   for b, s in rows]
+
+
+def _tags(db: Session, bill_ids: list[int], coalition: object) -> dict:
+    # Issue areas (tracker.tagging): None = the default taxonomy's only, so that no coalition's
+    # tags leak into public answers; tracker.tagging.views.ALL = every coalition's (the CLI).
+    from tracker.tagging.views import tags_for_bills
+
+    return tags_for_bills(db, bill_ids, coalition_id=coalition)
 
 
 def _legislator_keys(db: Session, ids: set[int]) -> dict[int, str]:
@@ -38,7 +48,7 @@ def _legislator_keys(db: Session, ids: set[int]) -> dict[int, str]:
     return dict(db.exec(select(Legislator.id, Legislator.key).where(Legislator.id.in_(ids))).all())
 
 
-def bill_detail(db: Session, key: str) -> BillDetail | None:
+def bill_detail(db: Session, key: str, *, tag_coalition: object = None) -> BillDetail | None:
     """A bill with its actions, sponsors and votes; None when the key is unknown."""
     row = db.exec(select(Bill, LegislativeSession.identifier).join(
         LegislativeSession, Bill.session_id == LegislativeSession.id).where(Bill.key == key)).first()
@@ -59,7 +69,7 @@ def bill_detail(db: Session, key: str) -> BillDetail | None:
         by_event.setdefault(pv.vote_event_id, []).append(PersonVoteView.model_validate(
             {**pv.model_dump(), "legislator_key": keys.get(pv.legislator_id)}))
     return BillDetail.model_validate({
-        **_summary(bill, session_identifier),
+        **_summary(bill, session_identifier), "issue_areas": _tags(db, [bill.id], tag_coalition).get(bill.id, []),
         "actions": [ActionView.model_validate(a) for a in actions],
         "sponsors": [SponsorView.model_validate({**s.model_dump(),
                                                  "legislator_key": keys.get(s.legislator_id)})

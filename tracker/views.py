@@ -11,6 +11,17 @@ class _View(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+class TagView(_View):
+    """A bill's issue area: review status, score and why the rules matched (tracker.tagging)."""
+
+    slug: str
+    name: str
+    coalition: str | None = None
+    status: str
+    score: float
+    explanation: list[dict[str, Any]] = []
+
+
 class BillSummary(_View):
     key: str
     jurisdiction: str
@@ -23,6 +34,7 @@ class BillSummary(_View):
     introduced_date: dt.date | None = None
     latest_action_date: dt.date | None = None
     latest_action_text: str | None = None
+    issue_areas: list[TagView] = []
 
 
 class ActionView(_View):

@@ -1,0 +1,154 @@
+"""Tagging rules as data: the taxonomy format, the packaged defaults and the compiled matcher.
+
+A taxonomy is `{threshold, field_weights, kind_weights, ignore, areas: [{slug, name, parent,
+description, rules: {phrases, patterns, subjects, committees, exclude, weight}}]}`; see
+docs/coalitions.md. `compile_taxonomy` turns it into one `CompiledRules` that tags bills fast:
+all phrases of all areas are one regular expression (one pass per field), subjects are a dict.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+RULE_KINDS = ("phrases", "patterns", "subjects", "committees", "exclude")
+TEXT_FIELDS = ("title", "summary", "actions")
+DEFAULT_FIELD_WEIGHTS = {"title": 2.0, "summary": 1.0, "subjects": 1.5, "committees": 1.0, "actions": 0.5}
+DEFAULT_KIND_WEIGHTS = {"phrase": 1.0, "pattern": 1.0, "subject": 1.0, "committee": 1.0}
+
+
+@lru_cache
+def default_taxonomy() -> dict[str, Any]:
+    """The packaged default taxonomy (tracker/data/taxonomy.yaml) as plain data."""
+    text = resources.files("tracker").joinpath("data/taxonomy.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _phrase_regex(phrase: str) -> str:
+    words = [re.escape(w) for w in re.split(r"[\s\-]+", phrase.strip().lower()) if w]
+    body = r"[\s\-]+".join(words)
+    last = words[-1] if words else ""
+    # Plurals for ordinary words only: "title i" must not match "title is".
+    plural = r"(?:s|es)?" if len(last) >= 3 and last.isalpha() else ""
+    return rf"\b{body}{plural}\b"
+
+
+def _alternation(phrases: list[str]) -> re.Pattern | None:
+    if not phrases:
+        return None
+    return re.compile("|".join(_phrase_regex(p) for p in sorted(set(phrases), key=len, reverse=True)))
+
+
+@dataclass
+class Area:
+    slug: str
+    name: str
+    parent: str | None = None
+    description: str | None = None
+    weight: float = 1.0
+    exclude: re.Pattern | None = None
+
+
+@dataclass
+class CompiledRules:
+    """Every area's rules compiled once; `tracker.tagging.engine.tag_bill` applies them."""
+
+    threshold: float
+    field_weights: dict[str, float]
+    kind_weights: dict[str, float]
+    areas: dict[str, Area]
+    phrase_re: re.Pattern | None
+    phrase_groups: dict[str, tuple[str, list[str]]]    # group name -> (phrase, area slugs)
+    patterns: list[tuple[re.Pattern, str, str]]         # (regex, source text, area slug)
+    subjects: dict[str, list[str]]                      # lowercase subject -> area slugs
+    committees: list[tuple[re.Pattern, str, str]]       # (regex, source text, area slug)
+    ignore: re.Pattern | None = None
+    fingerprint: str = ""
+    children: dict[str, list[str]] = field(default_factory=dict)
+
+
+def compile_taxonomy(tax: dict[str, Any]) -> CompiledRules:
+    """Compile a validated taxonomy (see `tracker.coalitions.schema`) into a matcher."""
+    areas: dict[str, Area] = {}
+    by_phrase: dict[str, list[str]] = {}
+    patterns, committees = [], []
+    subjects: dict[str, list[str]] = {}
+    for spec in tax.get("areas") or []:
+        rules = spec.get("rules") or {}
+        slug = spec["slug"]
+        areas[slug] = Area(slug=slug, name=spec.get("name") or slug, parent=spec.get("parent"),
+                           description=spec.get("description"), weight=float(rules.get("weight", 1.0)),
+                           exclude=_alternation(rules.get("exclude") or []))
+        for phrase in rules.get("phrases") or []:
+            by_phrase.setdefault(phrase.strip().lower(), []).append(slug)
+        for pat in rules.get("patterns") or []:
+            patterns.append((re.compile(pat, re.IGNORECASE), pat, slug))
+        for subject in rules.get("subjects") or []:
+            subjects.setdefault(subject.strip().lower(), []).append(slug)
+        for pat in rules.get("committees") or []:
+            committees.append((re.compile(pat, re.IGNORECASE), pat, slug))
+    groups: dict[str, tuple[str, list[str]]] = {}
+    alternatives = []
+    for i, phrase in enumerate(sorted(by_phrase, key=len, reverse=True)):
+        name = f"p{i}"
+        groups[name] = (phrase, by_phrase[phrase])
+        alternatives.append(f"(?P<{name}>{_phrase_regex(phrase)})")
+    children: dict[str, list[str]] = {}
+    for a in areas.values():
+        if a.parent:
+            children.setdefault(a.parent, []).append(a.slug)
+    return CompiledRules(
+        threshold=float(tax.get("threshold", 1.0)),
+        field_weights={**DEFAULT_FIELD_WEIGHTS, **(tax.get("field_weights") or {})},
+        kind_weights={**DEFAULT_KIND_WEIGHTS, **(tax.get("kind_weights") or {})},
+        areas=areas, phrase_re=re.compile("|".join(alternatives)) if alternatives else None,
+        phrase_groups=groups, patterns=patterns, subjects=subjects, committees=committees,
+        ignore=_alternation(tax.get("ignore") or []), fingerprint=fingerprint(tax), children=children)
+
+
+def fingerprint(tax: dict[str, Any]) -> str:
+    """A short hash of the taxonomy, to tell whether rules changed since the last run."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(tax, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def merge_taxonomy(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    """A coalition's issue areas over the defaults: `rename`, `drop`, `add`, extra `rules`.
+
+    `overlay` is the `issue_areas` section of a coalition file plus its top-level `rules`.
+    """
+    use_defaults = overlay.get("use_defaults", True)
+    areas = [dict(a) for a in (base.get("areas") or [])] if use_defaults else []
+    dropped = set(overlay.get("drop") or [])
+    renames = overlay.get("rename") or {}
+    result = []
+    for a in areas:
+        if a["slug"] in dropped or a.get("parent") in dropped:
+            continue
+        if a["slug"] in renames:
+            a["name"] = renames[a["slug"]]
+        result.append(a)
+    result.extend(dict(a) for a in overlay.get("add") or [])
+    extra = overlay.get("rules") or {}
+    for a in result:
+        more = extra.get(a["slug"])
+        if more:
+            rules = {k: list(v) if isinstance(v, list) else v for k, v in (a.get("rules") or {}).items()}
+            for kind, values in more.items():
+                if kind == "weight":
+                    rules["weight"] = values
+                else:
+                    rules[kind] = [*(rules.get(kind) or []), *values]
+            a["rules"] = rules
+    merged = {k: v for k, v in base.items() if k != "areas"}
+    if "threshold" in overlay:
+        merged["threshold"] = overlay["threshold"]
+    merged["ignore"] = [*(base.get("ignore") or []), *(overlay.get("ignore") or [])]
+    merged["areas"] = result
+    return merged
