@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.routes import bills, health
+from api.routes import bills, health, quality
 from tracker.db import get_engine
 from tracker.settings import Settings, get_settings
 
@@ -17,4 +17,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = get_engine(settings.effective_database_url)
     app.include_router(health.router)
     app.include_router(bills.router)
+    app.include_router(quality.router)
     return app

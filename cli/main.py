@@ -5,7 +5,9 @@ import typer
 
 from cli import bills, db
 from cli.common import setup_logging
+from cli import aliases
 from cli.imports import import_cmd
+from cli.quality import quality_cmd
 from cli.serve import serve_cmd
 from cli import coalition
 from cli.tagging import tag_cmd
@@ -17,6 +19,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(bills.app, name="bills")
 app.command("import")(import_cmd)
 app.command("serve")(serve_cmd)
+app.add_typer(aliases.app, name="aliases")
+app.command("quality")(quality_cmd)
 
 app.add_typer(coalition.app, name="coalition")
 app.command("tag")(tag_cmd)

@@ -72,4 +72,6 @@ def resolve_pending(session: Session) -> int:
             session.add(row)
             fixed += 1
     session.flush()
-    return fixed
+    from tracker.namematch import rematch_unmatched  # name matching builds on this module
+
+    return fixed + rematch_unmatched(session)

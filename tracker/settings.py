@@ -49,6 +49,32 @@ class Settings(BaseSettings):
     congress_api_hourly_budget: int = Field(
         default=4500, description="Most Congress.gov requests one crawl may make per hour (limit 5,000).")
 
+    # State data (issue 4): Open States, voter matching, merging sources.
+    openstates_api_key: str | None = Field(
+        default=None, description="Open States API v3 key; empty disables the openstates_* spiders.")
+    openstates_base_url: str = Field(default="https://v3.openstates.org",
+                                     description="Open States API v3 (or a local mirror).")
+    openstates_request_budget: int = Field(
+        default=200, description="Most Open States requests one crawl may make (the free key allows 250/day).")
+    openstates_jurisdictions: list[str] = Field(
+        default_factory=lambda: ["ca", "ny", "ky"],
+        description="Jurisdictions the openstates_* spiders crawl (JSON list of postal codes).")
+    openstates_sessions: dict[str, str] = Field(
+        default_factory=dict,
+        description="Session per jurisdiction (JSON object); a missing one means the latest session.")
+    openstates_scope: str = Field(
+        default="education", description="'education' (filters below + followed bills) or 'all'.")
+    openstates_filters: dict[str, dict[str, str]] = Field(
+        default_factory=lambda: {"*": {"subject": "Education"}},
+        description="Open States search filters per jurisdiction for the education scope "
+        "(JSON: {\"ny\": {\"q\": \"school\"}}; \"*\" applies to the others).")
+    match_threshold: float = Field(
+        default=0.8, description="Least confidence a voter or sponsor name match needs; below, it stays unmatched.")
+    source_precedence: dict[str, list[str]] = Field(
+        default_factory=lambda: {"*": ["ny-openleg", "openstates", "legiscan"]},
+        description="Which source wins for which bill field when several carry a bill: field -> "
+        "source format prefixes, best first (JSON; \"*\" = every other field).")
+
     @field_validator("database_url")
     @classmethod
     def _blank_is_none(cls, v: str | None) -> str | None:

@@ -11,6 +11,7 @@ from tracker.links import link_bill_votes
 from tracker.matching import IdResolver
 from tracker.models import Bill, BillAction, Jurisdiction, Sponsorship
 from tracker.keys import normalize_identifier
+from tracker.namematch import matcher_for
 from tracker.seed import get_or_create_session
 from tracker.stage import derive_stage, origin_from_identifier
 
@@ -69,8 +70,12 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
     desired_sponsors = {}
     for i, (key, sp) in enumerate(zip(sponsor_keys, rec.sponsorships)):
         match = resolver.resolve(sp.ids)
+        if match.legislator_id is None and sp.entity_type == "person":
+            match = matcher_for(session).match(sp.name, jurisdiction=rec.jurisdiction,
+                                               date=sp.date or values["introduced_date"])
         desired_sponsors[key] = {
             "name": sp.name, "legislator_id": match.legislator_id, "person_ids": sp.ids,
+            "match_method": match.method, "match_confidence": match.confidence,
             "entity_type": sp.entity_type, "primary": sp.primary,
             "classification": sp.classification, "original": sp.original, "date": sp.date,
             "withdrawn_date": sp.withdrawn_date, "position": i}

@@ -10,6 +10,7 @@ from tracker.ingest.diff import sync_children, upsert, with_repeat_counters
 from tracker.links import link_vote
 from tracker.matching import IdResolver
 from tracker.models import PersonVote, VoteEvent
+from tracker.namematch import matcher_for
 from tracker.seed import get_or_create_session
 
 
@@ -33,6 +34,9 @@ def ingest_vote_event(session: Session, rec: VoteEventIn, today: dt.date) -> tup
     desired = {}
     for key, pv in zip(keys, rec.votes):
         match = resolver.resolve(pv.ids)
+        if match.legislator_id is None:  # no known id: match the printed name (tracker/namematch.py)
+            match = matcher_for(session).match(pv.voter_name, jurisdiction=rec.jurisdiction,
+                                               chamber=rec.chamber, date=rec.date)
         desired[key] = {"voter_name": pv.voter_name, "voter_ids": pv.ids,
                         "legislator_id": match.legislator_id, "option": pv.option,
                         "raw_option": pv.raw_option, "match_method": match.method,

@@ -26,3 +26,7 @@ from tracker.models.tagging import BillSearchDoc, BillTag, IssueArea, TaggingRul
 
 __all__ += ["ApiKey", "BillSearchDoc", "BillTag", "Coalition", "IssueArea", "MemberOrganization",
             "MemberStance", "Position", "PositionHistory", "SavedSearch", "StaffUser", "TaggingRule"]
+
+from tracker.models.provenance import BillSource, VoterAlias  # noqa: E402
+
+__all__ += ["BillSource", "VoterAlias"]

@@ -75,3 +75,6 @@ class Sponsorship(SQLModel, table=True):
     date: dt.date | None = None
     withdrawn_date: dt.date | None = None
     position: int = 0
+    # How a sponsor named without a known id was matched (added by migration 0004).
+    match_method: str | None = None
+    match_confidence: float | None = None
