@@ -15,6 +15,7 @@ _MODULES = (
     "scrapers.formats.uscongress_votes",
     "scrapers.formats.legiscan_json",
     "scrapers.formats.legiscan_xml",
+    "scrapers.formats.ny_openleg",
 )
 
 
