@@ -23,6 +23,7 @@ app.add_typer(aliases.app, name="aliases")
 app.command("quality")(quality_cmd)
 
 app.add_typer(coalition.app, name="coalition")
+app.add_typer(__import__("cli.actions").actions.app, name="actions")
 app.command("tag")(tag_cmd)
 
 @app.callback()

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
                              description="Development only: replay HTTP responses from DATA_DIR/httpcache.")
     page_size_max: int = Field(default=200, description="Largest page size the API hands out.")
     # Federal sources (issue 3): base URLs may point at a local mirror with the same layout.
+    govinfo_base_url: str = Field(default="https://www.govinfo.gov",
+                                  description="GovInfo bulk data and sitemaps (BILLSTATUS bills).")
     house_clerk_base_url: str = Field(default="https://clerk.house.gov",
                                       description="House Clerk roll calls (evs/{year}/rollNNN.xml).")
     senate_base_url: str = Field(default="https://www.senate.gov",

@@ -8,6 +8,7 @@ from scrapers.formats.base import BundleFormat, DirTree, FileFormat, Item, Simpl
 # One module per source format; adding a source adds a line here.
 _MODULES = (
     "scrapers.formats.jsonl",
+    "scrapers.formats.billstatus",
     "scrapers.formats.openstates_people",
     "scrapers.formats.congress_legislators",
     "scrapers.formats.house_clerk",

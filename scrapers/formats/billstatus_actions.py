@@ -1,0 +1,236 @@
+"""BILLSTATUS actions: read, de-duplicate across source systems, classify, attach recorded votes.
+
+The same event is often reported by several systems (`sourceSystem/code`: 0 Senate, 1 House
+committee, 2 House floor, 9 Library of Congress). The Library of Congress copy repeats the
+chamber's text, sometimes behind a category prefix ("Passed/agreed to in House: ...") and without
+the Record citation; "Became Public Law" comes under both E40000 and 36000; a House referral to
+several committees is listed once per committee. Such copies are merged into one action that
+keeps every code and system in `extras`. Distinct events with the same words (two "Motion to
+reconsider laid on the table" at different times) stay apart: a merge needs the same day, the
+same words and no conflicting time of day.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tracker.actions.us import classify
+
+_EASTERN = ZoneInfo("America/New_York")
+_PRIMARY_SYSTEMS = {"0": 0, "1": 0, "2": 0, None: 1, "9": 2}
+_CITATION = re.compile(r"\((?:[^()]*:[^()]*|CR [^()]*)\)")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_LOC_PREFIX = re.compile(r"^([A-Za-z][A-Za-z/ ,\-]{2,60}):\s+(.+)$", re.S)
+_TIME_12H = re.compile(r"^(\d{1,2}):(\d{2})\s*([AP]M)$", re.I)
+_CHAMBER = {"house": "lower", "senate": "upper"}
+
+
+def _text(el, path: str) -> str | None:
+    value = el.findtext(path)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _time(raw: str | None) -> str | None:
+    """`07:00PM` (legacy files) or `19:00:00` -> `19:00:00`."""
+    if not raw:
+        return None
+    m = _TIME_12H.match(raw)
+    if m:
+        hour = int(m.group(1)) % 12 + (12 if m.group(3).upper() == "PM" else 0)
+        return f"{hour:02d}:{m.group(2)}:00"
+    return raw
+
+
+def _key(text: str) -> str:
+    return _NOT_WORD.sub("", _CITATION.sub("", text.lower()))
+
+
+def recorded_vote(el) -> dict[str, Any] | None:
+    """A BILLSTATUS `<recordedVote>` as the dict part B links roll calls through."""
+    roll = _text(el, "rollNumber")
+    chamber = _CHAMBER.get((_text(el, "chamber") or "").lower())
+    if not roll or not chamber:
+        return None
+    session = _text(el, "sessionNumber")
+    return {"chamber": chamber, "roll_number": str(int(roll)),
+            "session_number": int(session) if session and session.isdigit() else None,
+            "date": _text(el, "date"), "url": _text(el, "url")}
+
+
+@dataclass
+class RawAction:
+    index: int
+    date: dt.date
+    time: str | None
+    text: str
+    code: str | None
+    system: str | None
+    type: str | None
+    committees: list[str]
+    votes: list[dict[str, Any]]
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        # the chamber's own report first; among Library of Congress copies, lettered codes
+        # (Intro-H, E40000) before bare numbers (1000, 36000)
+        return (_PRIMARY_SYSTEMS.get(self.system, 1), 1 if (self.code or "").isdigit() else 0)
+
+
+@dataclass
+class _Group:
+    members: list[RawAction] = field(default_factory=list)
+    time: str | None = None
+
+    def add(self, action: RawAction) -> None:
+        self.members.append(action)
+        self.time = self.time or action.time
+
+
+def read_actions(bill) -> tuple[list[RawAction], int]:
+    """The bill's own actions (not its amendments'), oldest first; and how many empty items were skipped."""
+    items = bill.findall("actions/item")
+    out: list[RawAction] = []
+    skipped = 0
+    for i, item in enumerate(items):
+        text, date = _text(item, "text"), _text(item, "actionDate")
+        if not text or not date:
+            skipped += 1  # "empty action elements" (GPO changelog, August 2016) still occur
+            continue
+        committees = [n for n in (_text(c, "name") for c in item.iterfind("committees/item")) if n]
+        legacy_committee = _text(item, "committee/name")  # before January 2020: one <committee>
+        if legacy_committee:
+            committees.append(legacy_committee)
+        votes = [v for v in map(recorded_vote, item.iterfind("recordedVotes/recordedVote")) if v]
+        raw_type = _text(item, "type")
+        if raw_type and raw_type.startswith("Placeholder Text"):
+            raw_type = None  # legacy files: "Placeholder Text for E40000" says nothing
+        out.append(RawAction(i, dt.date.fromisoformat(date[:10]), _time(_text(item, "actionTime")),
+                             text, _text(item, "actionCode"), _text(item, "sourceSystem/code"),
+                             raw_type, committees, votes))
+    # Files list actions newest first; keep the day's order, reversed, and sort by day.
+    if len(out) > 1 and out[0].date >= out[-1].date:
+        out.reverse()
+    out.sort(key=lambda a: a.date)
+    return out, skipped
+
+
+def merge_duplicates(actions: list[RawAction]) -> list[list[RawAction]]:
+    """Group copies of the same event; each group lists its members, best report first."""
+    groups: list[_Group] = []
+    by_key: dict[tuple[dt.date, str], list[_Group]] = {}
+    for action in actions:
+        keys = [_key(action.text)]
+        if action.system == "9":
+            m = _LOC_PREFIX.match(action.text)
+            if m:
+                keys.append(_key(m.group(2)))
+        target = None
+        for k in keys:
+            for group in by_key.get((action.date, k), ()):
+                if group.time is None or action.time is None or group.time == action.time:
+                    target = group
+                    break
+            if target:
+                break
+        if target is None:
+            target = _Group()
+            groups.append(target)
+        target.add(action)
+        for k in keys:
+            bucket = by_key.setdefault((action.date, k), [])
+            if target not in bucket:
+                bucket.append(target)
+    return [sorted(g.members, key=lambda a: a.rank) for g in groups]
+
+
+def build_actions(groups: list[list[RawAction]], origin: str | None) -> list[dict[str, Any]]:
+    """Contract action dicts (chronological) from merged groups, classified by the federal rules."""
+    out = []
+    for members in groups:
+        best = members[0]
+        result = classify(best.text, best.code, best.system, default_actor=origin)
+        classes = list(result.classifications)
+        seen = {(best.text, best.code)}
+        for other in members[1:]:
+            if (other.text, other.code) in seen:
+                continue
+            seen.add((other.text, other.code))
+            classes.extend(c for c in classify(other.text, other.code, other.system).classifications
+                           if c not in classes)
+        committees = list(dict.fromkeys(c for m in members for c in m.committees))
+        codes = list(dict.fromkeys(m.code for m in members if m.code))
+        extras: dict[str, Any] = {}
+        if codes:
+            extras["codes"] = codes
+        systems = list(dict.fromkeys(m.system for m in members if m.system))
+        if systems:
+            extras["source_systems"] = systems
+        time = next((m.time for m in members if m.time), None)
+        if time:
+            extras["time"] = time
+        if best.type:
+            extras["type"] = best.type
+        if len(committees) > 1:
+            extras["committees"] = committees
+        if result.vote:
+            extras["vote"] = result.vote
+        votes = _unique_votes(v for m in members for v in m.votes)
+        if votes:
+            extras["recorded_votes"] = votes
+        out.append({"date": best.date.isoformat(), "description": best.text, "actor": result.actor,
+                    "committee": committees[0] if committees else None, "classification": classes,
+                    "code": best.code or (codes[0] if codes else None), "extras": extras})
+    return out
+
+
+def _unique_votes(votes) -> list[dict[str, Any]]:
+    seen, out = set(), []
+    for v in votes:
+        k = (v["chamber"], v["roll_number"], v["session_number"])
+        if k not in seen:
+            seen.add(k)
+            out.append(v)
+    return out
+
+
+def link_bill_votes(actions: list[dict[str, Any]], votes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Attach bill-level `<recordedVotes>` (legacy and 1.0.0 files) to their actions; return the unlinked.
+
+    The action is the one in the vote's chamber whose text cites the roll ("Roll no. 673",
+    "Record Vote Number: 331") and gives the tally; failing that, the chamber's action on the
+    vote's Eastern-time day that reports a roll call. Vote timestamps are UTC, so an evening vote
+    falls on the next UTC day.
+    """
+    unlinked = []
+    for vote in votes:
+        cited = [a for a in actions if a["actor"] == vote["chamber"]
+                 and (a["extras"].get("vote") or {}).get("roll_number") == vote["roll_number"]]
+        if not cited:
+            day = _eastern_day(vote["date"])
+            cited = [a for a in actions if a["actor"] == vote["chamber"] and a["date"] == day
+                     and (a["extras"].get("vote") or {}).get("vote_type") == "roll"]
+        if not cited:
+            unlinked.append(vote)
+            continue
+        target = next((a for a in cited if "counts" in a["extras"].get("vote", {})), cited[0])
+        existing = target["extras"].setdefault("recorded_votes", [])
+        target["extras"]["recorded_votes"] = _unique_votes([*existing, vote])
+    return unlinked
+
+
+def _eastern_day(stamp: str | None) -> str | None:
+    if not stamp:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp[:10]
+    if when.tzinfo is None:
+        return when.date().isoformat()
+    return when.astimezone(_EASTERN).date().isoformat()

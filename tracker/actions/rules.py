@@ -1,0 +1,171 @@
+"""The machinery of action classification: rule tables and the classifier that applies them.
+
+A jurisdiction's rules are data (see `tracker/actions/us.py`): each `Rule` row maps an action
+code or a text pattern to OCD classifications, optionally to the actor and to "stop here"
+(procedural motions whose words would otherwise look like a passage). Vote details (roll /
+voice / unanimous consent, passed / failed, roll number, tally) come from a second small table.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker.vocab import ACTION_CLASSIFICATIONS, VOTE_RESULTS
+
+VOTE_TYPES = frozenset({"roll", "voice", "unanimous consent"})
+_CHAMBER_WORDS = {"house": "lower", "senate": "upper"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row: action `codes` (any of) and/or a text `pattern` -> `classifications`.
+
+    `hint` is a lower-case literal the text must contain before the regex is tried (a cheap
+    filter: most actions match few rules). `final` stops the table after this row.
+    """
+
+    classifications: tuple[str, ...] = ()
+    pattern: str | None = None
+    codes: tuple[str, ...] = ()
+    hint: str | None = None
+    actor: str | None = None
+    final: bool = False
+    regex: re.Pattern | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        bad = [c for c in self.classifications if c not in ACTION_CLASSIFICATIONS]
+        if bad:
+            raise ValueError(f"rule {self.pattern or self.codes}: unknown classification(s) {bad}")
+        if not (self.pattern or self.codes):
+            raise ValueError("a rule needs a pattern or action codes")
+        if self.pattern:
+            object.__setattr__(self, "regex", re.compile(self.pattern, re.I))
+
+    def matches(self, text: str, lower: str, code: str | None) -> bool:
+        if self.codes and code not in self.codes:
+            return False
+        if self.regex is None:
+            return True
+        if self.hint and self.hint not in lower:
+            return False
+        return self.regex.search(text) is not None
+
+
+@dataclass(frozen=True)
+class VoteRule:
+    """A text pattern that tells how a question was decided (`vote_type`) or its `result`."""
+
+    pattern: str
+    vote_type: str | None = None
+    result: str | None = None
+    hint: str | None = None
+    regex: re.Pattern | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.vote_type and self.vote_type not in VOTE_TYPES:
+            raise ValueError(f"vote type {self.vote_type!r} is not one of {sorted(VOTE_TYPES)}")
+        if self.result and self.result not in VOTE_RESULTS:
+            raise ValueError(f"vote result {self.result!r} is not one of {sorted(VOTE_RESULTS)}")
+        object.__setattr__(self, "regex", re.compile(self.pattern, re.I))
+
+    def search(self, text: str, lower: str) -> bool:
+        if self.hint and self.hint not in lower:
+            return False
+        return self.regex.search(text) is not None
+
+
+@dataclass(frozen=True)
+class ChamberRule:
+    """A text pattern that names the acting chamber: `chamber`, or the House/Senate word it captures."""
+
+    pattern: str
+    chamber: str | None = None
+    regex: re.Pattern | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "regex", re.compile(self.pattern, re.I))
+
+    def chamber_of(self, text: str) -> str | None:
+        m = self.regex.search(text)
+        if m is None:
+            return None
+        if self.chamber:
+            return self.chamber
+        word = next((g for g in m.groups() if g), "")
+        return _CHAMBER_WORDS.get(word.lower())
+
+
+@dataclass
+class Classified:
+    """What the rules say about one action."""
+
+    classifications: list[str]
+    actor: str | None = None
+    vote: dict[str, Any] | None = None
+    rules: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"classification": self.classifications, "actor": self.actor, "vote": self.vote}
+
+
+@dataclass
+class Classifier:
+    """Applies a jurisdiction's tables to (text, code) pairs."""
+
+    rules: tuple[Rule, ...]
+    vote_rules: tuple[VoteRule, ...] = ()
+    chamber_rules: tuple[ChamberRule, ...] = ()
+    roll_patterns: tuple[str, ...] = ()
+    tally_pattern: str | None = None
+
+    def __post_init__(self) -> None:
+        self._rolls = [re.compile(p, re.I) for p in self.roll_patterns]
+        self._tally = re.compile(self.tally_pattern) if self.tally_pattern else None
+
+    def classify(self, text: str, code: str | None = None, *, actor: str | None = None) -> Classified:
+        """Classifications, actor and vote details of one action; `actor` is the source's own."""
+        lower = text.lower()
+        found: list[str] = []
+        hits: list[int] = []
+        rule_actor = None
+        for i, rule in enumerate(self.rules):
+            if rule.matches(text, lower, code):
+                found.extend(rule.classifications)
+                hits.append(i)
+                rule_actor = rule_actor or rule.actor
+                if rule.final:
+                    break
+        who = rule_actor or actor or self.chamber_of(text)
+        return Classified(list(dict.fromkeys(found)), who, self.vote_details(text, lower, who), hits)
+
+    def chamber_of(self, text: str) -> str | None:
+        """The chamber the text says acted, or None."""
+        for rule in self.chamber_rules:
+            found = rule.chamber_of(text)
+            if found:
+                return found
+        return None
+
+    def vote_details(self, text: str, lower: str | None = None, chamber: str | None = None
+                     ) -> dict[str, Any] | None:
+        """How a question in the text was decided, or None when the text decides nothing."""
+        lower = lower if lower is not None else text.lower()
+        vote_type = result = None
+        for rule in self.vote_rules:
+            if (rule.vote_type is None or vote_type) and (rule.result is None or result):
+                continue  # it could add nothing we do not know yet
+            if rule.search(text, lower):
+                vote_type = vote_type or rule.vote_type
+                result = result or rule.result
+        roll = next((m.group(1) for m in (r.search(text) for r in self._rolls) if m), None)
+        if result is None and roll is None:
+            return None
+        vote: dict[str, Any] = {"chamber": chamber if chamber in ("upper", "lower") else None,
+                                "vote_type": vote_type or ("roll" if roll else None),
+                                "result": result, "roll_number": roll}
+        tally = self._tally.search(text) if self._tally else None
+        if tally:
+            vote["counts"] = {"yes": int(tally.group(1)), "no": int(tally.group(2))}
+        return vote
+
