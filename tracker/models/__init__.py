@@ -30,3 +30,8 @@ __all__ += ["ApiKey", "BillSearchDoc", "BillTag", "Coalition", "IssueArea", "Mem
 from tracker.models.provenance import BillSource, VoterAlias  # noqa: E402
 
 __all__ += ["BillSource", "VoterAlias"]
+
+from tracker.models.scorecard import (ManualEntry, ScoreCell, Scorecard, ScoredItem,  # noqa: E402
+                                      ScoreSummary)
+
+__all__ += ["ManualEntry", "ScoreCell", "Scorecard", "ScoredItem", "ScoreSummary"]

@@ -1,0 +1,128 @@
+"""Legislator scorecards (issue 6): definitions, scored items, manual entries and the
+materialized, auditable cells and summaries the scoring engine (`tracker.scoring`) writes.
+
+Cells and summaries are derived data: `tracker.scoring.recompute` rebuilds them from the votes,
+positions and settings at any time, and gives the same numbers as the incremental updates.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from tracker.models.base import json_dict, json_list, tz_datetime
+from tracker.models.coalition import stamped
+
+
+class Scorecard(SQLModel, table=True):
+    """A coalition's scorecard of one jurisdiction; `settings` holds the methodology
+    (see `tracker.scoring.settings.ScoringSettings`); `version` changes whenever a number may."""
+
+    __table_args__ = (UniqueConstraint("coalition_id", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(foreign_key="coalition.id", index=True)
+    slug: str = Field(max_length=64)
+    jurisdiction_id: str = Field(foreign_key="jurisdiction.id", index=True)
+    chambers: list = json_list()
+    sessions: list = json_list()
+    title: str
+    methodology: str | None = Field(default=None, sa_type=Text)
+    settings: dict = json_dict()
+    version: int = 1
+    published_at: dt.datetime | None = tz_datetime()
+    created_at: dt.datetime | None = stamped()
+    updated_at: dt.datetime | None = stamped()
+
+
+class ScoredItem(SQLModel, table=True):
+    """One thing a scorecard scores: a floor or committee roll call, a (co)sponsorship of a
+    bill, or a manual item (letter, pledge, adjustment) which always carries a rationale."""
+
+    __tablename__ = "scored_item"
+    __table_args__ = (UniqueConstraint("scorecard_id", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scorecard_id: int = Field(foreign_key="scorecard.id", index=True)
+    slug: str = Field(description="stable key within the scorecard, e.g. the vote event key")
+    kind: str = Field(description="floor_vote, committee_vote, sponsorship, cosponsorship or manual")
+    vote_event_key: str | None = Field(default=None, index=True)
+    bill_key: str | None = Field(default=None, index=True)
+    label: str = Field(description="short title shown in tables")
+    description: str | None = Field(default=None, sa_type=Text)
+    preferred: str | None = Field(default=None, description="yes or no; None = from the bill's stance")
+    preferred_source: str = Field(default="staff", description="staff or stance")
+    weight: float = 1.0
+    session: str | None = Field(default=None, description="session identifier the item belongs to")
+    rationale: str | None = Field(default=None, sa_type=Text)
+    chosen_at: dt.datetime | None = stamped()
+    chosen_by: str | None = None
+    notice_text: str | None = Field(default=None, sa_type=Text)
+    notice_published_at: dt.datetime | None = tz_datetime()
+    position: int = Field(default=0, description="display order")
+
+
+class ManualEntry(SQLModel, table=True):
+    """A legislator's result on a manual item: agreement 0..1 (points) and why."""
+
+    __tablename__ = "manual_entry"
+    __table_args__ = (UniqueConstraint("item_id", "legislator_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="scored_item.id", index=True)
+    legislator_id: int = Field(foreign_key="legislator.id", index=True)
+    points: float = Field(description="agreement between 0 and 1 (1 = full credit)")
+    rationale: str = Field(sa_type=Text)
+    created_at: dt.datetime | None = stamped()
+
+
+class ScoreCell(SQLModel, table=True):
+    """One legislator (or one unmatched printed name) on one item, with the audit trail."""
+
+    __tablename__ = "score_cell"
+    __table_args__ = (UniqueConstraint("item_id", "cell_key"),
+                      Index("ix_score_cell_card_legislator", "scorecard_id", "legislator_id"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    scorecard_id: int = Field(foreign_key="scorecard.id")
+    item_id: int = Field(foreign_key="scored_item.id", index=True)
+    cell_key: str = Field(description="leg:<legislator id> or name:<person_vote id> when unmatched")
+    legislator_id: int | None = Field(default=None, foreign_key="legislator.id")
+    session: str | None = None
+    vote_event_key: str | None = None
+    source_url: str | None = None
+    raw_name: str | None = None
+    match_method: str | None = None
+    match_confidence: float | None = None
+    option: str | None = Field(default=None, description="the option recorded (or sponsored / absent)")
+    raw_option: str | None = None
+    rule: str = Field(description="the rule applied, e.g. agrees, disagrees, absence counted against")
+    agreement: float | None = Field(default=None, description="0..1; None when not counted")
+    weight: float = 0.0
+    points: float = 0.0
+    eligible: bool = False
+
+
+class ScoreSummary(SQLModel, table=True):
+    """A legislator's score on a scorecard for one session, or pooled (session = '*')."""
+
+    __tablename__ = "score_summary"
+    __table_args__ = (UniqueConstraint("scorecard_id", "legislator_id", "session"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scorecard_id: int = Field(foreign_key="scorecard.id", index=True)
+    legislator_id: int = Field(foreign_key="legislator.id", index=True)
+    session: str = Field(description="session identifier, or * for the pooled lifetime score")
+    earned: float = 0.0
+    possible: float = 0.0
+    counted: int = Field(default=0, description="items that counted (eligible and not excluded)")
+    eligible: int = Field(default=0, description="items the legislator was eligible for")
+    manual_earned: float = 0.0
+    manual_possible: float = 0.0
+    score: float | None = Field(default=None, description="0-100, rounded; None = N/A")
+    grade: str | None = None
+    chamber: str | None = None
+    district: str | None = None
+    party: str | None = None
+    computed_at: dt.datetime | None = stamped()
