@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
 
+from tracker.alerts.events import derive_events
 from tracker.contract import (BillIn, CommitteeIn, HearingIn, LegislatorIn, Record, RecordError,
                               SessionIn, VoteEventIn, build_any)
 from tracker.ingest.bills import ingest_bill
@@ -89,6 +90,8 @@ class Ingestor:
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 outcome, changes = handler(session, item, today)
+                # Alerts (issue 7): events from the reported changes, in the record's transaction.
+                derive_events(session, item, outcome, changes)
                 session.commit()
             except RecordError as err:
                 session.rollback()

@@ -35,3 +35,9 @@ from tracker.models.scorecard import (ManualEntry, ScoreCell, Scorecard, ScoredI
                                       ScoreSummary)
 
 __all__ += ["ManualEntry", "ScoreCell", "Scorecard", "ScoredItem", "ScoreSummary"]
+
+from tracker.models.alerts import ChangeEvent, Delivery, Subscriber, Subscription  # noqa: E402
+
+__all__ += ["ChangeEvent", "Delivery", "Subscriber", "Subscription"]
+
+import tracker.alerts.events  # noqa: E402,F401  (registers the position-change event hook)

@@ -1,0 +1,218 @@
+"""Change events: derived from what ingest reports as changed, stored insert-if-absent.
+
+Every event has a natural key, so the same change seen twice (a re-crawl, a replayed import)
+makes no second event; the auto-increment id is the delivery cursor. Events are written in the
+transaction of the record that caused them (see `tracker.ingest.service`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any, Callable, Iterable, Iterator
+
+from sqlalchemy import event as sa_event, insert as sa_insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session as OrmSession
+
+from tracker.alerts.kinds import EVENT_KINDS
+from tracker.contract import BillIn, HearingIn, Record, VoteEventIn
+from tracker.models.alerts import ChangeEvent
+from tracker.models.base import utcnow
+from tracker.models.bill import Bill, Sponsorship
+from tracker.models.coalition import PositionHistory
+from tracker.models.vote import PersonVote, VoteEvent
+
+EventRow = dict[str, Any]
+
+
+def event_row(kind: str, natural_key: str, payload: dict | None = None, *, bill_key: str | None = None,
+              jurisdiction_id: str | None = None, committee_key: str | None = None,
+              coalition_id: int | None = None, legislator_ids: Iterable[int] = ()) -> EventRow:
+    """The values of one change event (not yet stored)."""
+    if kind not in EVENT_KINDS:
+        raise ValueError(f"unknown event kind {kind!r}; expected one of {sorted(EVENT_KINDS)}")
+    return {"natural_key": natural_key, "kind": kind, "bill_key": bill_key,
+            "jurisdiction_id": jurisdiction_id, "committee_key": committee_key,
+            "coalition_id": coalition_id,
+            "legislator_ids": sorted({int(i) for i in legislator_ids if i is not None}),
+            "payload": payload or {}, "created_at": utcnow()}
+
+
+def store_events(conn_or_session, rows: list[EventRow]) -> int:
+    """Insert the rows whose natural key is new (INSERT ... ON CONFLICT DO NOTHING); return how many."""
+    if not rows:
+        return 0
+    conn = conn_or_session if isinstance(conn_or_session, Connection) else conn_or_session.connection()
+    rows = list({r["natural_key"]: r for r in rows}.values())
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # another database: check first (not race-free, but nothing else is supported)
+        known = set(conn.execute(select(ChangeEvent.natural_key).where(
+            ChangeEvent.natural_key.in_([r["natural_key"] for r in rows]))).scalars())
+        rows = [r for r in rows if r["natural_key"] not in known]
+        return conn.execute(sa_insert(ChangeEvent.__table__), rows).rowcount if rows else 0
+    stmt = (insert(ChangeEvent.__table__).on_conflict_do_nothing(index_elements=["natural_key"])
+            .returning(ChangeEvent.__table__.c.id))
+    # One statement per row: RETURNING then says exactly which were new (rowcount is unreliable).
+    return sum(len(conn.execute(stmt.values(**row)).all()) for row in rows)
+
+
+def record_event(session, kind: str, natural_key: str, payload: dict | None = None, **kw) -> bool:
+    """Record one event in the caller's transaction unless its natural key exists; True if new.
+
+    For other writers, e.g. the scorecards' "scored-vote notice published":
+    `record_event(session, "scored_vote_notice", f"notice:{scorecard}:{vote_key}", {...},
+    bill_key=..., jurisdiction_id=..., coalition_id=...)`.
+    """
+    return store_events(session, [event_row(kind, natural_key, payload, **kw)]) == 1
+
+
+# --- derived from ingest -------------------------------------------------------------------
+
+
+def _bill_events(session, rec: BillIn, outcome: str, changes: dict) -> Iterator[EventRow]:
+    from tracker.ingest.diff import text_key, with_repeat_counters  # tracker.ingest imports us
+
+    key = rec.key
+    bill = session.scalars(select(Bill).where(Bill.key == key)).one()
+    base = {"bill_key": key, "jurisdiction_id": rec.jurisdiction}
+    about = {"title": rec.title, "identifier": rec.identifier, "stage": bill.stage}
+    sponsors = list(session.scalars(select(Sponsorship).where(Sponsorship.bill_id == bill.id)))
+    if outcome == "insert":
+        yield event_row("new_bill", f"bill:{key}:new",
+                        dict(about, introduced_date=_iso(bill.introduced_date), subjects=rec.subjects,
+                             policy_area=rec.policy_area, summary=rec.summary,
+                             sponsors=[s.name for s in sponsors if s.primary]),
+                        legislator_ids=[s.legislator_id for s in sponsors if s.primary], **base)
+        return
+    if "stage" in changes:
+        new, old = changes["stage"]["new"], changes["stage"]["old"]
+        yield event_row("stage_changed", f"bill:{key}:stage:{new}:{_iso(bill.stage_date) or ''}",
+                        dict(about, old_stage=old, new_stage=new, stage_date=_iso(bill.stage_date)),
+                        **base)
+    added_actions = (changes.get("actions") or {}).get("added") or []
+    if added_actions:
+        actions = sorted(rec.actions, key=lambda a: a.date)  # the handler's order and keys
+        keys = with_repeat_counters(text_key(a.date, a.actor, a.description) for a in actions)
+        for desc, count in Counter(added_actions).items():
+            # The diff names actions by text; when a text repeats, the new ones are the latest.
+            same = [(k, a) for k, a in zip(keys, actions) if a.description == desc][-count:]
+            for akey, a in same:
+                yield event_row("new_action", f"bill:{key}:action:{akey}",
+                                dict(about, date=_iso(a.date), description=a.description,
+                                     actor=a.actor, committee=a.committee,
+                                     classification=a.classification),
+                                committee_key=a.committee, **base)
+    if "versions" in changes:
+        old = changes["versions"]["old"] or []
+        for v in changes["versions"]["new"] or []:
+            if v not in old:
+                yield event_row("new_version",
+                                f"bill:{key}:version:{text_key(v.get('note'), v.get('date'), v.get('url'))}",
+                                dict(about, note=v.get("note"), date=v.get("date"), url=v.get("url")),
+                                **base)
+    sp = changes.get("sponsorships") or {}
+    by_name: dict[str, list] = {}
+    for s in sponsors:
+        by_name.setdefault(s.name, []).append(s)
+    for name in sp.get("added") or []:
+        for s in by_name.get(name, []):
+            state = "withdrawn" if s.withdrawn_date else "added"
+            yield event_row(f"sponsor_{state}", f"bill:{key}:sponsor:{s.natural_key}:{state}",
+                            dict(about, sponsor=s.name, classification=s.classification,
+                                 date=_iso(s.withdrawn_date or s.date)),
+                            legislator_ids=[s.legislator_id], **base)
+    for name in sp.get("changed") or []:
+        for s in by_name.get(name, []):
+            if s.withdrawn_date:
+                yield event_row("sponsor_withdrawn", f"bill:{key}:sponsor:{s.natural_key}:withdrawn",
+                                dict(about, sponsor=s.name, classification=s.classification,
+                                     date=_iso(s.withdrawn_date)),
+                                legislator_ids=[s.legislator_id], **base)
+    for name in sp.get("removed") or []:
+        yield event_row("sponsor_withdrawn", f"bill:{key}:sponsor:name:{text_key(name)}:removed",
+                        dict(about, sponsor=name, removed_by_source=True), **base)
+
+
+def _hearing_events(session, rec: HearingIn, outcome: str, changes: dict) -> Iterator[EventRow]:
+    from tracker.ingest.diff import text_key
+
+    start = rec.start.isoformat() if rec.start else "tba"
+    payload = {"hearing_key": rec.key, "committee": rec.committee_name, "start": _iso(rec.start),
+               "location": rec.location, "status": rec.status, "description": rec.description,
+               "links": rec.links}
+    agenda = [b.bill_key for b in rec.bills]
+    moved = {f: changes[f] for f in ("start", "status", "location") if f in changes}
+    if outcome == "insert":
+        kind, base, bills = "hearing_scheduled", f"hearing:{rec.key}:{rec.status}:{start}", agenda
+    elif moved:
+        kind, bills = "hearing_changed", agenda
+        base = f"hearing:{rec.key}:{rec.status}:{start}:{text_key(rec.location)}"
+        payload["changed"] = moved
+    else:
+        kind, base = "hearing_scheduled", f"hearing:{rec.key}:{rec.status}:{start}"
+        bills = [b for b in ((changes.get("bills") or {}).get("added") or [])]
+        if not bills:
+            return
+    for bill_key in bills or [None]:
+        yield event_row(kind, base + (f":bill:{bill_key}" if bill_key else ""), payload,
+                        bill_key=bill_key, jurisdiction_id=rec.jurisdiction,
+                        committee_key=rec.committee_key or rec.committee_name)
+
+
+def _vote_events(session, rec: VoteEventIn, outcome: str, changes: dict) -> Iterator[EventRow]:
+    if outcome != "insert":  # corrections of a stored roll call are not news
+        return
+    row = session.scalars(select(VoteEvent).where(VoteEvent.key == rec.key)).one()
+    votes = {str(lid): opt for lid, opt in session.connection().execute(
+        select(PersonVote.legislator_id, PersonVote.option)
+        .where(PersonVote.vote_event_id == row.id)).all() if lid is not None}
+    yield event_row("roll_call", f"vote:{rec.key}",
+                    {"vote_key": rec.key, "motion": rec.motion_text, "result": rec.result,
+                     "date": _iso(rec.date), "chamber": rec.chamber, "roll_number": rec.roll_number,
+                     "counts": rec.counts, "votes": votes},
+                    bill_key=rec.bill_key, jurisdiction_id=rec.jurisdiction,
+                    legislator_ids=[int(k) for k in votes])
+
+
+DERIVERS: dict[type[Record], Callable[..., Iterator[EventRow]]] = {
+    BillIn: _bill_events, HearingIn: _hearing_events, VoteEventIn: _vote_events,
+}
+
+
+def derive_events(session, rec: Record, outcome: str, changes: dict) -> int:
+    """Store the events one ingested record's reported changes mean; call before commit."""
+    if outcome not in ("insert", "update"):
+        return 0
+    derive = DERIVERS.get(type(rec))
+    if derive is None:
+        return 0
+    return store_events(session, list(derive(session, rec, outcome, changes)))
+
+
+# --- coalition positions: every PositionHistory row written anywhere becomes an event ---------
+
+
+def _position_rows(objs: Iterable[Any]) -> list[EventRow]:
+    return [event_row("position_changed", f"position:{h.coalition_id}:{h.bill_key}:{h.id}",
+                      {"previous_stance": h.previous_stance, "stance": h.stance,
+                       "rationale": h.rationale, "public": h.public, "set_by": h.set_by,
+                       "set_at": _iso(h.set_at)},
+                      bill_key=h.bill_key, coalition_id=h.coalition_id,
+                      jurisdiction_id=h.bill_key.split("-", 1)[0] if h.bill_key else None)
+            for h in objs if isinstance(h, PositionHistory)]
+
+
+@sa_event.listens_for(OrmSession, "after_flush")
+def _positions_after_flush(session, _ctx) -> None:
+    # In the same transaction as the position write: the history row and its event commit together.
+    rows = _position_rows(session.new)
+    if rows:
+        store_events(session.connection(), rows)
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
