@@ -18,4 +18,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(bills.router)
     app.include_router(quality.router)
+    _add_coalition_pages(app, settings)
     return app
+
+def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
+    """Search, coalition API and the server-rendered pages (staff login uses a signed cookie)."""
+    from starlette.middleware.sessions import SessionMiddleware
+
+    from api.pages import public, staff
+    from api.routes import coalitions, search
+
+    settings.check_secrets()
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="edtracker_staff",
+                       max_age=settings.session_max_age, same_site="lax",
+                       https_only=settings.environment == "production")
+    app.include_router(search.router)
+    app.include_router(coalitions.router)
+    app.include_router(staff.router)
+    app.include_router(public.router)

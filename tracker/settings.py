@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     http_cache: bool = Field(default=False,
                              description="Development only: replay HTTP responses from DATA_DIR/httpcache.")
     page_size_max: int = Field(default=200, description="Largest page size the API hands out.")
+    environment: str = Field(default="development",
+                             description="development or production; production refuses placeholder secrets.")
+    secret_key: str = Field(default="change-me",
+                            description="Signs staff session cookies; set a long random value in production.")
+    session_max_age: int = Field(default=8 * 3600, description="Seconds a staff login lasts.")
     # Federal sources (issue 3): base URLs may point at a local mirror with the same layout.
     govinfo_base_url: str = Field(default="https://www.govinfo.gov",
                                   description="GovInfo bulk data and sitemaps (BILLSTATUS bills).")
@@ -76,6 +81,11 @@ class Settings(BaseSettings):
         default_factory=lambda: {"*": ["ny-openleg", "openstates", "legiscan"]},
         description="Which source wins for which bill field when several carry a bill: field -> "
         "source format prefixes, best first (JSON; \"*\" = every other field).")
+
+    def check_secrets(self) -> None:
+        """Refuse to serve staff pages in production with the placeholder or a short secret key."""
+        if self.environment == "production" and (self.secret_key in ("", "change-me") or len(self.secret_key) < 32):
+            raise ValueError("EDTRACKER_SECRET_KEY must be set to a random value of 32+ characters in production")
 
     @field_validator("database_url")
     @classmethod

@@ -12,6 +12,7 @@ from tracker.matching import IdResolver
 from tracker.models import Bill, BillAction, Jurisdiction, Sponsorship
 from tracker.keys import normalize_identifier
 from tracker.namematch import matcher_for
+from tracker.search.index import index_bills
 from tracker.seed import get_or_create_session
 from tracker.stage import derive_stage, origin_from_identifier
 
@@ -85,4 +86,7 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
         changes["sponsorships"] = diff
     if outcome == "noop" and changes:
         outcome = "update"
+    if outcome != "noop":
+        # Keep the full-text document (and so the FTS5 / GIN index) in step, same transaction.
+        index_bills(session, [bill.id])
     return outcome, changes

@@ -1,0 +1,89 @@
+"""Public pages: bill list with search and filters, bill page; stable URLs.
+
+`/` and `/bill/{key}` use the default taxonomy; `/c/{coalition}/` and `/c/{coalition}/bills/{key}`
+show that coalition's confirmed issue areas and public positions, nothing of other coalitions.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from api.deps import SessionDep
+from api.pages.common import TIMELINE, coalition_or_404, csrf_token, search_params, staff_user, templates
+from tracker.models import IssueArea, MemberOrganization, MemberStance, Position
+from tracker.queries import bill_detail
+from tracker.search.query import search_bills
+
+router = APIRouter(include_in_schema=False)
+
+
+def _areas(db, coalition_id: int | None) -> list[IssueArea]:
+    cond = IssueArea.coalition_id.is_(None) if coalition_id is None else IssueArea.coalition_id == coalition_id
+    return list(db.execute(select(IssueArea).where(cond).order_by(IssueArea.position)).scalars())
+
+
+def _list_page(request: Request, db, coalition=None, user=None) -> HTMLResponse:
+    p = search_params(request)
+    cid = coalition.id if coalition else None
+    statuses = ("suggested", "confirmed") if (user or coalition is None) else ("confirmed",)
+    total, items = search_bills(db, p, coalition_id=cid, public_only=user is None, tag_statuses=statuses)
+    query = {k: v for k, v in request.query_params.items() if k != "page" and v}
+    page = p.offset // p.limit + 1
+    link = lambda n: "?" + urlencode({**query, "page": n})  # noqa: E731
+    return templates.TemplateResponse(request, "bills.html", {
+        "coalition": coalition, "user": user, "items": items, "total": total, "params": p,
+        "areas": _areas(db, cid), "page": page,
+        "prev_link": link(page - 1) if page > 1 else None,
+        "next_link": link(page + 1) if p.offset + p.limit < total else None,
+        "bill_base": f"/c/{coalition.slug}/bills/" if coalition else "/bill/"})
+
+
+def _bill_page(request: Request, db, key: str, coalition=None, user=None) -> HTMLResponse:
+    detail = bill_detail(db, key, tag_coalition=coalition.id if coalition else None)
+    if detail is None:
+        raise HTTPException(404, f"no bill {key!r}")
+    if coalition and not user:
+        detail.issue_areas = [t for t in detail.issue_areas if t.status == "confirmed"]
+    else:
+        detail.issue_areas = [t for t in detail.issue_areas if t.status != "rejected"]
+    position, members = None, []
+    if coalition:
+        position = db.execute(select(Position).where(Position.coalition_id == coalition.id,
+                                                     Position.bill_key == key)).scalar_one_or_none()
+        if position and not position.public and not user:
+            position = None
+        if user:
+            members = db.execute(select(MemberOrganization.name, MemberStance.stance, MemberStance.note)
+                                 .join(MemberStance, MemberStance.member_id == MemberOrganization.id)
+                                 .where(MemberStance.coalition_id == coalition.id, MemberStance.bill_key == key)
+                                 .order_by(MemberOrganization.name)).all()
+    reached = TIMELINE.index(detail.stage) if detail.stage in TIMELINE else -1
+    return templates.TemplateResponse(request, "bill.html", {
+        "coalition": coalition, "user": user, "bill": detail, "position": position, "members": members,
+        "timeline": TIMELINE, "reached": reached, "csrf": csrf_token(request) if user else None})
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, db: SessionDep) -> HTMLResponse:
+    return _list_page(request, db)
+
+
+@router.get("/bill/{key}", response_class=HTMLResponse)
+def bill_page(key: str, request: Request, db: SessionDep) -> HTMLResponse:
+    return _bill_page(request, db, key)
+
+
+@router.get("/c/{slug}/", response_class=HTMLResponse)
+@router.get("/c/{slug}/bills", response_class=HTMLResponse)
+def coalition_home(slug: str, request: Request, db: SessionDep) -> HTMLResponse:
+    coal = coalition_or_404(db, slug)
+    return _list_page(request, db, coal, staff_user(request, db, coal))
+
+
+@router.get("/c/{slug}/bills/{key}", response_class=HTMLResponse)
+def coalition_bill(slug: str, key: str, request: Request, db: SessionDep) -> HTMLResponse:
+    coal = coalition_or_404(db, slug)
+    return _bill_page(request, db, key, coal, staff_user(request, db, coal))

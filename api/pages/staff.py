@@ -1,0 +1,136 @@
+"""Staff pages of a coalition: login, tag review queue, positions, settings (CSRF-protected)."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
+
+from api.deps import SessionDep
+from api.pages.common import check_csrf, coalition_or_404, csrf_token, staff_user, templates
+from tracker.coalitions.auth import role_allows, verify_password
+from tracker.coalitions.positions import set_position
+from tracker.coalitions.schema import CoalitionSettings
+from tracker.models import Bill, BillTag, IssueArea, StaffUser
+from tracker.models.base import utcnow
+from tracker.tagging.store import set_tag_status
+
+router = APIRouter(prefix="/c/{slug}/staff", include_in_schema=False)
+
+
+def _need(request: Request, db, slug: str, role: str = "viewer"):
+    coal = coalition_or_404(db, slug)
+    user = staff_user(request, db, coal)
+    if user is None:
+        raise HTTPException(303, headers={"Location": f"/c/{slug}/staff/login"})
+    if not role_allows(user.role, role):
+        raise HTTPException(403, f"this needs the {role} role; you are {user.role}")
+    return coal, user
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(slug: str, request: Request, db: SessionDep) -> HTMLResponse:
+    coal = coalition_or_404(db, slug)
+    return templates.TemplateResponse(request, "login.html", {"coalition": coal, "csrf": csrf_token(request),
+                                                              "error": None})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(slug: str, request: Request, db: SessionDep, email: Annotated[str, Form()],
+          password: Annotated[str, Form()], csrf: Annotated[str, Form()] = "") -> HTMLResponse:
+    check_csrf(request, csrf)
+    coal = coalition_or_404(db, slug)
+    user = db.execute(select(StaffUser).where(StaffUser.coalition_id == coal.id,
+                                              StaffUser.email == email.strip().lower())).scalar_one_or_none()
+    if user is None or not user.active or not verify_password(password, user.password_hash):
+        return templates.TemplateResponse(request, "login.html", {
+            "coalition": coal, "csrf": csrf_token(request), "error": "Wrong email or password."}, status_code=401)
+    request.session.clear()
+    request.session.update({"uid": user.id, "coalition": coal.slug})
+    csrf_token(request)
+    user.last_login_at = utcnow()
+    db.add(user)
+    db.commit()
+    return RedirectResponse(f"/c/{slug}/staff/", status_code=303)
+
+
+@router.post("/logout")
+def logout(slug: str, request: Request, csrf: Annotated[str, Form()] = "") -> RedirectResponse:
+    check_csrf(request, csrf)
+    request.session.clear()
+    return RedirectResponse(f"/c/{slug}/", status_code=303)
+
+
+@router.get("/", response_class=HTMLResponse)
+def queue(slug: str, request: Request, db: SessionDep, status: str = "suggested") -> HTMLResponse:
+    """Suggested tags, best score first, each with the rule explanation and one-click decisions."""
+    coal, user = _need(request, db, slug)
+    rows = db.execute(select(BillTag, Bill.key, Bill.title, IssueArea.name)
+                      .join(Bill, BillTag.bill_id == Bill.id).join(IssueArea, BillTag.issue_area_id == IssueArea.id)
+                      .where(BillTag.coalition_id == coal.id, BillTag.status == status)
+                      .order_by(BillTag.score.desc(), Bill.key).limit(200)).all()
+    return templates.TemplateResponse(request, "staff_queue.html", {
+        "coalition": coal, "user": user, "rows": rows, "status": status, "csrf": csrf_token(request),
+        "can_edit": role_allows(user.role, "editor")})
+
+
+@router.post("/tags/{tag_id}")
+def decide(slug: str, tag_id: int, request: Request, db: SessionDep, decision: Annotated[str, Form()],
+           csrf: Annotated[str, Form()] = "") -> RedirectResponse:
+    check_csrf(request, csrf)
+    coal, user = _need(request, db, slug, "editor")
+    tag = db.get(BillTag, tag_id)
+    if tag is None or tag.coalition_id != coal.id:
+        raise HTTPException(404, f"no tag {tag_id} in this coalition")
+    if decision not in ("confirmed", "rejected", "suggested"):
+        raise HTTPException(422, "decision must be confirmed, rejected or suggested")
+    set_tag_status(db, tag, decision, user.email)
+    db.commit()
+    return RedirectResponse(f"/c/{slug}/staff/", status_code=303)
+
+
+@router.post("/bills/{key}/position")
+def save_position(slug: str, key: str, request: Request, db: SessionDep, stance: Annotated[str, Form()],
+                  rationale: Annotated[str, Form()] = "", priority: Annotated[int, Form()] = 0,
+                  public: Annotated[str | None, Form()] = None,
+                  csrf: Annotated[str, Form()] = "") -> RedirectResponse:
+    check_csrf(request, csrf)
+    coal, user = _need(request, db, slug, "editor")
+    if db.execute(select(Bill.id).where(Bill.key == key)).first() is None:
+        raise HTTPException(404, f"no bill {key!r}")
+    try:
+        set_position(db, coal.id, key, stance=stance, rationale=rationale.strip() or None, priority=priority,
+                     public=public is not None, by=user.email)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    db.commit()
+    return RedirectResponse(f"/c/{slug}/bills/{key}", status_code=303)
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def settings_form(slug: str, request: Request, db: SessionDep) -> HTMLResponse:
+    coal, user = _need(request, db, slug, "admin")
+    return templates.TemplateResponse(request, "staff_settings.html", {
+        "coalition": coal, "user": user, "csrf": csrf_token(request), "error": None,
+        "origins": "\n".join((coal.settings or {}).get("embed_origins", []))})
+
+
+@router.post("/settings", response_class=HTMLResponse)
+def save_settings(slug: str, request: Request, db: SessionDep, name: Annotated[str, Form()],
+                  description: Annotated[str, Form()] = "", embed_origins: Annotated[str, Form()] = "",
+                  csrf: Annotated[str, Form()] = ""):
+    check_csrf(request, csrf)
+    coal, user = _need(request, db, slug, "admin")
+    origins = [o.strip() for o in embed_origins.splitlines() if o.strip()]
+    try:
+        CoalitionSettings(embed_origins=origins)
+    except ValueError as exc:
+        return templates.TemplateResponse(request, "staff_settings.html", {
+            "coalition": coal, "user": user, "csrf": csrf_token(request), "error": str(exc),
+            "origins": embed_origins}, status_code=422)
+    coal.name, coal.description = name.strip() or coal.name, description.strip() or None
+    coal.settings = {**(coal.settings or {}), "embed_origins": origins}
+    db.add(coal)
+    db.commit()
+    return RedirectResponse(f"/c/{slug}/staff/settings", status_code=303)

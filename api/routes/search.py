@@ -1,0 +1,34 @@
+"""GET /search: full-text bill search over the default taxonomy (no coalition data)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from api.deps import SessionDep, SettingsDep
+from tracker.search.query import SORTS, SearchParams, search_bills
+from tracker.views import Page
+from tracker.vocab import STAGES
+
+router = APIRouter(tags=["search"])
+
+
+@router.get("/search", response_model=Page)
+def search(db: SessionDep, settings: SettingsDep,
+           q: Annotated[str | None, Query(description="words of the title, summary, subjects or actions")] = None,
+           jurisdiction: str | None = None, session: str | None = None, stage: str | None = None,
+           issue_area: Annotated[str | None, Query(description="default taxonomy slug")] = None,
+           sponsor: str | None = None, committee: str | None = None, updated_since: dt.date | None = None,
+           sort: Annotated[str, Query(description=", ".join(SORTS))] = "relevance",
+           limit: Annotated[int, Query(ge=1)] = 25, offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+    """Bills matching the words and filters; for coalition stances use /coalitions/{slug}/search."""
+    if stage and stage not in STAGES:
+        raise HTTPException(422, f"unknown stage {stage!r}; expected one of {list(STAGES)}")
+    if sort not in SORTS:
+        raise HTTPException(422, f"unknown sort {sort!r}; expected one of {list(SORTS)}")
+    limit = min(limit, settings.page_size_max)
+    total, items = search_bills(db, SearchParams(
+        q=q, jurisdiction=jurisdiction, session=session, stage=stage, issue_area=issue_area, sponsor=sponsor,
+        committee=committee, updated_since=updated_since, sort=sort, limit=limit, offset=offset))
+    return Page(total=total, limit=limit, offset=offset, items=items)
