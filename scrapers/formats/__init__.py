@@ -10,6 +10,7 @@ _MODULES = (
     "scrapers.formats.jsonl",
     "scrapers.formats.billstatus",
     "scrapers.formats.openstates_people",
+    "scrapers.formats.openstates_csv",
     "scrapers.formats.congress_legislators",
     "scrapers.formats.house_clerk",
     "scrapers.formats.senate_lis",
