@@ -86,6 +86,19 @@ class Settings(BaseSettings):
         """Refuse to serve staff pages in production with the placeholder or a short secret key."""
         if self.environment == "production" and (self.secret_key in ("", "change-me") or len(self.secret_key) < 32):
             raise ValueError("EDTRACKER_SECRET_KEY must be set to a random value of 32+ characters in production")
+    legiscan_api_key: str | None = Field(
+        default=None, description="LegiScan Pull API key; empty disables the legiscan_bills spider.")
+    legiscan_base_url: str = Field(default="https://api.legiscan.com",
+                                   description="LegiScan Pull API (or a local mirror answering ?op=...).")
+    legiscan_query_budget: int = Field(
+        default=500, description="Most LegiScan queries one crawl may make (the free key allows 30,000/month).")
+    legiscan_states: list[str] = Field(
+        default_factory=lambda: ["ca", "ny", "ky"],
+        description="States the legiscan_bills spider crawls (JSON list of postal codes).")
+    ny_openleg_api_key: str | None = Field(
+        default=None, description="NY Senate OpenLegislation API key; empty disables the ny_bills spider.")
+    ny_openleg_base_url: str = Field(default="https://legislation.nysenate.gov",
+                                     description="NY Senate OpenLegislation API v3 (or a local mirror).")
 
     @field_validator("database_url")
     @classmethod

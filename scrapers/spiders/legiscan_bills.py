@@ -1,0 +1,193 @@
+"""LegiScan Pull API: getSessionList -> getMasterListRaw -> getBill for bills whose change_hash
+moved since the last successful crawl -> getRollCall and getPerson for what those bills reference.
+
+Free keys allow 30,000 queries a month: every query is counted (`edtracker/legiscan/queries`) and
+the crawl stops asking at EDTRACKER_LEGISCAN_QUERY_BUDGET. The key never reaches logs or stored
+source URLs (it is stripped from every URL kept). Data is CC BY 4.0 (attribute LegiScan).
+"""
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import scrapy
+
+from scrapers.formats.legiscan_records import (Context, bill_info, bill_record, person_record,
+                                               roll_call_record, session_info, session_record)
+from scrapers.spiders.base import EdSpider
+from tracker.contract import RecordError
+from tracker.settings import get_settings
+
+FMT = "legiscan-api"
+
+
+def strip_key(url: str) -> str:
+    """The URL without its `key` parameter (what logs and stored records may show)."""
+    parts = urlsplit(url)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "key"])
+    return urlunsplit(parts._replace(query=query))
+
+
+class RedactKey(logging.Filter):
+    """Replaces the API key in every log line (Scrapy and the retry middleware print URLs)."""
+
+    def __init__(self, key: str):
+        super().__init__()
+        self.key = key
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = record.getMessage()
+        if self.key in msg:
+            record.msg, record.args = msg.replace(self.key, "<LEGISCAN_API_KEY>"), ()
+        return True
+
+
+class LegiscanBillsSpider(EdSpider):
+    name = "legiscan_bills"
+    source_format = FMT
+
+    def __init__(self, *args, states: str | None = None, **kwargs):
+        app = get_settings()
+        kwargs.setdefault("base_url", app.legiscan_base_url)
+        super().__init__(*args, **kwargs)
+        self.key = app.legiscan_api_key
+        self.budget = app.legiscan_query_budget
+        self.states = [s.strip().upper() for s in (states.split(",") if states else app.legiscan_states)]
+        self.ctx = Context()
+        self.people_seen: set[str] = set()
+        self.sessions: dict = {}  # bill key -> SessionInfo
+        self.queries = 0
+
+    def api(self, op: str, callback, **params) -> scrapy.Request | None:
+        """A request for `op`, or None once the query budget is spent."""
+        if self.queries >= self.budget:
+            self.crawler.stats.set_value("edtracker/legiscan/budget_exhausted", True)
+            return None
+        self.queries += 1
+        self.crawler.stats.inc_value("edtracker/legiscan/queries")
+        url = f"{self.base_url}/?{urlencode({'key': self.key, 'op': op, **params})}"
+        return scrapy.Request(url, callback=callback, errback=self.failed, dont_filter=True)
+
+    async def start(self):
+        if not self.key:
+            self.logger.warning("legiscan_bills is disabled: set EDTRACKER_LEGISCAN_API_KEY to crawl LegiScan")
+            return
+        redact = RedactKey(self.key)  # handlers exist once the crawl runs
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(redact)
+        for state in self.states:
+            req = self.api("getSessionList", self.parse_sessions, state=state)
+            if req:
+                yield req
+
+    def failed(self, failure):
+        self.logger.warning("LegiScan request failed: %s", strip_key(failure.request.url))
+        self.crawler.stats.inc_value("edtracker/malformed")
+
+    def payload(self, response, field: str) -> dict | list | None:
+        try:
+            doc = json.loads(response.text)
+        except ValueError:
+            doc = None
+        if not isinstance(doc, dict) or doc.get("status") != "OK" or field not in doc:
+            self.logger.warning("%s: not a LegiScan %s response", strip_key(response.url), field)
+            self.crawler.stats.inc_value("edtracker/malformed")
+            return None
+        return doc[field]
+
+    def parse_sessions(self, response):
+        sessions = self.payload(response, "sessions")
+        if not sessions:
+            return
+        latest = max(sessions, key=lambda s: (s.get("year_end", 0), s.get("session_id", 0)))
+        req = self.api("getMasterListRaw", self.parse_masterlist, id=latest["session_id"])
+        if req:
+            yield req
+
+    def parse_masterlist(self, response):
+        listing = self.payload(response, "masterlist")
+        if not listing:
+            return
+        rows = [r for k, r in listing.items() if k != "session" and isinstance(r, dict)]
+        moved = [r for r in rows if self.state.get(f"hash:{r['bill_id']}") != r.get("change_hash")]
+        self.crawler.stats.set_value("edtracker/legiscan/bills_listed", len(rows))
+        self.crawler.stats.set_value("edtracker/legiscan/bills_changed", len(moved))
+        for row in moved:
+            req = self.api("getBill", self.parse_bill, id=row["bill_id"])
+            if req is None:
+                break
+            req.meta["change_hash"] = row.get("change_hash")
+            yield req
+
+    def parse_bill(self, response):
+        bill = self.payload(response, "bill")
+        if not bill:
+            return
+        src = strip_key(response.url)
+        try:
+            rec = bill_record(bill, src, FMT)
+        except RecordError as err:
+            yield err
+            return
+        info = session_info(bill)
+        yield session_record(info, src, FMT)
+        self.ctx.bills[int(bill["bill_id"])] = bill_info(rec)
+        self.sessions[rec.key] = info
+        yield from self.people([s.get("people_id") for s in bill.get("sponsors") or []], info)
+        yield rec
+        for v in bill.get("votes") or []:
+            req = self.api("getRollCall", self.parse_roll_call, id=v["roll_call_id"])
+            if req:
+                yield req
+        # Remembered only if the whole crawl finishes (CrawlStateExtension).
+        self.state_updates[f"hash:{bill['bill_id']}"] = str(response.meta.get("change_hash") or bill.get("change_hash"))
+
+    def people(self, ids, info):
+        """getPerson for each people_id neither stored by an earlier crawl nor asked for already."""
+        for raw in ids:
+            pid = str(raw)
+            if pid in self.people_seen or self.state.get(f"person:{pid}"):
+                continue
+            self.people_seen.add(pid)
+            req = self.api("getPerson", self.parse_person, id=pid)
+            if req is None:
+                return
+            req.meta["session"] = info
+            yield req
+
+    def parse_person(self, response):
+        person = self.payload(response, "person")
+        if not person:
+            return
+        try:
+            yield person_record(person, [response.meta["session"]], strip_key(response.url), FMT)
+        except RecordError as err:
+            yield err
+            return
+        self.state_updates[f"person:{person['people_id']}"] = "1"
+
+    def closed(self, reason):
+        """Votes may be stored before their voters' getPerson answers: match them now."""
+        from tracker.db import get_engine, session_scope
+        from tracker.matching import resolve_pending
+
+        if not self.key:
+            return
+        with session_scope(get_engine(self.settings.get("EDTRACKER_DATABASE_URL") or None)) as session:
+            fixed = resolve_pending(session)
+        self.crawler.stats.set_value("edtracker/legiscan/resolved_after_people", fixed)
+
+    def parse_roll_call(self, response):
+        rc = self.payload(response, "roll_call")
+        if not rc:
+            return
+        try:
+            rec = roll_call_record(rc, self.ctx, strip_key(response.url), FMT)
+        except RecordError as err:
+            yield err
+            return
+        info = self.sessions.get(rec.bill_key or "")
+        if info:
+            yield from self.people([v.get("people_id") for v in rc.get("votes") or []], info)
+        yield rec
