@@ -74,7 +74,7 @@ def apply_coalition_file(session: Session, f: CoalitionFile, *, source: str) -> 
     for s in f.saved_searches:
         _upsert(session, SavedSearch, {"coalition_id": coal.id, "slug": s.slug},
                 {"name": s.name, "params": s.params}, counts, "saved_searches")
-    return dict(counts)
+    return {k: v for k, v in counts.items() if v}
 
 
 def load_coalition(engine: Engine, path: Path) -> tuple[str, dict[str, int]]:

@@ -110,6 +110,12 @@ def compile_taxonomy(tax: dict[str, Any]) -> CompiledRules:
         ignore=_alternation(tax.get("ignore") or []), fingerprint=fingerprint(tax), children=children)
 
 
+def normalize_rules(rules: dict[str, Any] | None) -> dict[str, Any]:
+    """A rule block without empty lists or default weight, so equal rules compare equal."""
+    return {k: v for k, v in (rules or {}).items()
+            if v not in (None, [], {}) and not (k == "weight" and float(v) == 1.0)}
+
+
 def fingerprint(tax: dict[str, Any]) -> str:
     """A short hash of the taxonomy, to tell whether rules changed since the last run."""
     import hashlib

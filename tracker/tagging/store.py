@@ -17,7 +17,7 @@ from sqlmodel import Session
 from tracker.models import Bill, BillAction, BillTag, Coalition, IssueArea, TaggingRule
 from tracker.models.base import utcnow
 from tracker.tagging.engine import BillText, tag_bill
-from tracker.tagging.rules import CompiledRules, compile_taxonomy, default_taxonomy
+from tracker.tagging.rules import CompiledRules, compile_taxonomy, default_taxonomy, normalize_rules
 
 META_KEYS = ("threshold", "field_weights", "kind_weights", "ignore")
 
@@ -40,7 +40,7 @@ def sync_areas(session: Session, coalition_id: int | None, tax: dict[str, Any]) 
         elif any(getattr(area, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(area, k, v)
-        spec_rules = spec.get("rules") or {}
+        spec_rules = normalize_rules(spec.get("rules"))
         rule = rules.get(slug)
         if rule is None:
             session.add(TaggingRule(coalition_id=coalition_id, issue_area_slug=slug, spec=spec_rules))
