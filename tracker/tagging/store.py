@@ -67,6 +67,9 @@ def stored_taxonomy(session: Session, coalition: Coalition | None) -> dict[str, 
     else:
         meta = (coalition.settings or {}).get("tagging") or {}
         cid = coalition.id
+        if session.execute(select(IssueArea.id).where(IssueArea.coalition_id == cid).limit(1)).first() is None:
+            # A coalition made without a file starts from the default taxonomy.
+            sync_areas(session, cid, default_taxonomy())
     cond = (IssueArea.coalition_id.is_(None) if cid is None else IssueArea.coalition_id == cid)
     areas = session.execute(select(IssueArea).where(cond).order_by(IssueArea.position)).scalars().all()
     rcond = (TaggingRule.coalition_id.is_(None) if cid is None else TaggingRule.coalition_id == cid)
