@@ -17,6 +17,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = get_engine(settings.effective_database_url)
     app.include_router(health.router)
     app.include_router(bills.router)
+    app.include_router(__import__("api.scorecards", fromlist=["router"]).router)
     app.include_router(quality.router)
     _add_coalition_pages(app, settings)
     return app

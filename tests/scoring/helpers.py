@@ -73,3 +73,31 @@ V3 = rollcall("us-house-2025-3", "2025-07-02", [("A000001", "Adams", "excused"),
 def small_house(engine, **coalition_kw):
     ingest(engine, [*PEOPLE, f.bill(5), V1, V2, V3])
     return coalition(engine, stances={"us-119-hr5": "support"}, **coalition_kw)
+
+
+EVIL_TITLE = 'Schools <script>window.__xss=1</script><img src=x onerror="window.__xss=2"> Act'
+
+
+def published_house(engine, embed_origins=None, evil=True):
+    """The small House, a published scorecard of its three roll calls, a manual item, and a bill
+    title carrying script payloads (they must show as text, never run)."""
+    from tests import factories as f
+    from tracker.scoring import service
+
+    h_bill = f.bill(5, title=EVIL_TITLE) if evil else f.bill(5)
+    ingest(engine, [*PEOPLE, h_bill, V1, V2, V3])
+    coalition(engine, stances={"us-119-hr5": "support"}, embed_origins=embed_origins)
+    ids = leg_ids(engine)
+    with Session(engine) as db:
+        card = service.create_scorecard(db, coalition="edfund", slug="house-2025", jurisdiction="us",
+                                        title="House <b>2025</b>", chambers=["lower"], sessions=["119"],
+                                        methodology="We score votes on public schools.", publish=True)
+        service.add_item(db, card, kind="floor_vote", vote_event_key="us-house-2025-1",
+                         notice_text="We will score this vote", notice_published_at=dt.datetime(2025, 3, 1, tzinfo=dt.timezone.utc))
+        service.add_item(db, card, kind="floor_vote", vote_event_key="us-house-2025-2", preferred="no", weight=2)
+        service.add_item(db, card, kind="floor_vote", vote_event_key="us-house-2025-3", preferred="yes")
+        letter = service.add_item(db, card, kind="manual", label="Signed the school-meals letter",
+                                  rationale="Letter of 2025-04-01 to the Secretary", slug="meals-letter")
+        service.add_manual_entry(db, letter, ids["Baker"], 1.0, "signed the letter")
+        db.commit()
+        return card.id

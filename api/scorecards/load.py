@@ -1,0 +1,40 @@
+"""Looking up the published scorecard (and legislator) a request names."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import HTTPException, Request
+from sqlalchemy import select
+from sqlmodel import Session
+
+from tracker.models import Coalition, Legislator, Scorecard
+
+FILTERS = ("session", "chamber", "party", "district", "grade", "q", "sort", "dir", "lang", "frame", "parent")
+
+
+def published_card(db: Session, coalition: str, slug: str) -> tuple[Coalition, Scorecard]:
+    """The coalition and its published scorecard, or 404."""
+    row = db.execute(select(Coalition, Scorecard).join(Scorecard, Scorecard.coalition_id == Coalition.id)
+                     .where(Coalition.slug == coalition, Scorecard.slug == slug)).first()
+    if row is None or row[1].published_at is None:
+        raise HTTPException(404, f"no published scorecard {coalition}/{slug}")
+    return row[0], row[1]
+
+
+def legislator_by_key(db: Session, key: str) -> Legislator:
+    leg = db.execute(select(Legislator).where(Legislator.key == key)).scalar_one_or_none()
+    if leg is None:
+        raise HTTPException(404, f"no legislator {key!r}")
+    return leg
+
+
+def table_params(request: Request) -> dict:
+    """The table's filters from the query string (blank ones dropped)."""
+    qp = {k: v.strip() for k, v in request.query_params.items() if k in FILTERS and v.strip()}
+    return qp
+
+
+def with_params(params: dict, **changes) -> str:
+    """A query string: `params` with `changes` applied (None removes a key)."""
+    merged = {**params, **changes}
+    return urlencode({k: v for k, v in merged.items() if v not in (None, "")})

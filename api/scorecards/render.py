@@ -1,0 +1,146 @@
+"""Rendering for the scorecard pages and embeds: a Jinja2 environment with autoescape on for
+HTML and SVG, the message catalog, security headers (CSP frame-ancestors from the coalition's
+`embed_origins`) and HTTP caching (ETag / Last-Modified / 304, rendered bodies cached by ETag)."""
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+import yaml
+from fastapi import Request, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from tracker.models import Coalition, Scorecard
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "scorecards"
+STATIC = Path(__file__).resolve().parent.parent / "static" / "scorecards"
+LANGS = ("en", "es")
+CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
+
+env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
+                  autoescape=select_autoescape(enabled_extensions=("html", "svg", "xml"), default=True),
+                  trim_blocks=True, lstrip_blocks=True)
+
+
+@lru_cache
+def catalog() -> dict[str, dict[str, str]]:
+    """The message catalog (messages.yaml), by language."""
+    return yaml.safe_load((TEMPLATES / "messages.yaml").read_text(encoding="utf-8"))
+
+
+def lang_of(request: Request) -> str:
+    lang = request.query_params.get("lang", "en")
+    return lang if lang in LANGS else "en"
+
+
+def translator(lang: str) -> Callable[..., str]:
+    messages, fallback = catalog()[lang], catalog()["en"]
+
+    def t(key: str, **kw) -> str:
+        text = messages.get(key) or fallback.get(key) or key
+        return text.format(**kw) if kw else text
+    return t
+
+
+def valid_origins(origins) -> list[str]:
+    """Keep only well-formed http(s) origins: they go into a CSP header."""
+    out = []
+    for o in origins or []:
+        parts = urlsplit(str(o))
+        if parts.scheme in ("http", "https") and parts.netloc and not parts.path.strip("/") \
+                and all(c not in o for c in " ;,'\"\n\r"):
+            out.append(f"{parts.scheme}://{parts.netloc}")
+    return out
+
+
+def csp(frame_ancestors: list[str] | None = None) -> str:
+    """No third-party anything: our own CSS and JS only, framed by `frame_ancestors` (and us)."""
+    ancestors = " ".join(["'self'", *(frame_ancestors or [])])
+    return ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+            "form-action 'self'; base-uri 'none'; frame-ancestors " + ancestors)
+
+
+def etag_for(card: Scorecard, request: Request, extra: str = "") -> str:
+    """A strong validator: the scorecard's version (bumped by every recompute) and the exact URL."""
+    raw = f"{card.id}:{card.version}:{card.updated_at}:{request.url.path}?{request.url.query}:{extra}"
+    return '"sc-' + hashlib.sha1(raw.encode()).hexdigest()[:20] + '"'
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes (stored as UTC); PostgreSQL aware ones in its zone."""
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+
+
+def http_date(card: Scorecard) -> str | None:
+    return email.utils.format_datetime(_utc(card.updated_at), usegmt=True) if card.updated_at else None
+
+
+def not_modified(request: Request, etag: str, card: Scorecard) -> bool:
+    inm = request.headers.get("if-none-match")
+    if inm is not None:
+        return etag in [t.strip() for t in inm.split(",")] or inm.strip() == "*"
+    ims = request.headers.get("if-modified-since")
+    if ims and card.updated_at:
+        try:
+            since = email.utils.parsedate_to_datetime(ims)
+        except (TypeError, ValueError):
+            return False
+        return _utc(card.updated_at).replace(microsecond=0) <= since
+    return False
+
+
+class RenderCache:
+    """Rendered bodies by ETag (LRU); the ETag changes with the scorecard's version."""
+
+    def __init__(self, size: int = 512):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get_or_render(self, key: str, render: Callable[[], bytes]) -> bytes:
+        with self.lock:
+            body = self.items.get(key)
+            if body is not None:
+                self.items.move_to_end(key)
+                return body
+        body = render()
+        with self.lock:
+            self.items[key] = body
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return body
+
+
+CACHE = RenderCache()
+
+
+def cached_response(request: Request, card: Scorecard, coalition: Coalition, media_type: str,
+                    render: Callable[[], str | bytes], *, embed: bool, extra: str = "") -> Response:
+    """A cacheable response: 304 on a matching conditional request, else the (cached) body;
+    with ETag, Last-Modified, Cache-Control and the security headers."""
+    etag = etag_for(card, request, extra)
+    origins = valid_origins((coalition.settings or {}).get("embed_origins")) if embed else []
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding",
+               "Content-Security-Policy": csp(origins), "X-Content-Type-Options": "nosniff",
+               "Referrer-Policy": "strict-origin-when-cross-origin"}
+    if not embed:
+        headers["X-Frame-Options"] = "SAMEORIGIN"
+    last = http_date(card)
+    if last:
+        headers["Last-Modified"] = last
+    if not_modified(request, etag, card):
+        return Response(status_code=304, headers=headers)
+
+    def _bytes() -> bytes:
+        out = render()
+        return out.encode("utf-8") if isinstance(out, str) else out
+    return Response(CACHE.get_or_render(etag, _bytes), media_type=media_type, headers=headers)
+
+
+def render(template: str, lang: str, **ctx) -> str:
+    return env.get_template(template).render(t=translator(lang), lang=lang, **ctx)
