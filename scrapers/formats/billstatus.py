@@ -208,26 +208,37 @@ def bill_dict(bill, schema: str, source: str, fetched_at: dt.datetime | None = N
     }
 
 
+def _val(fields: dict, tag: str) -> str | None:
+    el = fields.get(tag)
+    if el is None or el.text is None:
+        return None
+    return el.text.strip() or None
+
+
 def _person(item, *, primary: bool) -> dict[str, Any] | None:
-    name = _first(item, "fullName", "name")
+    f = {child.tag: child for child in item}
+    name = _val(f, "fullName") or _val(f, "name")
     if not name:
         return None
     # Only bioguide: BILLSTATUS's <lisID> is a Congress.gov number, not the Senate's S### id.
-    bioguide = _first(item, "bioguideId", "identifiers/bioguideId")
+    bioguide = _val(f, "bioguideId")
+    if not bioguide and f.get("identifiers") is not None:
+        bioguide = _text(f["identifiers"], "bioguideId")
     person: dict[str, Any] = {"name": name, "ids": {"bioguide": bioguide} if bioguide else {},
                               "primary": primary, "classification": "primary" if primary else "cosponsor"}
     if not primary:
-        original = _text(item, "isOriginalCosponsor")
+        original = _val(f, "isOriginalCosponsor")
         person["original"] = None if original is None else original.lower() == "true"
-        person["date"] = _date(_text(item, "sponsorshipDate"))
-        person["withdrawn_date"] = _date(_text(item, "sponsorshipWithdrawnDate"))
+        person["date"] = _date(_val(f, "sponsorshipDate"))
+        person["withdrawn_date"] = _date(_val(f, "sponsorshipWithdrawnDate"))
     return person
 
 
 def _titles(bill, title: str) -> list[dict[str, str]]:
     seen, out = {title}, []
     for item in bill.iterfind("titles/item"):
-        text, kind = _text(item, "title"), _text(item, "titleType")
+        f = {child.tag: child for child in item}
+        text, kind = _val(f, "title"), _val(f, "titleType")
         if text and (text, kind) not in seen:
             seen.add((text, kind))
             out.append({"title": text, "type": kind})

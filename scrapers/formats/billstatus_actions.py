@@ -22,7 +22,8 @@ from tracker.actions.us import classify
 _EASTERN = ZoneInfo("America/New_York")
 _PRIMARY_SYSTEMS = {"0": 0, "1": 0, "2": 0, None: 1, "9": 2}
 _CITATION = re.compile(r"\((?:[^()]*:[^()]*|CR [^()]*)\)")
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
+# everything but letters and digits goes from the comparison key ("objection.(text" = "objection. (text")
+_NOT_WORD = {c: None for c in range(128) if not chr(c).isalnum()}
 _LOC_PREFIX = re.compile(r"^([A-Za-z][A-Za-z/ ,\-]{2,60}):\s+(.+)$", re.S)
 _TIME_12H = re.compile(r"^(\d{1,2}):(\d{2})\s*([AP]M)$", re.I)
 _CHAMBER = {"house": "lower", "senate": "upper"}
@@ -48,7 +49,10 @@ def _time(raw: str | None) -> str | None:
 
 
 def _key(text: str) -> str:
-    return _NOT_WORD.sub("", _CITATION.sub("", text.lower()))
+    lower = text.lower()
+    if "(" in lower:
+        lower = _CITATION.sub("", lower)
+    return lower.translate(_NOT_WORD)
 
 
 def recorded_vote(el) -> dict[str, Any] | None:
@@ -92,27 +96,43 @@ class _Group:
         self.time = self.time or action.time
 
 
+def _val(fields: dict, tag: str) -> str | None:
+    el = fields.get(tag)
+    if el is None or el.text is None:
+        return None
+    return el.text.strip() or None
+
+
 def read_actions(bill) -> tuple[list[RawAction], int]:
     """The bill's own actions (not its amendments'), oldest first; and how many empty items were skipped."""
-    items = bill.findall("actions/item")
     out: list[RawAction] = []
     skipped = 0
-    for i, item in enumerate(items):
-        text, date = _text(item, "text"), _text(item, "actionDate")
+    for i, item in enumerate(bill.iterfind("actions/item")):
+        f = {child.tag: child for child in item}  # one pass over the children: faster than findtext
+        text, date = _val(f, "text"), _val(f, "actionDate")
         if not text or not date:
             skipped += 1  # "empty action elements" (GPO changelog, August 2016) still occur
             continue
-        committees = [n for n in (_text(c, "name") for c in item.iterfind("committees/item")) if n]
-        legacy_committee = _text(item, "committee/name")  # before January 2020: one <committee>
-        if legacy_committee:
-            committees.append(legacy_committee)
-        votes = [v for v in map(recorded_vote, item.iterfind("recordedVotes/recordedVote")) if v]
-        raw_type = _text(item, "type")
+        committees: list[str] = []
+        group = f.get("committees")
+        if group is not None and len(group):
+            committees = [n for n in (_text(c, "name") for c in group) if n]
+        legacy = f.get("committee")  # before January 2020: one <committee> per action
+        if legacy is not None and len(legacy):
+            name = _text(legacy, "name")
+            if name:
+                committees.append(name)
+        votes: list[dict[str, Any]] = []
+        rv = f.get("recordedVotes")
+        if rv is not None and len(rv):
+            votes = [v for v in map(recorded_vote, rv.iterfind("recordedVote")) if v]
+        system_el = f.get("sourceSystem")
+        system = _text(system_el, "code") if system_el is not None else None
+        raw_type = _val(f, "type")
         if raw_type and raw_type.startswith("Placeholder Text"):
             raw_type = None  # legacy files: "Placeholder Text for E40000" says nothing
-        out.append(RawAction(i, dt.date.fromisoformat(date[:10]), _time(_text(item, "actionTime")),
-                             text, _text(item, "actionCode"), _text(item, "sourceSystem/code"),
-                             raw_type, committees, votes))
+        out.append(RawAction(i, dt.date.fromisoformat(date[:10]), _time(_val(f, "actionTime")),
+                             text, _val(f, "actionCode"), system, raw_type, committees, votes))
     # Files list actions newest first; keep the day's order, reversed, and sort by day.
     if len(out) > 1 and out[0].date >= out[-1].date:
         out.reverse()

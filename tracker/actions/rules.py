@@ -21,14 +21,15 @@ _CHAMBER_WORDS = {"house": "lower", "senate": "upper"}
 class Rule:
     """One row: action `codes` (any of) and/or a text `pattern` -> `classifications`.
 
-    `hint` is a lower-case literal the text must contain before the regex is tried (a cheap
-    filter: most actions match few rules). `final` stops the table after this row.
+    `hint` is a lower-case literal (or a tuple of them) the text must contain before the regex
+    is tried: a cheap filter, since most actions match few rules. `final` stops the table after
+    this row.
     """
 
     classifications: tuple[str, ...] = ()
     pattern: str | None = None
     codes: tuple[str, ...] = ()
-    hint: str | None = None
+    hint: str | tuple[str, ...] | None = None
     actor: str | None = None
     final: bool = False
     regex: re.Pattern | None = field(default=None, compare=False, repr=False)
@@ -41,15 +42,14 @@ class Rule:
             raise ValueError("a rule needs a pattern or action codes")
         if self.pattern:
             object.__setattr__(self, "regex", re.compile(self.pattern, re.I))
+        object.__setattr__(self, "hint", _hints(self.hint))
+        object.__setattr__(self, "codes", frozenset(self.codes))
 
-    def matches(self, text: str, lower: str, code: str | None) -> bool:
-        if self.codes and code not in self.codes:
-            return False
-        if self.regex is None:
-            return True
-        if self.hint and self.hint not in lower:
-            return False
-        return self.regex.search(text) is not None
+
+def _hints(hint: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    if not hint:
+        return ()
+    return (hint,) if isinstance(hint, str) else tuple(hint)
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class VoteRule:
     pattern: str
     vote_type: str | None = None
     result: str | None = None
-    hint: str | None = None
+    hint: str | tuple[str, ...] | None = None
     regex: re.Pattern | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -68,9 +68,10 @@ class VoteRule:
         if self.result and self.result not in VOTE_RESULTS:
             raise ValueError(f"vote result {self.result!r} is not one of {sorted(VOTE_RESULTS)}")
         object.__setattr__(self, "regex", re.compile(self.pattern, re.I))
+        object.__setattr__(self, "hint", _hints(self.hint))
 
     def search(self, text: str, lower: str) -> bool:
-        if self.hint and self.hint not in lower:
+        if self.hint and not any(h in lower for h in self.hint):
             return False
         return self.regex.search(text) is not None
 
@@ -122,6 +123,8 @@ class Classifier:
     def __post_init__(self) -> None:
         self._rolls = [re.compile(p, re.I) for p in self.roll_patterns]
         self._tally = re.compile(self.tally_pattern) if self.tally_pattern else None
+        # the table as plain tuples: this loop runs for every action of every bill
+        self._table = [(r.codes, r.hint, r.regex, r.classifications, r.actor, r.final) for r in self.rules]
 
     def classify(self, text: str, code: str | None = None, *, actor: str | None = None) -> Classified:
         """Classifications, actor and vote details of one action; `actor` is the source's own."""
@@ -129,13 +132,23 @@ class Classifier:
         found: list[str] = []
         hits: list[int] = []
         rule_actor = None
-        for i, rule in enumerate(self.rules):
-            if rule.matches(text, lower, code):
-                found.extend(rule.classifications)
-                hits.append(i)
-                rule_actor = rule_actor or rule.actor
-                if rule.final:
-                    break
+        for i, (codes, hints, regex, classes, who_acts, final) in enumerate(self._table):
+            if codes and code not in codes:
+                continue
+            if regex is not None:
+                if hints:
+                    for hint in hints:
+                        if hint in lower:
+                            break
+                    else:
+                        continue
+                if regex.search(text) is None:
+                    continue
+            found.extend(classes)
+            hits.append(i)
+            rule_actor = rule_actor or who_acts
+            if final:
+                break
         who = rule_actor or actor or self.chamber_of(text)
         return Classified(list(dict.fromkeys(found)), who, self.vote_details(text, lower, who), hits)
 
@@ -155,10 +168,18 @@ class Classifier:
         for rule in self.vote_rules:
             if (rule.vote_type is None or vote_type) and (rule.result is None or result):
                 continue  # it could add nothing we do not know yet
-            if rule.search(text, lower):
+            for hint in rule.hint:
+                if hint in lower:
+                    break
+            else:
+                if rule.hint:
+                    continue
+            if rule.regex.search(text) is not None:
                 vote_type = vote_type or rule.vote_type
                 result = result or rule.result
-        roll = next((m.group(1) for m in (r.search(text) for r in self._rolls) if m), None)
+        roll = None
+        if "roll" in lower or "record vote" in lower:  # every roll pattern names one of these
+            roll = next((m.group(1) for m in (r.search(text) for r in self._rolls) if m), None)
         if result is None and roll is None:
             return None
         vote: dict[str, Any] = {"chamber": chamber if chamber in ("upper", "lower") else None,

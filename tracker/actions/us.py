@@ -12,7 +12,9 @@ of the bill itself.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from functools import lru_cache
 from typing import Any, Iterable
 
 from tracker.actions.rules import ChamberRule, Classified, Classifier, Rule, VoteRule
@@ -38,7 +40,8 @@ US_RULES: tuple[Rule, ...] = (
     Rule(pattern=r"\bcloture\b", hint="cloture", final=True),
     Rule(pattern=r"motion to proceed", hint="proceed", final=True),
     Rule(pattern=r"\b(motion to|moved to|moves to) (re)?commit\b|\bto commit to\b", hint="commit", final=True),
-    Rule(pattern=r"motion to (table|waive)|point of order|to lay on the table", final=True),
+    Rule(pattern=r"motion to (table|waive)|point of order|to lay on the table",
+         hint=("motion to", "point of order", "lay on"), final=True),
     Rule(pattern=r"to instruct (the )?(House |Senate )?conferees|moved that the House instruct",
          hint="instruct", final=True),
     Rule(pattern=r"resolved (itself )?into (the )?Committee of the Whole|rose from the Committee of the Whole"
@@ -48,13 +51,18 @@ US_RULES: tuple[Rule, ...] = (
                  r"|Measure laid before|Mark-?up Session Held|Hearings held|Held at the desk"
                  r"|^Placed on (the )?(Union|House|Private|Senate Legislative) Calendar|^Message on (Senate|House) action"
                  r"|^Conference papers|Clerk was authorized|asked unanimous consent|designated the Honorable"
-                 r"|^Sponsor introductory remarks|Forwarded by Subcommittee|^Pursuant to", final=True),
+                 r"|^Sponsor introductory remarks|Forwarded by Subcommittee|^Pursuant to",
+         hint=("debate", "postponed", "unfinished", "considered", "laid before", "mark", "hearings", "held at",
+               "placed on", "message on", "conference papers", "clerk", "unanimous consent", "designated",
+               "introductory", "forwarded", "pursuant"), final=True),
     Rule(pattern=r"veto message", hint="veto message", final=True),
     # --- veto overrides before passage and failure --------------------------------------------
     Rule(("veto-override-failure",), pattern=r"failed of passage[^.]*over (the )?veto"
-         r"|objections of the President to the contrary notwithstanding,? Failed", final=True),
+         r"|objections of the President to the contrary notwithstanding,? Failed", hint=("veto", "objections"),
+         final=True),
     Rule(("veto-override-passage",), pattern=r"passed (House|Senate) over (the )?veto|over (the )?veto\b[^.]*passed"
-         r"|objections of the President to the contrary notwithstanding,? (Passed|Agreed)", final=True),
+         r"|objections of the President to the contrary notwithstanding,? (Passed|Agreed)",
+         hint=("veto", "objections"), final=True),
     # --- the President -------------------------------------------------------------------------
     Rule(("executive-receipt",), codes=("E20000", "28000"), actor="executive"),
     Rule(("executive-receipt",), pattern=r"^Presented to (the )?President", hint="president",
@@ -100,24 +108,30 @@ US_RULES: tuple[Rule, ...] = (
     Rule(("failure",), pattern=r"^Failed of passage|^Failed of passage/not agreed to"
          r"|\b(resolution|measure|bill) not (agreed to|passed)\b"
          r"|^On (motion to suspend the rules and )?(passage|pass the bill|agree(ing)? to the "
-         r"(resolution|concurrent resolution|joint resolution))\b[^.]*\bFailed\b"),
+         r"(resolution|concurrent resolution|joint resolution))\b[^.]*\bFailed\b",
+         hint=("fail", "not agreed", "not passed")),
     Rule(("passage",), pattern=r"^Passed/agreed to in (House|Senate)|^Passed (the )?(House|Senate)\b"
          r"|\bpassed (without|with an?) amendments?\b|\bpassed (by|without objection)\b"
          r"|\b(resolution|measure|bill)s? (as amended )?(agreed to|passed) (in|by) (the )?(House|Senate)\b"
          r"|^On (motion to suspend the rules and )?(passage|pass the bill|agree(ing)? to the "
-         r"(resolution|concurrent resolution|joint resolution))\b[^.]*\b(Passed|Agreed to)\b"),
+         r"(resolution|concurrent resolution|joint resolution))\b[^.]*\b(Passed|Agreed to)\b",
+         hint=("pass", "agree")),
     Rule(("passage",), pattern=r"\b(resolution|measure|bill)s? (as amended )?agreed to\b|^On agreeing to the "
          r"(resolution|concurrent resolution|joint resolution)\b[^.]*\bAgreed to\b", hint="agreed to"),
     Rule(("withdrawal",), pattern=r"\b(bill|measure|resolution) withdrawn by (the )?sponsor", hint="withdrawn"),
 )
 
 US_VOTE_RULES: tuple[VoteRule, ...] = (
-    VoteRule(r"Yea-Nay Vote|the Yeas and Nays|recorded vote|Roll no\.|Record Vote (Number|No)", vote_type="roll"),
+    VoteRule(r"Yea-Nay Vote|the Yeas and Nays|recorded vote|Roll no\.|Record Vote (Number|No)", vote_type="roll",
+             hint=("yea", "roll", "record")),
     VoteRule(r"\bvoice vote\b", vote_type="voice", hint="voice"),
-    VoteRule(r"\bunanimous consent\b|\bwithout objection\b", vote_type="unanimous consent"),
+    VoteRule(r"\bunanimous consent\b|\bwithout objection\b", vote_type="unanimous consent",
+             hint=("unanimous", "objection")),
     # failure first: "not agreed to" contains "agreed to"
-    VoteRule(r"\b(Failed|not agreed to|not invoked|not sustained|rejected)\b", result="fail"),
-    VoteRule(r"\b(Passed|Agreed to|invoked|adopted|sustained|ordered to be reported)\b", result="pass"),
+    VoteRule(r"\b(Failed|not agreed to|not invoked|not sustained|rejected)\b", result="fail",
+             hint=("fail", "not ", "rejected")),
+    VoteRule(r"\b(Passed|Agreed to|invoked|adopted|sustained|ordered to be reported)\b", result="pass",
+             hint=("pass", "agreed", "invoked", "adopted", "sustained", "ordered to be reported")),
 )
 
 US_CHAMBER_RULES: tuple[ChamberRule, ...] = (
@@ -169,6 +183,16 @@ def classify(text: str, code: str | None = None, source_system: str | None = Non
     The actor is, in order: what a rule says (the President's actions), the source system
     (the Senate's and the House's own systems), the action code, the text, `default_actor`.
     """
+    found = _classify_cached(text, code, source_system, default_actor)
+    return Classified(list(found.classifications), found.actor,
+                      copy.deepcopy(found.vote) if found.vote else None, list(found.rules))
+
+
+@lru_cache(maxsize=16384)
+def _classify_cached(text: str, code: str | None, source_system: str | None,
+                     default_actor: str | None) -> Classified:
+    # The same texts come back thousands of times in a congress ("Introduced in House",
+    # "Motion to reconsider laid on the table Agreed to without objection."): classify each once.
     actor = SOURCE_SYSTEM_CHAMBER.get(source_system or "") or chamber_of_code(code)
     result = US_CLASSIFIER.classify(text, code, actor=actor)
     if result.actor is None:
@@ -176,6 +200,11 @@ def classify(text: str, code: str | None = None, source_system: str | None = Non
         if result.vote and result.vote["chamber"] is None and result.actor in ("upper", "lower"):
             result.vote["chamber"] = result.actor
     return result
+
+
+def clear_cache() -> None:
+    """Forget memoized classifications (after the rule table changed, or to time a cold run)."""
+    _classify_cached.cache_clear()
 
 
 class _Action:
