@@ -246,6 +246,8 @@ def parse_page(data: bytes, source: str, kind: str, session: str | None = None) 
         payload = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         return [RecordError(source, None, None, f"not JSON: {exc}")], {}
+    if isinstance(payload, dict) and "results" not in payload and isinstance(payload.get("id"), str):
+        payload = {"results": [payload], "pagination": {}}  # /bills/{id}: one object, no envelope
     if not isinstance(payload, dict) or not isinstance(payload.get("results"), list):
         return [RecordError(source, None, "results", "expected {results: [...], pagination: {...}}")], {}
     items: list[Item] = []
