@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.routes import bills, health, quality
+from api.routes import alerts, alerts_admin
 from tracker.db import get_engine
 from tracker.settings import Settings, get_settings
 
@@ -17,6 +18,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = get_engine(settings.effective_database_url)
     app.include_router(health.router)
     app.include_router(bills.router)
+    app.include_router(alerts.router)
+    app.include_router(alerts_admin.router)
     app.include_router(__import__("api.scorecards", fromlist=["router"]).router)
     app.include_router(quality.router)
     _add_coalition_pages(app, settings)

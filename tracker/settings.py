@@ -82,6 +82,26 @@ class Settings(BaseSettings):
         description="Which source wins for which bill field when several carry a bill: field -> "
         "source format prefixes, best first (JSON; \"*\" = every other field).")
 
+    # Alerts (issue 7): mail, webhooks, delivery retries. Signed links use SECRET_KEY.
+    public_url: str = Field(default="http://127.0.0.1:8000",
+                            description="Public address of the site, for links in alerts and feeds.")
+    smtp_url: str = Field(default="smtp://127.0.0.1:25",
+                          description="SMTP server: smtp://, smtp+starttls:// or smtps://user:password@host:port.")
+    mail_from: str = Field(default="edtracker alerts <alerts@example.org>",
+                           description="From address of alert emails.")
+    alerts_retry_base_seconds: float = Field(
+        default=60.0, description="First retry delay of a failed delivery; doubles per attempt (max 6 h).")
+    alerts_max_attempts: int = Field(default=8, description="Attempts before a delivery is marked failed.")
+    alerts_webhook_max_failures: int = Field(
+        default=5, description="Failed webhook deliveries in a row before the subscription is disabled.")
+    alerts_webhook_allow_loopback: bool = Field(
+        default=False, description="Allow webhooks to loopback addresses (tests, development); private stay refused.")
+    alerts_claim_timeout_seconds: float = Field(
+        default=600.0, description="A delivery claimed longer ago than this by a lost dispatcher is retried.")
+    alerts_settle_seconds: float = Field(
+        default=60.0, description="Digests take events older than this; immediate alerts re-check this window.")
+    alerts_signup_per_hour: int = Field(default=10, description="Sign-ups one client address may make per hour.")
+
     def check_secrets(self) -> None:
         """Refuse to serve staff pages in production with the placeholder or a short secret key."""
         if self.environment == "production" and (self.secret_key in ("", "change-me") or len(self.secret_key) < 32):

@@ -10,11 +10,12 @@ import datetime as dt
 from collections import Counter
 from typing import Any, Callable, Iterable, Iterator
 
-from sqlalchemy import event as sa_event, insert as sa_insert, select
+from sqlalchemy import event as sa_event, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 
 from tracker.alerts.kinds import EVENT_KINDS
+from tracker.alerts.sqlutil import insert_ignore
 from tracker.contract import BillIn, HearingIn, Record, VoteEventIn
 from tracker.models.alerts import ChangeEvent
 from tracker.models.base import utcnow
@@ -40,24 +41,8 @@ def event_row(kind: str, natural_key: str, payload: dict | None = None, *, bill_
 
 def store_events(conn_or_session, rows: list[EventRow]) -> int:
     """Insert the rows whose natural key is new (INSERT ... ON CONFLICT DO NOTHING); return how many."""
-    if not rows:
-        return 0
     conn = conn_or_session if isinstance(conn_or_session, Connection) else conn_or_session.connection()
-    rows = list({r["natural_key"]: r for r in rows}.values())
-    dialect = conn.dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # another database: check first (not race-free, but nothing else is supported)
-        known = set(conn.execute(select(ChangeEvent.natural_key).where(
-            ChangeEvent.natural_key.in_([r["natural_key"] for r in rows]))).scalars())
-        rows = [r for r in rows if r["natural_key"] not in known]
-        return conn.execute(sa_insert(ChangeEvent.__table__), rows).rowcount if rows else 0
-    stmt = (insert(ChangeEvent.__table__).on_conflict_do_nothing(index_elements=["natural_key"])
-            .returning(ChangeEvent.__table__.c.id))
-    # One statement per row: RETURNING then says exactly which were new (rowcount is unreliable).
-    return sum(len(conn.execute(stmt.values(**row)).all()) for row in rows)
+    return len(insert_ignore(conn, ChangeEvent.__table__, rows, "natural_key"))
 
 
 def record_event(session, kind: str, natural_key: str, payload: dict | None = None, **kw) -> bool:

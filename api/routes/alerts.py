@@ -1,0 +1,228 @@
+"""Alerts: public sign-up (double opt-in), confirm, preferences, one-click unsubscribe, feeds."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections import deque
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy import select
+
+from api.deps import SessionDep, SettingsDep
+from api.pages.common import templates
+from tracker.alerts import subscribe as svc
+from tracker.alerts.feeds import atom, followed_hearings, icalendar, matching_events
+from tracker.alerts.kinds import EVENT_KINDS, FREQUENCIES
+from tracker.alerts.smtp import envelope_address, parse_smtp_url, send_message
+from tracker.alerts.tokens import BadToken
+from tracker.models import Coalition, IssueArea, Subscription
+from tracker.models.base import utcnow
+
+log = logging.getLogger("edtracker.alerts")
+router = APIRouter(prefix="/alerts", tags=["alerts"])
+
+SIGNUP_ANSWER = ("If this address can receive mail, a confirmation link is on its way. "
+                 "Nothing is sent before you follow it.")
+
+
+class _Window:
+    """Sliding one-hour window of attempts per key (per API process)."""
+
+    def __init__(self) -> None:
+        self.hits: dict[str, deque] = {}
+        self.lock = threading.Lock()
+
+    def allow(self, key: str, limit: int, now: float | None = None) -> bool:
+        now = now or time.monotonic()
+        with self.lock:
+            q = self.hits.setdefault(key, deque())
+            while q and q[0] < now - 3600:
+                q.popleft()
+            if len(q) >= limit:
+                return False
+            q.append(now)
+            return True
+
+
+by_client, by_address = _Window(), _Window()
+
+
+def _page(request: Request, title: str, message: str, status: int = 200, **extra) -> HTMLResponse:
+    return templates.TemplateResponse(request, "alerts/page.html",
+                                      {"title": title, "message": message, "coalition": None, "user": None,
+                                       **extra}, status_code=status)
+
+
+def _send_confirmation(settings, msg, recipient: str) -> None:
+    try:
+        send_message(parse_smtp_url(settings.smtp_url), msg, envelope_address(settings.mail_from), recipient)
+    except Exception as exc:  # noqa: BLE001 - the visitor already has the same answer either way
+        log.warning("confirmation to %s not sent: %s", recipient, exc)
+
+
+@router.get("/signup", response_class=HTMLResponse, include_in_schema=False)
+def signup_form(request: Request, target_type: str = "bill", target: str = "") -> HTMLResponse:
+    return templates.TemplateResponse(request, "alerts/signup.html", {
+        "coalition": None, "user": None, "target_type": target_type, "target": target,
+        "kinds": EVENT_KINDS, "frequencies": FREQUENCIES})
+
+
+@router.post("/signup", status_code=202)
+def signup(request: Request, db: SessionDep, settings: SettingsDep, background: BackgroundTasks,
+           email: Annotated[str, Form()], target_type: Annotated[str, Form()], target: Annotated[str, Form()],
+           frequency: Annotated[str, Form()] = "immediate", kinds: Annotated[list[str] | None, Form()] = None,
+           send_time: Annotated[str, Form()] = "08:00", timezone: Annotated[str, Form()] = "America/New_York",
+           weekday: Annotated[int, Form()] = 0, coalition: Annotated[str | None, Form()] = None) -> JSONResponse:
+    """Ask for alerts; the answer is the same whether or not the address is known."""
+    client = request.client.host if request.client else "unknown"
+    if not by_client.allow(client, settings.alerts_signup_per_hour):
+        raise HTTPException(429, "too many sign-ups from this address; try again in an hour",
+                            headers={"Retry-After": "3600"})
+    coalition_id = db.scalar(select(Coalition.id).where(Coalition.slug == coalition)) if coalition else None
+    req = svc.SubscriptionRequest(email=email, target_type=target_type, target=target, kinds=kinds or [],
+                                  frequency=frequency, send_time=send_time, timezone=timezone,
+                                  weekday=weekday, channel="email", coalition_id=coalition_id)
+    try:
+        req.validate()
+    except svc.InvalidRequest as exc:
+        raise HTTPException(422, {"field": exc.field, "problem": exc.problem}) from None
+    # One address receives a bounded number of confirmations, whoever asks (no mail-bombing);
+    # past the bound the answer stays the same, so it reveals nothing either.
+    address_key = hashlib.sha256(req.email.encode()).hexdigest()
+    if by_address.allow(address_key, settings.alerts_signup_per_hour):
+        msg = svc.request_subscription(db, settings, req)
+        db.commit()
+        background.add_task(_send_confirmation, settings, msg, req.email)
+    return JSONResponse({"status": "accepted", "message": SIGNUP_ANSWER}, status_code=202)
+
+
+@router.get("/confirm/{token}", response_class=HTMLResponse, include_in_schema=False)
+def confirm(token: str, request: Request, db: SessionDep, settings: SettingsDep) -> HTMLResponse:
+    try:
+        person, sub = svc.confirm(db, settings, token)
+    except BadToken as exc:
+        return _page(request, "Link not valid", str(exc), 400)
+    db.commit()
+    from tracker.alerts.tokens import make_token
+    prefs = make_token(settings.secret_key, "preferences", person.id, person.token_version)
+    return _page(request, "Alert confirmed",
+                 f"You will receive alerts about {sub.target_type.replace('_', ' ')} {sub.target}.",
+                 link=f"/alerts/preferences/{prefs}", link_text="Your alert preferences")
+
+
+@router.get("/preferences/{token}", response_class=HTMLResponse, include_in_schema=False)
+def preferences(token: str, request: Request, db: SessionDep, settings: SettingsDep) -> HTMLResponse:
+    try:
+        person, _ = svc.subscriber_from(db, settings, "preferences", token)
+    except BadToken as exc:
+        return _page(request, "Link not valid", str(exc), 400)
+    subs = db.scalars(select(Subscription).where(Subscription.subscriber_id == person.id)
+                      .order_by(Subscription.id)).all()
+    return templates.TemplateResponse(request, "alerts/preferences.html", {
+        "coalition": None, "user": None, "person": person, "subs": subs, "token": token,
+        "kinds": EVENT_KINDS, "frequencies": FREQUENCIES})
+
+
+@router.post("/preferences/{token}/{sub_id}", response_class=HTMLResponse, include_in_schema=False)
+def save_preferences(token: str, sub_id: int, request: Request, db: SessionDep, settings: SettingsDep,
+                     frequency: Annotated[str, Form()], kinds: Annotated[list[str] | None, Form()] = None,
+                     send_time: Annotated[str, Form()] = "08:00",
+                     timezone: Annotated[str, Form()] = "America/New_York",
+                     weekday: Annotated[int, Form()] = 0, active: Annotated[str | None, Form()] = None):
+    try:
+        person, _ = svc.subscriber_from(db, settings, "preferences", token)
+    except BadToken as exc:
+        return _page(request, "Link not valid", str(exc), 400)
+    sub = db.get(Subscription, sub_id)
+    if sub is None or sub.subscriber_id != person.id:
+        raise HTTPException(404, "no such alert for this address")
+    try:
+        svc.update_preferences(db, sub, frequency=frequency, kinds=kinds or [], send_time=send_time,
+                               timezone=timezone, weekday=weekday, active=active is not None)
+    except svc.InvalidRequest as exc:
+        return _page(request, "Not saved", str(exc), 422)
+    db.commit()
+    return _page(request, "Saved", "Your preferences are saved.", link=f"/alerts/preferences/{token}",
+                 link_text="Back to your preferences")
+
+
+@router.get("/unsubscribe/{token}", response_class=HTMLResponse, include_in_schema=False)
+def unsubscribe_form(token: str, request: Request, db: SessionDep, settings: SettingsDep) -> HTMLResponse:
+    # A GET never unsubscribes: mail scanners open links. The page posts back to the same URL.
+    try:
+        person, sub = svc.subscriber_from(db, settings, "unsubscribe", token)
+    except BadToken as exc:
+        return _page(request, "Link not valid", str(exc), 400)
+    what = f"{sub.target_type.replace('_', ' ')} {sub.target}" if sub else "all alerts"
+    return templates.TemplateResponse(request, "alerts/unsubscribe.html", {
+        "coalition": None, "user": None, "what": what, "email": person.email, "token": token})
+
+
+@router.post("/unsubscribe/{token}")
+def unsubscribe(token: str, request: Request, db: SessionDep, settings: SettingsDep) -> Response:
+    """One-click unsubscribe (RFC 8058: POST with List-Unsubscribe=One-Click) and the page's button."""
+    try:
+        svc.unsubscribe(db, settings, token)
+    except BadToken as exc:
+        return _page(request, "Link not valid", str(exc), 400)
+    db.commit()
+    return _page(request, "Unsubscribed", "You will receive no more of these alerts.")
+
+
+# --- feeds ---------------------------------------------------------------------------------
+
+
+def _atom(settings, request: Request, title: str, feed_id: str, events) -> Response:
+    body = atom(title=title, feed_id=feed_id, self_url=str(request.url),
+                base=settings.public_url.rstrip("/"), events=events)
+    return Response(body, media_type="application/atom+xml")
+
+
+def _feed_sub(db, feed_token: str) -> Subscription:
+    sub = db.scalar(select(Subscription).where(Subscription.feed_token == feed_token))
+    if sub is None or (not sub.active and sub.disabled_reason in ("awaiting confirmation", "unsubscribed")):
+        raise HTTPException(404, "no such feed")
+    return sub
+
+
+@router.get("/feeds/{feed_token}.atom")
+def subscription_feed(feed_token: str, request: Request, db: SessionDep, settings: SettingsDep) -> Response:
+    """Atom feed of one subscription (its secret feed token is the address)."""
+    sub = _feed_sub(db, feed_token)
+    return _atom(settings, request, f"edtracker: {sub.target_type.replace('_', ' ')} {sub.target}",
+                 f"tag:edtracker,2025:subscription:{sub.id}", matching_events(db, sub))
+
+
+@router.get("/feeds/{feed_token}.ics")
+def hearings_calendar(feed_token: str, db: SessionDep, settings: SettingsDep) -> Response:
+    """iCalendar of hearings on the bills this subscriber follows."""
+    sub = _feed_sub(db, feed_token)
+    body = icalendar(followed_hearings(db, sub.subscriber_id), name="edtracker hearings",
+                     base=settings.public_url.rstrip("/"), now=utcnow())
+    return Response(body, media_type="text/calendar; charset=utf-8")
+
+
+@router.get("/feeds/issue-area/{slug}.atom")
+def issue_area_feed(slug: str, request: Request, db: SessionDep, settings: SettingsDep) -> Response:
+    """Atom feed of an issue area (all its bills' events)."""
+    area = db.scalar(select(IssueArea).where(IssueArea.slug == slug))
+    if area is None:
+        raise HTTPException(404, f"no issue area {slug!r}")
+    probe = Subscription(subscriber_id=0, target_type="issue_area", target=slug, kinds=[], feed_token="")
+    return _atom(settings, request, f"edtracker: {area.name}", f"tag:edtracker,2025:issue-area:{slug}",
+                 matching_events(db, probe))
+
+
+@router.get("/feeds/coalition/{slug}.atom")
+def coalition_feed(slug: str, request: Request, db: SessionDep, settings: SettingsDep) -> Response:
+    """Atom feed of a coalition: its public position changes and news on bills it takes a position on."""
+    coal = db.scalar(select(Coalition).where(Coalition.slug == slug))
+    if coal is None:
+        raise HTTPException(404, f"no coalition {slug!r}")
+    probe = Subscription(subscriber_id=0, target_type="coalition", target=slug, kinds=[], feed_token="")
+    return _atom(settings, request, f"edtracker: {coal.name}", f"tag:edtracker,2025:coalition:{slug}",
+                 matching_events(db, probe))

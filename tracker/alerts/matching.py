@@ -1,0 +1,139 @@
+"""Which subscriptions an event concerns: one rule per target type, plus the kind (noise) filter."""
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable
+
+from sqlalchemy import select
+
+from tracker.alerts.kinds import EXPECTED_VOTE
+from tracker.models import (Bill, BillTag, ChangeEvent, Coalition, IssueArea, Legislator, Position,
+                            SavedSearch, Subscription)
+
+
+class Matcher:
+    """Answers `matches(subscription, event)` for a batch of events, with lookups loaded once."""
+
+    def __init__(self, session, events: Iterable[ChangeEvent]):
+        self.session = session
+        self.events = list(events)
+        bill_keys = {e.bill_key for e in self.events if e.bill_key}
+        self.tags: dict[str, set[str]] = {}
+        self.bills: dict[str, Bill] = {}
+        if bill_keys:
+            for bill in session.scalars(select(Bill).where(Bill.key.in_(bill_keys))):
+                self.bills[bill.key] = bill
+            rows = session.execute(select(Bill.key, IssueArea.slug)
+                                   .join(BillTag, BillTag.bill_id == Bill.id)
+                                   .join(IssueArea, IssueArea.id == BillTag.issue_area_id)
+                                   .where(Bill.key.in_(bill_keys), BillTag.status != "rejected")).all()
+            for key, slug in rows:
+                self.tags.setdefault(key, set()).add(slug)
+        self._legislators: dict[str, int | None] = {}
+        self._coalitions: dict[str, int | None] = {}
+        self._positions: dict[int, dict[str, str]] = {}
+        self._searches: dict[str, Callable[[Bill], bool]] = {}
+
+    # --- lookups, cached per batch ---
+    def legislator_id(self, key: str) -> int | None:
+        if key not in self._legislators:
+            self._legislators[key] = self.session.scalar(select(Legislator.id).where(Legislator.key == key))
+        return self._legislators[key]
+
+    def coalition_id(self, slug: str) -> int | None:
+        if slug not in self._coalitions:
+            self._coalitions[slug] = self.session.scalar(select(Coalition.id).where(Coalition.slug == slug))
+        return self._coalitions[slug]
+
+    def positions(self, coalition_id: int) -> dict[str, str]:
+        if coalition_id not in self._positions:
+            self._positions[coalition_id] = dict(self.session.execute(
+                select(Position.bill_key, Position.stance).where(Position.coalition_id == coalition_id)).all())
+        return self._positions[coalition_id]
+
+    def search(self, ref: str) -> Callable[[Bill], bool]:
+        if ref not in self._searches:
+            coalition, _, slug = ref.partition("/")
+            saved = self.session.scalar(select(SavedSearch).join(Coalition, Coalition.id == SavedSearch.coalition_id)
+                                        .where(Coalition.slug == coalition, SavedSearch.slug == slug))
+            self._searches[ref] = saved_search_predicate(saved.params if saved else None)
+        return self._searches[ref]
+
+    # --- the rules ---
+    def matches(self, sub: Subscription, ev: ChangeEvent) -> bool:
+        if sub.kinds and ev.kind not in sub.kinds:
+            return False
+        if ev.kind == "position_changed" and not (ev.payload or {}).get("public") \
+                and sub.coalition_id != ev.coalition_id:
+            return False  # a coalition's private positions reach only its own people
+        rule = RULES.get(sub.target_type)
+        return bool(rule and rule(self, sub.target, ev))
+
+    def vote_lines(self, ev: ChangeEvent, followed: Iterable[int], coalition_id: int | None) -> list[dict]:
+        """For a roll call: each followed legislator's vote and whether it matched the position."""
+        votes = (ev.payload or {}).get("votes") or {}
+        stance = self.positions(coalition_id).get(ev.bill_key or "") if coalition_id else None
+        expected = EXPECTED_VOTE.get(stance or "")
+        lines = []
+        for lid in followed:
+            option = votes.get(str(lid))
+            if option is None:
+                continue
+            name = self.session.scalar(select(Legislator.name).where(Legislator.id == lid))
+            matched = None if expected is None or option not in ("yes", "no") else option == expected
+            lines.append({"legislator": name, "vote": option, "stance": stance, "matched": matched})
+        return lines
+
+
+def _committee(m: Matcher, target: str, ev: ChangeEvent) -> bool:
+    t = target.lower()
+    if (ev.committee_key or "").lower() == t or ((ev.payload or {}).get("committee") or "").lower() == t:
+        return True
+    bill = m.bills.get(ev.bill_key or "")
+    return bool(bill and any(str(c).lower() == t for c in bill.committees or []))
+
+
+def _coalition(m: Matcher, target: str, ev: ChangeEvent) -> bool:
+    cid = m.coalition_id(target)
+    return cid is not None and (ev.coalition_id == cid or (ev.bill_key or "") in m.positions(cid))
+
+
+def _saved_search(m: Matcher, target: str, ev: ChangeEvent) -> bool:
+    bill = m.bills.get(ev.bill_key or "")
+    return bool(bill and m.search(target)(bill))
+
+
+RULES: dict[str, Callable[[Matcher, str, ChangeEvent], bool]] = {
+    "bill": lambda m, t, ev: ev.bill_key == t,
+    "issue_area": lambda m, t, ev: t in m.tags.get(ev.bill_key or "", ()),
+    "jurisdiction": lambda m, t, ev: ev.jurisdiction_id == t,
+    "legislator": lambda m, t, ev: m.legislator_id(t) in (ev.legislator_ids or []),
+    "committee": _committee,
+    "coalition": _coalition,
+    "saved_search": _saved_search,
+}
+
+
+def saved_search_predicate(params: dict | None) -> Callable[[Bill], bool]:
+    """A bill filter from a saved search's parameters (q words, jurisdiction, stage, subject).
+
+    This mirrors the plain filters of the search page for one bill at a time; ranking and
+    phrase syntax of the full-text search do not matter for "does this bill match".
+    """
+    if not params:
+        return lambda bill: False
+    words = [w for w in re.findall(r"\w+", str(params.get("q") or "").lower()) if len(w) > 1]
+    juris = params.get("jurisdiction")
+    stage = params.get("stage")
+    subject = (params.get("subject") or "").lower()
+
+    def pred(bill: Bill) -> bool:
+        if juris and bill.jurisdiction_id != juris:
+            return False
+        if stage and bill.stage != stage:
+            return False
+        if subject and subject not in {str(s).lower() for s in bill.subjects or []}:
+            return False
+        text = " ".join([bill.title or "", bill.summary or "", " ".join(map(str, bill.subjects or []))]).lower()
+        return all(w in text for w in words)
+    return pred
