@@ -2,6 +2,7 @@
 by role, unmatched votes kept, incremental updates equal to a full recompute."""
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, select
 
 from tests.scoring import helpers as h
@@ -134,3 +135,32 @@ def test_settings_change_recomputes(engine):
         assert card.version > version
     # Cruz: V2 excluded -> 1/1 = 100
     assert scores(engine, card_id)["Cruz"] == (100.0, "A")
+
+
+def test_sponsorship_items_and_manual_entries(engine):
+    h.small_house(engine)
+    ids = h.leg_ids(engine)
+    with Session(engine) as db:
+        card = service.create_scorecard(db, coalition="edfund", slug="sponsors", jurisdiction="us",
+                                        title="Sponsors", settings={"sponsorship_mode": "scored"})
+        # factories.bill(5): Doe (unknown here, unmatched) is the sponsor, Roe (unknown) a cosponsor;
+        # none of our House members sponsored it, so in "scored" mode everyone in the House on
+        # the introduction date (2025-01-05: Adams, Baker; Cruz joins in June) disagrees.
+        service.add_item(db, card, kind="cosponsorship", bill_key="us-119-hr5")
+        letter = service.add_item(db, card, kind="manual", label="Pledge", rationale="Signed the pledge",
+                                  weight=2)
+        service.add_manual_entry(db, letter, ids["Cruz"], 1.0, "signed on 2025-07-04")
+        with pytest.raises(ValueError, match="rationale"):
+            service.add_item(db, card, kind="manual", label="No reason")
+        db.commit()
+        card_id = card.id
+    # Adams, Baker: cosponsorship 0/1 = 0. Cruz: only the pledge, 2 x 1 / 2 = 100 (shown separately).
+    assert scores(engine, card_id) == {"Adams": (0.0, "F"), "Baker": (0.0, "F")}
+    assert scores(engine, card_id, "*")["Cruz"] == (100.0, "A")
+    with Session(engine) as db:
+        unmatched = db.exec(select(ScoreCell).where(ScoreCell.scorecard_id == card_id,
+                                                    ScoreCell.legislator_id.is_(None))).all()
+        cruz = db.exec(select(ScoreSummary).where(ScoreSummary.scorecard_id == card_id,
+                                                  ScoreSummary.legislator_id == ids["Cruz"])).first()
+    assert [u.raw_name for u in unmatched] == ["Rep. Roe, Rick [R-TX-3]"]
+    assert (cruz.manual_earned, cruz.manual_possible) == (2.0, 2.0)

@@ -111,9 +111,10 @@ def vote_cells(db: Session, card: Scorecard, item: ScoredItem, s: ScoringSetting
             continue
         cells.append(_cell(card, item, f"leg:{lid}", score_vote(option, preferred, result, s),
                            legislator_id=lid, eligible=True, **audit))
-    if item.kind == "floor_vote":
-        # Members of the body who are not on the roll at all count as absent (the roll lists
-        # everyone in most sources; a missing member is a data gap, shown as "not recorded").
+    if item.kind == "floor_vote" and s.missing_from_roll == "absent":
+        # Members of the body who are not on the roll at all count as absent when the scorecard
+        # says so (most sources list every sitting member, so by default a missing name is a
+        # vacant or not-yet-filled seat and is not scored); shown as "not recorded".
         for lid, spans in roles.items():
             if lid in seen or eligible_role(spans, jurisdiction, chamber, date) is None:
                 continue

@@ -74,8 +74,11 @@ def add_item(db: Session, card: Scorecard, *, kind: str, vote_event_key: str | N
             raise ValueError(f"a {kind} item needs a bill key")
         if preferred is None:
             source = "stance"
-    elif not (rationale and rationale.strip()):
-        raise ValueError("a manual item needs a written rationale")
+    else:
+        if not (rationale and rationale.strip()):
+            raise ValueError("a manual item needs a written rationale")
+        # A manual item belongs to the scorecard's session when it has only one.
+        session = session or (card.sessions[0] if len(card.sessions or []) == 1 else None)
     item = ScoredItem(scorecard_id=card.id, kind=kind, vote_event_key=vote_event_key, bill_key=bill_key,
                       preferred=preferred, preferred_source=source, weight=weight,
                       label=label or bill_key or vote_event_key or "manual item",

@@ -21,6 +21,11 @@ WITHDRAWAL_POLICIES = {
     "ignore": "a withdrawn (co)sponsorship counts as never made",
     "debit": "a withdrawn (co)sponsorship of a supported bill counts against the legislator",
 }
+MISSING_POLICIES = {
+    "ignore": "a member of the body who is not on the roll at all is not scored on it (sources list "
+              "every sitting member, so a missing name usually means the seat was vacant)",
+    "absent": "a member of the body who is not on the roll counts as absent (absence policy)",
+}
 DEFAULT_BANDS = ((90.0, "A"), (80.0, "B"), (70.0, "C"), (60.0, "D"), (0.0, "F"))
 
 
@@ -39,6 +44,7 @@ class ScoringSettings:
     sponsorship_mode: str = "credit_only"
     withdrawal: str = "ignore"
     lifetime: bool = True
+    missing_from_roll: str = "ignore"
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "ScoringSettings":
@@ -55,6 +61,9 @@ class ScoringSettings:
                              f"{sorted(SPONSORSHIP_MODES)}")
         if "withdrawal" in data and data["withdrawal"] not in WITHDRAWAL_POLICIES:
             raise ValueError(f"withdrawal: {data['withdrawal']!r} is not one of {sorted(WITHDRAWAL_POLICIES)}")
+        if "missing_from_roll" in data and data["missing_from_roll"] not in MISSING_POLICIES:
+            raise ValueError(f"missing_from_roll: {data['missing_from_roll']!r} is not one of "
+                             f"{sorted(MISSING_POLICIES)}")
         if "partial_credit" in data:
             data["partial_credit"] = float(data["partial_credit"])
             if not 0 <= data["partial_credit"] <= 1:
