@@ -12,6 +12,7 @@ from tracker.matching import IdResolver
 from tracker.models import Bill, BillAction, Jurisdiction, Sponsorship
 from tracker.keys import normalize_identifier
 from tracker.namematch import matcher_for
+from tracker.provenance import keep_source, merged_record
 from tracker.search.index import index_bills
 from tracker.seed import get_or_create_session
 from tracker.stage import derive_stage, origin_from_identifier
@@ -19,6 +20,8 @@ from tracker.stage import derive_stage, origin_from_identifier
 
 def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dict]:
     """Upsert one bill; return (insert|update|noop, changes)."""
+    # Several sources may carry this bill: keep each one's record, merge by precedence.
+    original, rec = rec, merged_record(session, rec)
     juris = session.get(Jurisdiction, rec.jurisdiction)
     leg_session = get_or_create_session(session, rec.jurisdiction, rec.session)
     # Sources list actions oldest first but not always; keep their order within a day.
@@ -51,6 +54,7 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
         "fetched_at": rec.source.fetched_at,
     }
     bill, outcome, changes = upsert(session, Bill, {"key": rec.key}, values)
+    keep_source(session, bill.id, original)
 
     action_keys = with_repeat_counters(text_key(a.date, a.actor, a.description) for a in actions)
     desired_actions = {
