@@ -8,7 +8,8 @@
   if (!frame || !parent || !/^https?:\/\/[^\/\s]+$/.test(parent)) return;
   var last = 0;
   function send() {
-    var h = Math.ceil(document.documentElement.scrollHeight);
+    // Not scrollHeight: it never drops below the iframe's current height, so it could only grow.
+    var h = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (h === last) return;
     last = h;
     window.parent.postMessage({ type: "edtracker:resize", frame: frame, height: h }, parent);
