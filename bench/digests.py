@@ -1,0 +1,113 @@
+"""Daily digests for N subscribers (bills and issue areas) delivered to a local aiosmtpd server,
+compared with a bare smtplib loop sending the same messages to the same server in the same run.
+
+    .venv/bin/python bench/digests.py [--subscribers 10000] [--db sqlite|URL]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import secrets
+import smtplib
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from aiosmtpd.controller import Controller  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+from sqlmodel import select  # noqa: E402
+
+from tests import factories as f  # noqa: E402
+from tests.alerts.mailserver import free_port  # noqa: E402
+from tracker.alerts import outbox  # noqa: E402
+from tracker.alerts.dispatch import send_due  # noqa: E402
+from tracker.db import get_engine, session_scope, upgrade  # noqa: E402
+from tracker.ingest import Ingestor  # noqa: E402
+from tracker.models import Bill, BillTag, IssueArea, Subscriber, Subscription  # noqa: E402
+from tracker.settings import Settings  # noqa: E402
+
+
+class Counter:
+    def __init__(self):
+        self.raw: list[tuple[str, str, bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.raw.append((envelope.mail_from, envelope.rcpt_tos[0], envelope.original_content))
+        return "250 OK"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--subscribers", type=int, default=10_000)
+    ap.add_argument("--bills", type=int, default=60)
+    ap.add_argument("--db", default="sqlite")
+    args = ap.parse_args()
+    url = f"sqlite:///{tempfile.mkdtemp()}/bench.db" if args.db == "sqlite" else args.db
+    upgrade(url)
+    engine = get_engine(url)
+    port = free_port()
+    handler = Counter()
+    ctl = Controller(handler, hostname="127.0.0.1", port=port)
+    ctl.start()
+    settings = Settings(_env_file=None, database_url=url, smtp_url=f"smtp://127.0.0.1:{port}",
+                        secret_key="bench-" + "x" * 40, alerts_settle_seconds=0)
+    ing = Ingestor(engine, today=dt.date(2025, 6, 1))
+    ing.ingest([f.bill(n) for n in range(1, args.bills + 1)], keep_results=False)
+    rng = random.Random(7)
+    with session_scope(engine) as s:
+        areas = [IssueArea(slug=slug, name=slug) for slug in ("early-childhood", "teacher-pay", "school-funding")]
+        s.add_all(areas)
+        s.flush()
+        bills = s.exec(select(Bill)).all()
+        for b in bills:
+            s.add(BillTag(bill_id=b.id, issue_area_id=rng.choice(areas).id, status="confirmed"))
+    conn_rows_p, conn_rows_s = [], []
+    for i in range(args.subscribers):
+        conn_rows_p.append({"id": i + 1, "email": f"reader{i}@example.org", "status": "active", "token_version": 1})
+        target = (("bill", f"us-119-hr{rng.randint(1, args.bills)}") if i % 2 else
+                  ("issue_area", rng.choice(["early-childhood", "teacher-pay", "school-funding"])))
+        conn_rows_s.append({"subscriber_id": i + 1, "target_type": target[0], "target": target[1], "kinds": [],
+                            "frequency": "daily", "send_time": "08:00", "timezone": "America/New_York",
+                            "weekday": 0, "channel": "email", "active": True, "consecutive_failures": 0,
+                            "cursor": 0, "feed_token": secrets.token_urlsafe(12)})
+    with engine.begin() as conn:
+        conn.execute(insert(Subscriber.__table__), conn_rows_p)
+        conn.execute(insert(Subscription.__table__), conn_rows_s)
+    moved = []
+    for n in range(1, args.bills + 1):
+        b = f.bill(n)
+        b["actions"].append({"date": "2025-04-10", "description": "Passed Senate without amendment.",
+                             "actor": "upper", "classification": ["passage"]})
+        moved.append(b)
+    ing.ingest(moved, keep_results=False)
+    now = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=1)
+
+    t0 = time.perf_counter()
+    planned = outbox.plan_digests(engine, settings, "daily", now, force=True)
+    t1 = time.perf_counter()
+    report = send_due(engine, settings, now, batch=500)
+    t2 = time.perf_counter()
+    sent = len(handler.raw)
+    assert sent == report.sent == planned, (sent, report.as_dict(), planned)
+
+    copies = list(handler.raw)
+    t3 = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for mail_from, rcpt, data in copies:
+            smtp.sendmail(mail_from, [rcpt], data)
+    t4 = time.perf_counter()
+    ctl.stop()
+    ours, bare = sent / (t2 - t1), len(copies) / (t4 - t3)
+    print(f"database: {engine.dialect.name}; subscribers: {args.subscribers}; bills: {args.bills}")
+    print(f"digests planned: {planned} in {t1 - t0:.1f} s")
+    print(f"edtracker outbox send: {sent} messages in {t2 - t1:.1f} s = {ours:.0f} msg/s")
+    print(f"bare smtplib loop:     {len(copies)} messages in {t4 - t3:.1f} s = {bare:.0f} msg/s")
+    print(f"ratio (edtracker / bare smtplib): {ours / bare:.2f}")
+
+
+if __name__ == "__main__":
+    main()
