@@ -1,0 +1,130 @@
+"""Benchmark: full scorecard recompute at national scale, and one incremental update.
+
+Synthetic data shaped like the real member x vote matrices (../shared/fixtures/ca-rollcall-lewis):
+10 bodies of 740 members (7,400 legislators), 200 scored floor roll calls each (2,000), every
+member on every roll (1.48 million individual votes; ~88% yes/no, ~7% not voting, some excused).
+One scorecard per body. Prints seconds for the full recompute and milliseconds for adding one
+new roll call (its cells and the summaries of its 740 members).
+
+    .venv/bin/python bench/scorecard_recompute.py [--url URL] [--bodies 10] [--members 740] [--rolls 200]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert, select  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from tracker.db import get_engine, upgrade  # noqa: E402
+from tracker.models import (Coalition, LegislativeSession, Legislator, LegislatorRole, PersonVote,  # noqa: E402
+                            Scorecard, ScoredItem, VoteEvent)
+from tracker.scoring import engine as scoring  # noqa: E402
+
+STATES = ["ca", "tx", "ny", "fl", "pa", "il", "oh", "ga", "nc", "mi", "nj", "va"]
+OPTIONS = ["yes"] * 60 + ["no"] * 28 + ["not voting"] * 7 + ["excused"] * 3 + ["absent"] * 2
+
+
+def build(url: str, bodies: int, members: int, rolls: int, seed: int = 6) -> list[int]:
+    rnd = random.Random(seed)
+    eng = get_engine(url)
+    cards = []
+    with Session(eng) as db:
+        co = Coalition(slug="bench", name="Bench")
+        db.add(co)
+        db.flush()
+        for b in range(bodies):
+            j = STATES[b]
+            sess = LegislativeSession(jurisdiction_id=j, identifier="2025", name="2025")
+            db.add(sess)
+            db.flush()
+            first = db.execute(insert(Legislator).returning(Legislator.id),
+                               [{"key": f"bench:{j}:{m}", "name": f"Member {j.upper()} {m}", "other_names": [],
+                                 "extras": {}} for m in range(members)]).scalars().all()
+            db.execute(insert(LegislatorRole), [{"legislator_id": lid, "jurisdiction_id": j, "chamber": "lower",
+                                                 "district": str(i + 1), "party": rnd.choice(["D", "R"]),
+                                                 "start_date": dt.date(2025, 1, 1), "end_date": dt.date(2027, 1, 1)}
+                                                for i, lid in enumerate(first)])
+            card = Scorecard(coalition_id=co.id, slug=f"{j}-2025", jurisdiction_id=j, title=f"{j} 2025",
+                             sessions=["2025"], published_at=dt.datetime.now(dt.timezone.utc))
+            db.add(card)
+            db.flush()
+            cards.append(card.id)
+            for r in range(rolls):
+                key = f"bench-{j}-{r}"
+                ev = db.execute(insert(VoteEvent).returning(VoteEvent.id), [{
+                    "key": key, "jurisdiction_id": j, "session_id": sess.id, "chamber": "lower",
+                    "date": dt.date(2025, 1, 2) + dt.timedelta(days=r % 300), "motion_text": "On Passage",
+                    "motion_classification": ["passage"], "result": "pass", "counts": {}, "extras": {},
+                    "source_url": f"https://example.org/{key}.xml"}]).scalar_one()
+                db.execute(insert(PersonVote), [{
+                    "vote_event_id": ev, "natural_key": f"id:{lid}", "voter_name": f"Member {m}", "voter_ids": {},
+                    "legislator_id": lid, "option": rnd.choice(OPTIONS), "match_method": "id",
+                    "match_confidence": 1.0} for m, lid in enumerate(first)])
+                db.add(ScoredItem(scorecard_id=card.id, slug=key, kind="floor_vote", vote_event_key=key,
+                                  label=key, preferred=rnd.choice(["yes", "no"]), weight=rnd.choice([1, 1, 2])))
+            db.commit()
+    return cards
+
+
+def add_roll(url: str, card_id: int, members: int) -> str:
+    """A new roll call in the first body, not yet scored."""
+    eng = get_engine(url)
+    with Session(eng) as db:
+        card = db.get(Scorecard, card_id)
+        lids = db.execute(select(LegislatorRole.legislator_id).where(
+            LegislatorRole.jurisdiction_id == card.jurisdiction_id)).scalars().all()
+        sess = db.execute(select(LegislativeSession.id).where(
+            LegislativeSession.jurisdiction_id == card.jurisdiction_id)).scalar_one()
+        ev = db.execute(insert(VoteEvent).returning(VoteEvent.id), [{
+            "key": "bench-new", "jurisdiction_id": card.jurisdiction_id, "session_id": sess, "chamber": "lower",
+            "date": dt.date(2025, 11, 1), "motion_text": "On the Amendment", "motion_classification": [],
+            "result": "fail", "counts": {}, "extras": {}}]).scalar_one()
+        db.execute(insert(PersonVote), [{"vote_event_id": ev, "natural_key": f"id:{lid}", "voter_name": "x",
+                                         "voter_ids": {}, "legislator_id": lid, "option": "no"} for lid in lids])
+        db.commit()
+    return "bench-new"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--url")
+    ap.add_argument("--bodies", type=int, default=10)
+    ap.add_argument("--members", type=int, default=740)
+    ap.add_argument("--rolls", type=int, default=200)
+    a = ap.parse_args()
+    url = a.url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    upgrade(url)
+    t0 = time.perf_counter()
+    cards = build(url, a.bodies, a.members, a.rolls)
+    print(f"built {a.bodies * a.members} legislators, {a.bodies * a.rolls} roll calls, "
+          f"{a.bodies * a.members * a.rolls} votes in {time.perf_counter() - t0:.1f} s")
+    eng = get_engine(url)
+    t0 = time.perf_counter()
+    cells = 0
+    with Session(eng) as db:
+        for cid in cards:
+            cells += scoring.recompute(db, cid).cells
+        db.commit()
+    full = time.perf_counter() - t0
+    print(f"full recompute: {full:.1f} s for {cells} cells ({eng.dialect.name})")
+    key = add_roll(url, cards[0], a.members)
+    from tracker.scoring import service
+    with Session(eng) as db:
+        card = db.get(Scorecard, cards[0])
+        t0 = time.perf_counter()
+        service.add_item(db, card, kind="floor_vote", vote_event_key=key, preferred="no")
+        db.commit()
+        inc = time.perf_counter() - t0
+    print(f"incremental (one new roll call, {a.members} members): {inc * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
