@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tracker.tagging.rules import CompiledRules
+from tracker.tagging.rules import CompiledRules, lookup_phrase
 
 _TAGS = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
@@ -77,7 +77,10 @@ def tag_bill(rules: CompiledRules, bill: BillText) -> list[TagResult]:
         texts[fld] = low
         if rules.phrase_re is not None:
             for m in rules.phrase_re.finditer(low):
-                phrase, areas = rules.phrase_groups[m.lastgroup]
+                found = lookup_phrase(rules, m.group(0))
+                if found is None:
+                    continue
+                phrase, areas = found
                 for area in areas:
                     hit(area, "phrase", phrase, fld, raw[m.start():m.end()],
                         _snippet(raw, m.start(), m.end()) if fld != "title" else None)

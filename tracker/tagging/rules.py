@@ -43,6 +43,44 @@ def _alternation(phrases: list[str]) -> re.Pattern | None:
     return re.compile("|".join(_phrase_regex(p) for p in sorted(set(phrases), key=len, reverse=True)))
 
 
+_SEP = re.compile(r"[\s\-]+")
+
+
+def phrase_key(text: str) -> str:
+    """How a phrase (or the words a phrase matched) is looked up: lowercase, single spaces."""
+    return _SEP.sub(" ", text.strip().lower())
+
+
+def _trie_regex(keys: list[str]) -> re.Pattern:
+    """One regex for all phrases, as a character trie: Python's re then checks one branch per
+    character instead of every phrase at every position (hundreds of phrases, long summaries)."""
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [(r"[\s\-]+" if ch == " " else re.escape(ch)) + build(child)
+                    for ch, child in sorted(node.items()) if ch != ""]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return re.compile(r"\b(?:" + build(trie) + r")(?:es|s)?\b")
+
+
+def lookup_phrase(rules: "CompiledRules", matched: str) -> tuple[str, list[str]] | None:
+    key = phrase_key(matched)
+    for k in (key, key[:-2] if key.endswith("es") else None, key[:-1] if key.endswith("s") else None):
+        if k and k in rules.phrase_groups:
+            return rules.phrase_groups[k]
+    return None
+
+
 @dataclass
 class Area:
     slug: str
@@ -62,7 +100,7 @@ class CompiledRules:
     kind_weights: dict[str, float]
     areas: dict[str, Area]
     phrase_re: re.Pattern | None
-    phrase_groups: dict[str, tuple[str, list[str]]]    # group name -> (phrase, area slugs)
+    phrase_groups: dict[str, tuple[str, list[str]]]    # phrase_key -> (phrase, area slugs)
     patterns: list[tuple[re.Pattern, str, str]]         # (regex, source text, area slug)
     subjects: dict[str, list[str]]                      # lowercase subject -> area slugs
     committees: list[tuple[re.Pattern, str, str]]       # (regex, source text, area slug)
@@ -86,17 +124,20 @@ def compile_taxonomy(tax: dict[str, Any]) -> CompiledRules:
         for phrase in rules.get("phrases") or []:
             by_phrase.setdefault(phrase.strip().lower(), []).append(slug)
         for pat in rules.get("patterns") or []:
-            patterns.append((re.compile(pat, re.IGNORECASE), pat, slug))
+            # Bill text is lowercased before matching, so patterns are written in lowercase and
+            # need no IGNORECASE (which is slower).
+            patterns.append((re.compile(pat), pat, slug))
         for subject in rules.get("subjects") or []:
             subjects.setdefault(subject.strip().lower(), []).append(slug)
         for pat in rules.get("committees") or []:
             committees.append((re.compile(pat, re.IGNORECASE), pat, slug))
-    groups: dict[str, tuple[str, list[str]]] = {}
-    alternatives = []
-    for i, phrase in enumerate(sorted(by_phrase, key=len, reverse=True)):
-        name = f"p{i}"
-        groups[name] = (phrase, by_phrase[phrase])
-        alternatives.append(f"(?P<{name}>{_phrase_regex(phrase)})")
+    phrases: dict[str, tuple[str, list[str]]] = {}
+    for phrase, slugs in by_phrase.items():
+        key = phrase_key(phrase)
+        if key in phrases:   # "per-pupil" and "per pupil" are one phrase
+            phrases[key] = (phrases[key][0], list(dict.fromkeys([*phrases[key][1], *slugs])))
+        else:
+            phrases[key] = (phrase, slugs)
     children: dict[str, list[str]] = {}
     for a in areas.values():
         if a.parent:
@@ -105,8 +146,8 @@ def compile_taxonomy(tax: dict[str, Any]) -> CompiledRules:
         threshold=float(tax.get("threshold", 1.0)),
         field_weights={**DEFAULT_FIELD_WEIGHTS, **(tax.get("field_weights") or {})},
         kind_weights={**DEFAULT_KIND_WEIGHTS, **(tax.get("kind_weights") or {})},
-        areas=areas, phrase_re=re.compile("|".join(alternatives)) if alternatives else None,
-        phrase_groups=groups, patterns=patterns, subjects=subjects, committees=committees,
+        areas=areas, phrase_re=_trie_regex(list(phrases)) if phrases else None,
+        phrase_groups=phrases, patterns=patterns, subjects=subjects, committees=committees,
         ignore=_alternation(tax.get("ignore") or []), fingerprint=fingerprint(tax), children=children)
 
 
