@@ -26,6 +26,7 @@ app.command("quality")(quality_cmd)
 app.add_typer(coalition.app, name="coalition")
 app.add_typer(__import__("cli.actions").actions.app, name="actions")
 app.command("tag")(tag_cmd)
+app.command("demo")(__import__("cli.demo").demo.demo_cmd)
 app.add_typer(__import__("cli.scorecards").scorecards.app, name="scorecard")
 
 @app.callback()

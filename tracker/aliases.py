@@ -6,7 +6,8 @@ import datetime as dt
 from sqlmodel import Session, select
 
 from tracker.models import Jurisdiction, Legislator, VoterAlias
-from tracker.namematch import fold, rematch_unmatched
+from tracker.models.base import utcnow
+from tracker.namematch import fold, invalidate_cache, rematch_unmatched
 
 
 class AliasError(ValueError):
@@ -36,8 +37,10 @@ def add_alias(session: Session, jurisdiction: str, raw_name: str, legislator_key
                          normalized_name=normalized, legislator_id=person.id)
     row.legislator_id, row.raw_name = person.id, raw_name
     row.start_date, row.end_date, row.note = start_date, end_date, note
+    row.created_at = utcnow()  # other processes see the change through the cache signature
     session.add(row)
     session.flush()
+    invalidate_cache()
     return row, rematch_unmatched(session, jurisdiction)
 
 

@@ -15,7 +15,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from tracker.matching import NO_MATCH, Match
@@ -28,6 +30,8 @@ CONFIDENCE = {
 }
 FUZZY_MIN_RATIO = 0.85  # a fuzzy family name scores ratio * 0.9, so 0.89 passes a 0.8 threshold
 AMBIGUITY_MARGIN = 0.03
+# (database URL, jurisdiction) -> (signature, candidates, aliases, family index); see _load.
+_INDEX_CACHE: dict[tuple[str, str], tuple] = {}
 
 _HONORIFIC = re.compile(
     r"^(?:sen|senator|rep|representative|assemblymember|assemblyman|assemblywoman|assembly member|"
@@ -47,10 +51,12 @@ _TITLES = {
 }
 
 
+@lru_cache(maxsize=65536)
 def unaccent(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Compare form: no accents, lower case, punctuation dropped, single spaces."""
     text = unaccent(text).lower().replace("’", "").replace("'", "")
@@ -67,6 +73,7 @@ class ParsedName:
     title: str | None = None  # "speaker", "president" when the name is an office
 
 
+@lru_cache(maxsize=65536)
 def parse_name(raw: str) -> ParsedName:
     """Split a printed name into family name, given name or initial, and qualifier."""
     text = re.sub(r"\s+", " ", unaccent(raw)).strip()
@@ -133,12 +140,42 @@ class NameMatcher:
         self.session = session
         self.threshold = get_settings().match_threshold if threshold is None else threshold
         self._candidates: dict[str, list[Candidate]] = {}
-        self._aliases: dict[str, list[VoterAlias]] = {}
+        self._aliases: dict[str, list[tuple]] = {}
+        self._memo: dict[tuple, Match] = {}
+        self._index: dict[str, dict[str, list[Candidate]]] = {}
 
     def _load(self, jurisdiction: str) -> list[Candidate]:
         if jurisdiction in self._candidates:
             return self._candidates[jurisdiction]
-        roles = self.session.exec(select(LegislatorRole).where(
+        bind = self.session.get_bind()
+        cache_key = (str(bind.url), jurisdiction)
+        signature = self._signature(jurisdiction)
+        cached = _INDEX_CACHE.get(cache_key)
+        if cached is None or cached[0] != signature:
+            cached = (signature, *self._build(jurisdiction))
+            if len(_INDEX_CACHE) > 64:
+                _INDEX_CACHE.clear()
+            _INDEX_CACHE[cache_key] = cached
+        _, self._candidates[jurisdiction], self._aliases[jurisdiction], self._index[jurisdiction] = cached
+        return self._candidates[jurisdiction]
+
+    def _signature(self, jurisdiction: str) -> tuple:
+        """Changes whenever a role, a legislator of the jurisdiction or an alias is written."""
+        roles = self.session.exec(select(func.count(LegislatorRole.id), func.max(LegislatorRole.id),
+                                         func.max(Legislator.fetched_at), func.max(Legislator.id))
+                                  .join(Legislator, Legislator.id == LegislatorRole.legislator_id)
+                                  .where(LegislatorRole.jurisdiction_id == jurisdiction)).one()
+        aliases = self.session.exec(select(func.count(VoterAlias.id), func.max(VoterAlias.id),
+                                           func.max(VoterAlias.created_at))
+                                    .where(VoterAlias.jurisdiction_id == jurisdiction)).one()
+        return tuple(roles) + tuple(aliases)
+
+    def _build(self, jurisdiction: str) -> tuple[list[Candidate], list[tuple], dict[str, list[Candidate]]]:
+        """Candidates of a jurisdiction with parsed names, its aliases, and a family-name index."""
+        # Plain rows, not ORM objects: the result is cached across sessions.
+        roles = self.session.exec(select(
+            LegislatorRole.legislator_id, LegislatorRole.chamber, LegislatorRole.district,
+            LegislatorRole.title, LegislatorRole.start_date, LegislatorRole.end_date).where(
             LegislatorRole.jurisdiction_id == jurisdiction)).all()
         by_id: dict[int, Candidate] = {}
         for role in roles:
@@ -146,7 +183,9 @@ class NameMatcher:
             cand.roles.append(role)
             if role.district:
                 cand.places.add(fold(role.district))
-        people = self.session.exec(select(Legislator).where(
+        people = self.session.exec(select(
+            Legislator.id, Legislator.name, Legislator.given_name, Legislator.family_name,
+            Legislator.other_names, Legislator.extras).where(
             Legislator.id.in_(list(by_id)))).all() if by_id else []
         for person in people:
             cand = by_id[person.id]
@@ -166,10 +205,14 @@ class NameMatcher:
                 cand.given.add(fold(person.given_name))
             for town in (person.extras or {}).get("places", []):
                 cand.places.add(fold(town))
-        self._candidates[jurisdiction] = list(by_id.values())
-        self._aliases[jurisdiction] = list(self.session.exec(select(VoterAlias).where(
-            VoterAlias.jurisdiction_id == jurisdiction)).all())
-        return self._candidates[jurisdiction]
+        index: dict[str, list[Candidate]] = {}
+        for cand in by_id.values():
+            for fam in {_squash(f) for f in cand.family}:
+                index.setdefault(fam, []).append(cand)
+        aliases = [(a.normalized_name, a.chamber, a.start_date, a.end_date, a.legislator_id)
+                   for a in self.session.exec(select(VoterAlias).where(
+                       VoterAlias.jurisdiction_id == jurisdiction)).all()]
+        return list(by_id.values()), aliases, index
 
     @staticmethod
     def _serving(role: LegislatorRole, chamber: str | None, date: dt.date | None) -> bool:
@@ -185,27 +228,34 @@ class NameMatcher:
     def match(self, raw: str, *, jurisdiction: str, chamber: str | None = None,
               date: dt.date | None = None) -> Match:
         """The legislator `raw` names, or a no-match carrying why (ambiguous, low-confidence)."""
+        memo_key = (raw, jurisdiction, chamber, date)
+        if memo_key not in self._memo:
+            self._memo[memo_key] = self._match(raw, jurisdiction, chamber, date)
+        return self._memo[memo_key]
+
+    def _match(self, raw: str, jurisdiction: str, chamber: str | None, date: dt.date | None) -> Match:
         candidates = self._load(jurisdiction)
         folded = fold(raw)
-        for alias in self._aliases[jurisdiction]:
-            if alias.normalized_name == folded and alias.chamber in (None, chamber) and (
-                    date is None or ((alias.start_date or date) <= date <= (alias.end_date or date))):
-                return Match(alias.legislator_id, "alias", CONFIDENCE["alias"])
+        for name, a_chamber, start, end, legislator_id in self._aliases[jurisdiction]:
+            if name == folded and a_chamber in (None, chamber) and (
+                    date is None or ((start or date) <= date <= (end or date))):
+                return Match(legislator_id, "alias", CONFIDENCE["alias"])
         parsed = parse_name(raw)
-        eligible = [c for c in candidates if any(self._serving(r, chamber, date) for r in c.roles)]
+        serving = lambda c: any(self._serving(r, chamber, date) for r in c.roles)  # noqa: E731
         if parsed.title:
-            hits = [c for c in eligible if any(self._serving(r, chamber, date) and r.title
-                                               and parsed.title in fold(r.title) for r in c.roles)]
+            hits = [c for c in candidates if any(self._serving(r, chamber, date) and r.title
+                                                 and parsed.title in fold(r.title) for r in c.roles)]
             return self._decide({c.legislator_id: ("title", 0.9) for c in hits})
         if not parsed.family:
             return NO_MATCH
         scores: dict[int, tuple[str, float]] = {}
-        for cand in eligible:
-            best = self._score(parsed, cand)
+        # Every non-fuzzy method needs the family name to agree: look only at those candidates.
+        for cand in self._index[jurisdiction].get(_squash(parsed.family), []):
+            best = self._score(parsed, cand) if serving(cand) else None
             if best:
                 scores[cand.legislator_id] = best
         if not scores:
-            for cand in eligible:
+            for cand in filter(serving, candidates):
                 ratio = max((SequenceMatcher(None, parsed.family, f).ratio() for f in cand.family),
                             default=0.0)
                 if ratio >= FUZZY_MIN_RATIO:
@@ -257,6 +307,11 @@ class NameMatcher:
         if conf < self.threshold:
             return Match(None, "low-confidence", conf)
         return Match(top_id, method, conf)
+
+
+def invalidate_cache() -> None:
+    """Forget cached candidates (a legislator's names or an alias changed in this process)."""
+    _INDEX_CACHE.clear()
 
 
 def matcher_for(session: Session) -> NameMatcher:

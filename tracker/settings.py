@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     http_cache: bool = Field(default=False,
                              description="Development only: replay HTTP responses from DATA_DIR/httpcache.")
     page_size_max: int = Field(default=200, description="Largest page size the API hands out.")
+    polite_crawling: bool = Field(
+        default=True, description="Obey robots.txt, wait between requests, AutoThrottle; false only for a "
+        "local mirror (the demo sets it).")
     environment: str = Field(default="development",
                              description="development or production; production refuses placeholder secrets.")
     secret_key: str = Field(default="change-me",

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from tracker.contract import CommitteeIn, HearingIn, LegislatorIn, RecordError
 from tracker.ingest.diff import sync_children, upsert
 from tracker.matching import IdResolver
+from tracker.namematch import invalidate_cache as invalidate_name_cache
 from tracker.models import (Committee, CommitteeMembership, Hearing, HearingBill, Legislator,
                             LegislatorIdentifier, LegislatorRole)
 
@@ -87,6 +88,8 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
     session.flush()
     if outcome == "noop" and changes:
         outcome = "update"
+    if outcome != "noop":
+        invalidate_name_cache()  # names or roles changed: name matching must see them
     return outcome, changes
 
 
