@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import signal
+
 import typer
 from sqlmodel import Session
 
@@ -22,6 +24,8 @@ def run_cmd(job_id: str = typer.Argument(..., help="a job id from `edtracker job
     import scheduler
 
     upgrade(get_settings().effective_database_url)
+    # SIGTERM stops a running crawl cleanly and marks the run interrupted (as under `scheduler`).
+    signal.signal(signal.SIGTERM, scheduler._on_sigterm)
     try:
         outcome = scheduler.run_job(job_id)
     except KeyError as exc:

@@ -41,6 +41,13 @@ HTTPCACHE_EXPIRATION_SECS = 3600
 # TLS certificates are always verified against the system store; never turn this off.
 DOWNLOADER_CLIENT_TLS_METHOD = "TLS"
 
+# A local mirror (`edtracker demo`) needs no politeness: EDTRACKER_POLITE_CRAWLING=false.
+if not _app.polite_crawling:
+    ROBOTSTXT_OBEY = False
+    DOWNLOAD_DELAY = 0
+    AUTOTHROTTLE_ENABLED = False
+    EDTRACKER_BACKOFF_BASE = 0.05
+
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = _app.log_level

@@ -1,0 +1,174 @@
+"""`edtracker demo`: the whole service on one machine with no network.
+
+Creates the SQLite database, starts a local mirror of the sources (scrapers/demo), runs the real
+spiders against it as recorded scheduler jobs, loads a sample coalition and scorecard, tags and
+scores, then starts the scheduler (a subprocess, jobs pointed at the mirror) and serves the pages
+and API. Running it again reuses what exists: crawls find nothing new, nothing is duplicated.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from typing import Optional
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cli.common import console
+from tracker.db import get_engine, upgrade
+from tracker.settings import get_settings
+
+
+def _configure(base_url: str) -> dict[str, str]:
+    """Point every source at the mirror and replace the job table by the demo's (this process and
+    every child: crawls, scheduler, API)."""
+    from scrapers.demo.sample import mirror_settings
+    from scrapers.demo.setup import demo_jobs
+
+    settings = get_settings()
+    env = {**mirror_settings(base_url),
+           "EDTRACKER_DATABASE_URL": settings.effective_database_url,
+           "EDTRACKER_DATA_DIR": str(settings.data_dir.resolve()),
+           "EDTRACKER_DEFAULT_JOBS": "false",
+           "EDTRACKER_POLITE_CRAWLING": "false",
+           "EDTRACKER_EXTRA_JOBS": json.dumps(demo_jobs(base_url))}
+    os.environ.update(env)
+    get_settings.cache_clear()
+    return env
+
+
+def _crawl_row(job_id: str) -> dict:
+    from sqlmodel import Session, select
+
+    from tracker.models import JobRun
+
+    with Session(get_engine()) as db:
+        run = db.exec(select(JobRun).where(JobRun.job_id == job_id, JobRun.outcome != "skipped")
+                      .order_by(JobRun.id.desc())).first()
+    if run is None:
+        return {"job": job_id, "outcome": "never run"}
+    return {"job": job_id, "outcome": run.outcome, "inserted": run.inserted, "updated": run.updated,
+            "unchanged": run.unchanged, "errors": run.errors, "message": run.message}
+
+
+def _prepare(progress: Progress) -> list[dict]:
+    """Load the coalition, crawl (each crawl job re-tags and re-scores after it, as scheduled),
+    then create the scorecard; one progress line per step."""
+    import scheduler
+    from scrapers.demo.setup import available_crawls, load_demo_coalition, load_demo_scorecard
+
+    engine = get_engine()
+    crawls = [f"demo-{name}" for name, _ in available_crawls()]
+    total = progress.add_task("demo", total=len(crawls) + 2)
+    rows = []
+    progress.update(total, description="loading the sample coalition")
+    slug, counts = load_demo_coalition(engine)
+    rows.append({"job": f"coalition {slug}", "outcome": "loaded",
+                 "message": " ".join(f"{k}={v}" for k, v in counts.items() if v) or "no changes"})
+    progress.advance(total)
+
+    for job_id in crawls:
+        progress.update(total, description=f"crawling the mirror: {job_id.removeprefix('demo-')}, then tag and score")
+        scheduler.run_job(job_id)
+        rows.append(_crawl_row(job_id))
+        progress.advance(total)
+
+    progress.update(total, description="scoring the sample scorecard")
+    try:
+        score = load_demo_scorecard(engine)
+        rows.append({"job": f"scorecard {score['scorecard']}", "outcome": "scored", "inserted": score["items_added"],
+                     "message": f"{score['cells']} cells" + (f", missing {score['missing']}" if score["missing"] else "")})
+    except ImportError as exc:
+        rows.append({"job": "scorecard", "outcome": "not available", "message": str(exc)})
+    rows.append(_crawl_row("demo-tag"))
+    progress.advance(total)
+    progress.update(total, description="ready")
+    return rows
+
+
+def _print_summary(rows: list[dict]) -> None:
+    table = Table(title="edtracker demo", show_lines=False)
+    for col in ("step", "outcome", "new", "updated", "unchanged", "note"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["job"], str(r["outcome"]), str(r.get("inserted", "")), str(r.get("updated", "")),
+                      str(r.get("unchanged", "")), (r.get("message") or "")[:120])
+    console.print(table)
+
+
+def _where_to_look(base: str) -> list[str]:
+    from scrapers.demo.cast import BILLS, bill_key
+
+    from api.app import create_app
+
+    paths = {getattr(r, "path", "") for r in create_app().routes}
+    urls = [f"{base}/bills  (the sample bills with their stages)",
+            f"{base}/bills/{bill_key(BILLS[4])}  (a bill that became law, with its actions and votes)",
+            f"{base}/docs  (the API, interactive)", f"{base}/status/jobs  (every crawl and job run)"]
+    if "/quality" in paths:
+        urls.append(f"{base}/quality  (data quality: matched voters and sponsors)")
+    for p in sorted(paths):
+        if "scorecard" in p and "{" not in p:
+            urls.append(f"{base}{p}  (scorecards)")
+            break
+    return urls
+
+
+def _exit_on_signal(signum, frame) -> None:  # noqa: ANN001
+    raise SystemExit(0)
+
+
+def demo_cmd(port: int = typer.Option(8000, help="port of the pages and API"),
+             mirror_port: int = typer.Option(
+                 8765, help="port of the local source mirror (0: any free port). Keep it the same between "
+                 "runs: records remember the URL they came from, so a new port reads as an update"),
+             serve: bool = typer.Option(True, "--serve/--no-serve",
+                                        help="--no-serve: prepare the data, print the summary and stop"),
+             as_json: bool = typer.Option(False, "--json", help="print the summary as JSON on stdout")) -> None:
+    """Run the whole service against a local mirror of the sources, with sample data (no network)."""
+    from scrapers.demo.mirror import start_mirror
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    console.print(f"database: {settings.effective_database_url.split('@')[-1]}")
+    upgrade(settings.effective_database_url)
+    mirror = start_mirror(port=mirror_port)
+    scheduler_proc: Optional[subprocess.Popen] = None
+    try:
+        env = _configure(mirror.base_url)
+        console.print(f"source mirror: {mirror.base_url} (sample data, no network)")
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      TimeElapsedColumn(), console=console, transient=False) as progress:
+            rows = _prepare(progress)
+        if as_json:
+            sys.stdout.write(json.dumps(rows, default=str) + "\n")
+            sys.stdout.flush()
+        _print_summary(rows)
+        if not serve:
+            return
+        # uvicorn re-raises the signal that stopped it once it has shut down: turn SIGTERM into an
+        # exit so the scheduler and the mirror are stopped below instead of left running.
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+        scheduler_proc = subprocess.Popen([sys.executable, "-m", "cli", "scheduler"], env={**os.environ, **env})
+        base = f"http://{settings.api_host}:{port}"
+        console.print(f"\n[bold]edtracker is running at {base}[/]  (scheduler pid {scheduler_proc.pid}; Ctrl-C stops)")
+        console.print("Look first at:")
+        for line in _where_to_look(base):
+            console.print(f"  {line}", highlight=False)
+        import uvicorn
+
+        uvicorn.run("api.app:create_app", factory=True, host=settings.api_host, port=port,
+                    log_level="warning")
+    finally:
+        if scheduler_proc is not None and scheduler_proc.poll() is None:
+            scheduler_proc.send_signal(signal.SIGTERM)
+            try:
+                scheduler_proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                scheduler_proc.kill()
+        mirror.shutdown()
+        mirror.server_close()

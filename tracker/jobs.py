@@ -1,0 +1,35 @@
+"""No-argument job functions for the scheduler's "call" jobs (`module:function` in the job table).
+
+Each returns a dict of counts that `scheduler.run_job` records (inserted / updated / unchanged /
+errors plus details). The heavy modules are imported inside the functions so the job table can
+name them without importing every area at scheduler start.
+"""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from tracker.db import get_engine
+
+
+def retag() -> dict:
+    """Re-run the tagging rules of every coalition (or the default taxonomy) over every bill."""
+    from tracker.tagging.store import retag_all
+
+    runs = retag_all(get_engine())
+    return {"inserted": sum(r.inserted for r in runs), "updated": sum(r.updated + r.removed for r in runs),
+            "unchanged": sum(r.bills for r in runs), "runs": [r.as_dict() for r in runs]}
+
+
+def rescore() -> dict:
+    """Recompute every scorecard (roll calls or sponsorships may have changed)."""
+    from tracker.models import Scorecard
+    from tracker.scoring.engine import recompute
+
+    out = {}
+    with Session(get_engine()) as db:
+        ids = list(db.exec(select(Scorecard.id)).all())
+        for card_id in ids:
+            stats = recompute(db, card_id)
+            out[str(card_id)] = {"items": stats.items, "cells": stats.cells, "missing": stats.missing}
+        db.commit()
+    return {"updated": len(out), "scorecards": out}
