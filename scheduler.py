@@ -52,14 +52,80 @@ class Job:
 
 
 # Crontab weekdays are written as names: APScheduler's from_crontab counts Monday as 0.
-DEFAULT_JOBS: tuple[Job, ...] = ()
+# After every crawl: re-tag the bills and re-score the scorecards (incremental enough at this size).
+_AFTER_CRAWL = ("retag", "rescore")
+
+
+def _crawl(id_: str, spider: str, trigger: str, *args: str, in_session: str | None = None,
+           timeout: int = 3600) -> Job:
+    return Job(id_, "crawl", spider, trigger, args=args, in_session=in_session, timeout=timeout,
+               after=_AFTER_CRAWL)
+
+
+DEFAULT_JOBS: tuple[Job, ...] = (
+    # Federal: hourly on weekdays while Congress sits, and nightly whatever the calendar says.
+    _crawl("us_bills", "us_bills", "cron: 5 7-22 * * mon-fri", in_session="us", timeout=3000),
+    _crawl("us_bills_nightly", "us_bills", "cron: 30 2 * * *", timeout=3 * 3600),
+    _crawl("us_votes", "us_votes", "cron: 35 7-23 * * mon-fri", in_session="us", timeout=1800),
+    _crawl("us_votes_nightly", "us_votes", "cron: 50 2 * * *"),
+    _crawl("us_legislators", "us_legislators", "cron: 15 1 * * *", "historical=0"),
+    _crawl("us_legislators_historical", "us_legislators", "cron: 15 1 * * sun"),
+    _crawl("congress_api", "congress_api", "cron: 20 8-20/4 * * mon-fri", in_session="us"),
+    # Whole-service jobs (their "call" targets take no argument and return counts).
+    Job("retag", "call", "tracker.jobs:retag", "cron: 0 4 * * *", timeout=1800),
+    Job("rescore", "call", "tracker.jobs:rescore", "cron: 15 4 * * *", timeout=1800),
+    Job("alerts", "call", "tracker.alerts.jobs:dispatch", "interval: 1m", timeout=300),
+    Job("digests", "call", "tracker.alerts.jobs:digests", "interval: 15m", timeout=900),
+    Job("quality", "call", "tracker.jobs:quality", "cron: 0 6 * * *", timeout=1800),
+    Job("heartbeat", "call", "tracker.runs:heartbeat", "interval: 5m", timeout=60),
+)
+
+# Keyed spiders run only when their key is set; state spiders run per jurisdiction of the
+# settings list named here: several times a day while that legislature sits, nightly otherwise.
+KEYED_SPIDERS = {"congress_api": "congress_api_key", "legiscan_bills": "legiscan_api_key",
+                 "openstates_bills": "openstates_api_key", "openstates_people": "openstates_api_key",
+                 "openstates_events": "openstates_api_key", "ny_bills": "ny_openleg_api_key"}
+STATE_SPIDERS = (  # spider, settings list of jurisdictions, argument naming one, in-session trigger
+    ("legiscan_bills", "legiscan_states", "states", "cron: 10 8-20/3 * * mon-fri"),
+    ("openstates_bills", "openstates_jurisdictions", "jurisdictions", "cron: 40 8-20/4 * * mon-fri"),
+    ("openstates_events", "openstates_jurisdictions", "jurisdictions", "cron: 45 7 * * mon-fri"),
+    ("ny_bills", None, None, "cron: 25 8-20/2 * * mon-fri"),
+)
+STATE_PEOPLE = (("openstates_people", "cron: 30 3 * * sun"),)
+
+
+def _spider_exists(name: str) -> bool:
+    return (Path(__file__).resolve().parent / "scrapers" / "spiders" / f"{name}.py").exists()
+
+
+def state_jobs(settings) -> tuple[Job, ...]:
+    """Per-jurisdiction crawls of the state spiders present in this checkout."""
+    jobs: list[Job] = []
+    for spider, list_setting, arg, trigger in STATE_SPIDERS:
+        if not _spider_exists(spider):
+            continue
+        places = getattr(settings, list_setting) if list_setting else ["ny"]
+        for place in places:
+            j = place.lower()
+            args = (f"{arg}={j}",) if arg else ()
+            jobs.append(_crawl(f"{spider}_{j}", spider, trigger, *args, in_session=j))
+            jobs.append(_crawl(f"{spider}_{j}_nightly", spider, f"cron: {10 + len(jobs) % 40} 3 * * *", *args))
+    jobs += [_crawl(spider, spider, trigger) for spider, trigger in STATE_PEOPLE if _spider_exists(spider)]
+    return tuple(jobs)
+
+
+def _has_key(job: Job, settings) -> bool:
+    key = KEYED_SPIDERS.get(job.target) if job.kind == "crawl" else None
+    return key is None or bool(getattr(settings, key, None))
 
 
 def job_table() -> dict[str, Job]:
     """The default jobs with the settings' overrides applied (`EDTRACKER_SCHEDULE`)."""
-    overrides = get_settings().schedule
+    settings = get_settings()
+    overrides = settings.schedule
     jobs = {}
-    defaults = DEFAULT_JOBS if get_settings().default_jobs else ()
+    defaults = DEFAULT_JOBS + state_jobs(settings) if settings.default_jobs else ()
+    defaults = tuple(j for j in defaults if _has_key(j, settings) and (j.kind == "call" or _spider_exists(j.target)))
     for job in defaults + tuple(_extra_jobs()):
         trigger = overrides.get(job.id, job.trigger)
         if trigger == "off":

@@ -33,3 +33,12 @@ def rescore() -> dict:
             out[str(card_id)] = {"items": stats.items, "cells": stats.cells, "missing": stats.missing}
         db.commit()
     return {"updated": len(out), "scorecards": out}
+
+
+def quality() -> dict:
+    """The data-quality report (match shares, unmatched names, disagreements) per session."""
+    from tracker.quality import quality_report
+
+    with Session(get_engine()) as db:
+        report = quality_report(db, names_limit=20)
+    return {"unchanged": len(report), "sessions": report}
