@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import bills, db
+from cli import bills, db, legislators
 from cli.common import setup_logging
 from cli import aliases
 from cli.imports import import_cmd
@@ -17,6 +17,7 @@ app = typer.Typer(help="edtracker: education bills, votes and scorecards.", no_a
                   pretty_exceptions_enable=False)
 app.add_typer(db.app, name="db")
 app.add_typer(bills.app, name="bills")
+app.add_typer(legislators.app, name="legislators")
 app.add_typer(__import__("cli.alerts").alerts.app, name="alerts")
 app.command("import")(import_cmd)
 app.command("serve")(serve_cmd)

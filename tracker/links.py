@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import String, cast
 from sqlmodel import Session, select
 
 from tracker.models import Bill, BillAction, LegislativeSession, VoteEvent
@@ -107,9 +108,26 @@ def link_vote(session: Session, rec) -> tuple[str | None, int | None]:
     """
     existing = session.exec(select(VoteEvent).where(VoteEvent.key == rec.key)).first()
     bill_key = rec.bill_key or (existing.bill_key if existing else None)
+    if bill_key is None and rec.jurisdiction == "us" and rec.session and rec.roll_number:
+        bill_key = _bill_recording(session, rec.key, rec.session, rec.roll_number)
     if rec.action_position is not None:
         return bill_key, rec.action_position
     position = action_position_for_vote(session, rec.key, bill_key) if rec.jurisdiction == "us" else None
     if position is None and existing is not None and existing.bill_key == bill_key:
         position = existing.action_position
     return bill_key, position
+
+
+def _bill_recording(session: Session, vote_key: str, congress: str, roll: str) -> str | None:
+    """The federal bill of `congress` one of whose actions records `vote_key` (vote names no bill)."""
+    # A coarse text filter on the JSON first (portable across SQLite and PostgreSQL), exact check after.
+    candidates = session.exec(
+        select(Bill).join(BillAction, BillAction.bill_id == Bill.id)
+        .join(LegislativeSession, Bill.session_id == LegislativeSession.id)
+        .where(Bill.jurisdiction_id == "us", LegislativeSession.identifier == congress,
+               cast(BillAction.extras, String).like("%recorded_votes%"),
+               cast(BillAction.extras, String).like(f"%{int(roll)}%"))).all()
+    for bill in {b.id: b for b in candidates}.values():
+        if vote_key in _action_votes(session, bill):
+            return bill.key
+    return None

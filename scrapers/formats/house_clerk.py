@@ -45,7 +45,8 @@ def _start_time(date: dt.date, meta) -> dt.datetime | None:
     if not etz or not re.fullmatch(r"\d{1,2}:\d{2}", etz):
         return None
     hour, minute = map(int, etz.split(":"))
-    return dt.datetime(date.year, date.month, date.day, hour, minute, tzinfo=EASTERN)
+    # Stored in UTC: SQLite keeps no offset, and the ingest compares instants in UTC.
+    return dt.datetime(date.year, date.month, date.day, hour, minute, tzinfo=EASTERN).astimezone(dt.timezone.utc)
 
 
 def vote_key(year: int, roll: int | str) -> str:

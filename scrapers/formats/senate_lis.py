@@ -127,7 +127,7 @@ def parse(data: bytes, source: str, fetched_at: dt.datetime | None = None) -> It
     data_ = {
         "key": key, "jurisdiction": "us", "session": congress, "chamber": "upper",
         "organization": "Senate", "bill_key": _bill_key(root, congress),
-        "date": when.date(), "start_time": when if when.hour or when.minute else None,
+        "date": when.date(), "start_time": when.astimezone(dt.timezone.utc) if when.hour or when.minute else None,
         "roll_number": str(int(number)), "motion_text": question,
         "motion_classification": classify_motion(_text(root, "question"), question),
         "vote_type": "roll-call", "result": classify_result(result_text), "counts": counts,

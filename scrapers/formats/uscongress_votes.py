@@ -58,7 +58,7 @@ def _record(source: str, *, chamber: str, congress: int, when: dt.datetime, roll
         return build("vote_event", {
             "key": key, "jurisdiction": "us", "session": str(congress), "chamber": chamber_name,
             "organization": "House of Representatives" if chamber == "h" else "Senate",
-            "bill_key": bill_key, "date": when.date(), "start_time": when, "roll_number": str(roll),
+            "bill_key": bill_key, "date": when.date(), "start_time": when.astimezone(dt.timezone.utc) if when.tzinfo else when, "roll_number": str(roll),
             "motion_text": question or vtype or "Roll call", "motion_classification": motion,
             "vote_type": vtype, "result": classify_result(result_text), "counts": counts,
             "votes": votes, "extras": {k: v for k, v in extras.items() if v},
