@@ -75,7 +75,7 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
     desired_sponsors = {}
     for i, (key, sp) in enumerate(zip(sponsor_keys, rec.sponsorships)):
         match = resolver.resolve(sp.ids)
-        if match.legislator_id is None and sp.entity_type == "person":
+        if match.legislator_id is None and sp.entity_type == "person" and not sp.ids:
             match = matcher_for(session).match(sp.name, jurisdiction=rec.jurisdiction,
                                                date=sp.date or values["introduced_date"])
         desired_sponsors[key] = {

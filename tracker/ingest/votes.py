@@ -34,7 +34,9 @@ def ingest_vote_event(session: Session, rec: VoteEventIn, today: dt.date) -> tup
     desired = {}
     for key, pv in zip(keys, rec.votes):
         match = resolver.resolve(pv.ids)
-        if match.legislator_id is None:  # no known id: match the printed name (tracker/namematch.py)
+        # Only a voter the source gives no id for is matched by the printed name: an id we do
+        # not know names someone not loaded yet (a former member), never a namesake who is.
+        if match.legislator_id is None and not pv.ids:
             match = matcher_for(session).match(pv.voter_name, jurisdiction=rec.jurisdiction,
                                                chamber=rec.chamber, date=rec.date)
         desired[key] = {"voter_name": pv.voter_name, "voter_ids": pv.ids,
