@@ -111,6 +111,12 @@ def _where_to_look(base: str) -> list[str]:
             f"{base}/docs  (the API, interactive)", f"{base}/status/jobs  (every crawl and job run)"]
     if "/quality" in paths:
         urls.append(f"{base}/quality  (data quality: matched voters and sponsors)")
+    from scrapers.demo.setup import COALITION_SLUG
+
+    for sub, what in (("positions", "the sample coalition's public positions"),
+                      ("issue-areas", "its issue areas")):
+        if f"/coalitions/{{slug}}/{sub}" in paths:
+            urls.append(f"{base}/coalitions/{COALITION_SLUG}/{sub}  ({what})")
     for p in sorted(paths):
         if "scorecard" in p and "{" not in p:
             urls.append(f"{base}{p}  (scorecards)")

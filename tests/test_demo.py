@@ -125,7 +125,8 @@ def test_demo_runs_end_to_end_serves_pages_and_second_run_is_noop(tmp_path):
         page = json.loads(body)
         keys = {b["key"] for b in page["items"]}
         assert {cast.bill_key(b) for b in cast.BILLS} <= keys
-        assert {"ky-2025-hb120", "ky-2025-sb41"} <= keys  # through the keyed LegiScan API, demo key
+        # through the keyed LegiScan API with the demo key
+        assert {"ky-2025-hb120", "ca-20252026-ab412", "ny-20252026-s3150"} <= keys
         stages = {b["key"]: b["stage"] for b in page["items"]}
         assert stages["us-119-s410"] == "enacted"
         assert stages["us-119-hr1340"] == "in_committee"
@@ -134,6 +135,9 @@ def test_demo_runs_end_to_end_serves_pages_and_second_run_is_noop(tmp_path):
         detail = json.loads(body)
         assert status == 200 and detail["title"] == "Special Education Full Funding Act"
         assert _get(f"{base}/status/jobs")[0] == 200
+        status, body = _get(f"{base}/coalitions/demo-public-schools/positions")
+        if status != 404:  # the coalition API, where this checkout has it
+            assert status == 200 and {"us-119-hr1201", "us-119-hr1822"} <= {p["bill_key"] for p in json.loads(body)}
         assert _get(f"{base}/bills/us-119-hr0")[0] == 404
     finally:
         proc.send_signal(signal.SIGTERM)

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 HERE = Path(__file__).parent
 COALITION_FILE = HERE / "coalition.yaml"
 SCORECARD_FILE = HERE / "scorecard.yaml"
+COALITION_SLUG = "demo-public-schools"  # as in coalition.yaml
 
 # Spider -> arguments for a crawl of the demo mirror ({base} is the mirror's root URL). Spiders
 # reading their base URL and key from settings need no argument: `mirror_settings` sets them.
@@ -17,7 +18,7 @@ DEMO_CRAWLS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("us_legislators", ("base_url={base}/congress-legislators",)),
     ("us_bills", ("base_url={base}", "congress=119")),
     ("us_votes", ("base_url={base}", "years=2025", "congress=119", "sessions=1")),
-    ("legiscan_bills", ("states=KY",)),
+    ("legiscan_bills", ("states=CA,NY,KY",)),
 )
 # Not yet in the sample: Open States API v3 (CA) and NY OpenLegislation answers; their spiders
 # would only meet 404s, so the demo does not run them.
