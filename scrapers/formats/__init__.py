@@ -9,6 +9,7 @@ from scrapers.formats.base import BundleFormat, DirTree, FileFormat, Item, Simpl
 _MODULES = (
     "scrapers.formats.jsonl",
     "scrapers.formats.billstatus",
+    "scrapers.formats.congress_api",
     "scrapers.formats.openstates_people",
     "scrapers.formats.openstates_csv",
     "scrapers.formats.congress_legislators",

@@ -8,13 +8,13 @@ source URLs (it is stripped from every URL kept). Data is CC BY 4.0 (attribute L
 from __future__ import annotations
 
 import json
-import logging
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import scrapy
 
 from scrapers.formats.legiscan_records import (Context, bill_info, bill_record, person_record,
                                                roll_call_record, session_info, session_record)
+from scrapers.spiders.apikeys import redact_logs, strip_params
 from scrapers.spiders.base import EdSpider
 from tracker.contract import RecordError
 from tracker.settings import get_settings
@@ -24,23 +24,7 @@ FMT = "legiscan-api"
 
 def strip_key(url: str) -> str:
     """The URL without its `key` parameter (what logs and stored records may show)."""
-    parts = urlsplit(url)
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "key"])
-    return urlunsplit(parts._replace(query=query))
-
-
-class RedactKey(logging.Filter):
-    """Replaces the API key in every log line (Scrapy and the retry middleware print URLs)."""
-
-    def __init__(self, key: str):
-        super().__init__()
-        self.key = key
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        msg = record.getMessage()
-        if self.key in msg:
-            record.msg, record.args = msg.replace(self.key, "<LEGISCAN_API_KEY>"), ()
-        return True
+    return strip_params(url, "key")
 
 
 class LegiscanBillsSpider(EdSpider):
@@ -73,9 +57,7 @@ class LegiscanBillsSpider(EdSpider):
         if not self.key:
             self.logger.warning("legiscan_bills is disabled: set EDTRACKER_LEGISCAN_API_KEY to crawl LegiScan")
             return
-        redact = RedactKey(self.key)  # handlers exist once the crawl runs
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(redact)
+        redact_logs(self.key, "<LEGISCAN_API_KEY>")  # Scrapy and the retry middleware print URLs
         for state in self.states:
             req = self.api("getSessionList", self.parse_sessions, state=state)
             if req:
