@@ -125,8 +125,8 @@ def test_demo_runs_end_to_end_serves_pages_and_second_run_is_noop(tmp_path):
         page = json.loads(body)
         keys = {b["key"] for b in page["items"]}
         assert {cast.bill_key(b) for b in cast.BILLS} <= keys
-        # through the keyed LegiScan API with the demo key
-        assert {"ky-2025-hb120", "ca-20252026-ab412", "ny-20252026-s3150"} <= keys
+        # through the keyed LegiScan and OpenLegislation APIs with the demo key
+        assert {"ky-2025-hb120", "ca-20252026-ab412", "ny-2025-s3150"} <= keys
         stages = {b["key"]: b["stage"] for b in page["items"]}
         assert stages["us-119-s410"] == "enacted"
         assert stages["us-119-hr1340"] == "in_committee"
@@ -148,7 +148,7 @@ def test_demo_runs_end_to_end_serves_pages_and_second_run_is_noop(tmp_path):
             out, err = proc.communicate()
     first = _crawl_rows(out)
     assert first["demo-us_bills"]["inserted"] == len(cast.BILLS), err[-3000:]
-    assert {"demo-us_legislators", "demo-us_votes", "demo-legiscan_bills"} <= set(first)
+    assert {"demo-us_legislators", "demo-us_votes", "demo-legiscan_bills", "demo-ny_bills"} <= set(first)
     assert all(r["outcome"] == "success" for r in first.values()), first
 
     again = subprocess.run([sys.executable, "-m", "cli", "demo", "--no-serve", "--json",

@@ -9,7 +9,7 @@ new and every crawl is a no-op. The URL layout under the mirror's root:
 | `evs/`                       | House Clerk roll calls (clerk.house.gov)             |
 | `legislative/LIS/`           | Senate LIS roll calls (www.senate.gov)               |
 | `congress-legislators/`      | unitedstates/congress-legislators YAML               |
-| `legiscan/`, `openstates/`, `nyopenleg/` | keyed state APIs (see `sample_states.py`) |
+| `legiscan/`, `nyopenleg/`     | keyed state APIs (`sample_states.py`, `sample_ny.py`) |
 """
 from __future__ import annotations
 
@@ -45,7 +45,9 @@ class Sample:
         path = path.strip("/")
         best = None
         for route in self.routes:
-            if route.path.strip("/") != path:
+            want = route.path.strip("/")
+            # `prefix/*` answers any path under prefix (e.g. OpenLegislation's /updates/{since}).
+            if want != path and not (want.endswith("/*") and path.startswith(want[:-1])):
                 continue
             if all(query.get(k) == v for k, v in route.params):
                 if best is None or len(route.params) > len(best.params):
@@ -66,6 +68,9 @@ def build_sample() -> Sample:
     states = sample_states.state_sample(DEMO_KEY)
     sample.files.update(states.files)
     sample.routes.extend(states.routes)
+    from scrapers.demo.sample_ny import ny_routes
+
+    sample.routes.extend(ny_routes())
     return sample
 
 

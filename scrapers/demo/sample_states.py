@@ -1,11 +1,11 @@
 """The demo's state data, as keyed APIs answer it.
 
-California, New York and Kentucky through the LegiScan Pull API (`{base}/legiscan/?key=...&op=getSessionList&state=KY`,
+California and Kentucky through the LegiScan Pull API (`{base}/legiscan/?key=...&op=getSessionList&state=KY`,
 `getMasterListRaw`, `getBill`, `getRollCall`, `getPerson`; JSON with `"status": "OK"`, codes as
 documented at https://legiscan.com/legiscan: vote_id 1 Yea / 2 Nay / 3 NV / 4 Absent, progress
 events 1 Introduced / 2 Engrossed / 9 Refer ...). People ids start at 990000, above LegiScan's.
 
-Not here yet: Open States API v3 answers (CA) and NY OpenLegislation (NY).
+New York comes through OpenLegislation (`sample_ny.py`). Not here yet: Open States API v3 answers.
 """
 from __future__ import annotations
 
@@ -27,7 +27,6 @@ def _session(session_id: int, state_id: int, ys: int, ye: int, sine_die: int) ->
 SESSIONS = {
     "KY": _session(9925, 17, 2025, 2025, 1),
     "CA": _session(9920, 5, 2025, 2026, 0),
-    "NY": _session(9930, 32, 2025, 2026, 0),
 }
 
 # state -> people: people_id, first, last, party_id (1 D, 2 R), role_id (1 Rep/Asm, 2 Sen), district
@@ -38,9 +37,6 @@ PEOPLE = {
     "CA": ((990201, "Adriana", "Solis-Kerr", 1, 1, "AD-018"), (990202, "Benjamin", "Achterberg", 2, 1, "AD-034"),
            (990203, "Kiyoko", "Watanabe", 1, 1, "AD-052"), (990204, "Marcus", "Delacroix", 1, 1, "AD-066"),
            (990205, "Renata", "Voss", 2, 1, "AD-075"), (990206, "Isidro", "Paredes", 1, 2, "SD-022")),
-    "NY": ((990301, "Colette", "Amadi", 1, 2, "SD-023"), (990302, "Franklin", "Osei-Bonsu", 1, 2, "SD-041"),
-           (990303, "Gretchen", "Lundqvist", 2, 2, "SD-052"), (990304, "Ivan", "Petrakis", 1, 2, "SD-060"),
-           (990305, "Delphine", "Marchand", 2, 2, "SD-061"), (990306, "Orlando", "Reyes-Hart", 1, 1, "AD-072")),
 }
 
 # state -> bills: bill_id, number, title, description, subjects, sponsors, history
@@ -97,27 +93,6 @@ BILLS = {
           ("2025-03-10", "A", "Referred to Com. on TRANS.")),
          (("2025-02-20", 1), ("2025-03-10", 9)), 1, ()),
     ),
-    "NY": (
-        (1990201, "S3150", "Provides free school breakfast and lunch to all students",
-         "Requires every school food authority to serve breakfast and lunch at no charge to all students and "
-         "reimburses the difference from the state.",
-         ("Education", "School Meals"), (990301, 990302),
-         (("2025-01-29", "S", "REFERRED TO EDUCATION"), ("2025-03-11", "S", "REPORTED AND COMMITTED TO FINANCE"),
-          ("2025-05-06", "S", "ORDERED TO THIRD READING CAL.512"), ("2025-05-13", "S", "PASSED SENATE"),
-          ("2025-05-13", "A", "DELIVERED TO ASSEMBLY"), ("2025-05-13", "A", "referred to education")),
-         (("2025-01-29", 1), ("2025-01-29", 9), ("2025-03-11", 10), ("2025-05-13", 2)), 2,
-         ((2990201, "2025-05-13", "Senate Floor: Passed", "S", (990303,)),)),
-        (1990202, "S4471", "Relates to charter school enrollment caps in cities of one million or more",
-         "Raises the number of charter schools that may be issued in a city of one million or more.",
-         ("Education", "Charter Schools"), (990305,),
-         (("2025-02-26", "S", "REFERRED TO EDUCATION"),),
-         (("2025-02-26", 1), ("2025-02-26", 9)), 1, ()),
-        (1990203, "A2280", "Establishes a minimum salary for public school teachers",
-         "Sets a minimum annual salary for certified public school teachers and phases it in over four years.",
-         ("Education", "Teachers"), (990306,),
-         (("2025-01-21", "A", "referred to education"),),
-         (("2025-01-21", 1), ("2025-01-21", 9)), 1, ()),
-    ),
 }
 
 
@@ -161,8 +136,7 @@ def _roll_call(state: str, bill_id: int, rc_id: int, date: str, desc: str, chamb
 
 
 _LINKS = {"KY": "https://apps.legislature.ky.gov/record/25rs/{n}.html",
-          "CA": "https://leginfo.legislature.ca.gov/faces/billNavClient.xhtml?bill_id=202520260{N}",
-          "NY": "https://www.nysenate.gov/legislation/bills/2025/{N}"}
+          "CA": "https://leginfo.legislature.ca.gov/faces/billNavClient.xhtml?bill_id=202520260{N}"}
 
 
 def _bill(state: str, row) -> tuple[dict, list[dict]]:
@@ -193,7 +167,7 @@ def _bill(state: str, row) -> tuple[dict, list[dict]]:
 
 
 def legiscan_routes(key: str) -> list:
-    """Query-routed LegiScan answers (`op` plus `state` or `id`) for the three states."""
+    """Query-routed LegiScan answers (`op` plus `state` or `id`) for California and Kentucky."""
     from scrapers.demo.sample import QueryRoute
 
     def route(answer: dict, **params) -> QueryRoute:

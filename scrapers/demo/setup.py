@@ -18,10 +18,11 @@ DEMO_CRAWLS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("us_legislators", ("base_url={base}/congress-legislators",)),
     ("us_bills", ("base_url={base}", "congress=119")),
     ("us_votes", ("base_url={base}", "years=2025", "congress=119", "sessions=1")),
-    ("legiscan_bills", ("states=CA,NY,KY",)),
+    ("legiscan_bills", ("states=CA,KY",)),
+    ("ny_bills", ("session=2025",)),
 )
-# Not yet in the sample: Open States API v3 (CA) and NY OpenLegislation answers; their spiders
-# would only meet 404s, so the demo does not run them.
+# Not yet in the sample: Open States API v3 answers; its spiders would only meet 404s (and wait
+# 6 s between requests), so the demo does not run them.
 SPIDERS_DIR = Path(__file__).resolve().parent.parent / "spiders"
 
 
