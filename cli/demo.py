@@ -105,13 +105,16 @@ def _where_to_look(base: str) -> list[str]:
 
     from api.app import create_app
 
-    paths = {getattr(r, "path", "") for r in create_app().routes}
+    paths = set(create_app().openapi().get("paths", {}))
     urls = [f"{base}/bills  (the sample bills with their stages)",
             f"{base}/bills/{bill_key(BILLS[4])}  (a bill that became law, with its actions and votes)",
             f"{base}/docs  (the API, interactive)", f"{base}/status/jobs  (every crawl and job run)"]
     if "/quality" in paths:
         urls.append(f"{base}/quality  (data quality: matched voters and sponsors)")
     from scrapers.demo.setup import COALITION_SLUG
+
+    if "/search" in paths:
+        urls.append(f"{base}/search?q=school+meals  (full-text search across jurisdictions)")
 
     for sub, what in (("positions", "the sample coalition's public positions"),
                       ("issue-areas", "its issue areas")):
