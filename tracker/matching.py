@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
 from tracker.models import LegislatorIdentifier
@@ -31,15 +30,21 @@ class IdResolver:
         self._cache: dict[tuple[str, str], int | None] = {}
 
     def prefetch(self, pairs: set[tuple[str, str]]) -> None:
-        missing = [p for p in pairs if p not in self._cache]
-        for start in range(0, len(missing), 400):
-            chunk = missing[start:start + 400]
-            cond = or_(*(and_(LegislatorIdentifier.scheme == s, LegislatorIdentifier.value == v)
-                         for s, v in chunk))
-            found = {(r.scheme, r.value): r.legislator_id
-                     for r in self.session.exec(select(LegislatorIdentifier).where(cond)).all()}
-            for pair in chunk:
-                self._cache[pair] = found.get(pair)
+        by_scheme: dict[str, list[str]] = {}
+        for scheme, value in pairs:
+            if (scheme, value) not in self._cache:
+                by_scheme.setdefault(scheme, []).append(value)
+        # One `scheme = ? AND value IN (...)` query per scheme: it uses the unique index and
+        # its compiled form is cached, unlike an OR of pairs.
+        for scheme, values in by_scheme.items():
+            for start in range(0, len(values), 500):
+                chunk = values[start:start + 500]
+                found = dict(self.session.exec(
+                    select(LegislatorIdentifier.value, LegislatorIdentifier.legislator_id)
+                    .where(LegislatorIdentifier.scheme == scheme)
+                    .where(LegislatorIdentifier.value.in_(chunk))).all())
+                for value in chunk:
+                    self._cache[(scheme, value)] = found.get(value)
 
     def resolve(self, ids: dict[str, str]) -> Match:
         """The legislator named by any of `ids`, method `id:<scheme>`, confidence 1."""
