@@ -127,6 +127,18 @@ def _where_to_look(base: str) -> list[str]:
     return urls
 
 
+def _port_free(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def _exit_on_signal(signum, frame) -> None:  # noqa: ANN001
     raise SystemExit(0)
 
@@ -142,10 +154,18 @@ def demo_cmd(port: int = typer.Option(8000, help="port of the pages and API"),
     from scrapers.demo.mirror import start_mirror
 
     settings = get_settings()
+    if serve and not _port_free(settings.api_host, port):
+        typer.echo(f"error: port {port} on {settings.api_host} is in use; pick another with --port", err=True)
+        raise typer.Exit(2)
+    try:
+        mirror = start_mirror(port=mirror_port)
+    except OSError as exc:
+        typer.echo(f"error: cannot serve the source mirror on port {mirror_port} ({exc}); "
+                   "pick another with --mirror-port", err=True)
+        raise typer.Exit(2) from None
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     console.print(f"database: {settings.effective_database_url.split('@')[-1]}")
     upgrade(settings.effective_database_url)
-    mirror = start_mirror(port=mirror_port)
     scheduler_proc: Optional[subprocess.Popen] = None
     try:
         env = _configure(mirror.base_url)
