@@ -52,8 +52,9 @@ class Job:
 
 
 # Crontab weekdays are written as names: APScheduler's from_crontab counts Monday as 0.
-# After every crawl: re-tag the bills and re-score the scorecards (incremental enough at this size).
-_AFTER_CRAWL = ("retag", "rescore")
+# After every crawl: re-tag the bills and update the scorecards' stale items (the crawl queued
+# them in tracker.scoring.dirty; the nightly "rescore" stays as the full recompute).
+_AFTER_CRAWL = ("retag", "score_dirty")
 
 
 def _crawl(id_: str, spider: str, trigger: str, *args: str, in_session: str | None = None,
@@ -74,6 +75,7 @@ DEFAULT_JOBS: tuple[Job, ...] = (
     # Whole-service jobs (their "call" targets take no argument and return counts).
     Job("retag", "call", "tracker.jobs:retag", "cron: 0 4 * * *", timeout=1800),
     Job("rescore", "call", "tracker.jobs:rescore", "cron: 15 4 * * *", timeout=1800),
+    Job("score_dirty", "call", "tracker.scoring.jobs:update_dirty", "interval: 1m", timeout=900),
     Job("alerts", "call", "tracker.alerts.jobs:dispatch", "interval: 1m", timeout=300),
     Job("digests", "call", "tracker.alerts.jobs:digests", "interval: 15m", timeout=900),
     Job("quality", "call", "tracker.jobs:quality", "cron: 0 6 * * *", timeout=1800),

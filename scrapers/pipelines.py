@@ -25,6 +25,10 @@ class IngestPipeline:
         url = self.crawler.settings.get("EDTRACKER_DATABASE_URL") or None
         self.ingestor = Ingestor(get_engine(url), on_result=self._count)
 
+    def close_spider(self, spider=None):
+        if self.ingestor is not None:  # scorecards touched by this crawl update incrementally
+            self.ingestor.finish()
+
     def _count(self, result: IngestResult) -> None:
         self.crawler.stats.inc_value(f"edtracker/ingest/{result.outcome}")
         self.crawler.stats.inc_value(f"edtracker/ingest/{result.kind}/{result.outcome}")

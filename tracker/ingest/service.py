@@ -19,6 +19,7 @@ from tracker.ingest.diff import upsert
 from tracker.ingest.people import ingest_committee, ingest_hearing, ingest_legislator
 from tracker.ingest.votes import ingest_vote_event
 from tracker.models import LegislativeSession
+from tracker.scoring.dirty import mark_ingested, process_quietly
 
 log = logging.getLogger("edtracker.ingest")
 
@@ -75,6 +76,7 @@ class Ingestor:
         self.engine = engine
         self.today = today
         self.on_result = on_result
+        self.scores_dirty = False  # a scored item was marked stale: `finish()` updates scores
 
     def ingest_one(self, item: Record | RecordError | dict) -> IngestResult:
         if isinstance(item, RecordError):
@@ -92,6 +94,8 @@ class Ingestor:
                 outcome, changes = handler(session, item, today)
                 # Alerts (issue 7): events from the reported changes, in the record's transaction.
                 derive_events(session, item, outcome, changes)
+                # Scorecards (issue 6): queue the scored items it touches (one indexed lookup).
+                self.scores_dirty |= mark_ingested(session, item, outcome, changes) > 0
                 session.commit()
             except RecordError as err:
                 session.rollback()
@@ -122,7 +126,15 @@ class Ingestor:
         report = IngestReport(keep_results=keep_results)
         for item in items:
             report.add(self.ingest_one(item))
+        self.finish()
         return report
+
+    def finish(self) -> None:
+        """After a batch: recompute the scored items it changed (incremental; errors are logged
+        and the queue stays for the scheduler's `tracker.scoring.jobs:update_dirty`)."""
+        if self.scores_dirty:
+            self.scores_dirty = False
+            process_quietly(self.engine)
 
 
 def ingest(engine: Engine, items: Iterable[Record | RecordError | dict], **kw) -> IngestReport:

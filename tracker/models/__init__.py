@@ -31,10 +31,10 @@ from tracker.models.provenance import BillSource, VoterAlias  # noqa: E402
 
 __all__ += ["BillSource", "VoterAlias"]
 
-from tracker.models.scorecard import (ManualEntry, ScoreCell, Scorecard, ScoredItem,  # noqa: E402
-                                      ScoreSummary)
+from tracker.models.scorecard import (ManualEntry, ScoreCell, Scorecard, ScoreDirty,  # noqa: E402
+                                      ScoredItem, ScoreSummary)
 
-__all__ += ["ManualEntry", "ScoreCell", "Scorecard", "ScoredItem", "ScoreSummary"]
+__all__ += ["ManualEntry", "ScoreCell", "Scorecard", "ScoreDirty", "ScoredItem", "ScoreSummary"]
 
 from tracker.models.alerts import ChangeEvent, Delivery, Subscriber, Subscription  # noqa: E402
 
