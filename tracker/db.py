@@ -59,9 +59,11 @@ def include_name(name, type_, parent_names) -> bool:  # noqa: ANN001
     """Which database objects Alembic compares with the models."""
     if type_ == "table" and name and name.startswith("apscheduler_"):
         return False  # APScheduler creates and owns its job store table
-    from tracker.search.ddl import is_fulltext_table
+    from tracker.search.ddl import is_fulltext_index, is_fulltext_table
 
-    # SQLite's FTS5 tables (made by migration 0005, not models) are not compared.
+    # The full-text tables and index (made by migration 0005, not models) are not compared.
+    if type_ == "index" and name and is_fulltext_index(name):
+        return False
     return not (type_ == "table" and name and is_fulltext_table(name))
 
 

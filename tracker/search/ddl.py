@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 FTS_TABLE = "bill_fts"
+PG_INDEX = "ix_bill_search_doc_tsv"  # an expression index the models cannot describe
 FTS_COLUMNS = ("title", "summary", "subjects", "actions")
 # Title weighs most, then subjects, then summary, then actions (ts_rank weights A-D).
 PG_TSVECTOR = ("setweight(to_tsvector('english'::regconfig, title), 'A') || "
@@ -39,7 +40,7 @@ def create_fulltext(conn: Connection) -> None:
         for stmt in _sqlite_statements():
             conn.execute(text(stmt))
     elif conn.dialect.name == "postgresql":
-        conn.execute(text(f"CREATE INDEX IF NOT EXISTS ix_bill_search_doc_tsv ON bill_search_doc "
+        conn.execute(text(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON bill_search_doc "
                           f"USING gin (({PG_TSVECTOR}))"))
 
 
@@ -49,7 +50,12 @@ def drop_fulltext(conn: Connection) -> None:
             conn.execute(text(f"DROP TRIGGER IF EXISTS bill_search_doc_{trig}"))
         conn.execute(text(f"DROP TABLE IF EXISTS {FTS_TABLE}"))
     elif conn.dialect.name == "postgresql":
-        conn.execute(text("DROP INDEX IF EXISTS ix_bill_search_doc_tsv"))
+        conn.execute(text(f"DROP INDEX IF EXISTS {PG_INDEX}"))
+
+
+def is_fulltext_index(name: str) -> bool:
+    """The PostgreSQL expression index made by migration 0005, which Alembic must not compare."""
+    return name == PG_INDEX
 
 
 def is_fulltext_table(name: str) -> bool:
