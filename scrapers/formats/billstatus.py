@@ -215,6 +215,23 @@ def _val(fields: dict, tag: str) -> str | None:
     return el.text.strip() or None
 
 
+_RAW_TEXT = object()  # key of a summary's unstripped <text> in `_leaf_texts`
+
+
+def _leaf_texts(item) -> dict:
+    """Stripped text (or None) of each child of `item` by tag, the first child of a tag winning
+    (as `findtext`); the summary's `<text>` also unstripped under `_RAW_TEXT`. One pass."""
+    out: dict = {}
+    for child in item:
+        tag = child.tag
+        if tag not in out:
+            value = child.text
+            if tag == "text":
+                out[_RAW_TEXT] = value or ""
+            out[tag] = (value.strip() or None) if value else None
+    return out
+
+
 def _person(item, *, primary: bool) -> dict[str, Any] | None:
     f = {child.tag: child for child in item}
     name = _val(f, "fullName") or _val(f, "name")
@@ -250,15 +267,16 @@ def _summary(bill) -> tuple[str | None, dict[str, str] | None]:
     items = list(bill.iterfind("summaries/summary")) or list(bill.iterfind("summaries/billSummaries/item"))
     best, best_key = None, None
     for item in items:
-        key = (_text(item, "actionDate") or "", _text(item, "updateDate") or "", _text(item, "versionCode") or "")
+        f = _leaf_texts(item)
+        key = (f.get("actionDate") or "", f.get("updateDate") or "", f.get("versionCode") or "")
         if best_key is None or key >= best_key:
-            best, best_key = item, key
+            best, best_key = f, key
     if best is None:
         return None, None
-    meta = {k: v for k, v in (("version_code", _text(best, "versionCode")),
-                              ("action_date", _text(best, "actionDate")),
-                              ("action_desc", _text(best, "actionDesc"))) if v}
-    return html_to_text(best.findtext("text")), meta or None
+    meta = {k: v for k, v in (("version_code", best.get("versionCode")),
+                              ("action_date", best.get("actionDate")),
+                              ("action_desc", best.get("actionDesc"))) if v}
+    return html_to_text(best.get(_RAW_TEXT)), meta or None
 
 
 def _versions(bill) -> list[dict[str, Any]]:

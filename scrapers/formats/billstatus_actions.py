@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tracker.actions.us import classify
+from tracker.actions.us import classifications_of, classify
 
 _EASTERN = ZoneInfo("America/New_York")
 _PRIMARY_SYSTEMS = {"0": 0, "1": 0, "2": 0, None: 1, "9": 2}
@@ -175,32 +175,39 @@ def build_actions(groups: list[list[RawAction]], origin: str | None) -> list[dic
     for members in groups:
         best = members[0]
         result = classify(best.text, best.code, best.system, default_actor=origin)
-        classes = list(result.classifications)
-        seen = {(best.text, best.code)}
-        for other in members[1:]:
-            if (other.text, other.code) in seen:
-                continue
-            seen.add((other.text, other.code))
-            classes.extend(c for c in classify(other.text, other.code, other.system).classifications
-                           if c not in classes)
-        committees = list(dict.fromkeys(c for m in members for c in m.committees))
-        codes = list(dict.fromkeys(m.code for m in members if m.code))
+        classes = result.classifications
         extras: dict[str, Any] = {}
+        if len(members) == 1:  # most actions: no copies to merge
+            committees = best.committees if len(best.committees) < 2 else list(dict.fromkeys(best.committees))
+            codes = [best.code] if best.code else []
+            systems = [best.system] if best.system else []
+            time = best.time
+            votes = _unique_votes(best.votes) if best.votes else None
+        else:
+            seen = {(best.text, best.code)}
+            for other in members[1:]:
+                if (other.text, other.code) in seen:
+                    continue
+                seen.add((other.text, other.code))
+                classes.extend(c for c in classifications_of(other.text, other.code, other.system)
+                               if c not in classes)
+            committees = list(dict.fromkeys(c for m in members for c in m.committees))
+            codes = list(dict.fromkeys(m.code for m in members if m.code))
+            systems = list(dict.fromkeys(m.system for m in members if m.system))
+            time = next((m.time for m in members if m.time), None)
+            votes = _unique_votes(v for m in members for v in m.votes)
         if codes:
             extras["codes"] = codes
-        systems = list(dict.fromkeys(m.system for m in members if m.system))
         if systems:
             extras["source_systems"] = systems
-        time = next((m.time for m in members if m.time), None)
         if time:
             extras["time"] = time
         if best.type:
             extras["type"] = best.type
         if len(committees) > 1:
-            extras["committees"] = committees
+            extras["committees"] = list(committees)
         if result.vote:
             extras["vote"] = result.vote
-        votes = _unique_votes(v for m in members for v in m.votes)
         if votes:
             extras["recorded_votes"] = votes
         out.append({"date": best.date.isoformat(), "description": best.text, "actor": result.actor,
