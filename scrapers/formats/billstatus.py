@@ -233,21 +233,28 @@ def _leaf_texts(item) -> dict:
 
 
 def _person(item, *, primary: bool) -> dict[str, Any] | None:
-    f = {child.tag: child for child in item}
-    name = _val(f, "fullName") or _val(f, "name")
+    f: dict[str, Any] = {}
+    identifiers = None
+    for child in item:  # one pass; the last child of a tag wins
+        tag = child.tag
+        if tag == "identifiers":
+            identifiers = child
+        value = child.text
+        f[tag] = (value.strip() or None) if value else None
+    name = f.get("fullName") or f.get("name")
     if not name:
         return None
     # Only bioguide: BILLSTATUS's <lisID> is a Congress.gov number, not the Senate's S### id.
-    bioguide = _val(f, "bioguideId")
-    if not bioguide and f.get("identifiers") is not None:
-        bioguide = _text(f["identifiers"], "bioguideId")
+    bioguide = f.get("bioguideId")
+    if not bioguide and identifiers is not None:
+        bioguide = _text(identifiers, "bioguideId")
     person: dict[str, Any] = {"name": name, "ids": {"bioguide": bioguide} if bioguide else {},
                               "primary": primary, "classification": "primary" if primary else "cosponsor"}
     if not primary:
-        original = _val(f, "isOriginalCosponsor")
+        original = f.get("isOriginalCosponsor")
         person["original"] = None if original is None else original.lower() == "true"
-        person["date"] = _date(_val(f, "sponsorshipDate"))
-        person["withdrawn_date"] = _date(_val(f, "sponsorshipWithdrawnDate"))
+        person["date"] = _date(f.get("sponsorshipDate"))
+        person["withdrawn_date"] = _date(f.get("sponsorshipWithdrawnDate"))
     return person
 
 
@@ -295,8 +302,9 @@ def _versions(bill) -> list[dict[str, Any]]:
 def _related(bill, congress: str, identifier: str) -> list[dict[str, str]]:
     out, seen = [], set()
     for item in bill.iterfind("relatedBills/item"):
-        code, number = bill_type_code(_text(item, "type") or ""), _text(item, "number")
-        other_congress = _text(item, "congress") or congress
+        f = _leaf_texts(item)
+        code, number = bill_type_code(f.get("type") or ""), f.get("number")
+        other_congress = f.get("congress") or congress
         if code is None or not number or not number.isdigit():
             continue
         other = display_identifier(code, number)
