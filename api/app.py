@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.routes import bills, health, quality
+from api.routes import bills, health, quality, status
 from api.routes import alerts, alerts_admin
 from tracker.db import get_engine
 from tracker.settings import Settings, get_settings
@@ -18,12 +18,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = get_engine(settings.effective_database_url)
     app.include_router(health.router)
     app.include_router(bills.router)
-    app.include_router(alerts.router)
-    app.include_router(alerts_admin.router)
     app.include_router(__import__("api.scorecards", fromlist=["router"]).router)
     app.include_router(quality.router)
+    app.include_router(status.router)
+    app.include_router(alerts.router)
+    app.include_router(alerts_admin.router)
     _add_coalition_pages(app, settings)
     return app
+
 
 def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     """Search, coalition API and the server-rendered pages (staff login uses a signed cookie)."""

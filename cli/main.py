@@ -8,6 +8,7 @@ from cli.common import setup_logging
 from cli import aliases
 from cli.imports import import_cmd
 from cli.quality import quality_cmd
+from cli.scheduler import jobs_cmd, run_cmd, scheduler_cmd
 from cli.serve import serve_cmd
 from cli import coalition
 from cli.tagging import tag_cmd
@@ -17,18 +18,21 @@ app = typer.Typer(help="edtracker: education bills, votes and scorecards.", no_a
                   pretty_exceptions_enable=False)
 app.add_typer(db.app, name="db")
 app.add_typer(bills.app, name="bills")
-app.add_typer(legislators.app, name="legislators")
 app.add_typer(__import__("cli.alerts").alerts.app, name="alerts")
+app.add_typer(legislators.app, name="legislators")
 app.command("import")(import_cmd)
 app.command("serve")(serve_cmd)
+app.command("scheduler")(scheduler_cmd)
+app.command("run")(run_cmd)
+app.command("jobs")(jobs_cmd)
 app.add_typer(aliases.app, name="aliases")
 app.command("quality")(quality_cmd)
-
 app.add_typer(coalition.app, name="coalition")
 app.add_typer(__import__("cli.actions").actions.app, name="actions")
 app.command("tag")(tag_cmd)
 app.command("demo")(__import__("cli.demo").demo.demo_cmd)
 app.add_typer(__import__("cli.scorecards").scorecards.app, name="scorecard")
+
 
 @app.callback()
 def _root() -> None:

@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8000, description="Port `edtracker serve` listens on.")
     http_cache: bool = Field(default=False,
                              description="Development only: replay HTTP responses from DATA_DIR/httpcache.")
+    schedule: dict[str, str] = Field(
+        default_factory=dict,
+        description='JSON: per job id, a trigger ("cron: 0 * * * mon-fri", "interval: 15m") or "off".')
+    default_jobs: bool = Field(default=True,
+                               description="Whether the built-in job table is scheduled (off: only EXTRA_JOBS).")
+    extra_jobs: list[dict] = Field(default_factory=list,
+                                   description="JSON list of extra jobs (id, kind, target, trigger, args).")
+    scheduler_timezone: str = Field(default="America/New_York",
+                                    description="Time zone of the cron schedules.")
     page_size_max: int = Field(default=200, description="Largest page size the API hands out.")
     polite_crawling: bool = Field(
         default=True, description="Obey robots.txt, wait between requests, AutoThrottle; false only for a "
@@ -81,9 +90,26 @@ class Settings(BaseSettings):
     match_threshold: float = Field(
         default=0.8, description="Least confidence a voter or sponsor name match needs; below, it stays unmatched.")
     source_precedence: dict[str, list[str]] = Field(
-        default_factory=lambda: {"*": ["ny-openleg", "openstates", "legiscan"]},
+        # Official sources first: GovInfo's BILLSTATUS over the Congress.gov API, a state's own
+        # service over the aggregators.
+        default_factory=lambda: {"*": ["govinfo-billstatus", "congress-gov-api", "ny-openleg",
+                                       "openstates", "legiscan"]},
         description="Which source wins for which bill field when several carry a bill: field -> "
         "source format prefixes, best first (JSON; \"*\" = every other field).")
+
+    legiscan_api_key: str | None = Field(
+        default=None, description="LegiScan Pull API key; empty disables the legiscan_bills spider.")
+    legiscan_base_url: str = Field(default="https://api.legiscan.com",
+                                   description="LegiScan Pull API (or a local mirror answering ?op=...).")
+    legiscan_query_budget: int = Field(
+        default=500, description="Most LegiScan queries one crawl may make (the free key allows 30,000/month).")
+    legiscan_states: list[str] = Field(
+        default_factory=lambda: ["ca", "ny", "ky"],
+        description="States the legiscan_bills spider crawls (JSON list of postal codes).")
+    ny_openleg_api_key: str | None = Field(
+        default=None, description="NY Senate OpenLegislation API key; empty disables the ny_bills spider.")
+    ny_openleg_base_url: str = Field(default="https://legislation.nysenate.gov",
+                                     description="NY Senate OpenLegislation API v3 (or a local mirror).")
 
     # Alerts (issue 7): mail, webhooks, delivery retries. Signed links use SECRET_KEY.
     public_url: str = Field(default="http://127.0.0.1:8000",
@@ -109,19 +135,6 @@ class Settings(BaseSettings):
         """Refuse to serve staff pages in production with the placeholder or a short secret key."""
         if self.environment == "production" and (self.secret_key in ("", "change-me") or len(self.secret_key) < 32):
             raise ValueError("EDTRACKER_SECRET_KEY must be set to a random value of 32+ characters in production")
-    legiscan_api_key: str | None = Field(
-        default=None, description="LegiScan Pull API key; empty disables the legiscan_bills spider.")
-    legiscan_base_url: str = Field(default="https://api.legiscan.com",
-                                   description="LegiScan Pull API (or a local mirror answering ?op=...).")
-    legiscan_query_budget: int = Field(
-        default=500, description="Most LegiScan queries one crawl may make (the free key allows 30,000/month).")
-    legiscan_states: list[str] = Field(
-        default_factory=lambda: ["ca", "ny", "ky"],
-        description="States the legiscan_bills spider crawls (JSON list of postal codes).")
-    ny_openleg_api_key: str | None = Field(
-        default=None, description="NY Senate OpenLegislation API key; empty disables the ny_bills spider.")
-    ny_openleg_base_url: str = Field(default="https://legislation.nysenate.gov",
-                                     description="NY Senate OpenLegislation API v3 (or a local mirror).")
 
     @field_validator("database_url")
     @classmethod

@@ -16,8 +16,9 @@ __all__ = [
 ]
 
 from tracker.models.crawl import CrawlState  # noqa: E402
+from tracker.models.ops import JobRun, SchedulerLease  # noqa: E402
 
-__all__ += ["CrawlState"]
+__all__ += ["CrawlState", "JobRun", "SchedulerLease"]
 
 from tracker.models.coalition import (ApiKey, Coalition, MemberOrganization,  # noqa: E402
                                       MemberStance, Position, PositionHistory, SavedSearch,
