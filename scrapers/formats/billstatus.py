@@ -235,27 +235,36 @@ def _leaf_texts(item) -> dict:
 def _person(item, *, primary: bool) -> dict[str, Any] | None:
     f: dict[str, Any] = {}
     identifiers = None
-    for child in item:  # one pass; the last child of a tag wins
+    for child in item:  # one pass, reading only the text we use; the last child of a tag wins
         tag = child.tag
-        if tag == "identifiers":
+        if tag in _PERSON_FIELDS:
+            f[tag] = child.text
+        elif tag == "identifiers":
             identifiers = child
-        value = child.text
-        f[tag] = (value.strip() or None) if value else None
-    name = f.get("fullName") or f.get("name")
+    name = _clean(f.get("fullName")) or _clean(f.get("name"))
     if not name:
         return None
     # Only bioguide: BILLSTATUS's <lisID> is a Congress.gov number, not the Senate's S### id.
-    bioguide = f.get("bioguideId")
+    bioguide = _clean(f.get("bioguideId"))
     if not bioguide and identifiers is not None:
         bioguide = _text(identifiers, "bioguideId")
     person: dict[str, Any] = {"name": name, "ids": {"bioguide": bioguide} if bioguide else {},
                               "primary": primary, "classification": "primary" if primary else "cosponsor"}
     if not primary:
-        original = f.get("isOriginalCosponsor")
+        original = _clean(f.get("isOriginalCosponsor"))
         person["original"] = None if original is None else original.lower() == "true"
-        person["date"] = _date(f.get("sponsorshipDate"))
-        person["withdrawn_date"] = _date(f.get("sponsorshipWithdrawnDate"))
+        person["date"] = _date(_clean(f.get("sponsorshipDate")))
+        person["withdrawn_date"] = _date(_clean(f.get("sponsorshipWithdrawnDate")))
     return person
+
+
+_PERSON_FIELDS = frozenset({"fullName", "name", "bioguideId", "isOriginalCosponsor", "sponsorshipDate",
+                            "sponsorshipWithdrawnDate"})
+
+
+def _clean(value: str | None) -> str | None:
+    """An element's text stripped, None when empty."""
+    return (value.strip() or None) if value else None
 
 
 def _titles(bill, title: str) -> list[dict[str, str]]:
