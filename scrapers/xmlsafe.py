@@ -15,3 +15,18 @@ def parser(**overrides) -> etree.XMLParser:
 def parse_xml(data: bytes) -> etree._Element:
     """Parse bytes into the root element; raises `etree.XMLSyntaxError` on malformed input."""
     return etree.fromstring(data, parser())
+
+
+def record_root(data: bytes, source: str, expected: str | None = None,
+                record: str | None = None) -> "etree._Element | RecordError":
+    """The root element of one source file, or a `RecordError` naming the file and why it is
+    not one: not well-formed XML, or a root element other than `expected`."""
+    from tracker.contract import RecordError
+
+    try:
+        root = parse_xml(data)
+    except etree.XMLSyntaxError as exc:
+        return RecordError(source, record, None, f"not well-formed XML: {exc}")
+    if expected is not None and root.tag != expected:
+        return RecordError(source, record, None, f"unknown root element <{root.tag}>, expected <{expected}>")
+    return root

@@ -13,12 +13,11 @@ import re
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from lxml import etree
 
 from scrapers.formats.base import Item, SimpleFormat
 from scrapers.formats.us_vote_rules import (classify_motion, classify_result, federal_bill_key,
                                              normalize_option)
-from scrapers.xmlsafe import parse_xml
+from scrapers.xmlsafe import record_root
 from tracker.contract import RecordError, SourceRef, build
 
 FORMAT_NAME = "house-clerk-xml"
@@ -56,13 +55,9 @@ def vote_key(year: int, roll: int | str) -> str:
 
 def parse(data: bytes, source: str, fetched_at: dt.datetime | None = None) -> Iterator[Item]:
     """One House roll call; a file that is not one becomes a `RecordError` naming the source."""
-    try:
-        root = parse_xml(data)
-    except etree.XMLSyntaxError as exc:
-        yield RecordError(source, None, None, f"not well-formed XML: {exc}")
-        return
-    if root.tag != "rollcall-vote":
-        yield RecordError(source, None, None, f"unknown root element <{root.tag}>, expected <rollcall-vote>")
+    root = record_root(data, source, "rollcall-vote")
+    if isinstance(root, RecordError):
+        yield root
         return
     meta = root.find("vote-metadata")
     if meta is None:

@@ -12,12 +12,11 @@ import datetime as dt
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from lxml import etree
 
 from scrapers.formats.base import Item, SimpleFormat
 from scrapers.formats.us_vote_rules import (classify_motion, classify_result, federal_bill_key,
                                              normalize_option)
-from scrapers.xmlsafe import parse_xml
+from scrapers.xmlsafe import parse_xml, record_root
 from tracker.contract import RecordError, SourceRef, build
 
 FORMAT_NAME = "senate-lis-xml"
@@ -83,13 +82,9 @@ def _bill_key(root, congress: str | None) -> str | None:
 
 def parse(data: bytes, source: str, fetched_at: dt.datetime | None = None) -> Iterator[Item]:
     """One Senate roll call; a file that is not one becomes a `RecordError` naming the source."""
-    try:
-        root = parse_xml(data)
-    except etree.XMLSyntaxError as exc:
-        yield RecordError(source, None, None, f"not well-formed XML: {exc}")
-        return
-    if root.tag != "roll_call_vote":
-        yield RecordError(source, None, None, f"unknown root element <{root.tag}>, expected <roll_call_vote>")
+    root = record_root(data, source, "roll_call_vote")
+    if isinstance(root, RecordError):
+        yield root
         return
     congress, session, number = _text(root, "congress"), _text(root, "session"), _text(root, "vote_number")
     when = _date(_text(root, "vote_date"))

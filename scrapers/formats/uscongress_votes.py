@@ -13,12 +13,11 @@ import json
 import posixpath
 from typing import Iterator
 
-from lxml import etree
 
 from scrapers.formats.base import Item, Tree
 from scrapers.formats.us_vote_rules import (classify_motion, classify_result, federal_bill_key,
                                              normalize_option)
-from scrapers.xmlsafe import parse_xml
+from scrapers.xmlsafe import record_root
 from tracker.contract import RecordError, SourceRef, build
 
 FORMAT_NAME = "uscongress-vote"
@@ -100,10 +99,9 @@ def parse_json(data: bytes, source: str) -> Iterator[Item]:
 
 def parse_xml_vote(data: bytes, source: str) -> Iterator[Item]:
     """One GovTrack-style `data.xml` vote (`<roll where= session= year= roll=>`)."""
-    try:
-        root = parse_xml(data)
-    except etree.XMLSyntaxError as exc:
-        yield RecordError(source, None, None, f"not well-formed XML: {exc}")
+    root = record_root(data, source)
+    if isinstance(root, RecordError):
+        yield root
         return
     try:
         chamber = {"house": "h", "senate": "s"}[root.get("where", "")]
