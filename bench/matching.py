@@ -20,7 +20,6 @@ import datetime as dt
 import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time

@@ -1,7 +1,12 @@
 """The only way edtracker parses XML: no DTDs, no external entities, no network."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lxml import etree
+
+if TYPE_CHECKING:
+    from tracker.contract import RecordError
 
 _PARSER_ARGS = dict(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                     huge_tree=False, remove_comments=True)

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import text
 
 from scrapers.formats.legiscan_json import load as load_json
-from scrapers.formats.legiscan_records import Context, bill_record, roll_call_record, session_info
+from scrapers.formats.legiscan_records import Context, bill_record, roll_call_record
 from scrapers.importer import iter_records, plan
 from tests.conftest import real_fixture
 from tracker.actions import legiscan as codes
-from tracker.contract import BillIn, RecordError, VoteEventIn
+from tracker.contract import RecordError
 from tracker.ingest import Ingestor
 
 

@@ -7,7 +7,7 @@ import pytest
 from zoneinfo import ZoneInfo
 from sqlalchemy import text
 
-from scrapers.formats.ny_openleg import bill_ref, decode_feed, parse_api_bill, parse_feed
+from scrapers.formats.ny_openleg import bill_ref, decode_feed, parse_api_bill
 from scrapers.importer import iter_records, plan
 from tests.conftest import real_fixture
 from tracker.actions import ny as rules

@@ -10,7 +10,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from sqlalchemy import text
 
 from scrapers.formats.legiscan_xml import load as load_xml

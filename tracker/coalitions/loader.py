@@ -17,8 +17,7 @@ from sqlmodel import Session
 
 from tracker.coalitions.positions import set_member_stance, set_position
 from tracker.coalitions.schema import CoalitionFile, parse_coalition_file
-from tracker.models import (Coalition, IssueArea, MemberOrganization, MemberStance, Position,
-                            SavedSearch)
+from tracker.models import (Coalition, MemberOrganization, MemberStance, Position, SavedSearch)
 from tracker.tagging.rules import default_taxonomy, merge_taxonomy
 from tracker.tagging.store import META_KEYS, stored_taxonomy, sync_areas
 
