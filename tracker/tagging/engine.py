@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tracker.tagging.rules import CompiledRules, lookup_phrase
 
@@ -39,11 +40,12 @@ class TagResult:
     explanation: list[dict]
 
 
-def _subject_keys(subject: str) -> list[str]:
+@lru_cache(maxsize=65536)   # subjects repeat across thousands of bills
+def _subject_keys(subject: str) -> tuple[str, ...]:
     """`Education--Primary & Secondary--Charter Schools` -> the whole, each prefix, each part."""
     parts = [p.strip().lower() for p in subject.split("--") if p.strip()]
     keys = {"--".join(parts[:i]) for i in range(1, len(parts) + 1)} | set(parts)
-    return sorted(keys)
+    return tuple(sorted(keys))
 
 
 def _snippet(text: str, start: int, end: int, pad: int = 40) -> str:

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from tracker.tagging.prefilter import Prefiltered, prefiltered
+
 RULE_KINDS = ("phrases", "patterns", "subjects", "committees", "exclude")
 TEXT_FIELDS = ("title", "summary", "actions")
 DEFAULT_FIELD_WEIGHTS = {"title": 2.0, "summary": 1.0, "subjects": 1.5, "committees": 1.0, "actions": 0.5}
@@ -101,7 +103,7 @@ class CompiledRules:
     areas: dict[str, Area]
     phrase_re: re.Pattern | None
     phrase_groups: dict[str, tuple[str, list[str]]]    # phrase_key -> (phrase, area slugs)
-    patterns: list[tuple[re.Pattern, str, str]]         # (regex, source text, area slug)
+    patterns: list[tuple[Prefiltered, str, str]]        # (regex + literal prefilter, source, area slug)
     subjects: dict[str, list[str]]                      # lowercase subject -> area slugs
     committees: list[tuple[re.Pattern, str, str]]       # (regex, source text, area slug)
     ignore: re.Pattern | None = None
@@ -125,8 +127,8 @@ def compile_taxonomy(tax: dict[str, Any]) -> CompiledRules:
             by_phrase.setdefault(phrase.strip().lower(), []).append(slug)
         for pat in rules.get("patterns") or []:
             # Bill text is lowercased before matching, so patterns are written in lowercase and
-            # need no IGNORECASE (which is slower).
-            patterns.append((re.compile(pat), pat, slug))
+            # need no IGNORECASE (which is slower) and get a literal prefilter.
+            patterns.append((prefiltered(pat), pat, slug))
         for subject in rules.get("subjects") or []:
             subjects.setdefault(subject.strip().lower(), []).append(slug)
         for pat in rules.get("committees") or []:
