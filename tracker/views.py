@@ -108,3 +108,4 @@ class Page(BaseModel):
     limit: int
     offset: int
     items: list[BillSummary]
+    total_is_estimate: bool = False   # true: at least `total` (searches with words and filters cap the count)

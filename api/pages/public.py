@@ -15,7 +15,7 @@ from api.deps import SessionDep
 from api.pages.common import TIMELINE, coalition_or_404, csrf_token, search_params, staff_user, templates
 from tracker.models import IssueArea, MemberOrganization, MemberStance, Position
 from tracker.queries import bill_detail
-from tracker.search.query import search_bills
+from tracker.search.query import search_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,12 +29,14 @@ def _list_page(request: Request, db, coalition=None, user=None) -> HTMLResponse:
     p = search_params(request)
     cid = coalition.id if coalition else None
     statuses = ("suggested", "confirmed") if (user or coalition is None) else ("confirmed",)
-    total, items = search_bills(db, p, coalition_id=cid, public_only=user is None, tag_statuses=statuses)
+    result = search_page(db, p, coalition_id=cid, public_only=user is None, tag_statuses=statuses)
+    total, items = result.total, result.items
     query = {k: v for k, v in request.query_params.items() if k != "page" and v}
     page = p.offset // p.limit + 1
     link = lambda n: "?" + urlencode({**query, "page": n})  # noqa: E731
     return templates.TemplateResponse(request, "bills.html", {
         "coalition": coalition, "user": user, "items": items, "total": total, "params": p,
+        "total_is_estimate": result.total_is_estimate,
         "areas": _areas(db, cid), "page": page,
         "prev_link": link(page - 1) if page > 1 else None,
         "next_link": link(page + 1) if p.offset + p.limit < total else None,

@@ -12,7 +12,7 @@ from api.coalition_deps import CallerDep, require
 from api.deps import SessionDep, SettingsDep
 from tracker.coalitions.positions import set_position
 from tracker.models import Bill, BillTag, IssueArea, MemberOrganization, MemberStance, Position
-from tracker.search.query import SORTS, SearchParams, search_bills
+from tracker.search.query import SORTS, SearchParams, search_page
 from tracker.tagging.store import set_tag_status
 from tracker.views import Page
 from tracker.vocab import STANCES
@@ -79,9 +79,10 @@ def search(caller: CallerDep, db: SessionDep, settings: SettingsDep,
     p = SearchParams(q=q, jurisdiction=jurisdiction, session=session, stage=stage, issue_area=issue_area,
                      stance=stance, sponsor=sponsor, committee=committee, updated_since=updated_since,
                      sort=sort, limit=limit, offset=offset)
-    total, items = search_bills(db, p, coalition_id=caller.coalition.id, public_only=not caller.can("viewer"),
-                                tag_statuses=("suggested", "confirmed") if caller.can("viewer") else ("confirmed",))
-    return Page(total=total, limit=limit, offset=offset, items=items)
+    page = search_page(db, p, coalition_id=caller.coalition.id, public_only=not caller.can("viewer"),
+                       tag_statuses=("suggested", "confirmed") if caller.can("viewer") else ("confirmed",))
+    return Page(total=page.total, total_is_estimate=page.total_is_estimate, limit=limit, offset=offset,
+                items=page.items)
 
 
 def _position_out(db, coalition_id: int, positions: list[Position]) -> list[PositionOut]:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import SessionDep, SettingsDep
-from tracker.search.query import SORTS, SearchParams, search_bills
+from tracker.search.query import SORTS, SearchParams, search_page
 from tracker.views import Page
 from tracker.vocab import STAGES
 
@@ -28,7 +28,8 @@ def search(db: SessionDep, settings: SettingsDep,
     if sort not in SORTS:
         raise HTTPException(422, f"unknown sort {sort!r}; expected one of {list(SORTS)}")
     limit = min(limit, settings.page_size_max)
-    total, items = search_bills(db, SearchParams(
+    page = search_page(db, SearchParams(
         q=q, jurisdiction=jurisdiction, session=session, stage=stage, issue_area=issue_area, sponsor=sponsor,
         committee=committee, updated_since=updated_since, sort=sort, limit=limit, offset=offset))
-    return Page(total=total, limit=limit, offset=offset, items=items)
+    return Page(total=page.total, total_is_estimate=page.total_is_estimate, limit=limit, offset=offset,
+                items=page.items)
