@@ -9,7 +9,7 @@ app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
 
 @app.command("upgrade")
-def upgrade_cmd(revision: str = typer.Argument("heads", help="Alembic revision")) -> None:
+def upgrade_cmd(revision: str = typer.Argument("head", help="Alembic revision")) -> None:
     """Create or migrate the database schema (SQLite by default, or EDTRACKER_DATABASE_URL)."""
     url = get_settings().effective_database_url
     upgrade(url, revision)

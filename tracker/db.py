@@ -77,7 +77,7 @@ def alembic_config(url: str):
     return cfg
 
 
-def upgrade(url: str | None = None, revision: str = "heads") -> None:
+def upgrade(url: str | None = None, revision: str = "head") -> None:
     """Bring the schema to `revision` and make sure the reference data is present."""
     from alembic import command
 

@@ -1,7 +1,7 @@
 """scorecards, scored items, manual entries, score cells and summaries
 
 Revision ID: 0006
-Revises: 0001
+Revises: 0005
 Create Date: 2026-11-22 22:36:12.099200
 """
 from typing import Sequence, Union
@@ -12,10 +12,10 @@ import sqlmodel  # noqa: F401  (autogenerate writes sqlmodel.sql.sqltypes.AutoSt
 
 
 revision: str = '0006'
-down_revision: Union[str, Sequence[str], None] = '0001'
+down_revision: Union[str, Sequence[str], None] = "0005"
 branch_labels: Union[str, Sequence[str], None] = None
 # scorecard.coalition_id references the coalition table of 0005 (issue 5).
-depends_on: Union[str, Sequence[str], None] = '0005'
+depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
