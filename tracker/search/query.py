@@ -102,10 +102,12 @@ def _conditions(p: SearchParams, coalition_id: int | None, public_only: bool,
     if p.updated_since:
         conds.append(Bill.latest_action_date >= p.updated_since)
     if p.issue_area:
-        scope = (BillTag.coalition_id.is_(None) if coalition_id is None else BillTag.coalition_id == coalition_id)
-        conds.append(Bill.id.in_(
-            select(BillTag.bill_id).join(IssueArea, BillTag.issue_area_id == IssueArea.id)
-            .where(scope, IssueArea.slug == p.issue_area, BillTag.status.in_(tag_statuses))))
+        # A tag's coalition is its area's, so the area (one row) picks the tags by issue_area_id;
+        # lower(status) keeps SQLite (no ANALYZE statistics) off the unselective status index.
+        scope = (IssueArea.coalition_id.is_(None) if coalition_id is None else IssueArea.coalition_id == coalition_id)
+        area = select(IssueArea.id).where(scope, IssueArea.slug == p.issue_area)
+        conds.append(Bill.id.in_(select(BillTag.bill_id).where(
+            BillTag.issue_area_id.in_(area), func.lower(BillTag.status).in_(tag_statuses))))
     if p.stance:
         if coalition_id is None:
             conds.append(false())
