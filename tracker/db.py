@@ -59,10 +59,12 @@ def include_name(name, type_, parent_names) -> bool:  # noqa: ANN001
     """Which database objects Alembic compares with the models."""
     if type_ == "table" and name and name.startswith("apscheduler_"):
         return False  # APScheduler creates and owns its job store table
-    from tracker.search.ddl import is_fulltext_index, is_fulltext_table
+    from tracker.search.ddl import is_fulltext_column, is_fulltext_index, is_fulltext_table
 
-    # The full-text tables and index (made by migration 0005, not models) are not compared.
+    # The full-text tables, column and index (made by migrations, not models) are not compared.
     if type_ == "index" and name and is_fulltext_index(name):
+        return False
+    if type_ == "column" and name and is_fulltext_column((parent_names or {}).get("table_name"), name):
         return False
     return not (type_ == "table" and name and is_fulltext_table(name))
 

@@ -10,7 +10,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 FTS_TABLE = "bill_fts"
-PG_INDEX = "ix_bill_search_doc_tsv"  # an expression index the models cannot describe
+PG_INDEX = "ix_bill_search_doc_tsv"  # a full-text index the models cannot describe
+# PostgreSQL keeps the weighted vector in a stored generated column (migration 0010), so ranking
+# reads it instead of rebuilding the vector of every matching row.
+PG_TSV_COLUMN = "search_tsv"
 FTS_COLUMNS = ("title", "summary", "subjects", "actions")
 # Title weighs most, then subjects, then summary, then actions (ts_rank weights A-D).
 PG_TSVECTOR = ("setweight(to_tsvector('english'::regconfig, title), 'A') || "
@@ -51,6 +54,11 @@ def drop_fulltext(conn: Connection) -> None:
         conn.execute(text(f"DROP TABLE IF EXISTS {FTS_TABLE}"))
     elif conn.dialect.name == "postgresql":
         conn.execute(text(f"DROP INDEX IF EXISTS {PG_INDEX}"))
+
+
+def is_fulltext_column(table: str | None, name: str) -> bool:
+    """The generated tsvector column of migration 0010, which Alembic must not compare."""
+    return table == "bill_search_doc" and name == PG_TSV_COLUMN
 
 
 def is_fulltext_index(name: str) -> bool:

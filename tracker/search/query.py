@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from tracker.models import (Bill, BillSearchDoc, BillTag, IssueArea, LegislativeSession, Legislator,
                             Position, Sponsorship)
-from tracker.search.ddl import FTS_TABLE, PG_TSVECTOR
+from tracker.search.ddl import FTS_TABLE, PG_TSV_COLUMN
 from tracker.views import BillSummary
 
 SORTS = ("relevance", "latest", "introduced", "key")
@@ -60,8 +60,8 @@ def _match(db: Session, q: str, *, top: int | None = None, offset: int = 0):
     """Matching bill ids with a rank (lower is better); with `top`, only the best `top` after
     `offset`, ranked inside the full-text engine (ties by bill id)."""
     if db.get_bind().dialect.name == "postgresql":
-        sql = (f"SELECT bill_id, -ts_rank({PG_TSVECTOR}, websearch_to_tsquery('english', :q)) AS rank "
-               f"FROM bill_search_doc WHERE ({PG_TSVECTOR}) @@ websearch_to_tsquery('english', :q)")
+        sql = (f"SELECT bill_id, -ts_rank({PG_TSV_COLUMN}, websearch_to_tsquery('english', :q)) AS rank "
+               f"FROM bill_search_doc WHERE {PG_TSV_COLUMN} @@ websearch_to_tsquery('english', :q)")
         params = {"q": q}
         order = " ORDER BY rank, bill_id"
     else:
@@ -83,7 +83,7 @@ def _count_matches(db: Session, q: str) -> int:
     # the engine's own count is the exact total (FTS5 counts from its index, no bm25).
     if db.get_bind().dialect.name == "postgresql":
         sql = (f"SELECT count(*) FROM bill_search_doc "
-               f"WHERE ({PG_TSVECTOR}) @@ websearch_to_tsquery('english', :q)")
+               f"WHERE {PG_TSV_COLUMN} @@ websearch_to_tsquery('english', :q)")
         return db.execute(text(sql), {"q": q}).scalar_one()
     return db.execute(text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q"),
                       {"q": _fts_query(q)}).scalar_one()
