@@ -39,24 +39,26 @@ def _table_context(request: Request, db, coalition, card, embed: bool) -> dict:
             "items": [] if embed else views.items(db, card)}
 
 
-@router.get("/c/{coalition}/scorecards/{slug}")
-def scorecard_page(coalition: str, slug: str, request: Request, db: SessionDep) -> Response:
-    """The scorecard table with filters, name search and "find my legislators" by district."""
+def _html(request: Request, db, coalition: str, slug: str, template: str, context, embed: bool) -> Response:
+    """A cached page of a published scorecard; `context(co, card)` builds the template's values."""
     co, card = load.published_card(db, coalition, slug)
     lang = lang_of(request)
     return cached_response(request, card, co, "text/html; charset=utf-8",
-                           lambda: render("table.html", lang, **_table_context(request, db, co, card, False)),
-                           embed=False)
+                           lambda: render(template, lang, **context(co, card)), embed=embed)
+
+
+@router.get("/c/{coalition}/scorecards/{slug}")
+def scorecard_page(coalition: str, slug: str, request: Request, db: SessionDep) -> Response:
+    """The scorecard table with filters, name search and "find my legislators" by district."""
+    return _html(request, db, coalition, slug, "table.html",
+                 lambda co, card: _table_context(request, db, co, card, False), embed=False)
 
 
 @router.get("/embed/c/{coalition}/scorecards/{slug}")
 def scorecard_embed(coalition: str, slug: str, request: Request, db: SessionDep) -> Response:
     """The iframe-able scorecard table (framed only by the coalition's embed origins)."""
-    co, card = load.published_card(db, coalition, slug)
-    lang = lang_of(request)
-    return cached_response(request, card, co, "text/html; charset=utf-8",
-                           lambda: render("table.html", lang, **_table_context(request, db, co, card, True)),
-                           embed=True)
+    return _html(request, db, coalition, slug, "table.html",
+                 lambda co, card: _table_context(request, db, co, card, True), embed=True)
 
 
 def _legislator_context(db, co, card, key: str, embed: bool) -> dict:
@@ -73,21 +75,15 @@ def _legislator_context(db, co, card, key: str, embed: bool) -> dict:
 @router.get("/c/{coalition}/scorecards/{slug}/legislators/{key:path}")
 def legislator_page(coalition: str, slug: str, key: str, request: Request, db: SessionDep) -> Response:
     """Every scored item of one legislator: position, vote, and the rule that applied."""
-    co, card = load.published_card(db, coalition, slug)
-    lang = lang_of(request)
-    return cached_response(request, card, co, "text/html; charset=utf-8",
-                           lambda: render("legislator.html", lang, **_legislator_context(db, co, card, key, False)),
-                           embed=False)
+    return _html(request, db, coalition, slug, "legislator.html",
+                 lambda co, card: _legislator_context(db, co, card, key, False), embed=False)
 
 
 @router.get("/embed/c/{coalition}/scorecards/{slug}/legislators/{key:path}")
 def legislator_card(coalition: str, slug: str, key: str, request: Request, db: SessionDep) -> Response:
     """The iframe-able legislator card."""
-    co, card = load.published_card(db, coalition, slug)
-    lang = lang_of(request)
-    return cached_response(request, card, co, "text/html; charset=utf-8",
-                           lambda: render("card.html", lang, **_legislator_context(db, co, card, key, True)),
-                           embed=True)
+    return _html(request, db, coalition, slug, "card.html",
+                 lambda co, card: _legislator_context(db, co, card, key, True), embed=True)
 
 
 @router.get("/c/{coalition}/scorecards/{slug}/methodology")
