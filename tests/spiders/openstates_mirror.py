@@ -11,12 +11,10 @@ import os
 import re
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 from tests.conftest import ROOT
+from tests.spiders.jsonapi import RETRY_AFTER_1, JsonApiServer
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "openstates" / "api"
 KEY = "os-test-key"
@@ -40,67 +38,42 @@ def bill_pages(n: int = 3) -> list[dict]:
     return out
 
 
-class Mirror:
-    """Serves /jurisdictions/..., /bills, /people and /events; logs (path, query) of each request."""
+class Mirror(JsonApiServer):
+    """Serves /jurisdictions/..., /bills, /people and /events; `log` holds each request."""
 
     def __init__(self, bills: list[dict] | None = None, people: list[dict] | None = None,
                  events: list[dict] | None = None, throttle_page: int | None = None):
+        super().__init__(self.answer)
         self.bills, self.people, self.events = bills or [], people or [], events or []
         self.throttle_page, self.throttled = throttle_page, False
-        self.log: list[tuple[str, dict, str | None]] = []
-        mirror = self
+        self.start()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                parts = urlsplit(self.path)
-                q = {k: v if len(v) > 1 else v[0] for k, v in parse_qs(parts.query).items()}
-                mirror.log.append((parts.path, q, self.headers.get("X-API-KEY")))
-                if self.headers.get("X-API-KEY") != KEY:
-                    return self._send(401, {"detail": "bad key"})
-                page = int(q.get("page", 1))
-                if (mirror.throttle_page == page and parts.path == "/bills" and not mirror.throttled):
-                    mirror.throttled = True  # one 429 with Retry-After, as the API does past 10/minute
-                    self.send_response(429)
-                    self.send_header("Retry-After", "1")
-                    self.end_headers()
-                    return
-                if parts.path.startswith("/jurisdictions/"):
-                    return self._send(200, {"id": parts.path.split("/", 2)[2], "legislative_sessions": [
-                        {"identifier": "20232024", "start_date": "2022-12-05"},
-                        {"identifier": "20252026", "start_date": "2024-12-02"}]})
-                rows = {"/bills": mirror.bills, "/people": mirror.people, "/events": mirror.events}.get(parts.path)
-                if rows is None:
-                    return self._send(404, {"detail": "not found"})
-                if parts.path == "/bills" and "identifier" in q:
-                    rows = [b for b in rows if b["identifier"] == q["identifier"]]
-                since = q.get("updated_since")
-                if since and parts.path == "/bills":
-                    rows = [b for b in rows if b.get("updated_at", "") > since]
-                # One result per page keeps the tests' budgets small and readable.
-                max_page = max(1, len(rows))
-                self._send(200, {"results": rows[page - 1:page],
-                                 "pagination": {"per_page": 1, "page": page, "max_page": max_page,
-                                                "total_items": len(rows)}})
-
-            def _send(self, status, payload):
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def answer(self, path: str, q: dict, headers):
+        if headers.get("X-API-KEY") != KEY:
+            return 401, {"detail": "bad key"}
+        page = int(q.get("page", 1))
+        if self.throttle_page == page and path == "/bills" and not self.throttled:
+            self.throttled = True  # one 429 with Retry-After, as the API does past 10/minute
+            return RETRY_AFTER_1
+        if path.startswith("/jurisdictions/"):
+            return 200, {"id": path.split("/", 2)[2], "legislative_sessions": [
+                {"identifier": "20232024", "start_date": "2022-12-05"},
+                {"identifier": "20252026", "start_date": "2024-12-02"}]}
+        rows = {"/bills": self.bills, "/people": self.people, "/events": self.events}.get(path)
+        if rows is None:
+            return 404, {"detail": "not found"}
+        if path == "/bills" and "identifier" in q:
+            rows = [b for b in rows if b["identifier"] == q["identifier"]]
+        since = q.get("updated_since")
+        if since and path == "/bills":
+            rows = [b for b in rows if b.get("updated_at", "") > since]
+        # One result per page keeps the tests' budgets small and readable.
+        max_page = max(1, len(rows))
+        return 200, {"results": rows[page - 1:page],
+                     "pagination": {"per_page": 1, "page": page, "max_page": max_page, "total_items": len(rows)}}
 
     def pages(self, path: str) -> list[int]:
-        return [int(q.get("page", 1)) for p, q, _k in self.log if p == path]
-
-    def close(self):
-        self.server.shutdown()
+        return [int(q.get("page", 1)) for p, q, _h in self.log if p == path]
 
 
 def crawl(spider: str, db_url: str, base_url: str, tmp_path: Path, *args: str, key: str | None = KEY,

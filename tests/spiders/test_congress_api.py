@@ -8,16 +8,14 @@ its 434 members split over two pages of 250, joined by a `next` URL as the API d
 """
 from __future__ import annotations
 
-import http.server
 import json
-import threading
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlmodel import Session, select
 
 from tests.conftest import real_fixture
 from tests.spiders.crawl import crawl
+from tests.spiders.jsonapi import RETRY_AFTER_1, JsonApiServer
 from tracker.crawlstate import load_state
 from tracker.db import get_engine
 from tracker.models import Bill, BillSource, PersonVote, VoteEvent
@@ -92,56 +90,24 @@ def build_routes(base: str) -> dict:
     return routes
 
 
-class ApiMirror:
+class ApiMirror(JsonApiServer):
     """Routes by path, answers 403 without the key, 429 (Retry-After: 1) once for listed paths."""
 
     def __init__(self, throttle_once=()):
-        self.requests: list[str] = []
+        super().__init__(self.answer)
         self.pending_429 = set(throttle_once)
-        mirror = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                parts = urlsplit(self.path)
-                query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-                mirror.requests.append(self.path)
-                route = mirror.routes.get(parts.path)
-                if query.get("api_key") != KEY:
-                    return self._send(403, {"error": {"code": "API_KEY_INVALID"}})
-                if parts.path in mirror.pending_429:
-                    mirror.pending_429.discard(parts.path)
-                    self.send_response(429)
-                    self.send_header("Retry-After", "1")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                if route is None:
-                    return self._send(404, {"error": "not found"})
-                self._send(200, route(query))
-
-            def _send(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *a):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.routes = build_routes(self.url)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    def answer(self, path: str, query: dict, headers):
+        if query.get("api_key") != KEY:
+            return 403, {"error": {"code": "API_KEY_INVALID"}}
+        if path in self.pending_429:
+            self.pending_429.discard(path)
+            return RETRY_AFTER_1
+        route = self.routes.get(path)
+        if route is None:
+            return 404, {"error": "not found"}
+        return 200, route(query)
 
 
 ARGS = ["-a", "congress=117"]
@@ -155,14 +121,14 @@ def test_crawl_stores_bills_and_vote_then_nothing_new_429_honored_key_never_stor
         # votes of the 119th and bills of the 117th: two crawls of one congress each
         log = crawl("congress_api", sqlite_url, *base, *ARGS, "-a", "kinds=bills", data_dir=tmp_path)
         log += crawl("congress_api", sqlite_url, *base, "-a", "congress=119", "-a", "kinds=votes", data_dir=tmp_path)
-        first = list(mirror.requests)
-        assert sum(1 for p in first if urlsplit(p).path == "/v3/bill/117/hr/21") == 2  # 429, then retried
+        first = list(mirror.log)
+        assert sum(1 for r in first if r.path == "/v3/bill/117/hr/21") == 2  # 429, then retried
         assert "'edtracker/retry_after': 1" in log
-        assert all("api_key=" + KEY in p for p in first)
+        assert all(r.query.get("api_key") == KEY for r in first)
         assert KEY not in log and "<CONGRESS_API_KEY>" in log
         assert "'edtracker/congress_api/bills_fetched': 2" in log
         # members fetched in two pages through `pagination.next`
-        assert [urlsplit(p).path for p in first].count("/v3/house-vote/119/1/17/members") == 2
+        assert [r.path for r in first].count("/v3/house-vote/119/1/17/members") == 2
 
         engine = get_engine(sqlite_url)
         with Session(engine) as s:
@@ -183,15 +149,15 @@ def test_crawl_stores_bills_and_vote_then_nothing_new_429_honored_key_never_stor
         assert state["vote:119-1-17"] == "2025-02-14T21:47:34-05:00"
         assert not any(KEY in v for v in state.values())
 
-        mirror.requests.clear()
+        mirror.log.clear()
         crawl("congress_api", sqlite_url, *base, *ARGS, "-a", "kinds=bills", data_dir=tmp_path)
         crawl("congress_api", sqlite_url, *base, "-a", "congress=119", "-a", "kinds=votes", data_dir=tmp_path)
-        second = [urlsplit(p) for p in mirror.requests]
+        second = list(mirror.log)
     # only the two lists were asked for; the bill list with the first crawl's start as fromDateTime
-    assert sorted(p.path for p in second) == ["/v3/bill/117", "/v3/house-vote/119"]
-    bill_list = next(p for p in second if p.path == "/v3/bill/117")
-    assert parse_qs(bill_list.query)["fromDateTime"] == [state["from:bills:117"]]
-    assert parse_qs(bill_list.query)["limit"] == ["250"]
+    assert sorted(r.path for r in second) == ["/v3/bill/117", "/v3/house-vote/119"]
+    bill_list = next(r for r in second if r.path == "/v3/bill/117")
+    assert bill_list.query["fromDateTime"] == state["from:bills:117"]
+    assert bill_list.query["limit"] == "250"
 
 
 def test_budget_spent_stops_cleanly_and_keeps_the_watermark(sqlite_url, tmp_path, monkeypatch):
@@ -200,7 +166,7 @@ def test_budget_spent_stops_cleanly_and_keeps_the_watermark(sqlite_url, tmp_path
     with ApiMirror() as mirror:
         log = crawl("congress_api", sqlite_url, "-a", f"base_url={mirror.url}/v3", *ARGS, "-a", "kinds=bills",
                     data_dir=tmp_path)
-        assert len(mirror.requests) == 4
+        assert len(mirror.log) == 4
     assert "'edtracker/congress_api/budget_exhausted': True" in log
     assert "'edtracker/congress_api/budget_left': 0" in log
     assert "from:bills:117" not in load_state(get_engine(sqlite_url), "congress_api")
@@ -210,7 +176,7 @@ def test_without_a_key_the_spider_does_nothing(sqlite_url, tmp_path, monkeypatch
     monkeypatch.setenv("EDTRACKER_CONGRESS_API_KEY", "")
     with ApiMirror() as mirror:
         log = crawl("congress_api", sqlite_url, "-a", f"base_url={mirror.url}/v3", *ARGS, data_dir=tmp_path)
-        assert mirror.requests == []
+        assert mirror.log == []
     assert "congress_api is disabled: set EDTRACKER_CONGRESS_API_KEY" in log
     assert load_state(get_engine(sqlite_url), "congress_api") == {}
 

@@ -5,16 +5,14 @@ import json
 import os
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import text
 
 from scrapers.formats.legiscan_xml import load as load_xml
 from scrapers.spiders.legiscan_bills import strip_key
 from tests.conftest import ROOT, real_fixture
+from tests.spiders.jsonapi import RETRY_AFTER_1, JsonApiServer
 from tracker.db import get_engine
 
 
@@ -43,35 +41,24 @@ def build_mirror(folder: Path) -> dict:
     return answers
 
 
-class Mirror:
+class Mirror(JsonApiServer):
+    """Answers `?op=...&id=...` from `answers`; the first getBill gets 429 + Retry-After."""
+
     def __init__(self, answers: dict):
-        self.answers, self.log, self.throttled = answers, [], False
-        mirror = self
+        super().__init__(self.answer)
+        self.answers, self.throttled = answers, False
+        self.start()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                q = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
-                mirror.log.append((q.get("op"), q.get("id", ""), q.get("key")))
-                if q.get("op") == "getBill" and not mirror.throttled:
-                    mirror.throttled = True  # one 429 with Retry-After, like the real API under load
-                    self.send_response(429)
-                    self.send_header("Retry-After", "1")
-                    self.end_headers()
-                    return
-                body = mirror.answers.get((q.get("op"), q.get("id", "")))
-                payload = {"status": "OK", **body} if body else {"status": "ERROR", "alert": {"message": "x"}}
-                data = json.dumps(payload).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(data)
+    def answer(self, path: str, q: dict, headers):
+        if q.get("op") == "getBill" and not self.throttled:
+            self.throttled = True  # like the real API under load
+            return RETRY_AFTER_1
+        body = self.answers.get((q.get("op"), q.get("id", "")))
+        return 200, {"status": "OK", **body} if body else {"status": "ERROR", "alert": {"message": "x"}}
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def calls(self) -> list[tuple[str, str]]:
+        """(op, id) of each request, in order."""
+        return [(r.query.get("op"), r.query.get("id", "")) for r in self.log]
 
 
 def crawl(db_url: str, base_url: str, tmp_path: Path, key: str | None = "sekret-key") -> str:
@@ -101,7 +88,7 @@ def test_crawl_honors_429_and_resumes_by_change_hash(db_url, tmp_path):
     log = crawl(db_url, mirror.url, tmp_path)
     assert "sekret-key" not in log
     assert "HTTP 429" in log and "'edtracker/retry_after': 1" in log
-    ops = [op for op, _id, _k in mirror.log]
+    ops = [op for op, _id in mirror.calls()]
     assert ops.count("getBill") == 3  # two bills, one retried after the 429
     assert ops.count("getRollCall") == 5
     engine = get_engine(db_url)
@@ -116,10 +103,10 @@ def test_crawl_honors_429_and_resumes_by_change_hash(db_url, tmp_path):
     # Second crawl: nothing moved, so no getBill; then one bill's hash moves.
     mirror.log.clear()
     crawl(db_url, mirror.url, tmp_path)
-    assert [op for op, _i, _k in mirror.log] == ["getSessionList", "getMasterListRaw"]
+    assert [op for op, _i in mirror.calls()] == ["getSessionList", "getMasterListRaw"]
     listing = answers[("getMasterListRaw", "1008")]["masterlist"]
     listing["0"]["change_hash"] = "moved"
     mirror.log.clear()
     crawl(db_url, mirror.url, tmp_path)
-    assert [(op, i) for op, i, _k in mirror.log if op == "getBill"] == [("getBill", str(listing["0"]["bill_id"]))]
+    assert [(op, i) for op, i in mirror.calls() if op == "getBill"] == [("getBill", str(listing["0"]["bill_id"]))]
     engine.dispose()

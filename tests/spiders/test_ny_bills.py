@@ -11,16 +11,14 @@ import os
 import re
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import text
 
 from scrapers.formats import ny_openleg_api as api
 from tests.conftest import ROOT, real_fixture
 from tests.spiders.crawl import TEST_SETTINGS
+from tests.spiders.jsonapi import RETRY_AFTER_1, JsonApiServer
 from tracker.db import get_engine
 
 KEY = "ny-sekret-key"
@@ -72,47 +70,21 @@ def agenda(member: dict) -> dict:
             "size": 1}}], "size": 1}}}
 
 
-class Mirror:
+class Mirror(JsonApiServer):
     """Answers /api/3/... like OpenLegislation; the first S609 request gets 429 + Retry-After."""
 
     def __init__(self):
+        super().__init__(self.answer)
         self.bill = json.loads(real_fixture("ny-openleg", "api-v3", "bill_S609-2017.json").read_bytes())
         self.members = [docs_member(), sponsor_member(self.bill)]
         self.tokens: list[dict] = []
-        self.log: list[tuple[str, dict]] = []
         self.throttled = False
-        mirror = self
+        self.start()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                parts = urlsplit(self.path)
-                q = parse_qs(parts.query)
-                mirror.log.append((parts.path, q))
-                status, body = mirror.answer(parts.path, q)
-                if status == 429:
-                    self.send_response(429)
-                    self.send_header("Retry-After", "1")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *a):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def answer(self, path: str, q: dict):
-        if q.get("key") != [KEY]:
+    def answer(self, path: str, q: dict, headers):
+        if q.get("key") != KEY:
             return 403, {"success": False, "message": "bad key"}
-        offset, limit = int(q.get("offset", ["1"])[0]), int(q.get("limit", ["50"])[0])
+        offset, limit = int(q.get("offset", 1)), int(q.get("limit", 50))
         if path == "/api/3/members/2017":
             return 200, listing(self.members, offset, limit, "member-sessions list")
         if path == "/api/3/bills/2017":
@@ -121,7 +93,7 @@ class Mirror:
         if path == "/api/3/bills/2017/S609":
             if not self.throttled:
                 self.throttled = True
-                return 429, None
+                return RETRY_AFTER_1
             return 200, self.bill
         if path == "/api/3/agendas/2017":
             return 200, listing([{"number": 3, "year": 2017}], offset, limit, "agenda-id list")
@@ -135,7 +107,7 @@ class Mirror:
         return 404, {"success": False, "message": f"no such path {path}"}
 
     def paths(self) -> list[str]:
-        return [p for p, _q in self.log]
+        return [r.path for r in self.log]
 
 
 def crawl(db_url: str, base_url: str, tmp_path: Path, *args: str, key: str | None = KEY) -> str:
@@ -181,7 +153,7 @@ def test_crawl_members_bills_agendas_then_updates(db_url, tmp_path):
     assert paths.count("/api/3/members/2017") == 2  # two members, one per page
     assert paths.count("/api/3/bills/2017/S609") == 2  # retried once after the 429
     assert max(i for i, p in enumerate(paths) if p == "/api/3/members/2017") < paths.index("/api/3/bills/2017")
-    assert mirror.log[paths.index("/api/3/bills/2017/S609")][1]["view"] == ["no_fulltext"]
+    assert mirror.log[paths.index("/api/3/bills/2017/S609")].query["view"] == "no_fulltext"
 
     engine = get_engine(db_url)
     with engine.connect() as conn:
@@ -213,7 +185,7 @@ def test_crawl_members_bills_agendas_then_updates(db_url, tmp_path):
     assert not [p for p in paths if p.startswith("/api/3/bills") or p.startswith("/api/3/agendas")]
     [since] = [p for p in paths if p.startswith("/api/3/updates/")]
     assert re.fullmatch(r"/api/3/updates/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", since)
-    assert mirror.log[paths.index(since)][1]["content-type"] == ["BILL", "AGENDA"]
+    assert mirror.log[paths.index(since)].query["content-type"] == ["BILL", "AGENDA"]
 
     # Third crawl: S609 (twice, from two source files) and agenda 3 changed -> fetched once each.
     mirror.tokens = [{"id": {"basePrintNo": "S609", "session": 2017, "basePrintNoStr": "S609-2017"},
