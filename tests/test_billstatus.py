@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from scrapers.formats.billstatus import detect_schema, parse_bill, sniff
+from scrapers.formats.billstatus_extract import may_hold_separators
 from scrapers.formats.htmltext import html_to_text
 from scrapers.importer import iter_records, plan
 from scrapers.xmlsafe import parse_xml
@@ -237,6 +238,31 @@ def test_malformed_input_is_a_clear_error(case):
     assert isinstance(err, RecordError)
     assert err.source == url and err.record == "us-116-s2902" and err.field == field
     assert words in str(err)
+
+
+@pytest.mark.parametrize("written", ["raw", "hex reference", "decimal reference"])
+def test_private_use_separator_characters_never_split_a_field(written):
+    """The extraction stylesheet separates fields with U+E000 and records with U+E001; a file
+    holding them (however written) is read through the sanitizing stylesheet, as U+FFFD."""
+    good = real_fixture("billstatus", "v1-actions-committees", "BILLSTATUS-116s2902.xml").read_bytes()
+    sep_field, sep_record = {"raw": ("\ue000".encode(), "\ue001".encode()),
+                             "hex reference": (b"&#xE000;", b"&#x0e001;"),
+                             "decimal reference": (b"&#57344;", b"&#57345;")}[written]
+    data = good.replace(b"<title>Strengthening Our Rural",
+                        b"<title>Strengthening" + sep_field + b"Our" + sep_record + b"Rural", 1)
+    assert data != good
+    assert may_hold_separators(data, "UTF-8") and not may_hold_separators(good, "UTF-8")
+    bill = parse_bill(data, "BILLSTATUS-116s2902.xml")
+    plain = parse_bill(good, "BILLSTATUS-116s2902.xml")
+    assert isinstance(bill, BillIn), bill
+    assert bill.title.startswith("Strengthening\ufffdOur\ufffdRural Health")
+    # everything else reads as from the untouched file
+    assert bill.model_dump(exclude={"title", "other_titles"}) == plain.model_dump(exclude={"title", "other_titles"})
+
+
+def test_other_encodings_take_the_sanitizing_path():
+    assert may_hold_separators(b"<billStatus/>", "ISO-8859-1")
+    assert not may_hold_separators(b"<billStatus>&#233;</billStatus>", "utf-8")
 
 
 def test_ingest_all_real_files_then_reingest_is_noop(engine):

@@ -21,6 +21,7 @@ from lxml import etree
 from scrapers.formats.base import Item, SimpleFormat
 from scrapers.formats.billstatus_actions import (build_actions, link_bill_votes, merge_duplicates,
                                                  read_actions, recorded_vote)
+from scrapers.formats.billstatus_extract import may_hold_separators, records
 from scrapers.formats.htmltext import html_to_text
 from scrapers.xmlsafe import parse_xml
 from tracker.congress import BILL_TYPES, bill_type_code, display_identifier
@@ -38,29 +39,6 @@ _SLUG = {"hr": "house-bill", "s": "senate-bill", "hres": "house-resolution",
          "sres": "senate-resolution", "hjres": "house-joint-resolution",
          "sjres": "senate-joint-resolution", "hconres": "house-concurrent-resolution",
          "sconres": "senate-concurrent-resolution"}
-
-
-def _text(el, path: str) -> str | None:
-    value = el.findtext(path)
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
-
-
-def _texts(el, *paths: str) -> list[str]:
-    out: list[str] = []
-    for path in paths:
-        out.extend(v.strip() for v in (e.text for e in el.iterfind(path)) if v and v.strip())
-    return list(dict.fromkeys(out))
-
-
-def _first(el, *paths: str) -> str | None:
-    for path in paths:
-        value = _text(el, path)
-        if value:
-            return value
-    return None
 
 
 def _date(value: str | None) -> str | None:
@@ -115,7 +93,8 @@ def parse_bill(data: bytes, source: str, fetched_at: dt.datetime | None = None) 
         return RecordError(source, record, None,
                            "an HTML page, not BILLSTATUS XML (an error page served with status 200?)")
     try:
-        root = parse_xml(data)
+        # whitespace between elements is never read; dropping it makes the tree smaller to walk
+        root = parse_xml(data, remove_blank_text=True, collect_ids=False)
     except etree.XMLSyntaxError as exc:
         return RecordError(source, record, None, f"malformed XML (truncated file?): {exc}")
     if root.tag != "billStatus":
@@ -125,7 +104,8 @@ def parse_bill(data: bytes, source: str, fetched_at: dt.datetime | None = None) 
     except ValueError as exc:
         return RecordError(source, record, None, str(exc))
     try:
-        data_dict = bill_dict(root.find("bill"), schema, source, fetched_at)
+        sanitize = may_hold_separators(data, root.getroottree().docinfo.encoding)
+        data_dict = bill_dict(root.find("bill"), schema, source, fetched_at, sanitize=sanitize)
     except RecordError as err:
         return err
     return _validate(data_dict, source)
@@ -138,11 +118,16 @@ def _validate(data: dict[str, Any], source: str) -> BillIn | RecordError:
         return err
 
 
-def bill_dict(bill, schema: str, source: str, fetched_at: dt.datetime | None = None) -> dict[str, Any]:
-    """The contract fields of one `<bill>` element (raises `RecordError` on a bill we must not store)."""
-    congress = _text(bill, "congress")
-    raw_type = _first(bill, "type", "billType") or ""
-    number = _first(bill, "number", "billNumber")
+def bill_dict(bill, schema: str, source: str, fetched_at: dt.datetime | None = None, *,
+              sanitize: bool = True) -> dict[str, Any]:
+    """The contract fields of one `<bill>` element (raises `RecordError` on a bill we must not store).
+
+    `sanitize=False` is faster, for a document known to hold no U+E000/U+E001 (see `billstatus_extract`)."""
+    recs = Records(records(bill.getparent(), sanitize=sanitize))
+    b = recs.bill
+    congress = _clean(b[1])
+    raw_type = _clean(b[2]) or _clean(b[3]) or ""
+    number = _clean(b[4]) or _clean(b[5])
     code = bill_type_code(raw_type)
     record = key_from_name(source)
     if not congress or not congress.isdigit():
@@ -153,54 +138,50 @@ def bill_dict(bill, schema: str, source: str, fetched_at: dt.datetime | None = N
         raise RecordError(source, record, "identifier", f"missing or bad bill number {number!r}")
     identifier = display_identifier(code, number)
     record = bill_key("us", congress, identifier)
-    title = _text(bill, "title")
+    title = _clean(b[6])
     if not title:
         raise RecordError(source, record, "title", "no title")
     if _RESERVED.match(title):
         raise RecordError(source, record, "title", f"a reserved bill number ({title!r}), not a bill")
-    sponsors = [_person(item, primary=True) for item in bill.iterfind("sponsors/item")]
-    sponsors = [s for s in sponsors if s]
+    sponsors = [p for p in (_person(f, primary=True) for f in recs.sponsors) if p]
     if not sponsors:
         raise RecordError(source, record, "sponsorships", "no sponsor")
-    origin = _CHAMBER.get((_text(bill, "originChamber") or "").lower()) or BILL_TYPES[code].chamber
+    origin = _CHAMBER.get((_clean(b[7]) or "").lower()) or BILL_TYPES[code].chamber
 
-    raw, skipped = read_actions(bill)
+    raw, skipped = read_actions(recs.actions)
     actions = build_actions(merge_duplicates(raw), origin)
-    bill_votes = [v for v in map(recorded_vote, bill.iterfind("recordedVotes/recordedVote")) if v]
+    bill_votes = [v for v in (recorded_vote(*f[1:]) for f in recs.votes) if v]
     unlinked = link_bill_votes(actions, bill_votes) if bill_votes else []
 
     extras: dict[str, Any] = {"billstatus_schema": schema}
-    update_date = _text(bill, "updateDate")
+    update_date = _clean(b[8])
     if update_date:
         extras["update_date"] = update_date
-    committee_codes = _texts(bill, "committees/item/systemCode", "committees/billCommittees/item/systemCode")
+    committee_codes = _values(recs.lists.get("k"))
     if committee_codes:
         extras["committee_codes"] = committee_codes
     if unlinked:
         extras["unlinked_recorded_votes"] = unlinked
     if skipped:
         extras["empty_actions_skipped"] = skipped
-    summary, summary_meta = _summary(bill)
+    summary, summary_meta = _summary(recs.summaries or recs.bill_summaries)
     if summary_meta:
         extras["summary_version"] = summary_meta
 
     return {
         "type": "bill", "jurisdiction": "us", "session": congress, "identifier": identifier,
         "bill_type": BILL_TYPES[code].bill_type, "classification": [BILL_TYPES[code].bill_type],
-        "origin_chamber": origin, "title": title, "other_titles": _titles(bill, title),
+        "origin_chamber": origin, "title": title, "other_titles": _titles(recs.titles, title),
         "summary": summary,
-        "subjects": _texts(bill, "subjects/legislativeSubjects/item/name",
-                           "subjects/billSubjects/legislativeSubjects/item/name",
-                           "subjects/billSubjects/otherSubjects/item/name"),
-        "policy_area": _first(bill, "policyArea/name", "subjects/policyArea/name",
-                              "subjects/billSubjects/policyArea/name", "primarySubject/name"),
-        "introduced_date": _date(_text(bill, "introducedDate")),
+        "subjects": _values(recs.lists.get("j")),
+        "policy_area": next((v for v in map(_clean, b[10:14]) if v), None),
+        "introduced_date": _date(_clean(b[9])),
         "actions": actions,
-        "sponsorships": sponsors + [s for s in (_person(i, primary=False) for i in bill.iterfind("cosponsors/item")) if s],
-        "versions": _versions(bill),
-        "related_bills": _related(bill, congress, identifier),
-        "laws": _laws(bill),
-        "committees": _texts(bill, "committees/item/name", "committees/billCommittees/item/name"),
+        "sponsorships": sponsors + [p for p in (_person(f, primary=False) for f in recs.cosponsors) if p],
+        "versions": _versions(recs.versions),
+        "related_bills": _related(recs.related, congress, identifier),
+        "laws": _laws(recs.laws),
+        "committees": _values(recs.lists.get("n")),
         "sources": [f"https://www.congress.gov/bill/{_ordinal(int(congress))}-congress/{_SLUG[code]}/{int(number)}"],
         "extras": extras,
         "source": {"url": source, "format": FORMAT_NAME,
@@ -208,128 +189,125 @@ def bill_dict(bill, schema: str, source: str, fetched_at: dt.datetime | None = N
     }
 
 
-def _val(fields: dict, tag: str) -> str | None:
-    el = fields.get(tag)
-    if el is None or el.text is None:
-        return None
-    return el.text.strip() or None
+class Records:
+    """The extracted record stream of one bill, sorted by kind (see `billstatus_extract.LAYOUT`)."""
+
+    __slots__ = ("bill", "sponsors", "cosponsors", "actions", "votes", "summaries", "bill_summaries",
+                 "titles", "versions", "related", "laws", "lists")
+
+    def __init__(self, stream: list[list[str]]):
+        self.bill: list[str] = ["b", *[""] * 13]
+        self.sponsors, self.cosponsors, self.actions, self.votes = [], [], [], []
+        self.summaries, self.bill_summaries, self.titles, self.versions = [], [], [], []
+        self.related, self.laws = [], []
+        self.lists: dict[str, list[str]] = {}
+        by_tag = {"s": self.sponsors, "c": self.cosponsors, "w": self.votes, "u": self.summaries,
+                  "U": self.bill_summaries, "t": self.titles, "x": self.versions, "r": self.related,
+                  "z": self.laws}
+        action: list | None = None
+        for f in stream:
+            tag = f[0]
+            if tag == "a":
+                action = [f, [], []]  # the action's fields, its committee names, its recorded votes
+                self.actions.append(action)
+            elif tag == "m":
+                action[1].append(f[1])  # type: ignore[index]
+            elif tag == "v":
+                action[2].append(f)  # type: ignore[index]
+            elif tag in by_tag:
+                by_tag[tag].append(f)
+            elif tag == "b":
+                self.bill = f
+            else:
+                self.lists[tag] = f[1:]
 
 
-_RAW_TEXT = object()  # key of a summary's unstripped <text> in `_leaf_texts`
+def _values(values: list[str] | None) -> list[str]:
+    """Stripped non-empty values, first occurrence order."""
+    if not values:
+        return []
+    return list(dict.fromkeys(v for v in map(_clean, values) if v))
 
 
-def _leaf_texts(item) -> dict:
-    """Stripped text (or None) of each child of `item` by tag, the first child of a tag winning
-    (as `findtext`); the summary's `<text>` also unstripped under `_RAW_TEXT`. One pass."""
-    out: dict = {}
-    for child in item:
-        tag = child.tag
-        if tag not in out:
-            value = child.text
-            if tag == "text":
-                out[_RAW_TEXT] = value or ""
-            out[tag] = (value.strip() or None) if value else None
-    return out
-
-
-def _person(item, *, primary: bool) -> dict[str, Any] | None:
-    f: dict[str, Any] = {}
-    identifiers = None
-    for child in item:  # one pass, reading only the text we use; the last child of a tag wins
-        tag = child.tag
-        if tag in _PERSON_FIELDS:
-            f[tag] = child.text
-        elif tag == "identifiers":
-            identifiers = child
-    name = _clean(f.get("fullName")) or _clean(f.get("name"))
+def _person(f: list[str], *, primary: bool) -> dict[str, Any] | None:
+    name = _clean(f[1]) or _clean(f[2])
     if not name:
         return None
     # Only bioguide: BILLSTATUS's <lisID> is a Congress.gov number, not the Senate's S### id.
-    bioguide = _clean(f.get("bioguideId"))
-    if not bioguide and identifiers is not None:
-        bioguide = _text(identifiers, "bioguideId")
+    bioguide = _clean(f[3]) or _clean(f[4])
     person: dict[str, Any] = {"name": name, "ids": {"bioguide": bioguide} if bioguide else {},
                               "primary": primary, "classification": "primary" if primary else "cosponsor"}
     if not primary:
-        original = _clean(f.get("isOriginalCosponsor"))
+        original = _clean(f[5])
         person["original"] = None if original is None else original.lower() == "true"
-        person["date"] = _date(_clean(f.get("sponsorshipDate")))
-        person["withdrawn_date"] = _date(_clean(f.get("sponsorshipWithdrawnDate")))
+        person["date"] = _date(_clean(f[6]))
+        person["withdrawn_date"] = _date(_clean(f[7]))
     return person
 
 
-_PERSON_FIELDS = frozenset({"fullName", "name", "bioguideId", "isOriginalCosponsor", "sponsorshipDate",
-                            "sponsorshipWithdrawnDate"})
-
-
 def _clean(value: str | None) -> str | None:
-    """An element's text stripped, None when empty."""
+    """A value stripped, None when empty."""
     return (value.strip() or None) if value else None
 
 
-def _titles(bill, title: str) -> list[dict[str, str]]:
+def _titles(items: list[list[str]], title: str) -> list[dict[str, str]]:
     seen, out = {title}, []
-    for item in bill.iterfind("titles/item"):
-        f = {child.tag: child for child in item}
-        text, kind = _val(f, "title"), _val(f, "titleType")
+    for f in items:
+        text, kind = _clean(f[1]), _clean(f[2])
         if text and (text, kind) not in seen:
             seen.add((text, kind))
             out.append({"title": text, "type": kind})
     return out
 
 
-def _summary(bill) -> tuple[str | None, dict[str, str] | None]:
+def _summary(items: list[list[str]]) -> tuple[str | None, dict[str, str] | None]:
     """The latest CRS summary as plain text, and which version it is."""
-    items = list(bill.iterfind("summaries/summary")) or list(bill.iterfind("summaries/billSummaries/item"))
     best, best_key = None, None
-    for item in items:
-        f = _leaf_texts(item)
-        key = (f.get("actionDate") or "", f.get("updateDate") or "", f.get("versionCode") or "")
+    for f in items:
+        key = (_clean(f[1]) or "", _clean(f[2]) or "", _clean(f[3]) or "")
         if best_key is None or key >= best_key:
             best, best_key = f, key
     if best is None:
         return None, None
-    meta = {k: v for k, v in (("version_code", best.get("versionCode")),
-                              ("action_date", best.get("actionDate")),
-                              ("action_desc", best.get("actionDesc"))) if v}
-    return html_to_text(best.get(_RAW_TEXT)), meta or None
+    meta = {k: v for k, v in (("version_code", _clean(best[3])), ("action_date", _clean(best[1])),
+                              ("action_desc", _clean(best[4]))) if v}
+    return html_to_text(best[5]), meta or None
 
 
-def _versions(bill) -> list[dict[str, Any]]:
+def _versions(items: list[list[str]]) -> list[dict[str, Any]]:
     out = []
-    for item in bill.iterfind("textVersions/item"):
-        note = _text(item, "type")
+    for f in items:
+        note = _clean(f[1])
         if not note:
             continue  # 3.0.0 files end the list with an empty <item>
-        date = _date(_text(item, "date"))
-        for url in _texts(item, "formats/item/url"):
+        date = _date(_clean(f[2]))
+        for url in _values(f[3:]):
             ext = url.rsplit(".", 1)[-1].lower()
             out.append({"note": note, "date": date, "url": url, "media_type": _MEDIA.get(ext)})
     return out
 
 
-def _related(bill, congress: str, identifier: str) -> list[dict[str, str]]:
+def _related(items: list[list[str]], congress: str, identifier: str) -> list[dict[str, str]]:
     out, seen = [], set()
-    for item in bill.iterfind("relatedBills/item"):
-        f = _leaf_texts(item)
-        code, number = bill_type_code(f.get("type") or ""), f.get("number")
-        other_congress = f.get("congress") or congress
+    for f in items:
+        code, number = bill_type_code(_clean(f[1]) or ""), _clean(f[2])
+        other_congress = _clean(f[3]) or congress
         if code is None or not number or not number.isdigit():
             continue
         other = display_identifier(code, number)
         if (other_congress, other) in seen or (other_congress == congress and other == identifier):
             continue
         seen.add((other_congress, other))
-        relation = (_text(item, "relationshipDetails/item/type") or "related").lower()
+        relation = (_clean(f[4]) or "related").lower()
         out.append({"identifier": other, "session": other_congress, "jurisdiction": "us",
                     "relation_type": relation.removesuffix(" bill") or "related"})
     return out
 
 
-def _laws(bill) -> list[dict[str, str]]:
+def _laws(items: list[list[str]]) -> list[dict[str, str]]:
     out = []
-    for item in bill.iterfind("laws/item"):
-        number, kind = _text(item, "number"), (_text(item, "type") or "").lower()
+    for f in items:
+        number, kind = _clean(f[1]), (_clean(f[2]) or "").lower()
         if number:
             out.append({"type": _LAW_TYPES.get(kind, kind or "public"), "number": number})
     return out

@@ -27,18 +27,8 @@ _NOT_WORD = {c: None for c in range(128) if not chr(c).isalnum()}
 _LOC_PREFIX = re.compile(r"^([A-Za-z][A-Za-z/ ,\-]{2,60}):\s+(.+)$", re.S)
 _TIME_12H = re.compile(r"^(\d{1,2}):(\d{2})\s*([AP]M)$", re.I)
 _CHAMBER = {"house": "lower", "senate": "upper"}
-_ACTION_FIELDS = frozenset({"text", "actionDate", "actionTime", "actionCode", "type"})
-_ACTION_GROUPS = frozenset({"committees", "committee", "recordedVotes", "sourceSystem"})
 # the same, for ASCII text as bytes (bytes.translate deletes in C, several times faster)
 _NOT_WORD_BYTES = bytes(c for c in range(128) if not chr(c).isalnum())
-
-
-def _text(el, path: str) -> str | None:
-    value = el.findtext(path)
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
 
 
 def _time(raw: str | None) -> str | None:
@@ -65,16 +55,15 @@ def _clean(value: str | None) -> str | None:
     return (value.strip() or None) if value else None
 
 
-def recorded_vote(el) -> dict[str, Any] | None:
-    """A BILLSTATUS `<recordedVote>` as the dict part B links roll calls through."""
-    roll = _text(el, "rollNumber")
-    chamber = _CHAMBER.get((_text(el, "chamber") or "").lower())
+def recorded_vote(roll: str, chamber: str, session: str, date: str, url: str) -> dict[str, Any] | None:
+    """A BILLSTATUS `<recordedVote>` (its fields' raw text) as the dict part B links roll calls through."""
+    roll, session = roll.strip(), session.strip()
+    chamber = _CHAMBER.get(chamber.strip().lower())
     if not roll or not chamber:
         return None
-    session = _text(el, "sessionNumber")
     return {"chamber": chamber, "roll_number": str(int(roll)),
-            "session_number": int(session) if session and session.isdigit() else None,
-            "date": _text(el, "date"), "url": _text(el, "url")}
+            "session_number": int(session) if session.isdigit() else None,
+            "date": _clean(date), "url": _clean(url)}
 
 
 @dataclass
@@ -107,43 +96,26 @@ class _Group:
 
 
 
-def read_actions(bill) -> tuple[list[RawAction], int]:
-    """The bill's own actions (not its amendments'), oldest first; and how many empty items were skipped."""
+def read_actions(items: list) -> tuple[list[RawAction], int]:
+    """The bill's own actions (not its amendments'), oldest first; and how many empty items were skipped.
+
+    `items` are the extracted actions: (fields, committee names, recorded votes) each, the fields
+    being date, time, text, code, source system and type (see `billstatus_extract`).
+    """
     out: list[RawAction] = []
     skipped = 0
-    for i, item in enumerate(bill.iterfind("actions/item")):
-        f: dict[str, Any] = {}  # the text of the fields we use by tag, the last child of a tag winning
-        groups: dict[str, Any] = {}  # the elements with children we read further
-        for child in item:  # one pass over the children: faster than findtext per field
-            tag = child.tag
-            if tag in _ACTION_FIELDS:
-                f[tag] = child.text
-            elif tag in _ACTION_GROUPS:
-                groups[tag] = child
-        text, date = _clean(f.get("text")), _clean(f.get("actionDate"))
+    for i, (f, names, rolls) in enumerate(items):
+        text, date = _clean(f[3]), _clean(f[1])
         if not text or not date:
             skipped += 1  # "empty action elements" (GPO changelog, August 2016) still occur
             continue
-        committees: list[str] = []
-        group = groups.get("committees")
-        if group is not None and len(group):
-            committees = [n for n in (_text(c, "name") for c in group) if n]
-        legacy = groups.get("committee")  # before January 2020: one <committee> per action
-        if legacy is not None and len(legacy):
-            name = _text(legacy, "name")
-            if name:
-                committees.append(name)
-        votes: list[dict[str, Any]] = []
-        rv = groups.get("recordedVotes")
-        if rv is not None and len(rv):
-            votes = [v for v in map(recorded_vote, rv.iterfind("recordedVote")) if v]
-        system_el = groups.get("sourceSystem")
-        system = _text(system_el, "code") if system_el is not None else None
-        raw_type = _clean(f.get("type"))
+        committees = [n for n in map(_clean, names) if n] if names else []
+        votes = [v for v in (recorded_vote(*r[1:]) for r in rolls) if v] if rolls else []
+        raw_type = _clean(f[6])
         if raw_type and raw_type.startswith("Placeholder Text"):
             raw_type = None  # legacy files: "Placeholder Text for E40000" says nothing
-        out.append(RawAction(i, dt.date.fromisoformat(date[:10]), _time(_clean(f.get("actionTime"))),
-                             text, _clean(f.get("actionCode")), system, raw_type, committees, votes))
+        out.append(RawAction(i, dt.date.fromisoformat(date[:10]), _time(_clean(f[2])),
+                             text, _clean(f[4]), _clean(f[5]), raw_type, committees, votes))
     # Files list actions newest first; keep the day's order, reversed, and sort by day.
     if len(out) > 1 and out[0].date >= out[-1].date:
         out.reverse()
