@@ -7,8 +7,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from scrapers.xmlsafe import parse_xml
+from tests.conftest import real_fixture
 from tracker.actions.rules import Rule
-from tracker.actions.us import US_RULES, chamber_of_code, classify
+from tracker.actions.us import US_CLASSIFIER, US_RULES, chamber_of_code, classify
 
 # (text, action code, BILLSTATUS source system) -> (classifications, actor); texts verbatim from
 # ../shared/fixtures/billstatus/*
@@ -101,6 +103,38 @@ def test_rules_are_data_and_checked():
         Rule(("passed",), pattern="x")
     with pytest.raises(ValueError, match="pattern or action codes"):
         Rule(("passage",))
+
+
+def _real_action_texts() -> set[str]:
+    """Every action text of the BILLSTATUS and Congress.gov fixtures, amendments' actions included."""
+    texts = {given[0] for given, _ in CASES}
+    for path in real_fixture("billstatus").glob("*/*.xml"):
+        root = parse_xml(path.read_bytes())
+        texts.update(el.text.strip() for el in root.iterfind(".//actions/item/text") if el.text)
+    for path in real_fixture("congress-gov-api-json").rglob("*actions*.json"):
+        for action in json.loads(path.read_text()).get("actions", []):
+            texts.add(action.get("text") or "")
+    return {t for t in texts if t}
+
+
+def test_hints_never_hide_a_match():
+    """A hint only skips a regex that could not match: on every real action text, whenever a
+    rule's pattern matches, one of its hints is in the lower-cased text."""
+    texts = _real_action_texts()
+    assert len(texts) > 300
+    rows = [("rule", r.pattern, r.regex, r.hint) for r in US_CLASSIFIER.rules if r.regex is not None]
+    rows += [("vote rule", r.pattern, r.regex, r.hint) for r in US_CLASSIFIER.vote_rules]
+    rows += [("chamber rule", r.pattern, r.regex, r.hint) for r in US_CLASSIFIER.chamber_rules]
+    missed = []
+    for kind, pattern, regex, hints in rows:
+        assert all(h == h.lower() for h in hints), f"{kind} {pattern!r}: hints must be lower case"
+        if not hints:
+            continue
+        missed += [(kind, pattern, t) for t in texts
+                   if regex.search(t) and not any(h in t.lower() for h in hints)]
+    assert not missed, missed[:5]
+    tally_texts = [t for t in texts if US_CLASSIFIER._tally.search(t)]
+    assert tally_texts and all(US_CLASSIFIER.tally_hint in t for t in tally_texts)
 
 
 def test_cli_classify_prints_stage_after_each_action():

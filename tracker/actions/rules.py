@@ -78,16 +78,24 @@ class VoteRule:
 
 @dataclass(frozen=True)
 class ChamberRule:
-    """A text pattern that names the acting chamber: `chamber`, or the House/Senate word it captures."""
+    """A text pattern that names the acting chamber: `chamber`, or the House/Senate word it captures.
+
+    `hint`, as in `Rule`: lower-case literal(s), one of which every match contains."""
 
     pattern: str
     chamber: str | None = None
+    hint: str | tuple[str, ...] | None = None
     regex: re.Pattern | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regex", re.compile(self.pattern, re.I))
+        object.__setattr__(self, "hint", _hints(self.hint))
 
-    def chamber_of(self, text: str) -> str | None:
+    def chamber_of(self, text: str, lower: str | None = None) -> str | None:
+        if self.hint:
+            lower = lower if lower is not None else text.lower()
+            if not any(h in lower for h in self.hint):
+                return None
         m = self.regex.search(text)
         if m is None:
             return None
@@ -119,6 +127,7 @@ class Classifier:
     chamber_rules: tuple[ChamberRule, ...] = ()
     roll_patterns: tuple[str, ...] = ()
     tally_pattern: str | None = None
+    tally_hint: str | None = None  # a literal every tally contains (the tally search is costly)
 
     def __post_init__(self) -> None:
         self._rolls = [re.compile(p, re.I) for p in self.roll_patterns]
@@ -149,13 +158,14 @@ class Classifier:
             rule_actor = rule_actor or who_acts
             if final:
                 break
-        who = rule_actor or actor or self.chamber_of(text)
+        who = rule_actor or actor or self.chamber_of(text, lower)
         return Classified(list(dict.fromkeys(found)), who, self.vote_details(text, lower, who), hits)
 
-    def chamber_of(self, text: str) -> str | None:
+    def chamber_of(self, text: str, lower: str | None = None) -> str | None:
         """The chamber the text says acted, or None."""
+        lower = lower if lower is not None else text.lower()
         for rule in self.chamber_rules:
-            found = rule.chamber_of(text)
+            found = rule.chamber_of(text, lower)
             if found:
                 return found
         return None
@@ -185,7 +195,9 @@ class Classifier:
         vote: dict[str, Any] = {"chamber": chamber if chamber in ("upper", "lower") else None,
                                 "vote_type": vote_type or ("roll" if roll else None),
                                 "result": result, "roll_number": roll}
-        tally = self._tally.search(text) if self._tally else None
+        tally = None
+        if self._tally is not None and (self.tally_hint is None or self.tally_hint in text):
+            tally = self._tally.search(text)
         if tally:
             vote["counts"] = {"yes": int(tally.group(1)), "no": int(tally.group(2))}
         return vote

@@ -38,21 +38,23 @@ US_RULES: tuple[Rule, ...] = (
     Rule(pattern=r"previous question", hint="previous question", final=True),
     Rule(pattern=r"\bcloture\b", hint="cloture", final=True),
     Rule(pattern=r"motion to proceed", hint="proceed", final=True),
-    Rule(pattern=r"\b(motion to|moved to|moves to) (re)?commit\b|\bto commit to\b", hint="commit", final=True),
+    Rule(pattern=r"\b(motion to|moved to|moves to) (re)?commit\b|\bto commit to\b", hint=("to commit", "to recommit"),
+         final=True),
     Rule(pattern=r"motion to (table|waive)|point of order|to lay on the table",
-         hint=("motion to", "point of order", "lay on"), final=True),
+         hint=("motion to table", "motion to waive", "point of order", "lay on the table"), final=True),
     Rule(pattern=r"to instruct (the )?(House |Senate )?conferees|moved that the House instruct",
          hint="instruct", final=True),
     Rule(pattern=r"resolved (itself )?into (the )?Committee of the Whole|rose from the Committee of the Whole"
                  r"|Committee of the Whole House on the state of the Union rises|that the Committee rise",
-         hint="committee", final=True),
+         hint=("resolved", "rose from", "union rises", "committee rise"), final=True),
     Rule(pattern=r"^(GENERAL )?DEBATE -|POSTPONED PROCEEDINGS|UNFINISHED BUSINESS|^Considered\b"
                  r"|Measure laid before|Mark-?up Session Held|Hearings held|Held at the desk"
                  r"|^Placed on (the )?(Union|House|Private|Senate Legislative) Calendar|^Message on (Senate|House) action"
                  r"|^Conference papers|Clerk was authorized|asked unanimous consent|designated the Honorable"
                  r"|^Sponsor introductory remarks|Forwarded by Subcommittee|^Pursuant to",
-         hint=("debate", "postponed", "unfinished", "considered", "laid before", "mark", "hearings", "held at",
-               "placed on", "message on", "conference papers", "clerk", "unanimous consent", "designated",
+         hint=("debate -", "postponed", "unfinished", "considered", "laid before", "up session held", "hearings held",
+               "held at",
+               "placed on", "message on", "conference papers", "clerk was", "unanimous consent", "designated",
                "introductory", "forwarded", "pursuant"), final=True),
     Rule(pattern=r"veto message", hint="veto message", final=True),
     # --- veto overrides before passage and failure --------------------------------------------
@@ -89,17 +91,18 @@ US_RULES: tuple[Rule, ...] = (
     Rule(("discharge",), pattern=r"\bdischarged\b", hint="discharged"),
     # --- amendments and differences between the chambers ---------------------------------------
     Rule(("amendment-failure",), pattern=r"^On agreeing to the .{0,160}?amendments?\b.*\b(Failed|not agreed to)\b"
-         r"|^Amendment (SA|HA)? ?\d+[^.]* not agreed to", hint="amendment"),
+         r"|^Amendment (SA|HA)? ?\d+[^.]* not agreed to", hint=("failed", "not agreed to")),
     Rule(("amendment-passage",), pattern=r"^On agreeing to the .{0,160}?amendments?\b.*\bAgreed to\b"
          r"|^On motion to agree to the .*amendments?.*\bAgreed to\b|adopted the amendment"
-         r"|^Amendment (SA|HA)? ?\d+[^.]* agreed to", hint="amendment"),
+         r"|^Amendment (SA|HA)? ?\d+[^.]* agreed to", hint=("agreed to", "adopted the amendment")),
     Rule(("amendment-introduction",), pattern=r"^Amendment (SA|HA)? ?\d+ proposed by", hint="proposed"),
     Rule(("amendment-withdrawal",), pattern=r"\bamendment[^.]*\bwas withdrawn|^Amendment (SA|HA)? ?\d+[^.]* withdrawn",
          hint="withdrawn"),
     # the House agreeing to the Senate's amendment or the reverse; "agree to the House amendments en
     # gros" is the House adopting its own amendments, not a concurrence
     Rule(("concurrence",), pattern=r"\bHouse (?:agree|agreed|agrees|concur|concurred|concurs) (?:in|to) the Senate amendment"
-         r"|\bSenate (?:agree|agreed|agrees|concur|concurred|concurs) (?:in|to) the House amendment", hint="amendment"),
+         r"|\bSenate (?:agree|agreed|agrees|concur|concurred|concurs) (?:in|to) the House amendment",
+         hint=("house agree", "house concur", "senate agree", "senate concur")),
     Rule(("conference",), codes=("20700", "20800", "20900")),
     Rule(("conference",), pattern=r"\bconfer(ence|ees)\b", hint="confer"),
     # --- passage and failure --------------------------------------------------------------------
@@ -114,7 +117,7 @@ US_RULES: tuple[Rule, ...] = (
          r"|\b(resolution|measure|bill)s? (as amended )?(agreed to|passed) (in|by) (the )?(House|Senate)\b"
          r"|^On (motion to suspend the rules and )?(passage|pass the bill|agree(ing)? to the "
          r"(resolution|concurrent resolution|joint resolution))\b[^.]*\b(Passed|Agreed to)\b",
-         hint=("pass", "agree")),
+         hint=("passed", "agreed to")),
     Rule(("passage",), pattern=r"\b(resolution|measure|bill)s? (as amended )?agreed to\b|^On agreeing to the "
          r"(resolution|concurrent resolution|joint resolution)\b[^.]*\bAgreed to\b", hint="agreed to"),
     Rule(("withdrawal",), pattern=r"\b(bill|measure|resolution) withdrawn by (the )?sponsor", hint="withdrawn"),
@@ -136,13 +139,17 @@ US_VOTE_RULES: tuple[VoteRule, ...] = (
 US_CHAMBER_RULES: tuple[ChamberRule, ...] = (
     ChamberRule(r"^Received in the (House|Senate)"),
     ChamberRule(r"^Message on (House|Senate) action"),
-    ChamberRule(r"\bpassed (House|Senate)\b"),
-    ChamberRule(r"\b(?:to|by) the (House|Senate) Committee"),
-    ChamberRule(r"\bin (?:the )?(House|Senate)\b"),
+    ChamberRule(r"\bpassed (House|Senate)\b", hint="passed "),
+    ChamberRule(r"\b(?:to|by) the (House|Senate) Committee", hint="committee"),
+    ChamberRule(r"\bin (?:the )?(House|Senate)\b", hint=("in house", "in senate", "in the house", "in the senate")),
     ChamberRule(r"Roll no\.|the Yeas and Nays|recorded vote|Union Calendar|House Calendar|\bthe Speaker\b"
-                r"|Committee of the Whole|suspend the rules|H\. ?Rept\.|Rules Committee", chamber="lower"),
+                r"|Committee of the Whole|suspend the rules|H\. ?Rept\.|Rules Committee", chamber="lower",
+                hint=("roll no.", "the yeas and nays", "recorded vote", "union calendar", "house calendar",
+                      "the speaker", "committee of the whole", "suspend the rules", "rept.", "rules committee")),
     ChamberRule(r"Record Vote (Number|No)|Yea-Nay Vote|\bRead twice\b|\bby Senator\b|Senate Legislative Calendar"
-                r"|Presiding Officer|\bSenator\b", chamber="upper"),
+                r"|Presiding Officer|\bSenator\b", chamber="upper",
+                hint=("record vote", "yea-nay vote", "read twice", "senator", "senate legislative calendar",
+                      "presiding officer")),
 )
 
 US_CLASSIFIER = Classifier(
@@ -150,7 +157,7 @@ US_CLASSIFIER = Classifier(
     # House: "(Roll no. 288)"; Senate: "Record Vote Number: 260" (older texts: "Record Vote No: 12")
     roll_patterns=(r"Roll no\.\s*(\d+)", r"Record Vote (?:Number|No)\.?:\s*(\d+)"),
     # "412 - 0", "83 - 16": spaces around the dash, so "H. Rept. 114-357" is not a tally
-    tally_pattern=r"\b(\d{1,3}) - (\d{1,3})\b",
+    tally_pattern=r"\b(\d{1,3}) - (\d{1,3})\b", tally_hint=" - ",
 )
 
 # BILLSTATUS sourceSystem/code: 0 Senate, 1 House committee actions, 2 House floor actions,
