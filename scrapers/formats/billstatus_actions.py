@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tracker.actions.us import classifications_of, classify
+from tracker.actions.us import classifications_of, classify_shared, copy_vote
 
 _EASTERN = ZoneInfo("America/New_York")
 _PRIMARY_SYSTEMS = {"0": 0, "1": 0, "2": 0, None: 1, "9": 2}
@@ -59,17 +59,17 @@ def recorded_vote(roll: str, chamber: str, session: str, date: str, url: str) ->
     """A BILLSTATUS `<recordedVote>` (its fields' raw text) as the dict part B links roll calls through."""
     roll, session = roll.strip(), session.strip()
     chamber = _CHAMBER.get(chamber.strip().lower())
-    if not roll or not chamber:
+    if not roll.isdigit() or not chamber:
         return None
     return {"chamber": chamber, "roll_number": str(int(roll)),
             "session_number": int(session) if session.isdigit() else None,
             "date": _clean(date), "url": _clean(url)}
 
 
-@dataclass
+@dataclass(slots=True)
 class RawAction:
     index: int
-    date: dt.date
+    date: str  # the day, YYYY-MM-DD (as text: ISO days sort as dates, and a bad one fails validation)
     time: str | None
     text: str
     code: str | None
@@ -85,17 +85,6 @@ class RawAction:
         return (_PRIMARY_SYSTEMS.get(self.system, 1), 1 if (self.code or "").isdigit() else 0)
 
 
-@dataclass
-class _Group:
-    members: list[RawAction] = field(default_factory=list)
-    time: str | None = None
-
-    def add(self, action: RawAction) -> None:
-        self.members.append(action)
-        self.time = self.time or action.time
-
-
-
 def read_actions(items: list) -> tuple[list[RawAction], int]:
     """The bill's own actions (not its amendments'), oldest first; and how many empty items were skipped.
 
@@ -105,51 +94,63 @@ def read_actions(items: list) -> tuple[list[RawAction], int]:
     out: list[RawAction] = []
     skipped = 0
     for i, (f, names, rolls) in enumerate(items):
-        text, date = _clean(f[3]), _clean(f[1])
+        text, date = f[3].strip(), f[1].strip()
         if not text or not date:
             skipped += 1  # "empty action elements" (GPO changelog, August 2016) still occur
             continue
-        committees = [n for n in map(_clean, names) if n] if names else []
-        votes = [v for v in (recorded_vote(*r[1:]) for r in rolls) if v] if rolls else []
-        raw_type = _clean(f[6])
-        if raw_type and raw_type.startswith("Placeholder Text"):
-            raw_type = None  # legacy files: "Placeholder Text for E40000" says nothing
-        out.append(RawAction(i, dt.date.fromisoformat(date[:10]), _time(_clean(f[2])),
-                             text, _clean(f[4]), _clean(f[5]), raw_type, committees, votes))
+        time, raw_type = f[2].strip(), f[6].strip()
+        if raw_type.startswith("Placeholder Text"):
+            raw_type = ""  # legacy files: "Placeholder Text for E40000" says nothing
+        out.append(RawAction(i, date[:10], _time(time) if time else None, text, f[4].strip() or None,
+                             f[5].strip() or None, raw_type or None,
+                             [n for n in map(str.strip, names) if n] if names else [],
+                             [v for v in (recorded_vote(*r[1:]) for r in rolls) if v] if rolls else []))
     # Files list actions newest first; keep the day's order, reversed, and sort by day.
     if len(out) > 1 and out[0].date >= out[-1].date:
         out.reverse()
-    out.sort(key=lambda a: a.date)
+    out.sort(key=_day)
     return out, skipped
+
+
+def _day(action: RawAction) -> str:
+    return action.date
 
 
 def merge_duplicates(actions: list[RawAction]) -> list[list[RawAction]]:
     """Group copies of the same event; each group lists its members, best report first."""
-    groups: list[_Group] = []
-    by_key: dict[tuple[dt.date, str], list[_Group]] = {}
+    groups: list[list[RawAction]] = []
+    times: list[str | None] = []  # a group's time of day: its first member's that has one
+    by_key: dict[tuple[str, str], list[int]] = {}
     for action in actions:
-        keys = [_key(action.text)]
+        keys = (_key(action.text),)
         if action.system == "9":
             m = _LOC_PREFIX.match(action.text)
             if m:
-                keys.append(_key(m.group(2)))
-        target = None
+                keys = (keys[0], _key(m.group(2)))
+        target = -1
         for k in keys:
-            for group in by_key.get((action.date, k), ()):
-                if group.time is None or action.time is None or group.time == action.time:
-                    target = group
+            for g in by_key.get((action.date, k), ()):
+                if times[g] is None or action.time is None or times[g] == action.time:
+                    target = g
                     break
-            if target:
+            if target >= 0:
                 break
-        if target is None:
-            target = _Group()
-            groups.append(target)
-        target.add(action)
+        if target < 0:
+            target = len(groups)
+            groups.append([action])
+            times.append(action.time)
+        else:
+            groups[target].append(action)
+            times[target] = times[target] or action.time
         for k in keys:
             bucket = by_key.setdefault((action.date, k), [])
             if target not in bucket:
                 bucket.append(target)
-    return [sorted(g.members, key=lambda a: a.rank) for g in groups]
+    return [g if len(g) == 1 else sorted(g, key=_rank) for g in groups]
+
+
+def _rank(action: RawAction) -> tuple[int, int]:
+    return action.rank
 
 
 def build_actions(groups: list[list[RawAction]], origin: str | None) -> list[dict[str, Any]]:
@@ -157,16 +158,22 @@ def build_actions(groups: list[list[RawAction]], origin: str | None) -> list[dic
     out = []
     for members in groups:
         best = members[0]
-        result = classify(best.text, best.code, best.system, default_actor=origin)
+        # the memoized result, shared: read only (its classifications are copied before growing,
+        # and its vote dict is copied, because callers may change the action's extras)
+        result = classify_shared(best.text, best.code, best.system, origin)
         classes = result.classifications
         extras: dict[str, Any] = {}
         if len(members) == 1:  # most actions: no copies to merge
             committees = best.committees if len(best.committees) < 2 else list(dict.fromkeys(best.committees))
-            codes = [best.code] if best.code else []
-            systems = [best.system] if best.system else []
+            if best.code:
+                extras["codes"] = [best.code]
+            if best.system:
+                extras["source_systems"] = [best.system]
             time = best.time
             votes = _unique_votes(best.votes) if best.votes else None
+            code = best.code
         else:
+            classes = list(classes)
             seen = {(best.text, best.code)}
             for other in members[1:]:
                 if (other.text, other.code) in seen:
@@ -177,12 +184,13 @@ def build_actions(groups: list[list[RawAction]], origin: str | None) -> list[dic
             committees = list(dict.fromkeys(c for m in members for c in m.committees))
             codes = list(dict.fromkeys(m.code for m in members if m.code))
             systems = list(dict.fromkeys(m.system for m in members if m.system))
+            if codes:
+                extras["codes"] = codes
+            if systems:
+                extras["source_systems"] = systems
             time = next((m.time for m in members if m.time), None)
             votes = _unique_votes(v for m in members for v in m.votes)
-        if codes:
-            extras["codes"] = codes
-        if systems:
-            extras["source_systems"] = systems
+            code = best.code or (codes[0] if codes else None)
         if time:
             extras["time"] = time
         if best.type:
@@ -190,12 +198,12 @@ def build_actions(groups: list[list[RawAction]], origin: str | None) -> list[dic
         if len(committees) > 1:
             extras["committees"] = list(committees)
         if result.vote:
-            extras["vote"] = result.vote
+            extras["vote"] = copy_vote(result.vote)
         if votes:
             extras["recorded_votes"] = votes
-        out.append({"date": best.date.isoformat(), "description": best.text, "actor": result.actor,
+        out.append({"date": best.date, "description": best.text, "actor": result.actor,
                     "committee": committees[0] if committees else None, "classification": classes,
-                    "code": best.code or (codes[0] if codes else None), "extras": extras})
+                    "code": code, "extras": extras})
     return out
 
 

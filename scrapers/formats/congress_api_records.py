@@ -113,7 +113,7 @@ def _raw_actions(items: list[dict]) -> tuple[list[RawAction], int]:
         if code is None:
             code = _SYSTEM_CODES.get((_s(system.get("name")) or "").lower())
         committees = [n for n in (_s(c.get("name")) for c in a.get("committees") or []) if n]
-        out.append(RawAction(i, dt.date.fromisoformat(date), _s(a.get("actionTime")), text,
+        out.append(RawAction(i, date, _s(a.get("actionTime")), text,
                              _s(a.get("actionCode")), code, _s(a.get("type")), committees,
                              _recorded_votes(a.get("recordedVotes"))))
     # Newest first in the API: reverse, then a stable sort by day keeps each day's order.

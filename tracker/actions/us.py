@@ -190,7 +190,13 @@ def classify(text: str, code: str | None = None, source_system: str | None = Non
     (the Senate's and the House's own systems), the action code, the text, `default_actor`.
     """
     found = _classify_cached(text, code, source_system, default_actor)
-    return Classified(list(found.classifications), found.actor, _copy_vote(found.vote), list(found.rules))
+    return Classified(list(found.classifications), found.actor, copy_vote(found.vote), list(found.rules))
+
+
+def classify_shared(text: str, code: str | None = None, source_system: str | None = None,
+                    default_actor: str | None = None) -> Classified:
+    """`classify`, without the copy: the memoized result itself, which the caller must not change."""
+    return _classify_cached(text, code, source_system, default_actor)
 
 
 def classifications_of(text: str, code: str | None = None, source_system: str | None = None) -> list[str]:
@@ -198,9 +204,9 @@ def classifications_of(text: str, code: str | None = None, source_system: str | 
     return _classify_cached(text, code, source_system, None).classifications
 
 
-def _copy_vote(vote: dict[str, Any] | None) -> dict[str, Any] | None:
-    # the memoized result must not be changed by callers; its only nested value is `counts`
-    # (plain dict copies: copy.deepcopy cost a fifth of a cold BILLSTATUS normalization)
+def copy_vote(vote: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A copy of a memoized vote dict that the caller may change (its only nested value is `counts`)."""
+    # plain dict copies: copy.deepcopy cost a fifth of a cold BILLSTATUS normalization
     if not vote:
         return None
     out = dict(vote)
