@@ -15,9 +15,6 @@ _DROP = re.compile(r"<(script|style|head|title)\b.*?</\1\s*>", re.I | re.S)
 _ITEM = re.compile(r"<li\b[^>]*>", re.I)
 _BLOCK = re.compile(r"</?(?:p|div|br|ul|ol|li|pre|h[1-6]|table|tr|blockquote|section)\b[^>]*>", re.I)
 _TAG = re.compile(r"<[^>]*>|<!--.*?-->", re.S)
-# blanks other than the space become spaces, then runs of spaces one space (str methods: a regex
-# over every character was the slowest step of a long summary)
-_BLANKS = str.maketrans({c: " " for c in "\t\r\f\v\u00a0"})
 
 
 def html_to_text(fragment: str | None) -> str | None:
@@ -32,8 +29,6 @@ def html_to_text(fragment: str | None) -> str | None:
         text = _TAG.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    text = text.translate(_BLANKS)
-    while "  " in text:
-        text = text.replace("  ", " ")
-    lines = (line.strip() for line in text.split("\n"))
+    # each line's runs of blanks (tabs, no-break spaces and the like too) become one space
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line and line != "-") or None
