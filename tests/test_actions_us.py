@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -9,7 +10,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from scrapers.xmlsafe import parse_xml
 from tests.conftest import real_fixture
-from tracker.actions.rules import Rule
+from tracker.actions.rules import Rule, compile_lower
 from tracker.actions.us import US_CLASSIFIER, US_RULES, chamber_of_code, classify
 
 # (text, action code, BILLSTATUS source system) -> (classifications, actor); texts verbatim from
@@ -117,6 +118,15 @@ def _real_action_texts() -> set[str]:
     return {t for t in texts if t}
 
 
+def test_lower_cased_patterns_match_as_case_insensitive_ones():
+    texts = _real_action_texts()
+    for rule in [*US_CLASSIFIER.rules, *US_CLASSIFIER.vote_rules, *US_CLASSIFIER.chamber_rules]:
+        if rule.pattern:
+            insensitive = re.compile(rule.pattern, re.I)
+            assert [bool(insensitive.search(t)) for t in texts] == [bool(rule.regex.search(t.lower())) for t in texts]
+    assert compile_lower(r"\bRoll no\.\s*(\d+)\S").pattern == r"\broll no\.\s*(\d+)\S"
+
+
 def test_hints_never_hide_a_match():
     """A hint only skips a regex that could not match: on every real action text, whenever a
     rule's pattern matches, one of its hints is in the lower-cased text."""
@@ -131,7 +141,7 @@ def test_hints_never_hide_a_match():
         if not hints:
             continue
         missed += [(kind, pattern, t) for t in texts
-                   if regex.search(t) and not any(h in t.lower() for h in hints)]
+                   if regex.search(t.lower()) and not any(h in t.lower() for h in hints)]
     assert not missed, missed[:5]
     tally_texts = [t for t in texts if US_CLASSIFIER._tally.search(t)]
     assert tally_texts and all(US_CLASSIFIER.tally_hint in t for t in tally_texts)

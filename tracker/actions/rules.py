@@ -17,13 +17,28 @@ VOTE_TYPES = frozenset({"roll", "voice", "unanimous consent"})
 _CHAMBER_WORDS = {"house": "lower", "senate": "upper"}
 
 
+def compile_lower(pattern: str) -> re.Pattern:
+    """`pattern` for lower-cased text: its literals lower-cased, escapes (\\S, \\D) kept.
+
+    Case-insensitive matching is several times slower in Python's `re` than matching the
+    lower-cased text once (it cannot skip ahead to a literal), and every rule runs on every action.
+    """
+    if "\\N{" in pattern or "\\p" in pattern:
+        return re.compile(pattern, re.I)
+    out, escaped = [], False
+    for ch in pattern:
+        out.append(ch if escaped else ch.lower())
+        escaped = not escaped and ch == "\\"
+    return re.compile("".join(out))
+
+
 @dataclass(frozen=True)
 class Rule:
     """One row: action `codes` (any of) and/or a text `pattern` -> `classifications`.
 
     `hint` is a lower-case literal (or a tuple of them) the text must contain before the regex
     is tried: a cheap filter, since most actions match few rules. `final` stops the table after
-    this row.
+    this row. `regex` is matched against the lower-cased text (see `compile_lower`).
     """
 
     classifications: tuple[str, ...] = ()
@@ -41,7 +56,7 @@ class Rule:
         if not (self.pattern or self.codes):
             raise ValueError("a rule needs a pattern or action codes")
         if self.pattern:
-            object.__setattr__(self, "regex", re.compile(self.pattern, re.I))
+            object.__setattr__(self, "regex", compile_lower(self.pattern))
         object.__setattr__(self, "hint", _hints(self.hint))
         object.__setattr__(self, "codes", frozenset(self.codes))
 
@@ -67,13 +82,13 @@ class VoteRule:
             raise ValueError(f"vote type {self.vote_type!r} is not one of {sorted(VOTE_TYPES)}")
         if self.result and self.result not in VOTE_RESULTS:
             raise ValueError(f"vote result {self.result!r} is not one of {sorted(VOTE_RESULTS)}")
-        object.__setattr__(self, "regex", re.compile(self.pattern, re.I))
+        object.__setattr__(self, "regex", compile_lower(self.pattern))
         object.__setattr__(self, "hint", _hints(self.hint))
 
     def search(self, text: str, lower: str) -> bool:
         if self.hint and not any(h in lower for h in self.hint):
             return False
-        return self.regex.search(text) is not None
+        return self.regex.search(lower) is not None
 
 
 @dataclass(frozen=True)
@@ -88,15 +103,14 @@ class ChamberRule:
     regex: re.Pattern | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "regex", re.compile(self.pattern, re.I))
+        object.__setattr__(self, "regex", compile_lower(self.pattern))
         object.__setattr__(self, "hint", _hints(self.hint))
 
     def chamber_of(self, text: str, lower: str | None = None) -> str | None:
-        if self.hint:
-            lower = lower if lower is not None else text.lower()
-            if not any(h in lower for h in self.hint):
-                return None
-        m = self.regex.search(text)
+        lower = lower if lower is not None else text.lower()
+        if self.hint and not any(h in lower for h in self.hint):
+            return None
+        m = self.regex.search(lower)
         if m is None:
             return None
         if self.chamber:
@@ -151,7 +165,7 @@ class Classifier:
                             break
                     else:
                         continue
-                if regex.search(text) is None:
+                if regex.search(lower) is None:
                     continue
             found.extend(classes)
             hits.append(i)
@@ -184,7 +198,7 @@ class Classifier:
             else:
                 if rule.hint:
                     continue
-            if rule.regex.search(text) is not None:
+            if rule.regex.search(lower) is not None:
                 vote_type = vote_type or rule.vote_type
                 result = result or rule.result
         roll = None
