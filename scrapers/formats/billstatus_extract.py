@@ -111,9 +111,11 @@ def may_hold_separators(data: bytes, encoding: str | None) -> bool:
     U+E000 or U+E001: written as UTF-8, as a character reference, or in another encoding."""
     if encoding and encoding.lower() not in _UTF8:
         return True
-    if _RAW_SEPARATORS[0] in data or _RAW_SEPARATORS[1] in data:
+    # single-byte searches first (memchr, ~50x faster than searching for the sequences): both
+    # separators start with byte EE in UTF-8, and every character reference holds a "#"
+    if data.find(b"\xee") >= 0 and (_RAW_SEPARATORS[0] in data or _RAW_SEPARATORS[1] in data):
         return True
-    return b"&#" in data and _REF_SEPARATOR.search(data) is not None
+    return data.find(b"#") >= 0 and _REF_SEPARATOR.search(data) is not None
 
 
 def _transform(sanitize: bool) -> etree.XSLT:
