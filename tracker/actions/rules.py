@@ -146,6 +146,8 @@ class Classifier:
     def __post_init__(self) -> None:
         self._rolls = [re.compile(p, re.I) for p in self.roll_patterns]
         self._tally = re.compile(self.tally_pattern) if self.tally_pattern else None
+        self._result_rules = [r for r in self.vote_rules if r.result]
+        self._type_rules = [r for r in self.vote_rules if r.vote_type]
         # the table as plain tuples: this loop runs for every action of every bill
         self._table = [(r.codes, r.hint, r.regex, r.classifications, r.actor, r.final) for r in self.rules]
 
@@ -188,24 +190,16 @@ class Classifier:
                      ) -> dict[str, Any] | None:
         """How a question in the text was decided, or None when the text decides nothing."""
         lower = lower if lower is not None else text.lower()
-        vote_type = result = None
-        for rule in self.vote_rules:
-            if (rule.vote_type is None or vote_type) and (rule.result is None or result):
-                continue  # it could add nothing we do not know yet
-            for hint in rule.hint:
-                if hint in lower:
-                    break
-            else:
-                if rule.hint:
-                    continue
-            if rule.regex.search(lower) is not None:
-                vote_type = vote_type or rule.vote_type
-                result = result or rule.result
+        # the result first: most texts decide nothing, and then how they were decided is moot
+        found = _first_match(self._result_rules, lower)
+        result = found.result if found else None
         roll = None
         if "roll" in lower or "record vote" in lower:  # every roll pattern names one of these
             roll = next((m.group(1) for m in (r.search(text) for r in self._rolls) if m), None)
         if result is None and roll is None:
             return None
+        found = _first_match(self._type_rules, lower)
+        vote_type = found.vote_type if found else None
         vote: dict[str, Any] = {"chamber": chamber if chamber in ("upper", "lower") else None,
                                 "vote_type": vote_type or ("roll" if roll else None),
                                 "result": result, "roll_number": roll}
@@ -216,3 +210,16 @@ class Classifier:
             vote["counts"] = {"yes": int(tally.group(1)), "no": int(tally.group(2))}
         return vote
 
+
+def _first_match(rules: list[VoteRule], lower: str) -> VoteRule | None:
+    """The first of `rules` (in table order) whose pattern is in the lower-cased text."""
+    for rule in rules:
+        for hint in rule.hint:
+            if hint in lower:
+                break
+        else:
+            if rule.hint:
+                continue
+        if rule.regex.search(lower) is not None:
+            return rule
+    return None
