@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from lxml import etree
 from sqlalchemy import text
 
 from scrapers.formats.billstatus import detect_schema, parse_bill, sniff
@@ -258,6 +260,29 @@ def test_private_use_separator_characters_never_split_a_field(written):
     assert bill.title.startswith("Strengthening\ufffdOur\ufffdRural Health")
     # everything else reads as from the untouched file
     assert bill.model_dump(exclude={"title", "other_titles"}) == plain.model_dump(exclude={"title", "other_titles"})
+
+
+def test_parsing_in_threads_gives_what_parsing_in_turn_gives():
+    files = sorted((FIXTURES / "billstatus").glob("*/*.xml")) or [real_fixture("billstatus", "v3-future")]
+    data = [(str(p), p.read_bytes()) for p in files] * 3
+    expected = [parse_bill(d, n).model_dump_json() for n, d in data]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda item: parse_bill(item[1], item[0]).model_dump_json(), data))
+    assert got == expected
+
+
+def test_a_stylesheet_failure_is_a_clear_error(monkeypatch):
+    import scrapers.formats.billstatus_extract as extract
+
+    def fail(sanitize):
+        def run(root):
+            raise etree.XSLTApplyError("maximum template depth exceeded")
+        return run
+    monkeypatch.setattr(extract, "_transform", fail)
+    path = real_fixture("billstatus", "v1-actions-committees", "BILLSTATUS-116s2902.xml")
+    err = parse_bill(path.read_bytes(), str(path))
+    assert isinstance(err, RecordError) and err.record == "us-116-s2902"
+    assert "could not read the bill's fields: maximum template depth" in str(err)
 
 
 def test_other_encodings_take_the_sanitizing_path():

@@ -108,6 +108,8 @@ def parse_bill(data: bytes, source: str, fetched_at: dt.datetime | None = None) 
         data_dict = bill_dict(root.find("bill"), schema, source, fetched_at, sanitize=sanitize)
     except RecordError as err:
         return err
+    except etree.XSLTApplyError as exc:  # libxslt gave up on the document (resource limits)
+        return RecordError(source, record, None, f"could not read the bill's fields: {exc}")
     return _validate(data_dict, source)
 
 
@@ -230,18 +232,20 @@ def _values(values: list[str] | None) -> list[str]:
 
 
 def _person(f: list[str], *, primary: bool) -> dict[str, Any] | None:
-    name = _clean(f[1]) or _clean(f[2])
+    # fields: fullName, name, bioguideId, identifiers/bioguideId, isOriginalCosponsor,
+    # sponsorshipDate, sponsorshipWithdrawnDate (str.strip inline: a bill can have 400 cosponsors)
+    name = f[1].strip() or f[2].strip()
     if not name:
         return None
     # Only bioguide: BILLSTATUS's <lisID> is a Congress.gov number, not the Senate's S### id.
-    bioguide = _clean(f[3]) or _clean(f[4])
+    bioguide = f[3].strip() or f[4].strip()
     person: dict[str, Any] = {"name": name, "ids": {"bioguide": bioguide} if bioguide else {},
                               "primary": primary, "classification": "primary" if primary else "cosponsor"}
     if not primary:
-        original = _clean(f[5])
-        person["original"] = None if original is None else original.lower() == "true"
-        person["date"] = _date(_clean(f[6]))
-        person["withdrawn_date"] = _date(_clean(f[7]))
+        original = f[5].strip()
+        person["original"] = original.lower() == "true" if original else None
+        person["date"] = f[6].strip()[:10] or None
+        person["withdrawn_date"] = f[7].strip()[:10] or None
     return person
 
 
