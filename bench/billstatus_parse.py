@@ -9,6 +9,11 @@ contract validation). Reports MB/s of each and the ratio bare-parse time / norma
 (1.0 would mean normalization is free; the target is >= 0.4). Best of the rounds, to damp noise.
 `--cpu` times with the process's CPU clock instead of the wall clock: on a machine shared with
 other jobs the wall-clock ratio swings by half from one run to the next, the CPU-time one much less.
+
+Instructions instead of time (the same count however busy the machine is): `--only KIND --passes N`
+runs N untimed passes of one kind; under callgrind, per pass = (count with N - count with 0) / N:
+
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null .venv/bin/python bench/billstatus_parse.py --only cold --passes 3
 """
 from __future__ import annotations
 
@@ -35,10 +40,15 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=20)
     ap.add_argument("--profile", action="store_true", help="print a cProfile of one normalization pass")
     ap.add_argument("--cpu", action="store_true", help="time with the process CPU clock (shared machines)")
+    ap.add_argument("--only", choices=("bare", "cold", "warm"), help="run untimed passes of one kind")
+    ap.add_argument("--passes", type=int, default=3, help="with --only: how many passes")
     args = ap.parse_args()
     corpus = [(str(p), p.read_bytes()) for p in sorted(FIXTURES.glob("*/*.xml"))]
     if not corpus:
         sys.exit(f"no BILLSTATUS files under {FIXTURES}")
+    if args.only:
+        untimed(corpus, args.only, args.passes)
+        return
     size = sum(len(d) for _, d in corpus)
     ok = sum(isinstance(parse_bill(d, n), BillIn) for n, d in corpus)
     if args.profile:
@@ -74,6 +84,22 @@ def main() -> None:
     print(f"normalization, cold:    {mb / c:8.1f} MB/s  ({c * 1000:.1f} ms per pass)  ratio {b / c:.2f}")
     print(f"normalization, warm:    {mb / w:8.1f} MB/s  ({w * 1000:.1f} ms per pass)  ratio {b / w:.2f}")
     print("ratio = bare parse time / normalization time (target >= 0.4)")
+
+def untimed(corpus: list[tuple[str, bytes]], kind: str, passes: int) -> None:
+    """`passes` passes of one kind, after an unmeasured warm-up (stylesheets, imports; for "warm",
+    every action text)."""
+    for n, d in corpus if kind == "warm" else corpus[:1]:
+        parse_bill(d, n)
+    for _ in range(passes):
+        if kind == "bare":
+            for _, d in corpus:
+                etree.fromstring(d)
+            continue
+        if kind == "cold":
+            clear_cache()
+        for n, d in corpus:
+            parse_bill(d, n)
+
 
 if __name__ == "__main__":
     main()
