@@ -3,6 +3,7 @@ member of every real roll call resolved through it (on SQLite and PostgreSQL).""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlmodel import Session, select
 
@@ -11,7 +12,7 @@ from tests.conftest import real_fixture
 from tests.us_federal import (current_ids, essa_dirs, house_clerk, house_files, legislator_records,
                               load_legislators, parse_essa, parse_one, senate_files, senate_lis)
 from tracker.ingest import Ingestor
-from tracker.models import PersonVote, VoteEvent
+from tracker.models import Legislator, PersonVote, VoteEvent
 from tracker.people import list_legislators
 
 # Senators of the 2004 vote still serving (and so in legislators-current.yaml); the other 87
@@ -130,3 +131,29 @@ def test_essa_voters_not_in_the_current_crosswalk():
                 senate.add(v.ids["lis"])
     assert (len(house), len(senate)) == (275, 44)
     assert "S289" in senate and "S153" not in senate  # Alexander (retired 2021); Grassley serves
+
+
+def test_house_file_without_name_ids_matches_by_family_name_and_state(engine):
+    """House Clerk files before 2003 carry no `name-id`: members are matched by the printed name
+    ("Carter (TX)", "Scott, David", "Van Drew", "Miller-Meeks"), never to a namesake. Checked on
+    the 2025 Speaker election with its ids removed, against the ids it really has."""
+    load_legislators(engine)
+    path = next(p for p in house_files() if "speaker" in p.name)
+    truth = {v.voter_name: v.ids["bioguide"] for v in parse_one(house_clerk, path).votes}
+    stripped = re.sub(rb' name-id="[^"]*"', b"", path.read_bytes())
+    event = next(iter(house_clerk.parse(stripped, str(path))))
+    assert not any(v.ids for v in event.votes)
+    report = Ingestor(engine, today=dt.date(2025, 6, 1)).ingest([event])
+    assert report.summary()["error"] == 0, report.errors[:3]
+    with Session(engine) as db:
+        rows = db.exec(select(PersonVote.voter_name, PersonVote.match_method, Legislator.key)
+                       .join(Legislator, PersonVote.legislator_id == Legislator.id, isouter=True)).all()
+    assert len(rows) == len(truth) == 434
+    wrong = [(name, key) for name, _, key in rows if key and key != f"bioguide:{truth[name]}"]
+    assert wrong == []
+    unmatched = {truth[name] for name, _, key in rows if key is None}
+    # the members who left before the legislators file was taken, and Marie Gluesenkamp Perez,
+    # whom the Clerk prints by the second of her two family names
+    assert unmatched == FORMER_HOUSE["us-house-2025-2"] | {"G000600"}
+    methods = {m for _, m, key in rows if key}
+    assert {"name:last", "name:last+district"} <= methods

@@ -102,6 +102,7 @@ def test_ambiguous_and_low_confidence_say_why(db):
     ("Green, Al (TX)", "green", "al", "tx"),
     ("Sen. María de la Cruz Jr.", "de la cruz", "maria", None),
     ("O'Brien", "obrien", None, None),
+    ("Miller-Meeks", "miller meeks", None, None),   # one hyphenated family name, not Meeks
 ])
 def test_parse_name(raw, family, given, qualifier):
     p = parse_name(raw)

@@ -39,6 +39,7 @@ _HONORIFIC = re.compile(
     r"speaker|president)\b\.?\s+", re.I)
 _SUFFIX = re.compile(r",?\s+(?:jr|sr|ii|iii|iv|v)\.?$", re.I)
 _PAREN = re.compile(r"\s*\(([^)]*)\)\s*$")
+_STATE = re.compile(r"/(?:state|district|territory):([a-z]{2})\b")
 _OF = re.compile(r"^(.+?)\s+of\s+(.+)$", re.I)
 # Names that are a presiding office, not a person: resolved by role title or alias only.
 _TITLES = {
@@ -97,7 +98,9 @@ def parse_name(raw: str) -> ParsedName:
         family, given = (p.strip() for p in text.split(",", 1))
         given = _SUFFIX.sub("", " " + given).strip() if given else ""
         return ParsedName(fold(f"{given} {family}"), fold(family), fold(given) or None, qualifier)
-    tokens = fold(text).split()
+    # words split on blanks before folding: "Miller-Meeks" is one family name, not Meeks with
+    # a given name Miller
+    tokens = [t for t in (fold(w) for w in text.split()) if t]
     if not tokens:
         return ParsedName("", "", None, qualifier)
     if len(tokens) == 1:
@@ -175,14 +178,18 @@ class NameMatcher:
         # Plain rows, not ORM objects: the result is cached across sessions.
         roles = self.session.exec(select(
             LegislatorRole.legislator_id, LegislatorRole.chamber, LegislatorRole.district,
-            LegislatorRole.title, LegislatorRole.start_date, LegislatorRole.end_date).where(
-            LegislatorRole.jurisdiction_id == jurisdiction)).all()
+            LegislatorRole.division_id, LegislatorRole.title, LegislatorRole.start_date,
+            LegislatorRole.end_date).where(LegislatorRole.jurisdiction_id == jurisdiction)).all()
         by_id: dict[int, Candidate] = {}
         for role in roles:
             cand = by_id.setdefault(role.legislator_id, Candidate(role.legislator_id))
             cand.roles.append(role)
             if role.district:
                 cand.places.add(fold(role.district))
+            # Congress: the House Clerk tells namesakes apart by state ("Carter (TX)")
+            state = _STATE.search(role.division_id or "")
+            if state and jurisdiction == "us":
+                cand.places.add(state.group(1))
         people = self.session.exec(select(
             Legislator.id, Legislator.name, Legislator.given_name, Legislator.family_name,
             Legislator.other_names, Legislator.extras).where(
@@ -250,12 +257,24 @@ class NameMatcher:
             return NO_MATCH
         scores: dict[int, tuple[str, float]] = {}
         # Every non-fuzzy method needs the family name to agree: look only at those candidates.
-        for cand in self._index[jurisdiction].get(_squash(parsed.family), []):
-            best = self._score(parsed, cand) if serving(cand) else None
+        index = self._index[jurisdiction]
+        pool = [c for c in index.get(_squash(parsed.family), []) if serving(c)]
+        if not pool and parsed.given and "," not in raw:
+            # a family name of several words printed alone ("Van Drew", "De La Cruz")
+            pool = [c for c in index.get(_squash(parsed.full), []) if serving(c)]
+            if pool:
+                parsed = ParsedName(parsed.full, parsed.full, None, parsed.qualifier)
+        for cand in pool:
+            best = self._score(parsed, cand)
             if best:
                 scores[cand.legislator_id] = best
-        if not scores:
+        # A close spelling only when nobody serving has the family name as printed: when
+        # somebody has it but the given name or the place disagrees, the printed person is not
+        # loaded, and the nearest spelling would be a namesake's vote.
+        if not pool:
             for cand in filter(serving, candidates):
+                if parsed.qualifier is not None and cand.places and not self._place_ok(parsed.qualifier, cand):
+                    continue  # a close spelling in another district or state is somebody else
                 ratio = max((SequenceMatcher(None, parsed.family, f).ratio() for f in cand.family),
                             default=0.0)
                 if ratio >= FUZZY_MIN_RATIO:
