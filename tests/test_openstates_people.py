@@ -107,3 +107,37 @@ def test_bad_files_are_named_errors(tmp_path):
     assert isinstance(err, RecordError) and err.field == "roles.0.start_date" and err.record == "ocd-person:ocd-person/x"
     (err,) = op.parse_person(b"id: ocd-person/x\nname: X\nbirth_date: 2025-13-01\n", "y.yml")
     assert isinstance(err, RecordError) and "month" in err.problem
+
+
+def _person(roles: list[dict], fmt: str) -> LegislatorIn:
+    return LegislatorIn.model_validate({
+        "type": "legislator", "name": "Jane Doe", "ids": {"ocd-person": "ocd-person/0000-test-jane"},
+        "roles": roles, "source": {"url": f"https://example.test/{fmt}", "format": fmt}})
+
+
+def test_a_source_without_role_dates_does_not_fight_one_with_dates(engine):
+    """The Open States API gives current seats without dates, the people YAML every term with
+    dates: loading both, in any order and again, keeps the dated terms and changes nothing."""
+    api = _person([{"jurisdiction": "ny", "chamber": "lower", "district": "12"}], "openstates-api-people")
+    yaml_terms = [{"jurisdiction": "ny", "chamber": "lower", "district": "9",
+                   "start_date": "2019-01-01", "end_date": "2022-12-31"},
+                  {"jurisdiction": "ny", "chamber": "lower", "district": "12", "start_date": "2023-01-01"}]
+    people = _person(yaml_terms, "openstates-people")
+    ingestor = Ingestor(engine, today=dt.date(2026, 1, 15))
+    results = [ingestor.ingest([rec]).results[0] for rec in (api, people, api, people, api)]
+    outcomes = [r.outcome for r in results]
+    assert outcomes == ["insert", "update", "noop", "noop", "noop"]
+    with Session(engine) as db:
+        roles = sorted((r.district, r.start_date, r.end_date) for r in db.exec(select(LegislatorRole)).all())
+    assert roles == [("12", dt.date(2023, 1, 1), None), ("9", dt.date(2019, 1, 1), dt.date(2022, 12, 31))]
+    # a seat the dated source does not know yet is added, and goes when the dated source has it
+    moved = _person([{"jurisdiction": "ny", "chamber": "upper", "district": "30"}], "openstates-api-people")
+    assert ingestor.ingest([moved]).results[0].outcome == "update"
+    later = _person([*yaml_terms[:1], {**yaml_terms[1], "end_date": "2025-12-31"},
+                     {"jurisdiction": "ny", "chamber": "upper", "district": "30", "start_date": "2026-01-01"}],
+                    "openstates-people")
+    assert ingestor.ingest([later]).results[0].outcome == "update"
+    with Session(engine) as db:
+        roles = sorted((r.chamber, r.district, r.start_date) for r in db.exec(select(LegislatorRole)).all())
+    assert roles == [("lower", "12", dt.date(2023, 1, 1)), ("lower", "9", dt.date(2019, 1, 1)),
+                     ("upper", "30", dt.date(2026, 1, 1))]

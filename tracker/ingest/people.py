@@ -6,11 +6,14 @@ import datetime as dt
 from sqlmodel import Session, select
 
 from tracker.contract import CommitteeIn, HearingIn, LegislatorIn, RecordError
-from tracker.ingest.diff import sync_children, upsert
+from tracker.ingest.diff import comparable, sync_children, upsert
 from tracker.matching import IdResolver
 from tracker.namematch import invalidate_cache as invalidate_name_cache
 from tracker.models import (Committee, CommitteeMembership, Hearing, HearingBill, Legislator,
                             LegislatorIdentifier, LegislatorRole)
+
+
+_SOURCE_FIELDS = frozenset({"source_url", "source_format", "fetched_at"})
 
 
 def _id_pairs(ids: dict[str, str | list[str]]) -> list[tuple[str, str]]:
@@ -40,6 +43,11 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
         "fetched_at": rec.source.fetched_at,
     }
     lookup = {} if row is not None else {"key": rec.key}
+    if row is not None and all(comparable(getattr(row, f)) == comparable(v)
+                               for f, v in values.items() if f not in _SOURCE_FIELDS):
+        # the same person from another source (Open States API and YAML, say): the record that
+        # last changed something keeps its provenance, or each load would take it over in turn
+        values = {f: v for f, v in values.items() if f not in _SOURCE_FIELDS}
     person, outcome, changes = upsert(session, Legislator, lookup, values, row=row)
 
     held = {(i.scheme, i.value): i.legislator_id for i in session.exec(
@@ -68,6 +76,7 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
                         "district": role.district, "division_id": role.division_id,
                         "party": role.party, "title": role.title,
                         "start_date": role.start_date, "end_date": role.end_date}
+    role_rows = _dated_roles_kept(role_rows, desired)
     existing = {(r.jurisdiction_id, r.chamber, r.district, r.start_date): r for r in role_rows}
     added = [k for k in desired if k not in existing]
     removed = [k for k in existing if k not in desired]
@@ -91,6 +100,30 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
     if outcome != "noop":
         invalidate_name_cache()  # names or roles changed: name matching must see them
     return outcome, changes
+
+
+def _dated_roles_kept(rows: list[LegislatorRole], desired: dict[tuple, dict]) -> list[LegislatorRole]:
+    """The stored roles an incoming set may replace, once dated roles are set aside where the
+    incoming ones carry no dates.
+
+    Some sources (the Open States API) give a person's current seats without dates, others (the
+    people YAML, congress-legislators) give every term with its dates. Loaded from both, each
+    import would replace the other's roles. A source without dates says nothing about history
+    and no more about a seat than that it is held: it never removes a dated role, and its
+    undated role for a seat that has a dated role stored is taken as that role.
+    """
+    def dated(v) -> bool:
+        return v["start_date"] is not None or v["end_date"] is not None
+
+    # jurisdictions for which every incoming role is undated
+    plain = {k[0] for k in desired} - {k[0] for k, v in desired.items() if dated(v)}
+    if not plain:
+        return rows
+    dated_seats = {(r.jurisdiction_id, r.chamber, r.district) for r in rows
+                   if r.start_date is not None or r.end_date is not None}
+    for k in [k for k in desired if k[0] in plain and k[:3] in dated_seats]:
+        del desired[k]
+    return [r for r in rows if r.jurisdiction_id not in plain or (r.start_date is None and r.end_date is None)]
 
 
 def ingest_committee(session: Session, rec: CommitteeIn, today: dt.date) -> tuple[str, dict]:
