@@ -144,3 +144,20 @@ def test_daily_digest_groups_by_bill_at_the_subscribers_local_time(alerts_env, m
     assert "daily digest" in msg["Subject"]
     assert text.index("== H.R. 5") < text.index("== H.R. 6")
     assert text.count("Passed Senate without amendment.") == 2
+
+
+def test_the_final_dot_is_not_held_back_by_nagle(mail):
+    """The end of DATA is written alone after the database commit; without TCP_NODELAY the
+    kernel holds it until the body is acknowledged, 40 ms a message with a delayed ACK."""
+    import socket
+    from email.message import EmailMessage
+
+    from tracker.alerts.smtp import SmtpSender, parse_smtp_url
+
+    with SmtpSender(parse_smtp_url(mail.url)) as sender:
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"] = "a@edtracker.test", "b@example.org", "hello"
+        msg.set_content("body")
+        answer = sender.send(msg, "a@edtracker.test", "b@example.org", commit=lambda: True)
+        assert sender.conn.sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    assert answer.startswith("250") and len(mail.inbox.messages) == 1

@@ -12,6 +12,7 @@ import os
 import re
 import signal
 import smtplib
+import socket
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -93,6 +94,10 @@ class SmtpSender:
                                         context=ssl.create_default_context())
             else:
                 conn = smtplib.SMTP(cfg.host, cfg.port, timeout=self.timeout)
+            # The final dot goes out alone, after the database commit: with Nagle's algorithm it
+            # waits for the ACK of the message body, which the server delays (40 ms on Linux):
+            # that wait capped delivery at about 20 messages a second.
+            conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             conn.ehlo(self.local_hostname)
             if cfg.security == "starttls":
                 conn.starttls(context=ssl.create_default_context())
