@@ -18,6 +18,8 @@ import threading
 
 from lxml import etree
 
+from scrapers.xmlsafe import parse_xml
+
 FIELD = "\ue000"
 RECORD = "\ue001"
 
@@ -126,7 +128,7 @@ def _transform(sanitize: bool) -> etree.XSLT:
         cache = _local.xslt = {}
     xslt = cache.get(sanitize)
     if xslt is None:
-        xslt = cache[sanitize] = etree.XSLT(etree.XML(_STYLESHEETS[sanitize]),
+        xslt = cache[sanitize] = etree.XSLT(parse_xml(_STYLESHEETS[sanitize]),
                                             access_control=etree.XSLTAccessControl.DENY_ALL)
     return xslt
 
