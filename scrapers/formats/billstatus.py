@@ -21,7 +21,7 @@ from lxml import etree
 from scrapers.formats.base import Item, SimpleFormat
 from scrapers.formats.billstatus_actions import (build_actions, link_bill_votes, merge_duplicates,
                                                  read_actions, recorded_vote)
-from scrapers.formats.billstatus_extract import may_hold_separators, records
+from scrapers.formats.billstatus_extract import BILL, clean, may_hold_separators, records
 from scrapers.formats.htmltext import html_to_text
 from scrapers.xmlsafe import parse_xml
 from tracker.congress import BILL_TYPES, bill_type_code, display_identifier
@@ -127,9 +127,9 @@ def bill_dict(bill, schema: str, source: str, fetched_at: dt.datetime | None = N
     `sanitize=False` is faster, for a document known to hold no U+E000/U+E001 (see `billstatus_extract`)."""
     recs = Records(records(bill.getparent(), sanitize=sanitize))
     b = recs.bill
-    congress = _clean(b[1])
-    raw_type = _clean(b[2]) or _clean(b[3]) or ""
-    number = _clean(b[4]) or _clean(b[5])
+    congress = clean(b[1])
+    raw_type = clean(b[2]) or clean(b[3]) or ""
+    number = clean(b[4]) or clean(b[5])
     code = bill_type_code(raw_type)
     record = key_from_name(source)
     if not congress or not congress.isdigit():
@@ -140,7 +140,7 @@ def bill_dict(bill, schema: str, source: str, fetched_at: dt.datetime | None = N
         raise RecordError(source, record, "identifier", f"missing or bad bill number {number!r}")
     identifier = display_identifier(code, number)
     record = bill_key("us", congress, identifier)
-    title = _clean(b[6])
+    title = clean(b[6])
     if not title:
         raise RecordError(source, record, "title", "no title")
     if _RESERVED.match(title):
@@ -148,7 +148,7 @@ def bill_dict(bill, schema: str, source: str, fetched_at: dt.datetime | None = N
     sponsors = [p for p in (_person(f, primary=True) for f in recs.sponsors) if p]
     if not sponsors:
         raise RecordError(source, record, "sponsorships", "no sponsor")
-    origin = _CHAMBER.get((_clean(b[7]) or "").lower()) or BILL_TYPES[code].chamber
+    origin = _CHAMBER.get((clean(b[7]) or "").lower()) or BILL_TYPES[code].chamber
 
     raw, skipped = read_actions(recs.actions)
     actions = build_actions(merge_duplicates(raw), origin)
@@ -156,7 +156,7 @@ def bill_dict(bill, schema: str, source: str, fetched_at: dt.datetime | None = N
     unlinked = link_bill_votes(actions, bill_votes) if bill_votes else []
 
     extras: dict[str, Any] = {"billstatus_schema": schema}
-    update_date = _clean(b[8])
+    update_date = clean(b[8])
     if update_date:
         extras["update_date"] = update_date
     committee_codes = _values(recs.lists.get("k"))
@@ -176,8 +176,8 @@ def bill_dict(bill, schema: str, source: str, fetched_at: dt.datetime | None = N
         "origin_chamber": origin, "title": title, "other_titles": _titles(recs.titles, title),
         "summary": summary,
         "subjects": _values(recs.lists.get("j")),
-        "policy_area": next((v for v in map(_clean, b[10:14]) if v), None),
-        "introduced_date": _date(_clean(b[9])),
+        "policy_area": next((v for v in map(clean, b[10:14]) if v), None),
+        "introduced_date": _date(clean(b[9])),
         "actions": actions,
         "sponsorships": sponsors + [p for p in (_person(f, primary=False) for f in recs.cosponsors) if p],
         "versions": _versions(recs.versions),
@@ -198,7 +198,7 @@ class Records:
                  "titles", "versions", "related", "laws", "lists")
 
     def __init__(self, stream: list[list[str]]):
-        self.bill: list[str] = ["b", *[""] * 13]
+        self.bill: list[str] = ["b", *[""] * len(BILL)]
         self.sponsors, self.cosponsors, self.actions, self.votes = [], [], [], []
         self.summaries, self.bill_summaries, self.titles, self.versions = [], [], [], []
         self.related, self.laws = [], []
@@ -228,7 +228,7 @@ def _values(values: list[str] | None) -> list[str]:
     """Stripped non-empty values, first occurrence order."""
     if not values:
         return []
-    return list(dict.fromkeys(v for v in map(_clean, values) if v))
+    return list(dict.fromkeys(v for v in map(clean, values) if v))
 
 
 def _person(f: list[str], *, primary: bool) -> dict[str, Any] | None:
@@ -249,15 +249,10 @@ def _person(f: list[str], *, primary: bool) -> dict[str, Any] | None:
     return person
 
 
-def _clean(value: str | None) -> str | None:
-    """A value stripped, None when empty."""
-    return (value.strip() or None) if value else None
-
-
 def _titles(items: list[list[str]], title: str) -> list[dict[str, str]]:
     seen, out = {title}, []
     for f in items:
-        text, kind = _clean(f[1]), _clean(f[2])
+        text, kind = clean(f[1]), clean(f[2])
         if text and (text, kind) not in seen:
             seen.add((text, kind))
             out.append({"title": text, "type": kind})
@@ -268,23 +263,23 @@ def _summary(items: list[list[str]]) -> tuple[str | None, dict[str, str] | None]
     """The latest CRS summary as plain text, and which version it is."""
     best, best_key = None, None
     for f in items:
-        key = (_clean(f[1]) or "", _clean(f[2]) or "", _clean(f[3]) or "")
+        key = (clean(f[1]) or "", clean(f[2]) or "", clean(f[3]) or "")
         if best_key is None or key >= best_key:
             best, best_key = f, key
     if best is None:
         return None, None
-    meta = {k: v for k, v in (("version_code", _clean(best[3])), ("action_date", _clean(best[1])),
-                              ("action_desc", _clean(best[4]))) if v}
+    meta = {k: v for k, v in (("version_code", clean(best[3])), ("action_date", clean(best[1])),
+                              ("action_desc", clean(best[4]))) if v}
     return html_to_text(best[5]), meta or None
 
 
 def _versions(items: list[list[str]]) -> list[dict[str, Any]]:
     out = []
     for f in items:
-        note = _clean(f[1])
+        note = clean(f[1])
         if not note:
             continue  # 3.0.0 files end the list with an empty <item>
-        date = _date(_clean(f[2]))
+        date = _date(clean(f[2]))
         for url in _values(f[3:]):
             ext = url.rsplit(".", 1)[-1].lower()
             out.append({"note": note, "date": date, "url": url, "media_type": _MEDIA.get(ext)})
@@ -294,15 +289,15 @@ def _versions(items: list[list[str]]) -> list[dict[str, Any]]:
 def _related(items: list[list[str]], congress: str, identifier: str) -> list[dict[str, str]]:
     out, seen = [], set()
     for f in items:
-        code, number = bill_type_code(_clean(f[1]) or ""), _clean(f[2])
-        other_congress = _clean(f[3]) or congress
+        code, number = bill_type_code(clean(f[1]) or ""), clean(f[2])
+        other_congress = clean(f[3]) or congress
         if code is None or not number or not number.isdigit():
             continue
         other = display_identifier(code, number)
         if (other_congress, other) in seen or (other_congress == congress and other == identifier):
             continue
         seen.add((other_congress, other))
-        relation = (_clean(f[4]) or "related").lower()
+        relation = (clean(f[4]) or "related").lower()
         out.append({"identifier": other, "session": other_congress, "jurisdiction": "us",
                     "relation_type": relation.removesuffix(" bill") or "related"})
     return out
@@ -311,7 +306,7 @@ def _related(items: list[list[str]], congress: str, identifier: str) -> list[dic
 def _laws(items: list[list[str]]) -> list[dict[str, str]]:
     out = []
     for f in items:
-        number, kind = _clean(f[1]), (_clean(f[2]) or "").lower()
+        number, kind = clean(f[1]), (clean(f[2]) or "").lower()
         if number:
             out.append({"type": _LAW_TYPES.get(kind, kind or "public"), "number": number})
     return out

@@ -14,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tracker.actions.us import classifications_of, classify_shared, copy_vote
+from scrapers.formats.billstatus_extract import clean
+from tracker.actions.us import classify_shared, copy_vote
 
 _EASTERN = ZoneInfo("America/New_York")
 _PRIMARY_SYSTEMS = {"0": 0, "1": 0, "2": 0, None: 1, "9": 2}
@@ -51,10 +53,6 @@ def _key(text: str) -> str:
     return lower.translate(_NOT_WORD)
 
 
-def _clean(value: str | None) -> str | None:
-    return (value.strip() or None) if value else None
-
-
 def recorded_vote(roll: str, chamber: str, session: str, date: str, url: str) -> dict[str, Any] | None:
     """A BILLSTATUS `<recordedVote>` (its fields' raw text) as the dict part B links roll calls through."""
     roll, session = roll.strip(), session.strip()
@@ -63,7 +61,7 @@ def recorded_vote(roll: str, chamber: str, session: str, date: str, url: str) ->
         return None
     return {"chamber": chamber, "roll_number": str(int(roll)),
             "session_number": int(session) if session.isdigit() else None,
-            "date": _clean(date), "url": _clean(url)}
+            "date": clean(date), "url": clean(url)}
 
 
 @dataclass(slots=True)
@@ -108,12 +106,8 @@ def read_actions(items: list) -> tuple[list[RawAction], int]:
     # Files list actions newest first; keep the day's order, reversed, and sort by day.
     if len(out) > 1 and out[0].date >= out[-1].date:
         out.reverse()
-    out.sort(key=_day)
+    out.sort(key=attrgetter("date"))
     return out, skipped
-
-
-def _day(action: RawAction) -> str:
-    return action.date
 
 
 def merge_duplicates(actions: list[RawAction]) -> list[list[RawAction]]:
@@ -146,11 +140,7 @@ def merge_duplicates(actions: list[RawAction]) -> list[list[RawAction]]:
             bucket = by_key.setdefault((action.date, k), [])
             if target not in bucket:
                 bucket.append(target)
-    return [g if len(g) == 1 else sorted(g, key=_rank) for g in groups]
-
-
-def _rank(action: RawAction) -> tuple[int, int]:
-    return action.rank
+    return [g if len(g) == 1 else sorted(g, key=attrgetter("rank")) for g in groups]
 
 
 def build_actions(groups: list[list[RawAction]], origin: str | None) -> list[dict[str, Any]]:
@@ -179,7 +169,7 @@ def build_actions(groups: list[list[RawAction]], origin: str | None) -> list[dic
                 if (other.text, other.code) in seen:
                     continue
                 seen.add((other.text, other.code))
-                classes.extend(c for c in classifications_of(other.text, other.code, other.system)
+                classes.extend(c for c in classify_shared(other.text, other.code, other.system).classifications
                                if c not in classes)
             committees = list(dict.fromkeys(c for m in members for c in m.committees))
             codes = list(dict.fromkeys(m.code for m in members if m.code))

@@ -26,7 +26,7 @@ RECORD = "\ue001"
 # (tag, repeat over, leaf paths): one record per element the second column selects. Paths are
 # relative to that element; several paths naming the same datum in different schema
 # generations are separate fields, so the reader keeps its order of preference.
-_BILL = ("congress", "type", "billType", "number", "billNumber", "title", "originChamber",
+BILL = ("congress", "type", "billType", "number", "billNumber", "title", "originChamber",
          "updateDate", "introducedDate", "policyArea/name", "subjects/policyArea/name",
          "subjects/billSubjects/policyArea/name", "primarySubject/name")
 _PERSON = ("fullName", "name", "bioguideId", "identifiers/bioguideId", "isOriginalCosponsor",
@@ -34,7 +34,7 @@ _PERSON = ("fullName", "name", "bioguideId", "identifiers/bioguideId", "isOrigin
 _VOTE = ("rollNumber", "chamber", "sessionNumber", "date", "url")
 _SUMMARY = ("actionDate", "updateDate", "versionCode", "actionDesc", "text")
 LAYOUT: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("b", ".", _BILL),
+    ("b", ".", BILL),
     ("s", "sponsors/item", _PERSON),
     ("c", "cosponsors/item", _PERSON),
     # an action is followed by its own "m" (committee name) and "v" (recorded vote) records
@@ -58,6 +58,11 @@ LISTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _ACTION_CHILDREN = (("m", ("committees/*/name[1]", "committee/name[1]"), ()),
                     ("v", ("recordedVotes/recordedVote",), _VOTE))
 _URLS = "formats/item/url"
+
+
+def clean(value: str | None) -> str | None:
+    """A field's value stripped, None when empty."""
+    return (value.strip() or None) if value else None
 
 
 def _value(path: str, sanitize: bool) -> str:

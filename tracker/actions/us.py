@@ -199,11 +199,6 @@ def classify_shared(text: str, code: str | None = None, source_system: str | Non
     return _classify_cached(text, code, source_system, default_actor)
 
 
-def classifications_of(text: str, code: str | None = None, source_system: str | None = None) -> list[str]:
-    """Only the classifications of `classify(text, code, source_system)` (a shared list: do not modify)."""
-    return _classify_cached(text, code, source_system, None).classifications
-
-
 def copy_vote(vote: dict[str, Any] | None) -> dict[str, Any] | None:
     """A copy of a memoized vote dict that the caller may change (its only nested value is `counts`)."""
     # plain dict copies: copy.deepcopy cost a fifth of a cold BILLSTATUS normalization
