@@ -85,9 +85,14 @@ class VoteRule:
         object.__setattr__(self, "regex", compile_lower(self.pattern))
         object.__setattr__(self, "hint", _hints(self.hint))
 
-    def search(self, text: str, lower: str) -> bool:
-        if self.hint and not any(h in lower for h in self.hint):
-            return False
+    def search(self, lower: str) -> bool:
+        """Whether the pattern is in the lower-cased text (its hints checked first)."""
+        for hint in self.hint:  # a loop, not any(): this runs for every action's text
+            if hint in lower:
+                break
+        else:
+            if self.hint:
+                return False
         return self.regex.search(lower) is not None
 
 
@@ -214,12 +219,6 @@ class Classifier:
 def _first_match(rules: list[VoteRule], lower: str) -> VoteRule | None:
     """The first of `rules` (in table order) whose pattern is in the lower-cased text."""
     for rule in rules:
-        for hint in rule.hint:
-            if hint in lower:
-                break
-        else:
-            if rule.hint:
-                continue
-        if rule.regex.search(lower) is not None:
+        if rule.search(lower):
             return rule
     return None

@@ -112,18 +112,18 @@ def _dated_roles_kept(rows: list[LegislatorRole], desired: dict[tuple, dict]) ->
     and no more about a seat than that it is held: it never removes a dated role, and its
     undated role for a seat that has a dated role stored is taken as that role.
     """
-    def dated(v) -> bool:
-        return v["start_date"] is not None or v["end_date"] is not None
-
     # jurisdictions for which every incoming role is undated
-    plain = {k[0] for k in desired} - {k[0] for k, v in desired.items() if dated(v)}
+    plain = {k[0] for k in desired} - {k[0] for k, v in desired.items() if _dated(v["start_date"], v["end_date"])}
     if not plain:
         return rows
-    dated_seats = {(r.jurisdiction_id, r.chamber, r.district) for r in rows
-                   if r.start_date is not None or r.end_date is not None}
+    dated_seats = {(r.jurisdiction_id, r.chamber, r.district) for r in rows if _dated(r.start_date, r.end_date)}
     for k in [k for k in desired if k[0] in plain and k[:3] in dated_seats]:
         del desired[k]
-    return [r for r in rows if r.jurisdiction_id not in plain or (r.start_date is None and r.end_date is None)]
+    return [r for r in rows if r.jurisdiction_id not in plain or not _dated(r.start_date, r.end_date)]
+
+
+def _dated(start: dt.date | None, end: dt.date | None) -> bool:
+    return start is not None or end is not None
 
 
 def ingest_committee(session: Session, rec: CommitteeIn, today: dt.date) -> tuple[str, dict]:
