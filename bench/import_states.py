@@ -9,7 +9,7 @@ bill numbers by copy * 10,000), so every copy is new bills, roll calls and peopl
 The folder is read exactly as `edtracker import` reads it (`scrapers.importer.plan` +
 `iter_records` into `tracker.ingest.Ingestor`): parse only, first import, then a re-import that
 must be all noop. Each database runs in its own subprocess. PostgreSQL: EDTRACKER_TEST_POSTGRES_URL,
-or a throwaway cluster started like `./dev` does (bench/ingest_congress.start_postgres).
+or a throwaway cluster started like `./dev` does (a scratch database, `bench/pgscratch.py`).
 Open States import figures are in bench/matching.py.
 """
 from __future__ import annotations
@@ -24,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,30 +101,10 @@ def _child(db_url: str, folder: Path) -> dict:
 
 
 def _postgres(folder: Path) -> dict:
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
+    from pgscratch import scratch_database
 
-    from tracker.db import make_engine
-
-    base, stop = os.environ.get("EDTRACKER_TEST_POSTGRES_URL"), None
-    if not base:
-        sys.path.insert(0, str(ROOT / "bench"))
-        from ingest_congress import start_postgres
-
-        base, stop = start_postgres()
-    try:
-        name = f"edt_bench_{uuid.uuid4().hex[:8]}"
-        admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        result = _child(make_url(base).set(database=name).render_as_string(hide_password=False), folder)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-        return result
-    finally:
-        if stop:
-            stop()
+    with scratch_database() as url:
+        return _child(url, folder)
 
 
 def main() -> None:

@@ -7,7 +7,8 @@ repeated with renumbered identifiers (H.R. 1 ... H.R. n, keeping each bill's own
 there are `--bills` of them: the mix of a real congress (mostly short bills, a few with hundreds
 of actions and cosponsors). Each database is measured in its own subprocess so the peak memory
 (max RSS) is that run's: first ingest (bills/second), then the same records again (must be all
-noop). PostgreSQL: EDTRACKER_TEST_POSTGRES_URL, or a throwaway cluster started here like `./dev`.
+noop). PostgreSQL: a scratch database (`bench/pgscratch.py`): EDTRACKER_TEST_POSTGRES_URL's server or a
+throwaway cluster started like `./dev` does.
 """
 from __future__ import annotations
 
@@ -16,12 +17,10 @@ import json
 import os
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,35 +72,6 @@ def measure(db_url: str, n: int) -> dict:
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_postgres() -> tuple[str, callable]:
-    """A throwaway PostgreSQL cluster (as `./dev test` starts one); returns (url, stop)."""
-    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    if not bins:
-        raise SystemExit("no PostgreSQL binaries under /usr/lib/postgresql; set EDTRACKER_TEST_POSTGRES_URL")
-    bin_dir, folder, port = bins[-1], Path(tempfile.mkdtemp(prefix="edtracker-bench-pg.")), _free_port()
-    run_as = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []  # initdb refuses root
-    if run_as:
-        shutil.chown(folder, "postgres")
-    subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(folder / "data"), "-A", "trust", "-U", "postgres",
-                    "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
-    subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(folder / "data"), "-l", str(folder / "log"), "-w",
-                    "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                          "-c synchronous_commit=off -c full_page_writes=off", "start"],
-                   check=True, capture_output=True)
-
-    def stop():
-        subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate", "stop"],
-                       capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
-    return f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", stop
-
-
 def _child(db: str, n: int) -> dict:
     out = subprocess.run([sys.executable, __file__, "--child", db, "--bills", str(n)], capture_output=True,
                          text=True, env=os.environ.copy())
@@ -125,26 +95,10 @@ def main() -> None:
         results["sqlite"] = _child(f"sqlite:///{folder / 'bench.db'}", args.bills)
         shutil.rmtree(folder, ignore_errors=True)
     if args.db in ("postgres", "both"):
-        base, stop = os.environ.get("EDTRACKER_TEST_POSTGRES_URL"), None
-        if not base:
-            base, stop = start_postgres()
-        try:
-            from sqlalchemy import text
-            from sqlalchemy.engine import make_url
+        from pgscratch import scratch_database
 
-            from tracker.db import make_engine
-            name = f"edt_bench_{uuid.uuid4().hex[:8]}"
-            admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            results["postgresql"] = _child(make_url(base).set(database=name).render_as_string(hide_password=False),
-                                           args.bills)
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-        finally:
-            if stop:
-                stop()
+        with scratch_database() as url:
+            results["postgresql"] = _child(url, args.bills)
     for db, r in results.items():
         print(f"{db:10} {r['bills']} bills: first ingest {r['first_bills_per_s']} bills/s ({r['first_s']} s) "
               f"{r['first']}; re-ingest {r['reingest_bills_per_s']} bills/s {r['second']}; "

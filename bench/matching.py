@@ -23,7 +23,6 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -174,27 +173,6 @@ def bench_import(url: str, csv_bills: int) -> dict:
             "csv_first_counts": dict(c1.counts)}
 
 
-def _postgres_url() -> tuple[str, callable]:
-    from sqlalchemy import text
-    from sqlalchemy.engine import make_url
-
-    from tracker.db import make_engine
-
-    base = os.environ.get("EDTRACKER_TEST_POSTGRES_URL")
-    stop = lambda: None  # noqa: E731
-    if not base:
-        sys.path.insert(0, str(ROOT / "bench"))
-        from ingest_congress import start_postgres
-
-        base, stop = start_postgres()
-    name = f"edt_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(base).set(database=name).render_as_string(hide_password=False), stop
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
@@ -204,11 +182,10 @@ def main() -> None:
     if args.db in ("sqlite", "both"):
         results["import"]["sqlite"] = bench_import(_fresh_sqlite(), args.csv_bills)
     if args.db in ("postgres", "both"):
-        url, stop = _postgres_url()
-        try:
+        from pgscratch import scratch_database
+
+        with scratch_database() as url:
             results["import"]["postgresql"] = bench_import(url, args.csv_bills)
-        finally:
-            stop()
     print(json.dumps(results, indent=2))
 
 
