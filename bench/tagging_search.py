@@ -12,7 +12,6 @@ import argparse
 import datetime as dt
 import glob
 import os
-import random
 import statistics
 import sys
 import tempfile
@@ -22,12 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from tests.tagging import realbills  # noqa: E402
 from tracker.db import get_engine, upgrade  # noqa: E402
-from tracker.models import Bill, LegislativeSession  # noqa: E402
+from tracker.models import Bill  # noqa: E402
 from tracker.search.index import reindex  # noqa: E402
 from tracker.search.query import SearchParams, search_bills  # noqa: E402
 from tracker.seed import get_or_create_session  # noqa: E402
