@@ -125,25 +125,31 @@ class CongressApiSpider(EdSpider):
         return self.api_request(nxt, callback, **cb_kwargs) if nxt else None
 
     # --- bills --------------------------------------------------------------------------------
-    def parse_bill_list(self, response):
+    def _listing(self, response, kind: str, rows_of, mark_and_path, callback, again):
+        """One page of a listing: request each record whose updateDate moved, then the next page."""
         doc = self.load(response)
         if doc is None:
             return
-        rows = api.bill_listing(doc)
-        self.crawler.stats.inc_value("edtracker/congress_api/bills_listed", len(rows))
+        rows = rows_of(doc)
+        self.crawler.stats.inc_value(f"edtracker/congress_api/{kind}s_listed", len(rows))
         for row in rows:
-            mark = f"bill:{row['congress']}-{row['type']}{row['number']}"
+            mark, path = mark_and_path(row)
             if row["update_date"] and self.state.get(mark) == row["update_date"]:
-                self.crawler.stats.inc_value("edtracker/congress_api/bills_unchanged")
+                self.crawler.stats.inc_value(f"edtracker/congress_api/{kind}s_unchanged")
                 continue
-            req = self.api_request(self.url(f"bill/{row['congress']}/{row['type']}/{row['number']}"),
-                                   self.parse_bill, mark=mark, listed=row["update_date"])
+            req = self.api_request(self.url(path), callback, mark=mark, listed=row["update_date"])
             if req is None:
                 return
             yield req
-        req = self.follow_next(doc, self.parse_bill_list)
+        req = self.follow_next(doc, again)
         if req:
             yield req
+
+    def parse_bill_list(self, response):
+        yield from self._listing(
+            response, "bill", api.bill_listing,
+            lambda r: (f"bill:{r['congress']}-{r['type']}{r['number']}", f"bill/{r['congress']}/{r['type']}/{r['number']}"),
+            self.parse_bill, self.parse_bill_list)
 
     def parse_bill(self, response, mark: str, listed: str | None):
         doc = self.load(response)
@@ -199,24 +205,11 @@ class CongressApiSpider(EdSpider):
 
     # --- House votes --------------------------------------------------------------------------
     def parse_vote_list(self, response):
-        doc = self.load(response)
-        if doc is None:
-            return
-        rows = api.vote_listing(doc)
-        self.crawler.stats.inc_value("edtracker/congress_api/votes_listed", len(rows))
-        for row in rows:
-            mark = f"vote:{row['congress']}-{row['session']}-{row['roll']}"
-            if row["update_date"] and self.state.get(mark) == row["update_date"]:
-                self.crawler.stats.inc_value("edtracker/congress_api/votes_unchanged")
-                continue
-            req = self.api_request(self.url(f"house-vote/{row['congress']}/{row['session']}/{row['roll']}"),
-                                   self.parse_vote, mark=mark, listed=row["update_date"])
-            if req is None:
-                return
-            yield req
-        req = self.follow_next(doc, self.parse_vote_list)
-        if req:
-            yield req
+        yield from self._listing(
+            response, "vote", api.vote_listing,
+            lambda r: (f"vote:{r['congress']}-{r['session']}-{r['roll']}",
+                       f"house-vote/{r['congress']}/{r['session']}/{r['roll']}"),
+            self.parse_vote, self.parse_vote_list)
 
     def parse_vote(self, response, mark: str, listed: str | None):
         doc = self.load(response)
