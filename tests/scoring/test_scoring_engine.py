@@ -43,6 +43,15 @@ def snapshot(engine, card_id):
     return cells, sums
 
 
+def assert_same_as_full_recompute(engine, card_id):
+    """The cells and totals the incremental updates left are those a full recompute gives."""
+    incremental = snapshot(engine, card_id)
+    with Session(engine) as db:
+        eng.recompute(db, card_id)
+        db.commit()
+    assert snapshot(engine, card_id) == incremental
+
+
 def test_default_policies_weights_and_eligibility(engine):
     card_id = build(engine)
     # Adams: V1 yes=pref (1x1) + V2 no=pref (2x1) + V3 excused (excluded) = 3/3 -> 100 A
@@ -118,11 +127,7 @@ def test_incremental_updates_equal_full_recompute(engine):
         db.commit()
     # Adams: V1 yes now disagrees (0) + 2 = 2/3 -> 67
     assert scores(engine, card_id)["Adams"] == (67.0, "D")
-    incremental = snapshot(engine, card_id)
-    with Session(engine) as db:
-        eng.recompute(db, card_id)
-        db.commit()
-    assert snapshot(engine, card_id) == incremental
+    assert_same_as_full_recompute(engine, card_id)
 
 
 def test_settings_change_recomputes(engine):

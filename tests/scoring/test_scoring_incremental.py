@@ -9,10 +9,10 @@ from sqlmodel import Session, select
 
 from tests import factories as f
 from tests.scoring import helpers as h
-from tests.scoring.test_scoring_engine import build, scores, snapshot
+from tests.scoring.test_scoring_engine import assert_same_as_full_recompute, build, scores, snapshot
 from tracker.coalitions.positions import set_position
 from tracker.models import Position, Scorecard, ScoreDirty
-from tracker.scoring import dirty, engine as eng, service
+from tracker.scoring import dirty, service
 
 # A roll call the coalition announced it would score before it happened.
 V4 = h.rollcall("us-house-2025-4", "2025-09-10", [("A000001", "Adams", "no"), ("B000002", "Baker", "yes"),
@@ -47,11 +47,7 @@ def test_ingest_of_a_scored_roll_call_updates_scores_without_recompute(engine):
                                                          ("C000003", "Cruz", "yes")])
     h.ingest(engine, [fixed])
     assert scores(engine, card_id) == {"Adams": (75.0, "C"), "Baker": (50.0, "F"), "Cruz": (50.0, "F")}
-    incremental = snapshot(engine, card_id)
-    with Session(engine) as db:
-        eng.recompute(db, card_id)
-        db.commit()
-    assert snapshot(engine, card_id) == incremental
+    assert_same_as_full_recompute(engine, card_id)
 
 
 def test_unscored_records_queue_nothing(engine):
@@ -96,11 +92,7 @@ def test_position_change_queues_items_and_the_job_updates_them(engine, app_env):
     update_dirty()
     # No stance: V1 is not scored. Adams 2/2 = 100; Baker 0/2 = 0; Cruz 1/3 unchanged -> 33
     assert scores(engine, card_id) == {"Adams": (100.0, "A"), "Baker": (0.0, "F"), "Cruz": (33.0, "F")}
-    incremental = snapshot(engine, card_id)
-    with Session(engine) as db:
-        eng.recompute(db, card_id)
-        db.commit()
-    assert snapshot(engine, card_id) == incremental
+    assert_same_as_full_recompute(engine, card_id)
 
 
 def test_scheduler_runs_the_queue_every_minute_and_after_crawls():
