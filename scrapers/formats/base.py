@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,17 @@ from typing import Callable, Iterable, Iterator, Protocol, Union
 from tracker.contract import Record, RecordError
 
 Item = Union[Record, RecordError]
+
+
+def json_object(data: bytes, error: type[ValueError] = ValueError) -> dict:
+    """One JSON object from a file's bytes (a UTF-8 BOM allowed); `error` says why it is not one."""
+    try:
+        obj = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise error(f"not JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise error("expected one JSON object")
+    return obj
 
 
 class Tree(Protocol):

@@ -11,13 +11,12 @@ importer skips them.
 """
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections import defaultdict
 from typing import Any, Iterator
 
-from scrapers.formats.base import Item, Tree
+from scrapers.formats.base import Item, Tree, json_object
 from scrapers.formats.congress_api_records import (FORMAT_NAME, bill_identity, bill_record,
                                                    house_vote_record, member_record)
 from tracker.contract import RecordError
@@ -63,12 +62,7 @@ def sniff(name: str, head: bytes) -> bool:
 
 def load(data: bytes) -> dict[str, Any]:
     """The decoded response; `NotApiResponse` says why it is not one (an error page, a stray file)."""
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise NotApiResponse(f"not JSON: {exc}") from None
-    if not isinstance(doc, dict):
-        raise NotApiResponse("expected one JSON object")
+    doc = json_object(data, NotApiResponse)
     if isinstance(doc.get("error"), (dict, str)):
         raise NotApiResponse(f"API error: {doc['error']}")
     if not isinstance(doc.get("request"), dict):

@@ -5,9 +5,9 @@ One JSON object per file: `{"bill": ...}` (getBill), `{"roll_call": ...}` (getRo
 """
 from __future__ import annotations
 
-import json
 import re
 
+from scrapers.formats.base import json_object
 from scrapers.formats.legiscan_dataset import KINDS, LegiscanDataset
 
 _HEAD = re.compile(rb'^\s*\{\s*(?:"status"\s*:\s*"OK"\s*,\s*)?"(bill|roll_call|person|text)"\s*:')
@@ -19,12 +19,7 @@ def sniff(name: str, head: bytes) -> bool:
 
 def load(data: bytes) -> tuple[str, dict]:
     """(kind, payload) of one LegiScan JSON file; ValueError when it is not one."""
-    try:
-        obj = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"not JSON: {exc}") from None
-    if not isinstance(obj, dict):
-        raise ValueError("expected one JSON object")
+    obj = json_object(data)
     if obj.get("status") not in (None, "OK"):
         raise ValueError(f"API status {obj.get('status')!r}: {obj.get('alert') or obj}")
     for kind in KINDS:
