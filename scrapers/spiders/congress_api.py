@@ -194,11 +194,15 @@ class CongressApiSpider(EdSpider):
     def _bill_done(self, state: dict):
         rec = bill_record(state["detail"], state["parts"], state["source"], totals=state["totals"],
                           fetched_at=dt.datetime.now(dt.timezone.utc))
+        yield from self._finished(rec, state, "edtracker/congress_api/bills_fetched")
+
+    def _finished(self, rec, state: dict, fetched_stat: str):
+        """Yield a record read in full (an error is logged and counted) and note its updateDate."""
         if isinstance(rec, RecordError):
             self.logger.error("skipped: %s", rec)
             self.crawler.stats.inc_value("edtracker/malformed")
         else:
-            self.crawler.stats.inc_value("edtracker/congress_api/bills_fetched")
+            self.crawler.stats.inc_value(fetched_stat)
         yield rec
         if state["listed"]:
             self.state_updates[state["mark"]] = state["listed"]
@@ -236,11 +240,4 @@ class CongressApiSpider(EdSpider):
             return
         rec = house_vote_record(state["detail"], state["members"], state["source"],
                                 fetched_at=dt.datetime.now(dt.timezone.utc))
-        if isinstance(rec, RecordError):
-            self.logger.error("skipped: %s", rec)
-            self.crawler.stats.inc_value("edtracker/malformed")
-        else:
-            self.crawler.stats.inc_value("edtracker/votes/fetched")
-        yield rec
-        if state["listed"]:
-            self.state_updates[state["mark"]] = state["listed"]
+        yield from self._finished(rec, state, "edtracker/votes/fetched")
