@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from scrapers.xmlsafe import parse_xml
 from tests.conftest import real_fixture
-from tracker.actions.rules import Rule, compile_lower
+from tracker.actions.rules import HintIndex, Rule, compile_lower
 from tracker.actions.us import US_CLASSIFIER, US_RULES, chamber_of_code, classify
 
 # (text, action code, BILLSTATUS source system) -> (classifications, actor); texts verbatim from
@@ -145,6 +145,28 @@ def test_hints_never_hide_a_match():
     assert not missed, missed[:5]
     tally_texts = [t for t in texts if US_CLASSIFIER._tally.search(t)]
     assert tally_texts and all(US_CLASSIFIER.tally_hint in t for t in tally_texts)
+
+
+def test_hint_index_finds_every_row_whose_hint_occurs():
+    """One automaton pass must report exactly the rows a substring search per hint would:
+    overlapping hints ("not agreed to" holds "agreed to"), hints sharing a start, repeats."""
+    rows = [("agreed to",), ("not agreed to", "failed"), (), ("passed", "passed house"), ("house",)]
+    index = HintIndex(rows)
+
+    def naive(text: str) -> int:
+        return sum(1 << i for i, hints in enumerate(rows) if not hints or any(h in text for h in hints))
+
+    for text in ("motion not agreed to", "passed house", "passed", "house house", "", "failed; agreed to"):
+        assert index.rows(text) == naive(text), text
+    assert index.rows("nothing here") == 0b100  # only the row without hints
+    assert HintIndex([(), ()]).rows("anything") == 0b11
+
+    table = [r.hint for r in (*US_CLASSIFIER.rules, *US_CLASSIFIER.vote_rules, *US_CLASSIFIER.chamber_rules)]
+    real = HintIndex(table)
+    for text in _real_action_texts():
+        lower = text.lower()
+        assert real.rows(lower) == sum(1 << i for i, hints in enumerate(table)
+                                       if not hints or any(h in lower for h in hints)), text
 
 
 def test_cli_classify_prints_stage_after_each_action():

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import ahocorasick
+
 from tracker.vocab import ACTION_CLASSIFICATIONS, VOTE_RESULTS
 
 VOTE_TYPES = frozenset({"roll", "voice", "unanimous consent"})
@@ -115,13 +117,48 @@ class ChamberRule:
         lower = lower if lower is not None else text.lower()
         if self.hint and not any(h in lower for h in self.hint):
             return None
-        m = self.regex.search(lower)
+        return self.chamber_in(self.regex.search(lower))
+
+    def chamber_in(self, m: re.Match | None) -> str | None:
+        """The chamber a match of this rule's pattern names (None for no match)."""
         if m is None:
             return None
         if self.chamber:
             return self.chamber
         word = next((g for g in m.groups() if g), "")
         return _CHAMBER_WORDS.get(word.lower())
+
+
+class HintIndex:
+    """Which rows of a set of tables have a hint in a text, found in one pass.
+
+    An Aho-Corasick automaton (in C) reports every occurrence of every hint at once, where a
+    substring search per hint scanned the text sixty times. Rows are numbered across the tables
+    given; `rows(lower)` is a bit mask of them: every row with no hints, and each row one of
+    whose hints occurs in the lower-cased text.
+    """
+
+    def __init__(self, hints_per_row: list[tuple[str, ...]]):
+        self.unhinted = 0
+        masks: dict[str, int] = {}
+        for i, hints in enumerate(hints_per_row):
+            if not hints:
+                self.unhinted |= 1 << i
+            for hint in hints:
+                masks[hint] = masks.get(hint, 0) | 1 << i
+        self._automaton = None
+        if masks:
+            self._automaton = ahocorasick.Automaton()
+            for hint, mask in masks.items():
+                self._automaton.add_word(hint, mask)
+            self._automaton.make_automaton()
+
+    def rows(self, lower: str) -> int:
+        found = self.unhinted
+        if self._automaton is not None:
+            for _, mask in self._automaton.iter(lower):
+                found |= mask
+        return found
 
 
 @dataclass
@@ -151,59 +188,76 @@ class Classifier:
     def __post_init__(self) -> None:
         self._rolls = [re.compile(p, re.I) for p in self.roll_patterns]
         self._tally = re.compile(self.tally_pattern) if self.tally_pattern else None
-        self._result_rules = [r for r in self.vote_rules if r.result]
-        self._type_rules = [r for r in self.vote_rules if r.vote_type]
-        # the table as plain tuples: this loop runs for every action of every bill
-        self._table = [(r.codes, r.hint, r.regex, r.classifications, r.actor, r.final) for r in self.rules]
+        # Rows are numbered across the three tables for one hint scan per text: rules first,
+        # then vote rules, then chamber rules. Each row is tried only when its bit is set.
+        n, v = len(self.rules), len(self.vote_rules)
+        self._hints = HintIndex([r.hint for r in self.rules] + [r.hint for r in self.vote_rules]
+                                + [r.hint for r in self.chamber_rules])
+        self._rule_rows = (1 << n) - 1
+        self._codeless = sum(1 << i for i, r in enumerate(self.rules) if not r.codes)
+        self._code_rows: dict[str, int] = {}
+        for i, r in enumerate(self.rules):
+            for code in r.codes:
+                self._code_rows[code] = self._code_rows.get(code, 0) | 1 << i
+        # the table as plain tuples: this runs for every distinct action text
+        self._table = [(r.regex, r.classifications, r.actor, r.final) for r in self.rules]
+        self._result_rules = [(1 << (n + i), r) for i, r in enumerate(self.vote_rules) if r.result]
+        self._type_rules = [(1 << (n + i), r) for i, r in enumerate(self.vote_rules) if r.vote_type]
+        self._chamber_rules = [(1 << (n + v + i), r) for i, r in enumerate(self.chamber_rules)]
 
     def classify(self, text: str, code: str | None = None, *, actor: str | None = None) -> Classified:
         """Classifications, actor and vote details of one action; `actor` is the source's own."""
         lower = text.lower()
+        present = self._hints.rows(lower)
+        rows = present & self._rule_rows & (self._codeless | self._code_rows.get(code, 0)) if code else \
+            present & self._codeless
         found: list[str] = []
         hits: list[int] = []
         rule_actor = None
-        for i, (codes, hints, regex, classes, who_acts, final) in enumerate(self._table):
-            if codes and code not in codes:
+        while rows:  # the candidate rows in table order: lowest bit first
+            low = rows & -rows
+            rows ^= low
+            i = low.bit_length() - 1
+            regex, classes, who_acts, final = self._table[i]
+            if regex is not None and regex.search(lower) is None:
                 continue
-            if regex is not None:
-                if hints:
-                    for hint in hints:
-                        if hint in lower:
-                            break
-                    else:
-                        continue
-                if regex.search(lower) is None:
-                    continue
             found.extend(classes)
             hits.append(i)
             rule_actor = rule_actor or who_acts
             if final:
                 break
-        who = rule_actor or actor or self.chamber_of(text, lower)
-        return Classified(list(dict.fromkeys(found)), who, self.vote_details(text, lower, who), hits)
+        who = rule_actor or actor or self._chamber(lower, present)
+        return Classified(list(dict.fromkeys(found)), who, self._vote(text, lower, who, present), hits)
 
     def chamber_of(self, text: str, lower: str | None = None) -> str | None:
         """The chamber the text says acted, or None."""
         lower = lower if lower is not None else text.lower()
-        for rule in self.chamber_rules:
-            found = rule.chamber_of(text, lower)
-            if found:
-                return found
+        return self._chamber(lower, self._hints.rows(lower))
+
+    def _chamber(self, lower: str, present: int) -> str | None:
+        for bit, rule in self._chamber_rules:
+            if present & bit:
+                found = rule.chamber_in(rule.regex.search(lower))
+                if found:
+                    return found
         return None
 
     def vote_details(self, text: str, lower: str | None = None, chamber: str | None = None
                      ) -> dict[str, Any] | None:
         """How a question in the text was decided, or None when the text decides nothing."""
         lower = lower if lower is not None else text.lower()
+        return self._vote(text, lower, chamber, self._hints.rows(lower))
+
+    def _vote(self, text: str, lower: str, chamber: str | None, present: int) -> dict[str, Any] | None:
         # the result first: most texts decide nothing, and then how they were decided is moot
-        found = _first_match(self._result_rules, lower)
+        found = _first_match(self._result_rules, lower, present)
         result = found.result if found else None
         roll = None
         if "roll" in lower or "record vote" in lower:  # every roll pattern names one of these
             roll = next((m.group(1) for m in (r.search(text) for r in self._rolls) if m), None)
         if result is None and roll is None:
             return None
-        found = _first_match(self._type_rules, lower)
+        found = _first_match(self._type_rules, lower, present)
         vote_type = found.vote_type if found else None
         vote: dict[str, Any] = {"chamber": chamber if chamber in ("upper", "lower") else None,
                                 "vote_type": vote_type or ("roll" if roll else None),
@@ -216,9 +270,9 @@ class Classifier:
         return vote
 
 
-def _first_match(rules: list[VoteRule], lower: str) -> VoteRule | None:
-    """The first of `rules` (in table order) whose pattern is in the lower-cased text."""
-    for rule in rules:
-        if rule.search(lower):
+def _first_match(rules: list[tuple[int, VoteRule]], lower: str, present: int) -> VoteRule | None:
+    """The first of `rules` (in table order) whose hint is present and pattern is in the lower-cased text."""
+    for bit, rule in rules:
+        if present & bit and rule.regex.search(lower) is not None:
             return rule
     return None
