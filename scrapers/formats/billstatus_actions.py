@@ -215,14 +215,18 @@ def link_bill_votes(actions: list[dict[str, Any]], votes: list[dict[str, Any]]) 
     vote's Eastern-time day that reports a roll call. Vote timestamps are UTC, so an evening vote
     falls on the next UTC day.
     """
+    by_roll: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    roll_calls_by_day: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for a in actions:  # indexed once: a bill can list a hundred votes and a thousand actions
+        details = a["extras"].get("vote")
+        if details:
+            by_roll.setdefault((a["actor"], details.get("roll_number")), []).append(a)
+            if details.get("vote_type") == "roll":
+                roll_calls_by_day.setdefault((a["actor"], a["date"]), []).append(a)
     unlinked = []
     for vote in votes:
-        cited = [a for a in actions if a["actor"] == vote["chamber"]
-                 and (a["extras"].get("vote") or {}).get("roll_number") == vote["roll_number"]]
-        if not cited:
-            day = _eastern_day(vote["date"])
-            cited = [a for a in actions if a["actor"] == vote["chamber"] and a["date"] == day
-                     and (a["extras"].get("vote") or {}).get("vote_type") == "roll"]
+        cited = (by_roll.get((vote["chamber"], vote["roll_number"]))
+                 or roll_calls_by_day.get((vote["chamber"], _eastern_day(vote["date"]))))
         if not cited:
             unlinked.append(vote)
             continue
