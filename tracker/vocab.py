@@ -20,6 +20,9 @@ BILL_TYPES = frozenset({
 
 CHAMBERS = frozenset({"upper", "lower", "legislature", "executive", "joint"})
 
+# Chamber names as Congress and most state sources write them (lower-cased) -> chamber.
+CHAMBER_WORDS = {"house": "lower", "senate": "upper", "house of representatives": "lower"}
+
 # Normalized individual vote options; scorecards treat each of them differently.
 VOTE_OPTIONS = frozenset({
     "yes", "no", "present", "abstain", "not voting", "absent", "excused", "paired", "other",

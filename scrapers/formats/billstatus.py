@@ -27,11 +27,11 @@ from scrapers.xmlsafe import parse_xml
 from tracker.congress import BILL_TYPES, bill_type_code, display_identifier
 from tracker.contract import BillIn, RecordError, build
 from tracker.keys import bill_key
+from tracker.vocab import CHAMBER_WORDS
 
 FORMAT_NAME = "govinfo-billstatus"
 _FILE_NAME = re.compile(r"BILLSTATUS-(\d+)([a-z]+)(\d+)\.xml$", re.I)
 _RESERVED = re.compile(r"^\s*Reserved\b", re.I)
-_CHAMBER = {"house": "lower", "senate": "upper"}
 _LAW_TYPES = {"public law": "public", "private law": "private"}
 _MEDIA = {"xml": "application/xml", "pdf": "application/pdf", "htm": "text/html",
           "html": "text/html", "txt": "text/plain"}
@@ -148,7 +148,7 @@ def bill_dict(bill, schema: str, source: str, fetched_at: dt.datetime | None = N
     sponsors = [p for p in (_person(f, primary=True) for f in recs.sponsors) if p]
     if not sponsors:
         raise RecordError(source, record, "sponsorships", "no sponsor")
-    origin = _CHAMBER.get((clean(b[7]) or "").lower()) or BILL_TYPES[code].chamber
+    origin = CHAMBER_WORDS.get((clean(b[7]) or "").lower()) or BILL_TYPES[code].chamber
 
     raw, skipped = read_actions(recs.actions)
     actions = build_actions(merge_duplicates(raw), origin)

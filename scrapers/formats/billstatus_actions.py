@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from scrapers.formats.billstatus_extract import clean
 from tracker.actions.us import classify_shared, copy_vote
+from tracker.vocab import CHAMBER_WORDS
 
 _EASTERN = ZoneInfo("America/New_York")
 _PRIMARY_SYSTEMS = {"0": 0, "1": 0, "2": 0, None: 1, "9": 2}
@@ -28,7 +29,6 @@ _CITATION = re.compile(r"\((?:[^()]*:[^()]*|CR [^()]*)\)")
 _NOT_WORD = {c: None for c in range(128) if not chr(c).isalnum()}
 _LOC_PREFIX = re.compile(r"^([A-Za-z][A-Za-z/ ,\-]{2,60}):\s+(.+)$", re.S)
 _TIME_12H = re.compile(r"^(\d{1,2}):(\d{2})\s*([AP]M)$", re.I)
-_CHAMBER = {"house": "lower", "senate": "upper"}
 # the same, for ASCII text as bytes (bytes.translate deletes in C, several times faster)
 _NOT_WORD_BYTES = bytes(c for c in range(128) if not chr(c).isalnum())
 
@@ -56,7 +56,7 @@ def _key(text: str) -> str:
 def recorded_vote(roll: str, chamber: str, session: str, date: str, url: str) -> dict[str, Any] | None:
     """A BILLSTATUS `<recordedVote>` (its fields' raw text) as the dict part B links roll calls through."""
     roll, session = roll.strip(), session.strip()
-    chamber = _CHAMBER.get(chamber.strip().lower())
+    chamber = CHAMBER_WORDS.get(chamber.strip().lower())
     if not roll.isdigit() or not chamber:
         return None
     return {"chamber": chamber, "roll_number": str(int(roll)),

@@ -31,10 +31,10 @@ from scrapers.formats.us_vote_rules import (classify_motion, classify_result, fe
 from tracker.congress import BILL_TYPES, bill_type_code, display_identifier
 from tracker.contract import BillIn, LegislatorIn, RecordError, VoteEventIn, build
 from tracker.keys import bill_key
+from tracker.vocab import CHAMBER_WORDS
 
 FORMAT_NAME = "congress-gov-api"
 _RESERVED = re.compile(r"^\s*Reserved\b", re.I)
-_CHAMBER = {"house": "lower", "senate": "upper", "house of representatives": "lower"}
 # `sourceSystem/name` when the code is missing -> the BILLSTATUS code the action rules know.
 _SYSTEM_CODES = {"senate": "0", "house committee actions": "1", "house floor actions": "2",
                  "library of congress": "9"}
@@ -90,7 +90,7 @@ def bill_identity(obj: dict) -> tuple[str, str, str] | None:
 def _recorded_votes(items) -> list[dict[str, Any]]:
     out = []
     for v in items or []:
-        chamber = _CHAMBER.get((_s(v.get("chamber")) or "").lower())
+        chamber = CHAMBER_WORDS.get((_s(v.get("chamber")) or "").lower())
         roll = _s(v.get("rollNumber"))
         if not chamber or not roll or not roll.isdigit():
             continue
@@ -216,7 +216,7 @@ def bill_record(detail: dict, parts: dict[str, list], source: str, *,
     sponsors = [s for s in (_person(p, primary=True) for p in detail.get("sponsors") or []) if s]
     if not sponsors:
         return RecordError(source, record, "sponsorships", "no sponsor")
-    origin = _CHAMBER.get((_s(detail.get("originChamber")) or "").lower()) or BILL_TYPES[code].chamber
+    origin = CHAMBER_WORDS.get((_s(detail.get("originChamber")) or "").lower()) or BILL_TYPES[code].chamber
     raw, skipped = _raw_actions(parts.get("actions") or [])
     actions = build_actions(merge_duplicates(raw), origin)
     committees = parts.get("committees") or []
@@ -282,7 +282,7 @@ def _state_code(term: dict, member: dict) -> str | None:
 
 
 def _role(term: dict, member: dict, current_district: Any) -> dict[str, Any] | None:
-    chamber = _CHAMBER.get((_s(term.get("chamber")) or "").lower())
+    chamber = CHAMBER_WORDS.get((_s(term.get("chamber")) or "").lower())
     start = _s(term.get("startYear"))
     if chamber is None or not start or not start.isdigit():
         return None

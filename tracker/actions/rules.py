@@ -13,10 +13,9 @@ from typing import Any
 
 import ahocorasick
 
-from tracker.vocab import ACTION_CLASSIFICATIONS, VOTE_RESULTS
+from tracker.vocab import ACTION_CLASSIFICATIONS, CHAMBER_WORDS, VOTE_RESULTS
 
 VOTE_TYPES = frozenset({"roll", "voice", "unanimous consent"})
-_CHAMBER_WORDS = {"house": "lower", "senate": "upper"}
 
 
 def compile_lower(pattern: str) -> re.Pattern:
@@ -126,7 +125,7 @@ class ChamberRule:
         if self.chamber:
             return self.chamber
         word = next((g for g in m.groups() if g), "")
-        return _CHAMBER_WORDS.get(word.lower())
+        return CHAMBER_WORDS.get(word.lower())
 
 
 class HintIndex:
