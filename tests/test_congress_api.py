@@ -16,8 +16,8 @@ from sqlmodel import Session, select
 from scrapers.formats import all_formats
 from scrapers.formats import congress_api as api
 from scrapers.formats.base import DirTree
-from scrapers.formats.congress_api_records import (bill_record, house_vote_record, member_record,
-                                                   normalize_party)
+from scrapers.formats.congress_api_members import member_record
+from scrapers.formats.congress_api_records import bill_record, house_vote_record, normalize_party
 from scrapers.importer import iter_records, plan
 from tests.conftest import real_fixture
 from tests.us_federal import current_ids, load_legislators

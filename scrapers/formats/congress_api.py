@@ -17,8 +17,9 @@ from collections import defaultdict
 from typing import Any, Iterator
 
 from scrapers.formats.base import Item, Tree, json_object
+from scrapers.formats.congress_api_members import member_record
 from scrapers.formats.congress_api_records import (FORMAT_NAME, bill_identity, bill_record,
-                                                   house_vote_record, member_record)
+                                                   house_vote_record)
 from tracker.contract import RecordError
 
 # Content key -> (kind, the `parts` name of a bill sub-resource or None).
