@@ -138,8 +138,35 @@ def _transform(sanitize: bool) -> etree.XSLT:
     return xslt
 
 
-def records(root, *, sanitize: bool = True) -> list[list[str]]:
+def _steps(path: str) -> tuple[bytes, ...]:
+    return tuple(step.encode() for step in path.split("/"))
+
+
+try:  # the compiled reader (setup.py builds it when a C compiler is at hand)
+    from scrapers.formats import billstatus_cwalk as _cwalk
+except ImportError:
+    _cwalk = None
+# the layout as the compiled reader takes it: paths as tuples of steps
+_C_LAYOUT = (tuple((tag, _steps(sel), tuple(map(_steps, paths))) for tag, sel, paths in LAYOUT),
+             tuple((tag, tuple(map(_steps, paths))) for tag, paths in LISTS),
+             tuple((tag, tuple(map(_steps, sels)), tuple(map(_steps, paths))) for tag, sels, paths in _ACTION_CHILDREN),
+             _steps(_URLS))
+
+
+def compiled() -> bool:
+    """Whether the compiled reader is installed (otherwise every document goes through the stylesheet)."""
+    return _cwalk is not None
+
+
+def records(root, *, sanitize: bool = True, stylesheet: bool = False) -> list[list[str]]:
     """The record stream of a parsed `<billStatus>`: one list of field strings per record,
     its tag first. Empty when the document has no `<bill>`. `sanitize=False` only for a
-    document `may_hold_separators` said no to."""
+    document `may_hold_separators` said no to.
+
+    The compiled reader, when installed, reads such documents (it needs no separators) about
+    three times faster; `stylesheet=True` forces the stylesheet, for comparison."""
+    if _cwalk is not None and not sanitize and not stylesheet:
+        found = _cwalk.records(root, *_C_LAYOUT)
+        if found is not None:  # None: entity references, which the stylesheet resolves
+            return found
     return [r.split(FIELD) for r in str(_transform(sanitize)(root)).split(RECORD)[:-1]]
