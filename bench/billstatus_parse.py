@@ -1,12 +1,14 @@
 """BILLSTATUS normalization throughput vs lxml's bare parse of the same bytes, in the same run.
 
-    .venv/bin/python bench/billstatus_parse.py [--rounds 20] [--profile] [--cpu]
+    .venv/bin/python bench/billstatus_parse.py [--rounds 20] [--profile] [--cpu] [--stylesheet]
 
 Reads every XML file of ../shared/fixtures/billstatus (or EDTRACKER_FIXTURES/billstatus) into
 memory, then times, alternately, `lxml.etree.fromstring` on each file and the full normalization
 (`scrapers.formats.billstatus.parse_bill`: hardened parse, de-duplication, classification,
 contract validation). Reports MB/s of each and the ratio bare-parse time / normalization time
 (1.0 would mean normalization is free; the target is >= 0.4). Best of the rounds, to damp noise.
+Fields are read by the compiled reader when it is built (`billstatus_cwalk`), else by the XSLT
+stylesheet; `--stylesheet` forces the stylesheet, to compare the two.
 `--cpu` times with the process's CPU clock instead of the wall clock: on a machine shared with
 other jobs the wall-clock ratio swings by half from one run to the next, the CPU-time one much less.
 
@@ -28,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from lxml import etree  # noqa: E402
 
+from scrapers.formats import billstatus_extract as extract  # noqa: E402
 from scrapers.formats.billstatus import parse_bill  # noqa: E402
 from tracker.actions.us import clear_cache  # noqa: E402
 from tracker.contract import BillIn  # noqa: E402
@@ -42,7 +45,11 @@ def main() -> None:
     ap.add_argument("--cpu", action="store_true", help="time with the process CPU clock (shared machines)")
     ap.add_argument("--only", choices=("bare", "cold", "warm"), help="run untimed passes of one kind")
     ap.add_argument("--passes", type=int, default=3, help="with --only: how many passes")
+    ap.add_argument("--stylesheet", action="store_true",
+                    help="read fields with the XSLT stylesheet even when the compiled reader is built")
     args = ap.parse_args()
+    if args.stylesheet:
+        extract._cwalk = None
     corpus = [(str(p), p.read_bytes()) for p in sorted(FIXTURES.glob("*/*.xml"))]
     if not corpus:
         sys.exit(f"no BILLSTATUS files under {FIXTURES}")
@@ -79,7 +86,8 @@ def main() -> None:
         warm.append(t3 - t2)
     mb = size / 1e6
     b, c, w = min(bare), min(cold), min(warm)
-    print(f"corpus: {len(corpus)} files, {mb:.2f} MB, {ok} parsed to bills ({'CPU' if args.cpu else 'wall'} clock)")
+    reader = "compiled reader" if extract.compiled() else "XSLT stylesheet"
+    print(f"corpus: {len(corpus)} files, {mb:.2f} MB, {ok} parsed to bills ({'CPU' if args.cpu else 'wall'} clock, {reader})")
     print(f"lxml bare parse:        {mb / b:8.1f} MB/s  ({b * 1000:.1f} ms per pass)")
     print(f"normalization, cold:    {mb / c:8.1f} MB/s  ({c * 1000:.1f} ms per pass)  ratio {b / c:.2f}")
     print(f"normalization, warm:    {mb / w:8.1f} MB/s  ({w * 1000:.1f} ms per pass)  ratio {b / w:.2f}")

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from scrapers.xmlsafe import parse_xml
 from tests.conftest import real_fixture
-from tracker.actions.rules import HintIndex, Rule, compile_lower
+from tracker.actions.rules import AnyOf, HintIndex, Rule, alternatives, compile_lower
 from tracker.actions.us import US_CLASSIFIER, US_RULES, chamber_of_code, classify
 
 # (text, action code, BILLSTATUS source system) -> (classifications, actor); texts verbatim from
@@ -167,6 +167,26 @@ def test_hint_index_finds_every_row_whose_hint_occurs():
         lower = text.lower()
         assert real.rows(lower) == sum(1 << i for i, hints in enumerate(table)
                                        if not hints or any(h in lower for h in hints)), text
+
+
+def test_alternatives_split_only_at_the_top_level():
+    assert alternatives(r"a|b(c|d)|[|]|\||[]|]x|[^]|]y") == ["a", "b(c|d)", "[|]", r"\|", "[]|]x", "[^]|]y"]
+    assert alternatives("plain") == ["plain"]
+    assert alternatives("a|") == ["a", ""]
+
+
+def test_any_of_answers_as_the_whole_pattern_does():
+    """Trying each alternative (from its literal) must say "found" exactly when the pattern
+    does, for every rule and vote rule, on every real action text."""
+    texts = [t.lower() for t in _real_action_texts()]
+    rules = [r for r in (*US_CLASSIFIER.rules, *US_CLASSIFIER.vote_rules) if r.pattern]
+    for rule in rules:
+        assert [rule.matcher.search(t) for t in texts] == [bool(rule.regex.search(t)) for t in texts], rule.pattern
+    assert sum(len(r.matcher.parts) > 1 for r in rules) >= 10
+    tricky = AnyOf(r"^on (passage)\b|\bpassed (by|without) [a-z]+|x{2}|[(]note\)")
+    for text in ("on passage", "it passed by voice", "xx", "(note)", "passed  by", "no passage", ""):
+        assert tricky.search(text) == bool(compile_lower(
+            r"^on (passage)\b|\bpassed (by|without) [a-z]+|x{2}|[(]note\)").search(text)), text
 
 
 def test_cli_classify_prints_stage_after_each_action():

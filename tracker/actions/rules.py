@@ -13,6 +13,7 @@ from typing import Any
 
 import ahocorasick
 
+from tracker.tagging.prefilter import Prefiltered, required_literal
 from tracker.vocab import ACTION_CLASSIFICATIONS, CHAMBER_WORDS, VOTE_RESULTS
 
 VOTE_TYPES = frozenset({"roll", "voice", "unanimous consent"})
@@ -33,6 +34,54 @@ def compile_lower(pattern: str) -> re.Pattern:
     return re.compile("".join(out))
 
 
+def alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern: `a|b(c|d)|[|]` -> `a`, `b(c|d)`, `[|]`."""
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 1 if pattern[i + 1:i + 2] == "^" else 0
+            i += 1 if pattern[i + 1:i + 2] == "]" else 0  # a "]" first in a class is a literal
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+class AnyOf:
+    """Whether a pattern occurs in a lower-cased text, tried one top-level alternative at a time.
+
+    Python's `re` tries every alternative at every position of the text; most of ours hold a
+    literal every match contains (`referred` in `\\breferred\\b...`), so each alternative runs
+    only on texts holding its literal, from the literal's first occurrence when it starts the
+    match (see `tracker.tagging.prefilter`). Same answer as `compile_lower(pattern).search`.
+    """
+
+    def __init__(self, pattern: str):
+        self.parts = []
+        for alt in alternatives(pattern):
+            regex = compile_lower(alt)
+            self.parts.append(Prefiltered(regex, *required_literal(regex.pattern, regex.flags)))
+
+    def search(self, lower: str) -> bool:
+        for part in self.parts:
+            if part.search(lower) is not None:
+                return True
+        return False
+
+
 @dataclass(frozen=True)
 class Rule:
     """One row: action `codes` (any of) and/or a text `pattern` -> `classifications`.
@@ -49,6 +98,7 @@ class Rule:
     actor: str | None = None
     final: bool = False
     regex: re.Pattern | None = field(default=None, compare=False, repr=False)
+    matcher: AnyOf | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         bad = [c for c in self.classifications if c not in ACTION_CLASSIFICATIONS]
@@ -58,6 +108,7 @@ class Rule:
             raise ValueError("a rule needs a pattern or action codes")
         if self.pattern:
             object.__setattr__(self, "regex", compile_lower(self.pattern))
+            object.__setattr__(self, "matcher", AnyOf(self.pattern))
         object.__setattr__(self, "hint", _hints(self.hint))
         object.__setattr__(self, "codes", frozenset(self.codes))
 
@@ -77,6 +128,7 @@ class VoteRule:
     result: str | None = None
     hint: str | tuple[str, ...] | None = None
     regex: re.Pattern | None = field(default=None, compare=False, repr=False)
+    matcher: AnyOf | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.vote_type and self.vote_type not in VOTE_TYPES:
@@ -84,6 +136,7 @@ class VoteRule:
         if self.result and self.result not in VOTE_RESULTS:
             raise ValueError(f"vote result {self.result!r} is not one of {sorted(VOTE_RESULTS)}")
         object.__setattr__(self, "regex", compile_lower(self.pattern))
+        object.__setattr__(self, "matcher", AnyOf(self.pattern))
         object.__setattr__(self, "hint", _hints(self.hint))
 
     def search(self, lower: str) -> bool:
@@ -94,7 +147,7 @@ class VoteRule:
         else:
             if self.hint:
                 return False
-        return self.regex.search(lower) is not None
+        return self.matcher.search(lower)
 
 
 @dataclass(frozen=True)
@@ -199,7 +252,7 @@ class Classifier:
             for code in r.codes:
                 self._code_rows[code] = self._code_rows.get(code, 0) | 1 << i
         # the table as plain tuples: this runs for every distinct action text
-        self._table = [(r.regex, r.classifications, r.actor, r.final) for r in self.rules]
+        self._table = [(r.matcher, r.classifications, r.actor, r.final) for r in self.rules]
         self._result_rules = [(1 << (n + i), r) for i, r in enumerate(self.vote_rules) if r.result]
         self._type_rules = [(1 << (n + i), r) for i, r in enumerate(self.vote_rules) if r.vote_type]
         self._chamber_rules = [(1 << (n + v + i), r) for i, r in enumerate(self.chamber_rules)]
@@ -217,8 +270,8 @@ class Classifier:
             low = rows & -rows
             rows ^= low
             i = low.bit_length() - 1
-            regex, classes, who_acts, final = self._table[i]
-            if regex is not None and regex.search(lower) is None:
+            matcher, classes, who_acts, final = self._table[i]
+            if matcher is not None and not matcher.search(lower):
                 continue
             found.extend(classes)
             hits.append(i)
@@ -272,6 +325,6 @@ class Classifier:
 def _first_match(rules: list[tuple[int, VoteRule]], lower: str, present: int) -> VoteRule | None:
     """The first of `rules` (in table order) whose hint is present and pattern is in the lower-cased text."""
     for bit, rule in rules:
-        if present & bit and rule.regex.search(lower) is not None:
+        if present & bit and rule.matcher.search(lower):
             return rule
     return None
