@@ -166,7 +166,10 @@ def records(root, *, sanitize: bool = True, stylesheet: bool = False) -> list[li
     The compiled reader, when installed, reads such documents (it needs no separators) about
     three times faster; `stylesheet=True` forces the stylesheet, for comparison."""
     if _cwalk is not None and not sanitize and not stylesheet:
-        found = _cwalk.records(root, *_C_LAYOUT)
+        try:
+            found = _cwalk.records(root, *_C_LAYOUT)
+        except UnicodeDecodeError:  # libxml2 holds UTF-8; should it not, the stylesheet copes
+            found = None
         if found is not None:  # None: entity references, which the stylesheet resolves
             return found
     return [r.split(FIELD) for r in str(_transform(sanitize)(root)).split(RECORD)[:-1]]
