@@ -15,8 +15,11 @@ def extensions() -> list:
     except ImportError:
         return []
     ext = Extension("scrapers.formats.billstatus_cwalk", ["scrapers/formats/billstatus_cwalk.pyx"],
-                    include_dirs=lxml.get_include(), optional=True)
-    return cythonize([ext], quiet=True)
+                    include_dirs=lxml.get_include())
+    built = cythonize([ext], quiet=True)
+    for e in built:
+        e.optional = True  # a failed compile is a warning, not a failed install (cythonize drops the flag)
+    return built
 
 
 setup(ext_modules=extensions())
