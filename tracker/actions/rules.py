@@ -13,7 +13,7 @@ from typing import Any
 
 import ahocorasick
 
-from tracker.tagging.prefilter import Prefiltered, required_literal
+from tracker.tagging.prefilter import is_literal, required_literal
 from tracker.vocab import ACTION_CLASSIFICATIONS, CHAMBER_WORDS, VOTE_RESULTS
 
 VOTE_TYPES = frozenset({"roll", "voice", "unanimous consent"})
@@ -70,14 +70,26 @@ class AnyOf:
     """
 
     def __init__(self, pattern: str):
-        self.parts = []
+        # (literal or None, whether it starts every match, regex or None when the literal is the
+        # whole alternative and finding it is the answer): plain tuples, one loop, no calls
+        self.parts: list[tuple[str | None, bool, re.Pattern | None]] = []
         for alt in alternatives(pattern):
             regex = compile_lower(alt)
-            self.parts.append(Prefiltered(regex, *required_literal(regex.pattern, regex.flags)))
+            literal, starts = required_literal(regex.pattern, regex.flags)
+            plain = literal is not None and is_literal(regex.pattern, regex.flags)
+            self.parts.append((literal, starts, None if plain else regex))
 
     def search(self, lower: str) -> bool:
-        for part in self.parts:
-            if part.search(lower) is not None:
+        for literal, starts, regex in self.parts:
+            if literal is None:
+                if regex.search(lower) is not None:  # type: ignore[union-attr]
+                    return True
+                continue
+            at = lower.find(literal)
+            if at < 0:
+                continue
+            # search(text, pos) keeps the real string start: ^ and \\b at `pos` still see what precedes
+            if regex is None or regex.search(lower, at if starts else 0) is not None:
                 return True
         return False
 

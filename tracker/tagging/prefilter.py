@@ -92,3 +92,14 @@ def prefiltered(pattern: str, flags: int = 0) -> Prefiltered:
     """Compile `pattern` with its literal prefilter."""
     literal, starts = required_literal(pattern, flags)
     return Prefiltered(re.compile(pattern, flags), literal, starts)
+
+
+def is_literal(pattern: str, flags: int = 0) -> bool:
+    """Whether `pattern` matches one fixed string and nothing else (then `in` is the whole test)."""
+    if _parser is None or flags & (re.IGNORECASE | re.LOCALE):
+        return False
+    try:
+        parsed = _parser.parse(pattern, flags)
+    except Exception:   # noqa: BLE001
+        return False
+    return not parsed.state.flags & (re.IGNORECASE | re.LOCALE) and all(str(op) == "LITERAL" for op, _ in parsed)
