@@ -173,9 +173,6 @@ def test_alternatives_split_only_at_the_top_level():
     assert alternatives(r"a|b(c|d)|[|]|\||[]|]x|[^]|]y") == ["a", "b(c|d)", "[|]", r"\|", "[]|]x", "[^]|]y"]
     assert alternatives("plain") == ["plain"]
     assert alternatives("a|") == ["a", ""]
-    from tracker.tagging.prefilter import is_literal
-    assert [is_literal(p) for p in ("roll no\\.", "hearings held", "a+b", r"\bx", "x(y)", "[ab]")] == [
-        True, True, False, False, False, False]
 
 
 def test_any_of_answers_as_the_whole_pattern_does():

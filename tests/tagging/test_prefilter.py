@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tracker.tagging.prefilter import prefiltered, required_literal
+from tracker.tagging.prefilter import is_literal, prefiltered, required_literal
 from tracker.tagging.rules import compile_taxonomy, default_taxonomy
 
 
@@ -51,3 +51,16 @@ def test_compiled_rules_use_prefilters():
     rules = compile_taxonomy(default_taxonomy())
     assert rules.patterns and all(hasattr(rx, "literal") for rx, _, _ in rules.patterns)
     assert sum(rx.literal is not None for rx, _, _ in rules.patterns) >= len(rules.patterns) - 1
+
+
+@pytest.mark.parametrize("pattern", [r"hearings held", r"roll no\.", r"\bteachers?\b", r"a+b", r"held at (the )?desk"])
+def test_found_agrees_with_search_and_skips_the_regex_only_for_literals(pattern):
+    fast = prefiltered(pattern)
+    assert fast.exact == (pattern in ("hearings held", r"roll no\."))
+    for text in ("hearings held today", "roll no. 62", "roll no: 62", "teachers", "aab", "held at desk", ""):
+        assert fast.found(text) == (re.search(pattern, text) is not None), (pattern, text)
+
+
+def test_is_literal_only_for_fixed_strings():
+    assert [is_literal(p) for p in ("roll no\\.", "hearings held", "a+b", r"\bx", "x(y)", "[ab]")] == [
+        True, True, False, False, False, False]

@@ -13,7 +13,7 @@ from typing import Any
 
 import ahocorasick
 
-from tracker.tagging.prefilter import is_literal, required_literal
+from tracker.tagging.prefilter import prefiltered
 from tracker.vocab import ACTION_CLASSIFICATIONS, CHAMBER_WORDS, VOTE_RESULTS
 
 VOTE_TYPES = frozenset({"roll", "voice", "unanimous consent"})
@@ -70,26 +70,11 @@ class AnyOf:
     """
 
     def __init__(self, pattern: str):
-        # (literal or None, whether it starts every match, regex or None when the literal is the
-        # whole alternative and finding it is the answer): plain tuples, one loop, no calls
-        self.parts: list[tuple[str | None, bool, re.Pattern | None]] = []
-        for alt in alternatives(pattern):
-            regex = compile_lower(alt)
-            literal, starts = required_literal(regex.pattern, regex.flags)
-            plain = literal is not None and is_literal(regex.pattern, regex.flags)
-            self.parts.append((literal, starts, None if plain else regex))
+        self.parts = [prefiltered(regex.pattern, regex.flags) for regex in map(compile_lower, alternatives(pattern))]
 
     def search(self, lower: str) -> bool:
-        for literal, starts, regex in self.parts:
-            if literal is None:
-                if regex.search(lower) is not None:  # type: ignore[union-attr]
-                    return True
-                continue
-            at = lower.find(literal)
-            if at < 0:
-                continue
-            # search(text, pos) keeps the real string start: ^ and \\b at `pos` still see what precedes
-            if regex is None or regex.search(lower, at if starts else 0) is not None:
+        for part in self.parts:
+            if part.found(lower):
                 return True
         return False
 
@@ -151,16 +136,6 @@ class VoteRule:
         object.__setattr__(self, "matcher", AnyOf(self.pattern))
         object.__setattr__(self, "hint", _hints(self.hint))
 
-    def search(self, lower: str) -> bool:
-        """Whether the pattern is in the lower-cased text (its hints checked first)."""
-        for hint in self.hint:  # a loop, not any(): this runs for every action's text
-            if hint in lower:
-                break
-        else:
-            if self.hint:
-                return False
-        return self.matcher.search(lower)
-
 
 @dataclass(frozen=True)
 class ChamberRule:
@@ -176,12 +151,6 @@ class ChamberRule:
     def __post_init__(self) -> None:
         object.__setattr__(self, "regex", compile_lower(self.pattern))
         object.__setattr__(self, "hint", _hints(self.hint))
-
-    def chamber_of(self, text: str, lower: str | None = None) -> str | None:
-        lower = lower if lower is not None else text.lower()
-        if self.hint and not any(h in lower for h in self.hint):
-            return None
-        return self.chamber_in(self.regex.search(lower))
 
     def chamber_in(self, m: re.Match | None) -> str | None:
         """The chamber a match of this rule's pattern names (None for no match)."""
@@ -293,11 +262,6 @@ class Classifier:
         who = rule_actor or actor or self._chamber(lower, present)
         return Classified(list(dict.fromkeys(found)), who, self._vote(text, lower, who, present), hits)
 
-    def chamber_of(self, text: str, lower: str | None = None) -> str | None:
-        """The chamber the text says acted, or None."""
-        lower = lower if lower is not None else text.lower()
-        return self._chamber(lower, self._hints.rows(lower))
-
     def _chamber(self, lower: str, present: int) -> str | None:
         for bit, rule in self._chamber_rules:
             if present & bit:
@@ -305,12 +269,6 @@ class Classifier:
                 if found:
                     return found
         return None
-
-    def vote_details(self, text: str, lower: str | None = None, chamber: str | None = None
-                     ) -> dict[str, Any] | None:
-        """How a question in the text was decided, or None when the text decides nothing."""
-        lower = lower if lower is not None else text.lower()
-        return self._vote(text, lower, chamber, self._hints.rows(lower))
 
     def _vote(self, text: str, lower: str, chamber: str | None, present: int) -> dict[str, Any] | None:
         # the result first: most texts decide nothing, and then how they were decided is moot

@@ -29,6 +29,13 @@ class Prefiltered:
     regex: re.Pattern
     literal: str | None = None
     starts_match: bool = False
+    exact: bool = False  # the pattern is its literal and nothing else: `in` is the whole test
+
+    def found(self, text: str) -> bool:
+        """Whether the pattern occurs in `text` (no match object: a literal pattern needs no regex)."""
+        if self.exact:
+            return self.literal in text  # type: ignore[operator]
+        return self.search(text) is not None
 
     def search(self, text: str) -> re.Match | None:
         lit = self.literal
@@ -56,15 +63,21 @@ def _flatten(items, out: list) -> bool:
     return True
 
 
-def required_literal(pattern: str, flags: int = 0) -> tuple[str | None, bool]:
-    """(longest literal every match contains, whether it starts every match)."""
+def _parse(pattern: str, flags: int):
+    """The parsed pattern, or None when it cannot be analysed (then no prefilter)."""
     if _parser is None:
-        return None, False
+        return None
     try:
         parsed = _parser.parse(pattern, flags)
     except Exception:   # noqa: BLE001 - re.compile reports bad patterns; we just skip the prefilter
-        return None, False
-    if parsed.state.flags & (re.IGNORECASE | re.LOCALE):
+        return None
+    return None if parsed.state.flags & (re.IGNORECASE | re.LOCALE) else parsed
+
+
+def required_literal(pattern: str, flags: int = 0) -> tuple[str | None, bool]:
+    """(longest literal every match contains, whether it starts every match)."""
+    parsed = _parse(pattern, flags)
+    if parsed is None:
         return None, False
     seq: list = []
     if not _flatten(list(parsed), seq):
@@ -91,15 +104,11 @@ def required_literal(pattern: str, flags: int = 0) -> tuple[str | None, bool]:
 def prefiltered(pattern: str, flags: int = 0) -> Prefiltered:
     """Compile `pattern` with its literal prefilter."""
     literal, starts = required_literal(pattern, flags)
-    return Prefiltered(re.compile(pattern, flags), literal, starts)
+    return Prefiltered(re.compile(pattern, flags), literal, starts,
+                       exact=literal is not None and is_literal(pattern, flags))
 
 
 def is_literal(pattern: str, flags: int = 0) -> bool:
     """Whether `pattern` matches one fixed string and nothing else (then `in` is the whole test)."""
-    if _parser is None or flags & (re.IGNORECASE | re.LOCALE):
-        return False
-    try:
-        parsed = _parser.parse(pattern, flags)
-    except Exception:   # noqa: BLE001
-        return False
-    return not parsed.state.flags & (re.IGNORECASE | re.LOCALE) and all(str(op) == "LITERAL" for op, _ in parsed)
+    parsed = _parse(pattern, flags)
+    return parsed is not None and all(str(op) == "LITERAL" for op, _ in parsed)
