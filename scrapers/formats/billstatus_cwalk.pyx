@@ -78,8 +78,12 @@ cdef tree.xmlNode* _first(tree.xmlNode* n, tuple steps, Py_ssize_t i):
 
 cdef void _every(tree.xmlNode* n, tuple steps, Py_ssize_t i, list out, bint as_text) except *:
     """Every element the path steps[i:] reaches from n, in document order: their string values
-    (as_text) or the nodes themselves (as ints, for the caller to walk further)."""
+    (as_text) or the nodes themselves (as ints, for the caller to walk further). A step `x[1]`
+    takes only the first `x` under each element the path reached before it, as in XPath."""
     cdef bytes step = steps[i]
+    cdef bint first_only = step.endswith(b"[1]")
+    if first_only:
+        step = step[:len(step) - 3]
     cdef const char* name = step
     cdef bint any_name = step == b"*"
     cdef bint last = i + 1 == len(steps)
@@ -92,6 +96,8 @@ cdef void _every(tree.xmlNode* n, tuple steps, Py_ssize_t i, list out, bint as_t
                 out.append(_text(c))
             else:
                 out.append(<size_t>c)
+            if first_only:
+                break
         c = c.next
 
 
@@ -114,17 +120,17 @@ cdef list _nodes(tree.xmlNode* n, tuple steps):
 
 
 cdef void _action_children(tree.xmlNode* action, tuple children, list out) except *:
-    cdef tree.xmlNode* named
+    cdef list values
     for child, selects, paths in children:
         for steps in selects:
-            if steps[len(steps) - 1] == b"name[1]":  # each group's first <name>
-                for p in _nodes(action, steps[:len(steps) - 1]):
-                    named = _first(<tree.xmlNode*><size_t>p, (b"name",), 0)
-                    if named is not NULL:
-                        out.append([child, _text(named)])
-            else:
+            if paths:  # a record of fields per element
                 for p in _nodes(action, steps):
                     out.append(_fields(<tree.xmlNode*><size_t>p, child, paths))
+            else:  # a record of the element's own text
+                values = []
+                _every(action, steps, 0, values, True)
+                for value in values:
+                    out.append([child, value])
 
 
 def records(cetree._Element root not None, tuple layout, tuple lists, tuple action_children, tuple urls):
