@@ -29,9 +29,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session, select
 
 from tracker.db import get_engine
-from tracker.locks import DbLock
+from tracker.ops.locks import DbLock
 from tracker.models import LegislativeSession
-from tracker.runs import record_skip, recorded_run
+from tracker.ops.runs import record_skip, recorded_run
 from tracker.settings import get_settings
 
 log = logging.getLogger("edtracker.scheduler")
@@ -73,13 +73,13 @@ DEFAULT_JOBS: tuple[Job, ...] = (
     _crawl("us_legislators_historical", "us_legislators", "cron: 15 1 * * sun"),
     _crawl("congress_api", "congress_api", "cron: 20 8-20/4 * * mon-fri", in_session="us"),
     # Whole-service jobs (their "call" targets take no argument and return counts).
-    Job("retag", "call", "tracker.jobs:retag", "cron: 0 4 * * *", timeout=1800),
-    Job("rescore", "call", "tracker.jobs:rescore", "cron: 15 4 * * *", timeout=1800),
+    Job("retag", "call", "tracker.ops.jobs:retag", "cron: 0 4 * * *", timeout=1800),
+    Job("rescore", "call", "tracker.ops.jobs:rescore", "cron: 15 4 * * *", timeout=1800),
     Job("score_dirty", "call", "tracker.scoring.jobs:update_dirty", "interval: 1m", timeout=900),
     Job("alerts", "call", "tracker.alerts.jobs:dispatch", "interval: 1m", timeout=300),
     Job("digests", "call", "tracker.alerts.jobs:digests", "interval: 15m", timeout=900),
-    Job("quality", "call", "tracker.jobs:quality", "cron: 0 6 * * *", timeout=1800),
-    Job("heartbeat", "call", "tracker.runs:heartbeat", "interval: 5m", timeout=60),
+    Job("quality", "call", "tracker.ops.jobs:quality", "cron: 0 6 * * *", timeout=1800),
+    Job("heartbeat", "call", "tracker.ops.runs:heartbeat", "interval: 5m", timeout=60),
 )
 
 # Keyed spiders run only when their key is set; state spiders run per jurisdiction of the

@@ -33,7 +33,7 @@ SKIP = {"v1-amendment-votes/BILLSTATUS-114hr5278.xml", "v1-current/BILLSTATUS-11
 def synthetic_congress(n: int):
     """`n` BillIn records renumbered from the fixture bills (a generator: memory stays flat)."""
     from scrapers.formats.billstatus import parse_bill
-    from tracker.congress import BILL_TYPES, bill_type_code
+    from tracker.jurisdictions.congress import BILL_TYPES, bill_type_code
     from tracker.contract import BillIn
 
     templates = []

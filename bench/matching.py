@@ -55,7 +55,7 @@ def bench_ms() -> dict:
     from sqlmodel import Session, select
 
     from tracker.models import PersonVote, VoteEvent
-    from tracker.namematch import NameMatcher
+    from tracker.people.namematch import NameMatcher
 
     engine, _items, report, _ = _load(_fresh_sqlite(), FIXTURES / "legiscan-ms-xml")
     with Session(engine) as s:
@@ -95,7 +95,7 @@ def bench_ny() -> dict:
     from sqlmodel import Session
 
     from tracker.contract import VoteEventIn
-    from tracker.namematch import NameMatcher
+    from tracker.people.namematch import NameMatcher
 
     engine, _items, _report, _ = _load(_fresh_sqlite(), FIXTURES / "openstates-people" / "ny")
     votes = [v for v in iter_records(plan([FIXTURES / "ny-openleg"])) if isinstance(v, VoteEventIn)]

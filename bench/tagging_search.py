@@ -29,7 +29,7 @@ from tracker.db import get_engine, upgrade  # noqa: E402
 from tracker.models import Bill  # noqa: E402
 from tracker.search.index import reindex  # noqa: E402
 from tracker.search.query import SearchParams, search_bills  # noqa: E402
-from tracker.seed import get_or_create_session  # noqa: E402
+from tracker.jurisdictions.seed import get_or_create_session  # noqa: E402
 from tracker.tagging import store  # noqa: E402
 from tracker.tagging.store import retag  # noqa: E402
 

@@ -6,7 +6,7 @@ import datetime as dt
 import typer
 
 from cli.common import console, print_json
-from tracker.aliases import AliasError, add_alias, list_aliases
+from tracker.people.aliases import AliasError, add_alias, list_aliases
 from tracker.db import get_engine, session_scope, upgrade
 from tracker.settings import get_settings
 

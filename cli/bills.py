@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from cli.common import print_json
 from tracker.db import get_engine
-from tracker.queries import bill_detail, list_bills
+from tracker.bills.queries import bill_detail, list_bills
 from tracker.tagging.views import ALL as ALL_TAGS
 from tracker.vocab import STAGE_LABELS
 

@@ -8,7 +8,7 @@ from cli.common import console, print_json
 from scrapers.importer import iter_records, plan
 from tracker.db import get_engine, session_scope, upgrade
 from tracker.ingest import Ingestor
-from tracker.matching import resolve_pending
+from tracker.people.matching import resolve_pending
 from tracker.settings import get_settings
 
 

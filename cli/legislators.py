@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from cli.common import print_json
 from tracker.db import get_engine
-from tracker.people import list_legislators
+from tracker.people.queries import list_legislators
 
 app = typer.Typer(help="Look at stored legislators.", no_args_is_help=True)
 

@@ -5,7 +5,7 @@ import typer
 
 from cli.common import print_json
 from tracker.db import get_engine, session_scope, upgrade
-from tracker.quality import quality_report
+from tracker.people.quality import quality_report
 from tracker.settings import get_settings
 
 

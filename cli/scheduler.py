@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from cli.common import print_json
 from tracker.db import get_engine, upgrade
-from tracker.runs import job_status
+from tracker.ops.runs import job_status
 from tracker.settings import get_settings
 
 

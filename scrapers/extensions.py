@@ -5,7 +5,7 @@ import logging
 
 from scrapy import signals
 
-from tracker.crawlstate import save_state
+from tracker.ops.crawlstate import save_state
 from tracker.db import get_engine
 
 log = logging.getLogger(__name__)

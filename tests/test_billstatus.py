@@ -22,7 +22,7 @@ from scrapers.xmlsafe import parse_xml
 from tests.conftest import FIXTURES, real_fixture
 from tracker.contract import BillIn, RecordError
 from tracker.ingest import Ingestor
-from tracker.stage import derive_stage
+from tracker.bills.stage import derive_stage
 
 # folder -> schema generation the parser must detect from the structure
 GENERATIONS = {"legacy-noversion": "legacy", "v1-actions-committees": "1.0.0", "v1-amendment-votes": "1.0.0",

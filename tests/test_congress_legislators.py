@@ -13,7 +13,7 @@ from tests.us_federal import (current_ids, essa_dirs, house_clerk, house_files, 
                               load_legislators, parse_essa, parse_one, senate_files, senate_lis)
 from tracker.ingest import Ingestor
 from tracker.models import Legislator, PersonVote, VoteEvent
-from tracker.people import list_legislators
+from tracker.people.queries import list_legislators
 
 # Senators of the 2004 vote still serving (and so in legislators-current.yaml); the other 87
 # left the Senate before the fixture's snapshot and are only in legislators-historical.yaml,

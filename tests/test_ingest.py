@@ -99,7 +99,7 @@ def test_sponsors_and_voters_resolve_through_ids(engine):
 
 def test_votes_loaded_before_people_resolve_later(engine):
     from tracker.db import session_scope
-    from tracker.matching import resolve_pending
+    from tracker.people.matching import resolve_pending
 
     run(engine, [f.bill(), f.vote()])
     run(engine, [f.legislator(), f.legislator("R000002", "Rick Roe")])

@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from tracker.jurisdictions import all_jurisdictions
-from tracker.keys import bill_key, normalize_identifier, split_amendment
-from tracker.stage import derive_stage
+from tracker.jurisdictions.registry import all_jurisdictions
+from tracker.bills.keys import bill_key, normalize_identifier, split_amendment
+from tracker.bills.stage import derive_stage
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -28,7 +28,7 @@ def test_tracker_sources_import_no_framework():
 
 
 def test_importing_tracker_loads_no_framework():
-    code = ("import sys, tracker.models, tracker.ingest, tracker.queries, tracker.db, tracker.stage;"
+    code = ("import sys, tracker.models, tracker.ingest, tracker.bills.queries, tracker.db, tracker.bills.stage;"
             f"print(sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
@@ -38,3 +38,23 @@ def test_scrapers_and_api_do_not_import_each_other():
     for pkg, other in (("scrapers", "api"), ("api", "scrapers")):
         for p in (ROOT / pkg).rglob("*.py"):
             assert other not in imported_modules(p), f"{p} imports {other}"
+
+
+def test_tracker_root_holds_only_infrastructure_modules():
+    """Loose modules go into named packages (bills, people, jurisdictions, ops, ...)."""
+    loose = sorted(p.stem for p in (ROOT / "tracker").glob("*.py") if p.stem != "__init__")
+    assert loose == ["db", "settings", "vocab"]
+
+
+def test_models_import_no_service():
+    """Models are tables only: services listen to flushes instead of being called by models."""
+    services = ("tracker.alerts", "tracker.scoring", "tracker.tagging", "tracker.ingest",
+                "tracker.coalitions", "tracker.search")
+    for p in (ROOT / "tracker" / "models").rglob("*.py"):
+        tree = ast.parse(p.read_text(), filename=str(p))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith(services), f"{p.name} imports {node.module}"
+            elif isinstance(node, ast.Import):
+                for a in node.names:
+                    assert not a.name.startswith(services), f"{p.name} imports {a.name}"

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from tracker.ingest import Ingestor
 from tracker.models import Bill, BillAction, BillSource
-from tracker.provenance import merged_record
+from tracker.bills.provenance import merged_record
 from tracker.contract import build
 
 D = dt.date(2025, 6, 1)

@@ -7,11 +7,11 @@ import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from tracker.aliases import AliasError, add_alias
+from tracker.people.aliases import AliasError, add_alias
 from tracker.ingest import Ingestor
 from tracker.models import Legislator, PersonVote, Sponsorship
-from tracker.namematch import NameMatcher, fold, parse_name
-from tracker.quality import quality_report
+from tracker.people.namematch import NameMatcher, fold, parse_name
+from tracker.people.quality import quality_report
 
 SRC = {"format": "test", "url": "file:///tests/test_namematch.py"}
 D = dt.date(2025, 3, 4)

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 import scheduler
 from tests.conftest import ROOT
 from tracker.db import get_engine
-from tracker.locks import DbLock
+from tracker.ops.locks import DbLock
 from tracker.models import JobRun
 from tracker.settings import get_settings
 
@@ -60,7 +60,7 @@ def test_lock_is_exclusive_and_released(engine):
 def test_run_job_records_its_run_and_skips_when_locked(app_env, monkeypatch):
     monkeypatch.setenv("EDTRACKER_DEFAULT_JOBS", "false")
     monkeypatch.setenv("EDTRACKER_EXTRA_JOBS", json.dumps([
-        {"id": "beat", "kind": "call", "target": "tracker.runs:heartbeat", "trigger": "interval: 1m"}]))
+        {"id": "beat", "kind": "call", "target": "tracker.ops.runs:heartbeat", "trigger": "interval: 1m"}]))
     get_settings.cache_clear()
     engine = get_engine(app_env)
     assert scheduler.run_job("beat") == "success"
@@ -91,7 +91,7 @@ def _start_scheduler(env):
 def test_two_schedulers_run_each_trigger_once(db_url):
     env = {**os.environ, "EDTRACKER_DATABASE_URL": db_url, "EDTRACKER_DEFAULT_JOBS": "false",
            "EDTRACKER_EXTRA_JOBS": json.dumps([{"id": "beat", "kind": "call",
-                                                "target": "tracker.runs:heartbeat",
+                                                "target": "tracker.ops.runs:heartbeat",
                                                 "trigger": "interval: 1s"}])}
     procs = [_start_scheduler(env), _start_scheduler(env)]
     engine = get_engine(db_url)

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from tests import factories as f
 from tracker.ingest import Ingestor
-from tracker.links import recorded_vote_key
+from tracker.bills.links import recorded_vote_key
 from tracker.models import VoteEvent
 
 RV = {"chamber": "lower", "roll_number": "17", "session_number": 1,

@@ -13,8 +13,16 @@ from sqlmodel import Session, create_engine
 from tracker.settings import get_settings
 
 
+def register_store_hooks() -> None:
+    """Import the services that listen to the ORM's flushes (position history events, scores
+    marked stale); every engine made here has them, whatever imported the models."""
+    import tracker.alerts.events  # noqa: F401
+    import tracker.scoring.dirty  # noqa: F401
+
+
 def make_engine(url: str) -> Engine:
     """An engine with the pragmas SQLite needs for foreign keys and concurrent readers."""
+    register_store_hooks()
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -83,7 +91,7 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     """Bring the schema to `revision` and make sure the reference data is present."""
     from alembic import command
 
-    from tracker.seed import ensure_jurisdictions
+    from tracker.jurisdictions.seed import ensure_jurisdictions
 
     url = url or get_settings().effective_database_url
     engine = get_engine(url)

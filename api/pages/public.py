@@ -14,7 +14,7 @@ from sqlalchemy import select
 from api.deps import SessionDep
 from api.pages.common import TIMELINE, coalition_or_404, csrf_token, search_params, staff_user, templates
 from tracker.models import IssueArea, MemberOrganization, MemberStance, Position
-from tracker.queries import bill_detail
+from tracker.bills.queries import bill_detail
 from tracker.search.query import search_page
 
 router = APIRouter(include_in_schema=False)

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import SessionDep, SettingsDep
-from tracker.queries import bill_detail, list_bills
-from tracker.views import BillDetail, Page
+from tracker.bills.queries import bill_detail, list_bills
+from tracker.bills.views import BillDetail, Page
 from tracker.vocab import STAGES
 
 router = APIRouter(prefix="/bills", tags=["bills"])

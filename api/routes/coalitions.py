@@ -14,7 +14,7 @@ from tracker.coalitions.positions import set_position
 from tracker.models import Bill, BillTag, IssueArea, MemberOrganization, MemberStance, Position
 from tracker.search.query import SORTS, SearchParams, search_page
 from tracker.tagging.store import set_tag_status
-from tracker.views import Page
+from tracker.bills.views import Page
 from tracker.vocab import STANCES
 
 router = APIRouter(prefix="/coalitions/{slug}", tags=["coalitions"])

@@ -1,4 +1,4 @@
-"""Data quality per jurisdiction and session (see tracker/quality.py)."""
+"""Data quality per jurisdiction and session (see tracker/people/quality.py)."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import SessionDep
-from tracker.quality import quality_report
+from tracker.people.quality import quality_report
 
 router = APIRouter(prefix="/quality", tags=["quality"])
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import SessionDep, SettingsDep
 from tracker.search.query import SORTS, SearchParams, search_page
-from tracker.views import Page
+from tracker.bills.views import Page
 from tracker.vocab import STAGES
 
 router = APIRouter(tags=["search"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import SessionDep
-from tracker.runs import job_status
+from tracker.ops.runs import job_status
 
 router = APIRouter(prefix="/status", tags=["status"])
 

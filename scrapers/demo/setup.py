@@ -37,8 +37,8 @@ def demo_jobs(base_url: str, interval: str = "interval: 30m") -> list[dict]:
              "args": [a.format(base=base_url.rstrip("/")) for a in args], "timeout": 600,
              "after": ["demo-tag", "demo-score"]}
             for name, args in available_crawls()]
-    jobs.append({"id": "demo-tag", "kind": "call", "target": "tracker.jobs:retag", "trigger": "cron: 30 3 * * *"})
-    jobs.append({"id": "demo-score", "kind": "call", "target": "tracker.jobs:rescore",
+    jobs.append({"id": "demo-tag", "kind": "call", "target": "tracker.ops.jobs:retag", "trigger": "cron: 30 3 * * *"})
+    jobs.append({"id": "demo-score", "kind": "call", "target": "tracker.ops.jobs:rescore",
                  "trigger": "cron: 45 3 * * *"})
     return jobs
 

@@ -24,9 +24,9 @@ from scrapers.formats.billstatus_actions import (build_actions, link_bill_votes,
 from scrapers.formats.billstatus_extract import BILL, clean, may_hold_separators, records
 from scrapers.formats.htmltext import html_to_text
 from scrapers.xmlsafe import parse_xml
-from tracker.congress import BILL_TYPES, bill_type_code, display_identifier
+from tracker.jurisdictions.congress import BILL_TYPES, bill_type_code, display_identifier
 from tracker.contract import BillIn, RecordError, build
-from tracker.keys import bill_key
+from tracker.bills.keys import bill_key
 from tracker.vocab import CHAMBER_WORDS
 
 FORMAT_NAME = "govinfo-billstatus"

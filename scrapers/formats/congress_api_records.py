@@ -26,9 +26,9 @@ from scrapers.formats.htmltext import html_to_text
 from scrapers.formats.house_clerk import vote_key
 from scrapers.formats.us_vote_rules import (classify_motion, classify_result, federal_bill_key,
                                              normalize_option)
-from tracker.congress import BILL_TYPES, bill_type_code, display_identifier
+from tracker.jurisdictions.congress import BILL_TYPES, bill_type_code, display_identifier
 from tracker.contract import BillIn, RecordError, VoteEventIn, build
-from tracker.keys import bill_key
+from tracker.bills.keys import bill_key
 from tracker.vocab import CHAMBER_WORDS
 
 FORMAT_NAME = "congress-gov-api"

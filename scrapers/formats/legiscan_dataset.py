@@ -18,7 +18,7 @@ from scrapers.formats.legiscan_records import (Context, SessionInfo, bill_info, 
                                                person_record, roll_call_record, session_info,
                                                session_record)
 from tracker.contract import LegislatorIn, RecordError
-from tracker.jurisdictions import JURISDICTION_IDS
+from tracker.jurisdictions.registry import JURISDICTION_IDS
 
 log = logging.getLogger(__name__)
 

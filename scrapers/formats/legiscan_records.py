@@ -14,8 +14,8 @@ from typing import Any
 from tracker.actions import legiscan as codes
 from tracker.contract import (BillIn, CommitteeIn, LegislatorIn, RecordError, SessionIn, SourceRef,
                               VoteEventIn, build)
-from tracker.jurisdictions import all_jurisdictions
-from tracker.keys import bill_key
+from tracker.jurisdictions.registry import all_jurisdictions
+from tracker.bills.keys import bill_key
 
 LICENSE = {"license": "CC BY 4.0", "attribution": "LegiScan"}
 _UNICAMERAL = {r["id"] for r in all_jurisdictions() if r["unicameral"]}

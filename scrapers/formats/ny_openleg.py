@@ -24,7 +24,7 @@ from scrapers.formats.ny_openleg_members import MemberTables, legislator_dicts, 
 from scrapers.xmlsafe import parse_xml
 from tracker.actions import ny as rules
 from tracker.contract import RecordError, build
-from tracker.keys import bill_key, normalize_identifier, split_amendment
+from tracker.bills.keys import bill_key, normalize_identifier, split_amendment
 
 log = logging.getLogger(__name__)
 NY_TZ = ZoneInfo("America/New_York")

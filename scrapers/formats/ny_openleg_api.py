@@ -16,7 +16,7 @@ from typing import Iterator
 from scrapers.formats.base import Item
 from scrapers.formats.ny_openleg import FMT, NY_TZ, _api_vote, _build, bill_ref, session_of
 from tracker.contract import RecordError
-from tracker.keys import normalize_identifier
+from tracker.bills.keys import normalize_identifier
 
 _CHAMBERS = {"SENATE": "upper", "ASSEMBLY": "lower"}
 

@@ -5,7 +5,7 @@ its actions, sponsorships, versions, sources, related bills and votes (`VoteEven
 voters' ocd-person ids). Open States' own action classifications are used when it has them;
 otherwise the jurisdiction's rule table over the action text (tracker/actions/state.py). Vote
 counts that only appear in an action's text ("Passed 61-0-1-0-0") become a vote event without
-member rows. Sessions are mapped to ours (`tracker.sessions`) so the same bill from another
+member rows. Sessions are mapped to ours (`tracker.jurisdictions.sessions`) so the same bill from another
 source gets the same key.
 """
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import Any, Iterator
 from scrapers.formats.base import Item
 from tracker.actions.state import classify_state_action, counts_from_text
 from tracker.contract import RecordError, build
-from tracker.jurisdictions import jurisdiction_from_ocd
-from tracker.keys import bill_key
-from tracker.sessions import canonical_session
+from tracker.jurisdictions.registry import jurisdiction_from_ocd
+from tracker.bills.keys import bill_key
+from tracker.jurisdictions.sessions import canonical_session
 from tracker.vocab import ACTION_CLASSIFICATIONS, BILL_TYPES, VOTE_OPTIONS
 
 FMT = "openstates-api"

@@ -14,7 +14,7 @@ import yaml
 
 from scrapers.formats.base import Item, SimpleFormat
 from tracker.contract import RecordError, build
-from tracker.jurisdictions import jurisdiction_from_ocd
+from tracker.jurisdictions.registry import jurisdiction_from_ocd
 
 FORMAT_NAME = "openstates-people"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from tracker.keys import bill_key
+from tracker.bills.keys import bill_key
 
 # Raw vote value (case-insensitive) -> normalized option. Anything else is "other" (the Speaker
 # election lists candidate names instead of Yea/Nay: https://clerk.house.gov/evs/2025/roll002.xml).

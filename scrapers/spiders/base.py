@@ -6,7 +6,7 @@ import datetime as dt
 import scrapy
 
 from tracker.contract import SourceRef
-from tracker.crawlstate import load_state
+from tracker.ops.crawlstate import load_state
 from tracker.db import get_engine
 
 

@@ -29,7 +29,7 @@ from scrapers.formats import congress_api as api
 from scrapers.formats.congress_api_records import bill_record, house_vote_record
 from scrapers.spiders.apikeys import redact_logs, set_params, strip_params
 from scrapers.spiders.base import EdSpider
-from tracker.congress import current_congress
+from tracker.jurisdictions.congress import current_congress
 from tracker.contract import RecordError
 from tracker.settings import get_settings
 

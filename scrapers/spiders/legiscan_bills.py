@@ -152,7 +152,7 @@ class LegiscanBillsSpider(EdSpider):
     def closed(self, reason):
         """Votes may be stored before their voters' getPerson answers: match them now."""
         from tracker.db import get_engine, session_scope
-        from tracker.matching import resolve_pending
+        from tracker.people.matching import resolve_pending
 
         if not self.key:
             return

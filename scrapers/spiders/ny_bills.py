@@ -171,7 +171,7 @@ class NYBillsSpider(EdSpider):
     def closed(self, reason):
         """Votes may be stored before a voter's member row (another session's member): match them now."""
         from tracker.db import get_engine, session_scope
-        from tracker.matching import resolve_pending
+        from tracker.people.matching import resolve_pending
 
         if not self.key:
             return

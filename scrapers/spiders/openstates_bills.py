@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 
 from scrapers.spiders.openstates_base import OpenStatesSpider, Task
 from tracker.db import get_engine
-from tracker.keys import bill_key
-from tracker.sessions import canonical_session
+from tracker.bills.keys import bill_key
+from tracker.jurisdictions.sessions import canonical_session
 
 
 def ocd_jurisdiction(juris: str) -> str:

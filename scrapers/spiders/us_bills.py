@@ -21,7 +21,7 @@ from lxml import etree
 from scrapers.formats import billstatus
 from scrapers.spiders.base import EdSpider
 from scrapers.xmlsafe import parse_xml
-from tracker.congress import BILL_TYPES, current_congress
+from tracker.jurisdictions.congress import BILL_TYPES, current_congress
 from tracker.contract import RecordError
 from tracker.settings import get_settings
 

@@ -13,7 +13,7 @@ from scrapers.formats import congress_legislators as fmt
 from scrapers.spiders.base import EdSpider
 from tracker.contract import RecordError
 from tracker.db import get_engine, session_scope
-from tracker.matching import resolve_pending
+from tracker.people.matching import resolve_pending
 from tracker.settings import get_settings
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from tests.conftest import real_fixture
 from tests.spiders.crawl import crawl
 from tests.spiders.jsonapi import RETRY_AFTER_1, JsonApiServer
-from tracker.crawlstate import load_state
+from tracker.ops.crawlstate import load_state
 from tracker.db import get_engine
 from tracker.models import Bill, BillSource, PersonVote, VoteEvent
 

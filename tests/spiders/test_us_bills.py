@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from scrapers.spiders.us_bills import UsBillsSpider
 from tests.conftest import ROOT, real_fixture
-from tracker.congress import current_congress
+from tracker.jurisdictions.congress import current_congress
 from tracker.db import get_engine
 
 GOVINFO = "https://www.govinfo.gov"

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from tests.conftest import real_fixture
 from tests.spiders.crawl import MirrorServer, crawl
-from tracker.crawlstate import load_state
+from tracker.ops.crawlstate import load_state
 from tracker.db import get_engine
 from tracker.models import PersonVote, VoteEvent
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from tracker.actions.rules import ChamberRule, Classified, Classifier, Rule, VoteRule
-from tracker.stage import derive_stage
+from tracker.bills.stage import derive_stage
 
 _PROCEDURAL_CODES = (
     "H1L210", "H1L220",            # a rule (H.Res.) for consideration reported / passed

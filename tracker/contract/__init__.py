@@ -14,7 +14,7 @@ from tracker.contract.bills import (ActionIn, BillIn, LawIn, RelatedBillIn, Sess
                                     TitleIn, VersionIn)
 from tracker.contract.events import AgendaItemIn, HearingIn, PersonVoteIn, VoteEventIn
 from tracker.contract.people import KEY_SCHEMES, CommitteeIn, LegislatorIn, MembershipIn, RoleIn
-from tracker.keys import bill_key
+from tracker.bills.keys import bill_key
 
 __all__ = ["ActionIn", "AgendaItemIn", "AnyRecord", "BillIn", "CommitteeIn", "HearingIn", "KEY_SCHEMES",
            "LawIn", "LegislatorIn", "MembershipIn", "PersonRef", "PersonVoteIn", "RECORD_TYPES", "Record",

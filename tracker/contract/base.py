@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tracker.jurisdictions import JURISDICTION_IDS
+from tracker.jurisdictions.registry import JURISDICTION_IDS
 from tracker.vocab import ID_SCHEMES
 
 

@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, field_validator, model_validator
 
 from tracker.contract.base import Record, _check_jurisdiction, _Strict
-from tracker.keys import bill_key, normalize_identifier
+from tracker.bills.keys import bill_key, normalize_identifier
 from tracker.vocab import ACTION_CLASSIFICATIONS, BILL_TYPES, CHAMBERS, ID_SCHEMES, STAGES
 
 

@@ -7,15 +7,15 @@ from sqlmodel import Session
 
 from tracker.contract import BillIn
 from tracker.ingest.diff import sync_children, text_key, upsert, with_repeat_counters
-from tracker.links import link_bill_votes
-from tracker.matching import IdResolver
+from tracker.bills.links import link_bill_votes
+from tracker.people.matching import IdResolver
 from tracker.models import Bill, BillAction, Jurisdiction, Sponsorship
-from tracker.keys import normalize_identifier
-from tracker.namematch import matcher_for
-from tracker.provenance import keep_source, merged_record
+from tracker.bills.keys import normalize_identifier
+from tracker.people.namematch import matcher_for
+from tracker.bills.provenance import keep_source, merged_record
 from tracker.search.index import index_bills
-from tracker.seed import get_or_create_session
-from tracker.stage import derive_stage, origin_from_identifier
+from tracker.jurisdictions.seed import get_or_create_session
+from tracker.bills.stage import derive_stage, origin_from_identifier
 
 
 def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dict]:

@@ -7,8 +7,8 @@ from sqlmodel import Session, select
 
 from tracker.contract import CommitteeIn, HearingIn, LegislatorIn, RecordError
 from tracker.ingest.diff import comparable, sync_children, upsert
-from tracker.matching import IdResolver
-from tracker.namematch import invalidate_cache as invalidate_name_cache
+from tracker.people.matching import IdResolver
+from tracker.people.namematch import invalidate_cache as invalidate_name_cache
 from tracker.models import (Committee, CommitteeMembership, Hearing, HearingBill, Legislator,
                             LegislatorIdentifier, LegislatorRole)
 

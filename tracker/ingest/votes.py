@@ -7,11 +7,11 @@ from sqlmodel import Session
 
 from tracker.contract import VoteEventIn
 from tracker.ingest.diff import sync_children, upsert, with_repeat_counters
-from tracker.links import link_vote
-from tracker.matching import IdResolver
+from tracker.bills.links import link_vote
+from tracker.people.matching import IdResolver
 from tracker.models import PersonVote, VoteEvent
-from tracker.namematch import matcher_for
-from tracker.seed import get_or_create_session
+from tracker.people.namematch import matcher_for
+from tracker.jurisdictions.seed import get_or_create_session
 
 
 def ingest_vote_event(session: Session, rec: VoteEventIn, today: dt.date) -> tuple[str, dict]:

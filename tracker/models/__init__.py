@@ -41,4 +41,3 @@ from tracker.models.alerts import ChangeEvent, Delivery, Subscriber, Subscriptio
 
 __all__ += ["ChangeEvent", "Delivery", "Subscriber", "Subscription"]
 
-import tracker.alerts.events  # noqa: E402,F401  (registers the position-change event hook)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Index, Text, UniqueConstraint
-from sqlalchemy import event as sa_event, inspect as sa_inspect
-from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, SQLModel
 
 from tracker.models.base import json_dict, json_list, tz_datetime
@@ -144,28 +142,3 @@ class ScoreDirty(SQLModel, table=True):
     item_id: int
     reason: str | None = None
     created_at: dt.datetime | None = stamped()
-
-
-# --- a coalition's stance changes -> the items following that stance are marked dirty ----------
-# A SQLAlchemy flush hook (like the position history events of issue 7 in tracker.alerts.events),
-# so a change made anywhere (API, staff pages, YAML loader, a direct edit) is seen, in the
-# transaction that writes it. Only the Position rows of the flush are looked at.
-
-
-@sa_event.listens_for(OrmSession, "after_flush")
-def _positions_mark_scores(session, _ctx) -> None:
-    from tracker.models.coalition import Position
-
-    touched = set()
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if not isinstance(obj, Position):
-            continue
-        hist = sa_inspect(obj).attrs.stance.history
-        if obj in session.new or obj in session.deleted or hist.has_changes():
-            touched.add((obj.coalition_id, obj.bill_key))
-    if touched:
-        from tracker.scoring.dirty import mark_position
-
-        conn = session.connection()
-        for coalition_id, bill_key in touched:
-            mark_position(conn, coalition_id, bill_key)

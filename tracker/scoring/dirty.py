@@ -14,11 +14,13 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, event as sa_event, inspect as sa_inspect, or_, select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from tracker.models.base import utcnow
+from tracker.models.coalition import Position
 from tracker.models.scorecard import Scorecard, ScoreDirty, ScoredItem
 
 log = logging.getLogger("edtracker.scoring")
@@ -101,7 +103,7 @@ def process_dirty(engine: Engine) -> dict:
     Queue rows are deleted first in that transaction: a change committed meanwhile by another
     process marks its item again (PostgreSQL makes its insert wait for our delete), so no update
     is lost."""
-    from tracker.locks import DbLock
+    from tracker.ops.locks import DbLock
     from tracker.scoring.engine import recompute
 
     with engine.connect() as conn:
@@ -140,3 +142,25 @@ def process_quietly(engine: Engine) -> dict | None:
     except Exception:  # noqa: BLE001 - the ingest already committed; the queue keeps the work
         log.exception("updating dirty scores failed; the scheduler job will retry")
         return None
+
+
+# --- a coalition's stance changes -> the items following that stance are marked dirty ----------
+# A SQLAlchemy flush hook, so a change made anywhere (API, staff pages, YAML loader, a direct
+# edit) is seen in the transaction that writes it. Only the Position rows of the flush are looked
+# at. Registered when this module is imported (tracker.db.register_store_hooks does it for every
+# engine), so the models stay free of service imports.
+
+
+@sa_event.listens_for(OrmSession, "after_flush")
+def _positions_mark_scores(session, _ctx) -> None:
+    touched = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if not isinstance(obj, Position):
+            continue
+        hist = sa_inspect(obj).attrs.stance.history
+        if obj in session.new or obj in session.deleted or hist.has_changes():
+            touched.add((obj.coalition_id, obj.bill_key))
+    if touched:
+        conn = session.connection()
+        for coalition_id, bill_key in touched:
+            mark_position(conn, coalition_id, bill_key)

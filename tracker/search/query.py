@@ -11,7 +11,7 @@ from sqlmodel import Session
 from tracker.models import (Bill, BillSearchDoc, BillTag, IssueArea, LegislativeSession, Legislator,
                             Position, Sponsorship)
 from tracker.search.ddl import FTS_TABLE, PG_TSV_COLUMN
-from tracker.views import BillSummary
+from tracker.bills.views import BillSummary
 
 SORTS = ("relevance", "latest", "introduced", "key")
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from tracker.models import BillTag, Coalition, IssueArea
-from tracker.views import TagView
+from tracker.bills.views import TagView
 
 ALL = object()   # sentinel: tags of the defaults and of every coalition (operator views, CLI)
 

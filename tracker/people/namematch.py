@@ -20,7 +20,7 @@ from functools import lru_cache
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tracker.matching import NO_MATCH, Match
+from tracker.people.match_types import NO_MATCH, Match
 from tracker.models import Legislator, LegislatorRole, VoterAlias
 
 # Confidence of each method (the best one a candidate reaches counts).

@@ -37,7 +37,7 @@ def rescore() -> dict:
 
 def quality() -> dict:
     """The data-quality report (match shares, unmatched names, disagreements) per session."""
-    from tracker.quality import quality_report
+    from tracker.people.quality import quality_report
 
     with Session(get_engine()) as db:
         report = quality_report(db, names_limit=20)

@@ -6,7 +6,7 @@ import re
 
 from sqlmodel import Session, select
 
-from tracker.jurisdictions import all_jurisdictions
+from tracker.jurisdictions.registry import all_jurisdictions
 from tracker.models import Jurisdiction, LegislativeSession
 
 

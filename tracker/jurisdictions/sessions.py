@@ -1,6 +1,6 @@
 """One session identifier per legislative session, whichever source names it.
 
-The same bill from two sources must get the same key (`tracker.keys.bill_key`), so sources
+The same bill from two sources must get the same key (`tracker.bills.keys.bill_key`), so sources
 that spell sessions differently are mapped here: Open States says `2023-2024` for New York
 where OpenLegislation says `2023` (the odd start year), `2024RS` for Kentucky's regular
 session, `20232024` for California (as LegiScan's biennial identifiers do).

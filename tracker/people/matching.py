@@ -5,21 +5,13 @@ scores plugs in here (see the state data issue); below its threshold a vote stay
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlmodel import Session, select
 
 from tracker.models import LegislatorIdentifier
+from tracker.people.match_types import NO_MATCH, Match
+from tracker.people.namematch import rematch_unmatched
 
 
-@dataclass(frozen=True)
-class Match:
-    legislator_id: int | None
-    method: str | None
-    confidence: float | None
-
-
-NO_MATCH = Match(None, None, None)
 
 
 class IdResolver:
@@ -77,6 +69,4 @@ def resolve_pending(session: Session) -> int:
             session.add(row)
             fixed += 1
     session.flush()
-    from tracker.namematch import rematch_unmatched  # name matching builds on this module
-
     return fixed + rematch_unmatched(session)

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from tracker.models import (Bill, BillAction, LegislativeSession, Legislator, PersonVote,
                             Sponsorship, VoteEvent)
-from tracker.views import (ActionView, BillDetail, BillSummary, PersonVoteView, SponsorView,
+from tracker.bills.views import (ActionView, BillDetail, BillSummary, PersonVoteView, SponsorView,
                            VoteEventView)
 
 

@@ -1,0 +1,1 @@
+"""Jurisdictions and their sessions: the registry, session identifiers, Congress facts, seed rows."""

@@ -1,0 +1,1 @@
+"""Operations: crawl runs, incremental crawl state, scheduled job bodies and leases."""

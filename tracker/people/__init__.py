@@ -1,0 +1,1 @@
+"""Legislators: read queries, matching printed names to people, aliases, and the data-quality report."""
