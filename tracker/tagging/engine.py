@@ -83,8 +83,8 @@ def tag_bill(rules: CompiledRules, bill: BillText) -> list[TagResult]:
                 if found is None:
                     continue
                 phrase, areas = found
-                for area in areas:
-                    hit(area, "phrase", phrase, fld, raw[m.start():m.end()],
+                for area, kind in areas:
+                    hit(area, kind, phrase, fld, raw[m.start():m.end()],
                         _snippet(raw, m.start(), m.end()) if fld != "title" else None)
         for regex, source, area in rules.patterns:
             m = regex.search(low)
