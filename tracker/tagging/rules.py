@@ -48,14 +48,6 @@ def _alternation(phrases: list[str]) -> re.Pattern | None:
     return re.compile("|".join(_phrase_regex(p) for p in sorted(set(phrases), key=len, reverse=True)))
 
 
-def _ignore_regex(phrases: list[str], patterns: list[str]) -> re.Pattern | None:
-    """Ignored phrases as one trie (run over every field of every bill, so it must be fast),
-    then the raw ignore patterns."""
-    if not phrases and not patterns:
-        return None
-    return _trie_regex(sorted({phrase_key(p) for p in phrases}), patterns)
-
-
 _SEP = re.compile(r"[\s\-]+")
 
 
@@ -64,10 +56,10 @@ def phrase_key(text: str) -> str:
     return _SEP.sub(" ", text.strip().lower())
 
 
-def _trie_regex(keys: list[str], patterns: list[str] = ()) -> re.Pattern:
+def _trie_regex(keys: list[str]) -> re.Pattern:
     """One regex for all phrases, as a character trie: Python's re then checks one branch per
     character instead of every phrase at every position (hundreds of phrases, long summaries).
-    `patterns` (raw regular expressions) are tried after the phrases."""
+    Also used for the ignored phrases, which run over every field of every bill."""
     trie: dict = {}
     for key in keys:
         node = trie
@@ -84,8 +76,7 @@ def _trie_regex(keys: list[str], patterns: list[str] = ()) -> re.Pattern:
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return f"(?:{body})?" if ends else body
 
-    alternatives = [r"\b(?:" + build(trie) + r")(?:es|s)?\b"] if trie else []
-    return re.compile("|".join(alternatives + [f"(?:{p})" for p in patterns]))
+    return re.compile(r"\b(?:" + build(trie) + r")(?:es|s)?\b")
 
 
 def _ies_plural(key: str) -> str | None:
@@ -127,7 +118,8 @@ class CompiledRules:
     patterns: list[tuple[Prefiltered, str, str]]        # (regex + literal prefilter, source, area slug)
     subjects: dict[str, list[str]]                      # lowercase subject -> area slugs
     committees: list[tuple[re.Pattern, str, str]]       # (regex, source text, area slug)
-    ignore: re.Pattern | None = None
+    ignore: re.Pattern | None = None                    # ignored phrases, one trie
+    ignore_patterns: list[Prefiltered] = field(default_factory=list)
     fingerprint: str = ""
     children: dict[str, list[str]] = field(default_factory=dict)
 
@@ -175,7 +167,8 @@ def compile_taxonomy(tax: dict[str, Any]) -> CompiledRules:
         kind_weights={**DEFAULT_KIND_WEIGHTS, **(tax.get("kind_weights") or {})},
         areas=areas, phrase_re=_trie_regex(list(phrases)) if phrases else None,
         phrase_groups=phrases, patterns=patterns, subjects=subjects, committees=committees,
-        ignore=_ignore_regex(tax.get("ignore") or [], tax.get("ignore_patterns") or []),
+        ignore=_trie_regex(sorted({phrase_key(p) for p in tax["ignore"]})) if tax.get("ignore") else None,
+        ignore_patterns=[prefiltered(p) for p in tax.get("ignore_patterns") or []],
         fingerprint=fingerprint(tax), children=children)
 
 
