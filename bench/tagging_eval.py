@@ -386,9 +386,16 @@ def timing(rules: CompiledRules, cases: list[Case], repeat: int = 5) -> float:
 
 
 def load_rules(path: str | None) -> CompiledRules:
-    if path:
-        return compile_taxonomy(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
-    return compile_taxonomy(default_taxonomy())
+    """The packaged default, a taxonomy file, or a coalition file (its areas over the defaults)."""
+    if not path:
+        return compile_taxonomy(default_taxonomy())
+    text = Path(path).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    if isinstance(data, dict) and "coalition" in data:
+        from tracker.coalitions.loader import taxonomy_of
+        from tracker.coalitions.schema import parse_coalition_file
+        return compile_taxonomy(taxonomy_of(parse_coalition_file(text, path)))
+    return compile_taxonomy(data)
 
 
 def main() -> None:
@@ -396,7 +403,7 @@ def main() -> None:
     ap.add_argument("--part", choices=("dev", "heldout", "all"), default="dev")
     ap.add_argument("--misses", action="store_true", help="list education bills left untagged")
     ap.add_argument("--false-tags", action="store_true", help="list non-education bills that got tags")
-    ap.add_argument("--taxonomy", help="a taxonomy YAML file instead of the packaged default")
+    ap.add_argument("--taxonomy", help="a taxonomy or coalition YAML file instead of the packaged default")
     ap.add_argument("--baseline-taxonomy", help="time this taxonomy too, in the same run")
     ap.add_argument("--timing", action="store_true")
     args = ap.parse_args()
