@@ -1,6 +1,7 @@
-"""Tagging recall and precision on real bills (bench/tagging_eval.py): California bills heard only
-by education committees, federal and LegiScan bills labelled by referral or official subject,
-tagged from title and description alone. The held-out half was not looked at while writing rules."""
+"""Tagging recall and precision on real bills (bench/tagging_evalset.py, bench/tagging_eval.py):
+California bills heard only by education committees, federal and LegiScan bills labelled by
+referral or official subject, tagged from title and description alone. The held-out half was not
+looked at while writing rules."""
 from __future__ import annotations
 
 import collections
@@ -8,6 +9,7 @@ import collections
 import pytest
 
 from bench import tagging_eval as te
+from bench import tagging_evalset as es
 from tests.conftest import FIXTURES
 from tracker.coalitions.loader import taxonomy_of
 from tracker.coalitions.schema import parse_coalition_file
@@ -26,7 +28,7 @@ def cases():
         if not (FIXTURES / folder).is_dir():
             pytest.skip(f"real fixture folder {FIXTURES / folder} not found: the evaluation set is selected "
                         f"from ../shared/fixtures (or EDTRACKER_FIXTURES)")
-    return te.all_cases(FIXTURES)
+    return es.all_cases(FIXTURES)
 
 
 def _listing(results) -> str:
@@ -37,26 +39,26 @@ def _listing(results) -> str:
 def test_the_evaluation_set_is_what_the_docs_say(cases):
     by = collections.Counter((c.source, c.label, c.part) for c in cases)
     # Sizes of the selection (docs/benchmarks.md); a change means the selection rules changed.
-    assert by["ca-rollcall-lewis", te.EDUCATION, "heldout"] == 212
-    assert by["ca-rollcall-lewis", te.EDUCATION, "dev"] == 234
-    assert sum(n for (_, label, _), n in by.items() if label == te.NOT_EDUCATION) == 1162
+    assert by["ca-rollcall-lewis", es.EDUCATION, "heldout"] == 212
+    assert by["ca-rollcall-lewis", es.EDUCATION, "dev"] == 234
+    assert sum(n for (_, label, _), n in by.items() if label == es.NOT_EDUCATION) == 1162
     assert {c.part for c in cases} == {"dev", "heldout"}
     keys = [c.key for c in cases]
     assert len(keys) == len(set(keys)), "a bill is in the set once"
 
 
 def test_split_is_by_hash_of_the_bill_key():
-    assert te.part_of("ca-20192020-AB1") == te.part_of("ca-20192020-AB1")
-    parts = collections.Counter(te.part_of(f"ca-20212022-AB{n}") for n in range(1, 2001))
+    assert es.part_of("ca-20192020-AB1") == es.part_of("ca-20192020-AB1")
+    parts = collections.Counter(es.part_of(f"ca-20212022-AB{n}") for n in range(1, 2001))
     assert 900 < parts["heldout"] < 1100
 
 
 def test_every_exclusion_names_a_bill_of_the_set_and_a_reason(cases):
     keys = {c.key for c in cases}
-    assert set(te.EXCLUDED) <= keys, set(te.EXCLUDED) - keys
-    assert all(len(reason) > 20 for reason in te.EXCLUDED.values())
+    assert set(es.EXCLUDED) <= keys, set(es.EXCLUDED) - keys
+    assert all(len(reason) > 20 for reason in es.EXCLUDED.values())
     # Exclusions are a small minority: the labels are mostly right.
-    assert len(te.EXCLUDED) < 0.05 * len(keys)
+    assert len(es.EXCLUDED) < 0.05 * len(keys)
 
 
 def test_heldout_recall_on_education_bills(rules, cases):
