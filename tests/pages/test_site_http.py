@@ -71,7 +71,7 @@ def test_404_stays_json_for_api_clients(client):
 def test_400_and_500_pages(client):
     bad = client.get("/c/demo-public-schools/scorecards/nope?lang=es", headers=HTML)
     assert bad.status_code in (400, 404) and "text/html" in bad.headers["content-type"]
-    crash = client.get("/test-crash", headers=HTML)
+    crash = client.get("/test-crash?lang=en", headers=HTML)
     assert crash.status_code == 500 and "Something went wrong on our side" in crash.text
     assert "boom" not in crash.text  # internals are logged, not shown
     assert client.get("/test-crash").status_code == 500
