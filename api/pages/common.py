@@ -9,12 +9,14 @@ from fastapi import HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
+from api.pages.i18n import ui
+from tracker.coalitions.accounts import session_user
 from tracker.models import Coalition, StaffUser
 from tracker.search.query import SORTS, SearchParams
 from tracker.vocab import STAGE_LABELS, STAGES, STANCES
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
-templates.env.globals.update(STAGE_LABELS=STAGE_LABELS, STANCES=STANCES, STAGES=STAGES, SORTS=SORTS)
+templates.env.globals.update(STAGE_LABELS=STAGE_LABELS, STANCES=STANCES, STAGES=STAGES, SORTS=SORTS, ui=ui)
 # The usual path of a bill, for the timeline (other end states are shown on their own).
 TIMELINE = ("introduced", "in_committee", "out_of_committee", "passed_origin", "passed_second",
             "to_executive", "enacted")
@@ -42,12 +44,10 @@ def coalition_or_404(db, slug: str) -> Coalition:
 
 
 def staff_user(request: Request, db, coalition: Coalition) -> StaffUser | None:
-    """The logged-in staff member of this coalition, if any (a login is for one coalition)."""
-    uid = request.session.get("uid")
-    if not uid or request.session.get("coalition") != coalition.slug:
-        return None
-    user = db.get(StaffUser, uid)
-    return user if user and user.active and user.coalition_id == coalition.id else None
+    """The logged-in staff member of this coalition, if any (a login is for one coalition): the
+    cookie names a server-side session, which logout, a password change or deactivation ends."""
+    user = session_user(db, request.session.get("sid"))
+    return user if user is not None and user.coalition_id == coalition.id else None
 
 
 def search_params(request: Request, page_size: int = 25) -> SearchParams:

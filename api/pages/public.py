@@ -5,10 +5,11 @@ show that coalition's confirmed issue areas and public positions, nothing of oth
 """
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from api.deps import SessionDep
@@ -18,6 +19,14 @@ from tracker.bills.queries import bill_detail
 from tracker.search.query import search_page
 
 router = APIRouter(include_in_schema=False)
+SITE_CSS = Path(__file__).resolve().parent.parent / "static" / "site.css"
+
+
+@router.get("/static/site.css")
+def site_css() -> Response:
+    """The pages' stylesheet (a file, so the Content-Security-Policy needs no inline styles)."""
+    return Response(SITE_CSS.read_bytes(), media_type="text/css; charset=utf-8",
+                    headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"})
 
 
 def _areas(db, coalition_id: int | None) -> list[IssueArea]:
