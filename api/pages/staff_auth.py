@@ -131,10 +131,11 @@ def reset_form(slug: str, token: str, request: Request, db: SessionDep) -> HTMLR
     """The new-password form (opening the link changes nothing: mail scanners open links)."""
     coal = coalition_or_404(db, slug)
     lang = lang_of(request)
-    if accounts.reset_user(db, coal.id, token) is None:
+    user = accounts.reset_user(db, coal.id, token)
+    if user is None:
         return _no_referrer(_page(request, "staff_reset.html", coal, lang, 400, error=message(lang, "bad_link"),
                                   valid=False))
-    return _no_referrer(_page(request, "staff_reset.html", coal, lang, valid=True, token=token))
+    return _no_referrer(_page(request, "staff_reset.html", coal, lang, valid=True, token=token, email=user.email))
 
 
 @router.post("/reset/{token}", response_class=HTMLResponse)
@@ -145,9 +146,9 @@ def reset(slug: str, token: str, request: Request, db: SessionDep, new_password:
     lang = lang_of(request, lang)
     problem = _password_error(new_password, new_password_again)
     if problem:
-        valid = accounts.reset_user(db, coal.id, token) is not None
+        user = accounts.reset_user(db, coal.id, token)
         return _no_referrer(_page(request, "staff_reset.html", coal, lang, 422, error=message(lang, problem),
-                                  valid=valid, token=token))
+                                  valid=user is not None, token=token, email=user.email if user else ""))
     if accounts.redeem_reset(db, coal.id, token, new_password) is None:
         db.rollback()
         return _no_referrer(_page(request, "staff_reset.html", coal, lang, 400, error=message(lang, "bad_link"),
