@@ -9,6 +9,7 @@ from fastapi import HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
+from api.deps import MAX_OFFSET
 from api.pages.i18n import ui
 from tracker.coalitions.accounts import session_user
 from tracker.models import Coalition, StaffUser
@@ -52,9 +53,10 @@ def staff_user(request: Request, db, coalition: Coalition) -> StaffUser | None:
 
 def search_params(request: Request, page_size: int = 25) -> SearchParams:
     """SearchParams from a page's query string (blank fields ignored)."""
-    qp = {k: v.strip() for k, v in request.query_params.items() if v and v.strip()}
+    # Like the API's bounds, but a page forgives: odd values fall back, long ones are cut.
+    qp = {k: v.strip()[:500 if k == "q" else 200] for k, v in request.query_params.items() if v and v.strip()}
     try:
-        page = max(1, int(qp.get("page", "1")))
+        page = min(max(1, int(qp.get("page", "1")[:12])), MAX_OFFSET // page_size + 1)
     except ValueError:
         page = 1
     import datetime as dt
