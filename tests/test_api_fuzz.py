@@ -25,7 +25,7 @@ from tests.scoring.helpers import published_house  # noqa: E402
 from tracker.coalitions.auth import new_api_key  # noqa: E402
 from tracker.models import ApiKey, Bill, BillTag, Coalition, Legislator, Subscription  # noqa: E402
 
-EXAMPLES_PER_OPERATION = 30
+EXAMPLES_PER_OPERATION = 25
 
 
 def _load_data(url: str) -> dict[str, list]:
@@ -80,21 +80,31 @@ def _offer_known(raw: dict, known: dict[str, list]) -> dict:
     return raw
 
 
-@pytest.fixture(scope="module")
-def api_schema(sqlite_template, tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def api_schema(request, sqlite_template, tmp_path_factory):
     from api.app import create_app
+    from tests.conftest import PG_URL, _pg_db
     from tracker.settings import Settings
 
-    path = tmp_path_factory.mktemp("fuzz") / "edtracker.db"
-    shutil.copyfile(sqlite_template, path)
-    url = f"sqlite:///{path}"
+    folder = tmp_path_factory.mktemp("fuzz")
+    drop = None
+    if request.param == "sqlite":
+        shutil.copyfile(sqlite_template, folder / "edtracker.db")
+        url = f"sqlite:///{folder / 'edtracker.db'}"
+    else:
+        if not PG_URL:
+            pytest.skip("PostgreSQL tests need EDTRACKER_TEST_POSTGRES_URL (./dev test starts a server)")
+        url, drop = _pg_db(request.getfixturevalue("pg_template"))
     known = _load_data(url)
-    app = create_app(Settings(database_url=url, data_dir=path.parent, secret_key="fuzz-secret-key-0123456789-abcdef",
+    app = create_app(Settings(database_url=url, data_dir=folder, secret_key="fuzz-secret-key-0123456789-abcdef",
                               _env_file=None))
     schema = schemathesis.openapi.from_dict(_offer_known(app.openapi(), known))
     schema.app = app
     schema.location = "/openapi.json"
-    return schema
+    yield schema
+    app.state.engine.dispose()
+    if drop:
+        drop()
 
 
 def _run(operation, mode) -> list[str]:
