@@ -32,6 +32,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(alerts.router)
     app.include_router(alerts_admin.router)
     _add_coalition_pages(app, settings)
+    from api.security import SecurityHeaders
+    app.add_middleware(SecurityHeaders, docs_paths=docs.PATHS)
     return app
 
 
@@ -39,14 +41,15 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     """Search, coalition API and the server-rendered pages (staff login uses a signed cookie)."""
     from starlette.middleware.sessions import SessionMiddleware
 
-    from api.pages import public, staff
+    from api.pages import public, staff, staff_auth
     from api.routes import coalitions, search
 
     settings.check_secrets()
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="edtracker_staff",
                        max_age=settings.session_max_age, same_site="lax",
-                       https_only=settings.environment == "production")
+                       https_only=settings.secure_cookies)
     app.include_router(search.router)
     app.include_router(coalitions.router)
+    app.include_router(staff_auth.router)
     app.include_router(staff.router)
     app.include_router(public.router)

@@ -25,7 +25,7 @@ class Caller:
         return self.role is not None and role_allows(self.role, role)
 
 
-def coalition_by_slug(db: SessionDep, slug: Annotated[str, Path(description="coalition slug")]) -> Coalition:
+def coalition_by_slug(db: SessionDep, slug: Annotated[str, Path(max_length=64, description="coalition slug")]) -> Coalition:
     coal = db.execute(select(Coalition).where(Coalition.slug == slug)).scalar_one_or_none()
     if coal is None:
         raise HTTPException(404, f"no coalition {slug!r}")

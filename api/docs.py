@@ -10,6 +10,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagge
 from fastapi.staticfiles import StaticFiles
 
 ASSETS = "/assets/docs"
+PATHS = ("/docs", "/redoc", "/docs/oauth2-redirect")
 
 
 def assets_dir() -> Path:

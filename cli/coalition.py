@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from cli.common import console, print_json
+from tracker.coalitions.accounts import deactivate, revoke_sessions
 from tracker.coalitions.auth import hash_password, new_api_key
 from tracker.coalitions.loader import export_coalition, load_coalition
 from tracker.coalitions.schema import CoalitionFileError
@@ -87,11 +88,28 @@ def add_user_cmd(slug: str, email: str, role: str = typer.Option("viewer", callb
             hashed = hash_password(password)
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from None
+        if user is not None:
+            revoke_sessions(db, user.id)   # a password reset by an admin ends the old logins
         user = user or StaffUser(coalition_id=coal.id, email=email.lower(), password_hash=hashed)
         user.password_hash, user.role, user.display_name, user.active = hashed, role, name, True
         db.add(user)
         db.commit()
     typer.echo(f"{email} is {role} of {slug}")
+
+
+@app.command("deactivate-user")
+def deactivate_user_cmd(slug: str, email: str) -> None:
+    """Lock a staff account out: it cannot log in and its open sessions end now."""
+    with Session(_engine()) as db:
+        coal = _coalition(db, slug)
+        user = db.execute(select(StaffUser).where(StaffUser.coalition_id == coal.id,
+                                                  StaffUser.email == email.lower())).scalar_one_or_none()
+        if user is None:
+            typer.echo(f"no staff account {email!r} in {slug}", err=True)
+            raise typer.Exit(1)
+        deactivate(db, user)
+        db.commit()
+    typer.echo(f"{email} can no longer log in to {slug}; its sessions were ended")
 
 
 @app.command("add-key")

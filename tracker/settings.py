@@ -50,7 +50,9 @@ class Settings(BaseSettings):
                              description="development or production; production refuses placeholder secrets.")
     secret_key: str = Field(default="change-me",
                             description="Signs staff session cookies; set a long random value in production.")
-    session_max_age: int = Field(default=8 * 3600, description="Seconds a staff login lasts.")
+    session_max_age: int = Field(default=8 * 3600,
+                                 description="Seconds a staff login lasts (logout, a password change or "
+                                 "deactivation ends it sooner).")
     # Federal sources (issue 3): base URLs may point at a local mirror with the same layout.
     govinfo_base_url: str = Field(default="https://www.govinfo.gov",
                                   description="GovInfo bulk data and sitemaps (BILLSTATUS bills).")
@@ -130,11 +132,31 @@ class Settings(BaseSettings):
     alerts_settle_seconds: float = Field(
         default=60.0, description="Digests take events older than this; immediate alerts re-check this window.")
     alerts_signup_per_hour: int = Field(default=10, description="Sign-ups one client address may make per hour.")
+    alerts_webhook_timeout_seconds: float = Field(
+        default=10.0, description="Longest a webhook delivery may take in all (connect, send, answer).")
+    alerts_webhook_max_response_bytes: int = Field(
+        default=65536, description="Most bytes of a webhook receiver's answer that are read.")
+
+    # Staff accounts (issue 15): throttling, sessions and password reset links.
+    login_max_attempts_per_account: int = Field(
+        default=5, description="Failed staff logins per account in one window; further attempts answer 429.")
+    login_max_attempts_per_client: int = Field(
+        default=30, description="Failed staff logins per client address in one window; further ones answer 429.")
+    login_window_seconds: int = Field(
+        default=900, description="Length of the login throttling window (an account is locked until it ends).")
+    password_reset_max_age: int = Field(default=3600, description="Seconds a password reset link stays valid.")
+    password_reset_per_hour: int = Field(
+        default=3, description="Reset emails one account may receive per hour (more requests send nothing).")
 
     def check_secrets(self) -> None:
         """Refuse to serve staff pages in production with the placeholder or a short secret key."""
         if self.environment == "production" and (self.secret_key in ("", "change-me") or len(self.secret_key) < 32):
             raise ValueError("EDTRACKER_SECRET_KEY must be set to a random value of 32+ characters in production")
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over HTTPS when the site is served over HTTPS."""
+        return self.public_url.lower().startswith("https://")
 
     @field_validator("database_url")
     @classmethod

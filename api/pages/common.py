@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from api.i18n import COOKIE, LANGS, NAMES, request_lang, translator
 from api.i18n import format as fmt
+from api.deps import MAX_OFFSET
+from tracker.coalitions.accounts import session_user
 from tracker.models import Coalition, StaffUser
 from tracker.search.query import SORTS, SearchParams
 from tracker.vocab import STAGE_LABELS, STAGES, STANCES
@@ -86,19 +88,18 @@ def coalition_or_404(db, slug: str) -> Coalition:
 
 
 def staff_user(request: Request, db, coalition: Coalition) -> StaffUser | None:
-    """The logged-in staff member of this coalition, if any (a login is for one coalition)."""
-    uid = request.session.get("uid")
-    if not uid or request.session.get("coalition") != coalition.slug:
-        return None
-    user = db.get(StaffUser, uid)
-    return user if user and user.active and user.coalition_id == coalition.id else None
+    """The logged-in staff member of this coalition, if any (a login is for one coalition): the
+    cookie names a server-side session, which logout, a password change or deactivation ends."""
+    user = session_user(db, request.session.get("sid"))
+    return user if user is not None and user.coalition_id == coalition.id else None
 
 
 def search_params(request: Request, page_size: int = 25) -> SearchParams:
     """SearchParams from a page's query string (blank fields ignored)."""
-    qp = {k: v.strip() for k, v in request.query_params.items() if v and v.strip()}
+    # Like the API's bounds, but a page forgives: odd values fall back, long ones are cut.
+    qp = {k: v.strip()[:500 if k == "q" else 200] for k, v in request.query_params.items() if v and v.strip()}
     try:
-        page = max(1, int(qp.get("page", "1")))
+        page = min(max(1, int(qp.get("page", "1")[:12])), MAX_OFFSET // page_size + 1)
     except ValueError:
         page = 1
     import datetime as dt

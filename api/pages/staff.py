@@ -1,4 +1,5 @@
-"""Staff pages of a coalition: login, tag review queue, positions, settings (CSRF-protected)."""
+"""Staff pages of a coalition: tag review queue, positions, settings (CSRF-protected; login and
+passwords are in staff_auth)."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -9,11 +10,10 @@ from sqlalchemy import select
 
 from api.deps import SessionDep
 from api.pages.common import check_csrf, coalition_or_404, csrf_token, staff_user, templates
-from tracker.coalitions.auth import role_allows, verify_password
+from tracker.coalitions.auth import role_allows
 from tracker.coalitions.positions import set_position
 from tracker.coalitions.schema import CoalitionSettings
-from tracker.models import Bill, BillTag, IssueArea, StaffUser
-from tracker.models.base import utcnow
+from tracker.models import Bill, BillTag, IssueArea
 from tracker.tagging.store import set_tag_status
 
 router = APIRouter(prefix="/c/{slug}/staff", include_in_schema=False)
@@ -27,39 +27,6 @@ def _need(request: Request, db, slug: str, role: str = "viewer"):
     if not role_allows(user.role, role):
         raise HTTPException(403, f"this needs the {role} role; you are {user.role}")
     return coal, user
-
-
-@router.get("/login", response_class=HTMLResponse)
-def login_form(slug: str, request: Request, db: SessionDep) -> HTMLResponse:
-    coal = coalition_or_404(db, slug)
-    return templates.TemplateResponse(request, "login.html", {"coalition": coal, "csrf": csrf_token(request),
-                                                              "error": None})
-
-
-@router.post("/login", response_class=HTMLResponse)
-def login(slug: str, request: Request, db: SessionDep, email: Annotated[str, Form()],
-          password: Annotated[str, Form()], csrf: Annotated[str, Form()] = "") -> HTMLResponse:
-    check_csrf(request, csrf)
-    coal = coalition_or_404(db, slug)
-    user = db.execute(select(StaffUser).where(StaffUser.coalition_id == coal.id,
-                                              StaffUser.email == email.strip().lower())).scalar_one_or_none()
-    if user is None or not user.active or not verify_password(password, user.password_hash):
-        return templates.TemplateResponse(request, "login.html", {
-            "coalition": coal, "csrf": csrf_token(request), "error": "Wrong email or password."}, status_code=401)
-    request.session.clear()
-    request.session.update({"uid": user.id, "coalition": coal.slug})
-    csrf_token(request)
-    user.last_login_at = utcnow()
-    db.add(user)
-    db.commit()
-    return RedirectResponse(f"/c/{slug}/staff/", status_code=303)
-
-
-@router.post("/logout")
-def logout(slug: str, request: Request, csrf: Annotated[str, Form()] = "") -> RedirectResponse:
-    check_csrf(request, csrf)
-    request.session.clear()
-    return RedirectResponse(f"/c/{slug}/", status_code=303)
 
 
 @router.get("/", response_class=HTMLResponse)

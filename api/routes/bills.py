@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import KeyPath, Limit, Offset, SessionDep, SettingsDep
 from tracker.bills.queries import bill_detail, list_bills
 from tracker.bills.views import BillDetail, Page
 from tracker.vocab import STAGES
@@ -14,11 +14,10 @@ router = APIRouter(prefix="/bills", tags=["bills"])
 
 @router.get("", response_model=Page)
 def bills(db: SessionDep, settings: SettingsDep,
-          jurisdiction: Annotated[str | None, Query(description="us, ca, ny, ...")] = None,
-          session: Annotated[str | None, Query(description="session identifier, e.g. 119")] = None,
-          stage: Annotated[str | None, Query(description=f"one of {', '.join(STAGES)}")] = None,
-          limit: Annotated[int, Query(ge=1)] = 50,
-          offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+          jurisdiction: Annotated[str | None, Query(max_length=200, description="us, ca, ny, ...")] = None,
+          session: Annotated[str | None, Query(max_length=200, description="session identifier, e.g. 119")] = None,
+          stage: Annotated[str | None, Query(max_length=200, description=f"one of {', '.join(STAGES)}")] = None,
+          limit: Limit = 50, offset: Offset = 0) -> Page:
     """Bills, most recently active first."""
     if stage and stage not in STAGES:
         raise HTTPException(422, f"unknown stage {stage!r}; expected one of {list(STAGES)}")
@@ -29,7 +28,7 @@ def bills(db: SessionDep, settings: SettingsDep,
 
 
 @router.get("/{key}", response_model=BillDetail)
-def bill(key: str, db: SessionDep) -> BillDetail:
+def bill(key: KeyPath, db: SessionDep) -> BillDetail:
     """One bill with its actions, sponsors and roll-call votes."""
     detail = bill_detail(db, key)
     if detail is None:

@@ -5,11 +5,11 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from api.coalition_deps import CallerDep, require
-from api.deps import SessionDep, SettingsDep
+from api.deps import IdPath, KeyPath, Limit, Offset, SearchText, SessionDep, SettingsDep, Text
 from tracker.coalitions.positions import set_position
 from tracker.models import Bill, BillTag, IssueArea, MemberOrganization, MemberStance, Position
 from tracker.search.query import SORTS, SearchParams, search_page
@@ -33,8 +33,8 @@ class PositionOut(BaseModel):
 
 class PositionIn(BaseModel):
     stance: Literal[tuple(STANCES)]  # type: ignore[valid-type]
-    rationale: str | None = None
-    priority: int = 0
+    rationale: str | None = Field(default=None, max_length=10_000)
+    priority: int = Field(default=0, ge=-1000, le=1000)
     public: bool = False
 
 
@@ -68,12 +68,12 @@ def issue_areas(caller: CallerDep, db: SessionDep) -> list[AreaOut]:
 
 @router.get("/search", response_model=Page)
 def search(caller: CallerDep, db: SessionDep, settings: SettingsDep,
-           q: str | None = None, jurisdiction: str | None = None, session: str | None = None,
-           stage: str | None = None, issue_area: str | None = None, stance: str | None = None,
-           sponsor: str | None = None, committee: str | None = None,
+           q: SearchText = None, jurisdiction: Text = None, session: Text = None,
+           stage: Text = None, issue_area: Text = None, stance: Text = None,
+           sponsor: Text = None, committee: Text = None,
            updated_since: dt.date | None = None,
-           sort: Annotated[str, Query(description=", ".join(SORTS))] = "relevance",
-           limit: Annotated[int, Query(ge=1)] = 25, offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+           sort: Annotated[str, Query(max_length=32, description=", ".join(SORTS))] = "relevance",
+           limit: Limit = 25, offset: Offset = 0) -> Page:
     """Full-text search with this coalition's issue areas and (public, or all with a key) stances."""
     limit = min(limit, settings.page_size_max)
     p = SearchParams(q=q, jurisdiction=jurisdiction, session=session, stage=stage, issue_area=issue_area,
@@ -111,7 +111,7 @@ def positions(caller: CallerDep, db: SessionDep) -> list[PositionOut]:
 
 
 @router.put("/positions/{bill_key}", response_model=PositionOut)
-def put_position(bill_key: str, body: PositionIn, caller: CallerDep, db: SessionDep) -> PositionOut:
+def put_position(bill_key: KeyPath, body: PositionIn, caller: CallerDep, db: SessionDep) -> PositionOut:
     """Set the coalition's position on a bill (editor or admin key); changes are kept as history."""
     require(caller, "editor")
     pos, _ = set_position(db, caller.coalition.id, bill_key, stance=body.stance, rationale=body.rationale,
@@ -121,7 +121,7 @@ def put_position(bill_key: str, body: PositionIn, caller: CallerDep, db: Session
 
 
 @router.get("/tags", response_model=list[TagOut])
-def tags(caller: CallerDep, db: SessionDep, status: str = "suggested",
+def tags(caller: CallerDep, db: SessionDep, status: Annotated[str, Query(max_length=32)] = "suggested",
          limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[TagOut]:
     """The review queue (viewer key or better)."""
     require(caller, "viewer")
@@ -134,7 +134,7 @@ def tags(caller: CallerDep, db: SessionDep, status: str = "suggested",
 
 
 @router.post("/tags/{tag_id}", response_model=TagOut)
-def decide_tag(tag_id: int, body: TagDecision, caller: CallerDep, db: SessionDep) -> TagOut:
+def decide_tag(tag_id: IdPath, body: TagDecision, caller: CallerDep, db: SessionDep) -> TagOut:
     """Confirm or reject a suggested tag (editor key or better)."""
     require(caller, "editor")
     tag = db.get(BillTag, tag_id)

@@ -47,8 +47,8 @@ class QualityEntry(BaseModel):
 
 @router.get("", response_model=list[QualityEntry])
 def quality(db: SessionDep,
-            jurisdiction: Annotated[str | None, Query(description="us, ca, ny, ...")] = None,
-            session: Annotated[str | None, Query(description="session identifier")] = None,
+            jurisdiction: Annotated[str | None, Query(max_length=200, description="us, ca, ny, ...")] = None,
+            session: Annotated[str | None, Query(max_length=200, description="session identifier")] = None,
             names: Annotated[int, Query(ge=0, le=1000)] = 50) -> list[QualityEntry]:
     """Share of votes and sponsorships matched, unmatched names, bills without actions."""
     return quality_report(db, jurisdiction=jurisdiction, session_identifier=session, names_limit=names)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import Limit, Offset, SearchText, SessionDep, SettingsDep, Text
 from tracker.search.query import SORTS, SearchParams, search_page
 from tracker.bills.views import Page
 from tracker.vocab import STAGES
@@ -16,12 +16,11 @@ router = APIRouter(tags=["search"])
 
 @router.get("/search", response_model=Page)
 def search(db: SessionDep, settings: SettingsDep,
-           q: Annotated[str | None, Query(description="words of the title, summary, subjects or actions")] = None,
-           jurisdiction: str | None = None, session: str | None = None, stage: str | None = None,
-           issue_area: Annotated[str | None, Query(description="default taxonomy slug")] = None,
-           sponsor: str | None = None, committee: str | None = None, updated_since: dt.date | None = None,
-           sort: Annotated[str, Query(description=", ".join(SORTS))] = "relevance",
-           limit: Annotated[int, Query(ge=1)] = 25, offset: Annotated[int, Query(ge=0)] = 0) -> Page:
+           q: SearchText = None, jurisdiction: Text = None, session: Text = None, stage: Text = None,
+           issue_area: Annotated[str | None, Query(max_length=200, description="default taxonomy slug")] = None,
+           sponsor: Text = None, committee: Text = None, updated_since: dt.date | None = None,
+           sort: Annotated[str, Query(max_length=32, description=", ".join(SORTS))] = "relevance",
+           limit: Limit = 25, offset: Offset = 0) -> Page:
     """Bills matching the words and filters; for coalition stances use /coalitions/{slug}/search."""
     if stage and stage not in STAGES:
         raise HTTPException(422, f"unknown stage {stage!r}; expected one of {list(STAGES)}")

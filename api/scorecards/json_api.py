@@ -13,6 +13,7 @@ from tracker.scoring import export, views
 
 router = APIRouter(prefix="/api/scorecards", tags=["scorecards"])
 Fmt = Annotated[str, Query(pattern="^(json|csv)$", description="json or csv")]
+Filter = Annotated[str | None, Query(max_length=200)]
 
 
 def _respond(request, card, body, media_type, filename=None):
@@ -31,9 +32,10 @@ def _respond(request, card, body, media_type, filename=None):
 
 @router.get("/{coalition}/{slug}")
 def scorecard_table(coalition: str, slug: str, request: Request, db: SessionDep, format: Fmt = "json",
-                    session: str | None = None, chamber: str | None = None, party: str | None = None,
-                    district: str | None = None, grade: str | None = None, q: str | None = None,
-                    sort: str = "name", dir: str = "asc"):
+                    session: Filter = None, chamber: Filter = None, party: Filter = None,
+                    district: Filter = None, grade: Filter = None, q: Filter = None,
+                    sort: Annotated[str, Query(max_length=32)] = "name",
+                    dir: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc"):
     """The scorecard table (filter, search and sort as on the page); `format=csv` for CSV."""
     _, card = load.published_card(db, coalition, slug)
     session = session or views.default_session(card)

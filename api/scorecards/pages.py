@@ -101,7 +101,7 @@ def methodology_page(coalition: str, slug: str, request: Request, db: SessionDep
 
 @router.get("/c/{coalition}/scorecards/{slug}/badge.svg")
 def badge(coalition: str, slug: str, request: Request, db: SessionDep,
-          legislator: Annotated[str, Query(description="legislator key")]) -> Response:
+          legislator: Annotated[str, Query(max_length=200, description="legislator key")]) -> Response:
     """An SVG badge with the legislator's score and grade."""
     co, card = load.published_card(db, coalition, slug)
     lang = lang_of(request)
@@ -123,8 +123,10 @@ def render_na(lang: str) -> str:
 
 
 @router.get("/oembed")
-def oembed(request: Request, db: SessionDep, url: str, format: str = "json",
-           maxwidth: int | None = None, maxheight: int | None = None) -> Response:
+def oembed(request: Request, db: SessionDep, url: Annotated[str, Query(max_length=2000)],
+           format: Annotated[str, Query(pattern="^(json|xml)$", description="json (xml answers 501, as oEmbed says)")] = "json",
+           maxwidth: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+           maxheight: Annotated[int | None, Query(ge=1, le=10_000)] = None) -> Response:
     """oEmbed (https://oembed.com) for scorecard and legislator pages of this server."""
     if format != "json":
         return JSONResponse({"detail": "only format=json is supported"}, status_code=501)

@@ -61,8 +61,9 @@ def valid_origins(origins) -> list[str]:
 
 
 def csp(frame_ancestors: list[str] | None = None) -> str:
-    """No third-party anything: our own CSS and JS only, framed by `frame_ancestors` (and us)."""
-    ancestors = " ".join(["'self'", *(frame_ancestors or [])])
+    """No third-party anything: our own CSS and JS only; an embed (`frame_ancestors` a list) is
+    framed by those origins and us, any other page by nobody."""
+    ancestors = " ".join(["'self'", *frame_ancestors]) if frame_ancestors is not None else "'none'"
     return ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
             "form-action 'self'; base-uri 'none'; frame-ancestors " + ancestors)
 
@@ -126,10 +127,10 @@ def cached_response(request: Request, card: Scorecard, coalition: Coalition, med
     etag = etag_for(card, request, extra)
     origins = valid_origins((coalition.settings or {}).get("embed_origins")) if embed else []
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding",
-               "Content-Security-Policy": csp(origins), "X-Content-Type-Options": "nosniff",
+               "Content-Security-Policy": csp(origins if embed else None), "X-Content-Type-Options": "nosniff",
                "Referrer-Policy": "strict-origin-when-cross-origin"}
     if not embed:
-        headers["X-Frame-Options"] = "SAMEORIGIN"
+        headers["X-Frame-Options"] = "DENY"
     last = http_date(card)
     if last:
         headers["Last-Modified"] = last

@@ -98,8 +98,8 @@ def test_csp_frame_ancestors_only_for_listed_origins(client):
     assert "javascript" not in csp and "x.example" not in csp and "script-src 'self';" in csp
     assert "x-frame-options" not in embed.headers
     page = client.get(BASE)
-    assert page.headers["content-security-policy"].endswith("frame-ancestors 'self'")
-    assert page.headers["x-frame-options"] == "SAMEORIGIN"
+    assert page.headers["content-security-policy"].endswith("frame-ancestors 'none'")
+    assert page.headers["x-frame-options"] == "DENY"
 
 
 def test_etag_last_modified_and_304(client):

@@ -153,15 +153,17 @@ def send_webhooks(engine: Engine, settings, ids: list[int], worker: str = outbox
             report.cancelled += 1
             continue
         try:
-            webhooks.check_url(sub.webhook_url or "", allow_loopback=settings.alerts_webhook_allow_loopback)
+            # One DNS lookup: the address checked is the address connected to.
+            status = webhooks.post(sub.webhook_url or "", sub.webhook_secret or "", webhook_payload(settings, job),
+                                   d.id, timeout=settings.alerts_webhook_timeout_seconds,
+                                   max_response_bytes=settings.alerts_webhook_max_response_bytes,
+                                   allow_loopback=settings.alerts_webhook_allow_loopback)
+            error = None if 200 <= status < 300 else f"HTTP {status}"
         except webhooks.RefusedUrl as exc:
             outbox.finish(engine, d.id, worker, "failed", str(exc))
             _webhook_failed(engine, settings, sub.id, str(exc), permanent=True)
             report.failed += 1
             continue
-        try:
-            status = webhooks.post(sub.webhook_url, sub.webhook_secret or "", webhook_payload(settings, job), d.id)
-            error = None if 200 <= status < 300 else f"HTTP {status}"
         except OSError as exc:
             error = f"unreachable: {exc}"
         if error is None:

@@ -11,10 +11,23 @@ from tracker.vocab import ROLES
 _SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 
 
+PASSWORD_MIN, PASSWORD_MAX = 8, 1024
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is refused, or None."""
+    if len(password) < PASSWORD_MIN:
+        return f"a password needs at least {PASSWORD_MIN} characters"
+    if len(password) > PASSWORD_MAX:
+        return f"a password has at most {PASSWORD_MAX} characters"
+    return None
+
+
 def hash_password(password: str) -> str:
     """`scrypt$n$r$p$salt$hash`, salted per password."""
-    if len(password) < 8:
-        raise ValueError("a password needs at least 8 characters")
+    problem = password_problem(password)
+    if problem:
+        raise ValueError(problem)
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
     b64 = lambda b: base64.b64encode(b).decode()  # noqa: E731
@@ -31,6 +44,20 @@ def verify_password(password: str, stored: str) -> bool:
     got = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
                          dklen=32)
     return hmac.compare_digest(got, base64.b64decode(digest))
+
+
+_DUMMY_HASH: list[str] = []
+
+
+def check_password(password: str, stored: str | None) -> bool:
+    """Verify against `stored`, or against a throwaway hash when there is no account, so that a
+    login costs the same work whether the account exists or not (no enumeration by timing)."""
+    if not stored:
+        if not _DUMMY_HASH:
+            _DUMMY_HASH.append(hash_password(secrets.token_urlsafe(24)))
+        verify_password(password, _DUMMY_HASH[0])
+        return False
+    return verify_password(password, stored)
 
 
 def new_api_key() -> tuple[str, str, str]:
