@@ -20,8 +20,9 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from scrapers.formats.base import Item, Tree
+from scrapers.formats.detect import json_shape
 from scrapers.formats.ny_openleg_members import MemberTables, legislator_dicts, parse_member_sql
-from scrapers.xmlsafe import parse_xml
+from scrapers.xmlsafe import HostileXML, parse_xml
 from tracker.actions import ny as rules
 from tracker.contract import RecordError, build
 from tracker.bills.keys import bill_key, normalize_identifier, split_amendment
@@ -85,8 +86,8 @@ class NYOpenLeg:
                 if b"session_member" in tree.head(n, 2048):
                     out.append(n)
             elif low.endswith(".json"):
-                head = tree.head(n, 512)
-                if b'"responseType"' in head and b'"bill"' in head:
+                shape = json_shape(tree, n) or {}
+                if shape.get("responseType") == "bill" and shape.get("result") is dict:
                     out.append(n)
             elif low.endswith(".xml") and _FEED.search(PurePosixPath(n).name):
                 out.append(n)
@@ -245,6 +246,9 @@ def parse_feed(data: bytes, source: str, lookup: dict) -> Iterator[Item]:
     data, notes = decode_feed(data, source)
     try:
         root = parse_xml(data)
+    except HostileXML as exc:
+        yield RecordError(source, None, None, f"refused XML: {exc}")
+        return
     except etree.XMLSyntaxError as exc:
         yield RecordError(source, None, None, f"malformed XML: {exc}")
         return
