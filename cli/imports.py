@@ -30,7 +30,7 @@ def import_cmd(paths: list[Path] = typer.Argument(..., help="files, folders or z
     with session_scope(engine) as session:
         resolved = resolve_pending(session)
     summary = {**report.summary(), "unrecognized_files": len(import_plan.unknown),
-               "resolved_later": resolved}
+               "documentation_files": len(import_plan.documentation), "resolved_later": resolved}
     if as_json:
         print_json({"counts": summary, "errors": [e.as_dict() for e in report.errors]})
     else:

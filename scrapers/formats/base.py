@@ -1,13 +1,11 @@
 """What a file format is: something that recognizes files and turns them into records."""
 from __future__ import annotations
 
-import io
 import json
-import zipfile
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Protocol, Union
 
+from scrapers.formats.trees import DirTree, InputError, Limits, ZipTree  # noqa: F401 - re-exported
 from tracker.contract import Record, RecordError
 
 Item = Union[Record, RecordError]
@@ -33,53 +31,6 @@ class Tree(Protocol):
     def read(self, name: str) -> bytes: ...
     def head(self, name: str, size: int) -> bytes: ...
     def source(self, name: str) -> str: ...
-
-
-@dataclass
-class DirTree:
-    root: Path
-    label: str = ""
-
-    def __post_init__(self):
-        self.label = self.label or str(self.root)
-
-    def names(self) -> list[str]:
-        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file())
-
-    def read(self, name: str) -> bytes:
-        return (self.root / name).read_bytes()
-
-    def head(self, name: str, size: int) -> bytes:
-        with open(self.root / name, "rb") as fh:
-            return fh.read(size)
-
-    def source(self, name: str) -> str:
-        return str(self.root / name)
-
-
-@dataclass
-class ZipTree:
-    path: str
-    data: bytes | None = None
-    label: str = ""
-    _zip: zipfile.ZipFile = field(init=False, repr=False)
-
-    def __post_init__(self):
-        self._zip = zipfile.ZipFile(io.BytesIO(self.data) if self.data is not None else self.path)
-        self.label = self.label or self.path
-
-    def names(self) -> list[str]:
-        return sorted(i.filename for i in self._zip.infolist() if not i.is_dir())
-
-    def read(self, name: str) -> bytes:
-        return self._zip.read(name)
-
-    def head(self, name: str, size: int) -> bytes:
-        with self._zip.open(name) as fh:
-            return fh.read(size)
-
-    def source(self, name: str) -> str:
-        return f"{self.label}!{name}"
 
 
 class FileFormat(Protocol):

@@ -12,12 +12,12 @@ importer skips them.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections import defaultdict
 from typing import Any, Iterator
 
 from scrapers.formats.base import Item, Tree, json_object
 from scrapers.formats.congress_api_members import member_record
+from scrapers.formats.detect import json_shape
 from scrapers.formats.congress_api_records import (FORMAT_NAME, bill_identity, bill_record,
                                                    house_vote_record)
 from tracker.contract import RecordError
@@ -35,30 +35,15 @@ CONTENT = {
     "bills": ("listing", None), "houseRollCallVotes": ("listing", None),
     "sponsoredLegislation": ("listing", None), "cosponsoredLegislation": ("listing", None),
 }
-# First key of a pretty-printed or compact response: enough to sniff without reading the file.
-_FIRST_KEY = re.compile(rb'^\s*\{\s*"(\w+)"\s*:')
-_OWN_KEYS = {k.encode() for k in CONTENT if k not in ("bill", "members", "member", "actions", "committees",
-                                                      "summaries", "titles", "subjects", "bills")}
-_OWN_KEYS |= {b"actionByCounts", b"actionTypeCounts"}
-# LegiScan and Open States write snake_case; these camelCase fields and URLs are the API's own.
-_API_MARKS = re.compile(rb'"request"\s*:|/v3/|"(?:updateDate|actionDate|bioguideId|introducedDate)"\s*:')
-
-
 class NotApiResponse(ValueError):
     """The bytes are not a Congress.gov API v3 response."""
 
 
-def sniff(name: str, head: bytes) -> bool:
-    """Congress.gov JSON: a content key only it uses first, or a shared one plus its envelope."""
-    if not name.lower().endswith(".json"):
-        return False
-    m = _FIRST_KEY.match(head)
-    if not m:
-        return False
-    if m.group(1) in _OWN_KEYS or m.group(1) in (b"pagination", b"request"):
-        return True
-    # `{"bill": ...}` is also LegiScan's layout: require the API's own URLs or its request echo.
-    return m.group(1).decode() in CONTENT and bool(_API_MARKS.search(head))
+def is_api_response(tree: Tree, name: str) -> bool:
+    """Congress.gov JSON: its `request` echo beside a content key, whatever their order (LegiScan
+    and unitedstates/congress files also have a `bill` key, but never a `request` object)."""
+    shape = json_shape(tree, name)
+    return bool(shape) and shape.get("request") is dict and any(k in CONTENT for k in shape)
 
 
 def load(data: bytes) -> dict[str, Any]:
@@ -149,11 +134,10 @@ class CongressApiFiles:
     """Bundle format: the saved responses of a folder, merged per bill and per roll call."""
 
     name = FORMAT_NAME
-    # Before LegiScan JSON (20), whose `{"bill": ...}` sniff would take Congress.gov bill files.
     priority = 15
 
     def claim(self, tree: Tree) -> list[str]:
-        return [n for n in tree.names() if sniff(n, tree.head(n, 4096))]
+        return [n for n in tree.names() if is_api_response(tree, n)]
 
     def parse_tree(self, tree: Tree, names: list[str]) -> Iterator[Item]:
         bills: dict[tuple, dict] = defaultdict(lambda: {"detail": None, "parts": defaultdict(list),

@@ -52,12 +52,12 @@ class LegiscanDataset:
     """Bundle format over LegiScan files of one flavour (JSON or XML)."""
 
     name: str
-    sniff: Callable[[str, bytes], bool]
+    is_mine: Callable[[Tree, str], bool]
     load: Loader
     priority: int = 20
 
     def claim(self, tree: Tree) -> list[str]:
-        return [n for n in tree.names() if self.sniff(n, tree.head(n, 512))]
+        return [n for n in tree.names() if self.is_mine(tree, n)]
 
     def parse_tree(self, tree: Tree, names: list[str]) -> Iterator[Item]:
         loaded: dict[str, list[tuple[str, dict]]] = {k: [] for k in KINDS}

@@ -210,12 +210,17 @@ def _is_yaml(name: str) -> bool:
     return name.endswith((".yml", ".yaml"))
 
 
+# A top-level `id:` line anywhere in the head, not only first: YAML keys come in any order.
+_PERSON_ID = re.compile(rb"^id:\s*['\"]?ocd-person/", re.M)
+_ORG_ID = re.compile(rb"^id:\s*['\"]?ocd-organization/", re.M)
+
+
 def sniff_person(name: str, head: bytes) -> bool:
-    return _is_yaml(name) and head.lstrip().startswith(b"id: ocd-person/")
+    return _is_yaml(name) and bool(_PERSON_ID.search(head))
 
 
 def sniff_committee(name: str, head: bytes) -> bool:
-    return _is_yaml(name) and head.lstrip().startswith(b"id: ocd-organization/")
+    return _is_yaml(name) and bool(_ORG_ID.search(head))
 
 
 # People first, so committee members resolve by ocd-person id in the same import.

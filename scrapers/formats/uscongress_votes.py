@@ -15,12 +15,15 @@ from typing import Iterator
 
 
 from scrapers.formats.base import Item, Tree
+from scrapers.formats.detect import json_shape, xml_root
 from scrapers.formats.us_vote_rules import (classify_motion, classify_result, federal_bill_key,
                                              normalize_option)
 from scrapers.xmlsafe import record_root
 from tracker.contract import RecordError, SourceRef, build
 
 FORMAT_NAME = "uscongress-vote"
+# Keys every vote `data.json` has (its `bill` key alone would not tell it from a LegiScan bill).
+_JSON_KEYS = frozenset({"vote_id", "chamber", "congress", "number", "date", "votes"})
 _BILL_TYPES = {"hr": "HR", "h": "HR", "hres": "HRES", "hjres": "HJRES", "hconres": "HCONRES",
                "s": "S", "sres": "SRES", "sjres": "SJRES", "sconres": "SCONRES"}
 
@@ -134,9 +137,9 @@ class USCongressVotes:
         by_dir: dict[str, list[str]] = {}
         for n in names:
             base = posixpath.basename(n)
-            if base == "data.json" and b'"vote_id"' in tree.head(n, 4096):
+            if base == "data.json" and _JSON_KEYS <= set(json_shape(tree, n) or ()):
                 by_dir.setdefault(posixpath.dirname(n), []).insert(0, n)
-            elif base == "data.xml" and b"<roll " in tree.head(n, 512):
+            elif base == "data.xml" and xml_root(tree.head(n, 1024)) == "roll":
                 by_dir.setdefault(posixpath.dirname(n), []).append(n)
         return [n for files in by_dir.values() for n in files]
 
