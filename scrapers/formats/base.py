@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Protocol, Union
 
@@ -20,6 +21,31 @@ def json_object(data: bytes, error: type[ValueError] = ValueError) -> dict:
     if not isinstance(obj, dict):
         raise error("expected one JSON object")
     return obj
+
+
+def read_or_error(tree: "Tree", name: str) -> "bytes | RecordError":
+    """A file's bytes, or an error naming it when it cannot be read (damaged archive member,
+    over the size limit): for bundle readers, so one such file does not stop the others."""
+    try:
+        return tree.read(name)
+    except OSError as exc:
+        problem = str(exc)
+        source = tree.source(name)
+        return RecordError(source, None, None, problem[len(source) + 2:] if problem.startswith(f"{source}: ") else problem)
+
+
+def per_file(tree: "Tree", name: str, parse: Callable[[bytes, str], Iterable[Item]]) -> list[Item]:
+    """Every item `parse` makes of one file of a bundle, or one error naming the file: a damaged
+    file, or a reader failing on it, stops that file only (logged like the importer's guard)."""
+    data = read_or_error(tree, name)
+    if isinstance(data, RecordError):
+        return [data]
+    source = tree.source(name)
+    try:
+        return list(parse(data, source))
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop its bundle
+        logging.getLogger("edtracker.import").exception("parser failed on %s", source)
+        return [RecordError(source, None, None, f"cannot parse: {type(exc).__name__}: {exc}")]
 
 
 class Tree(Protocol):

@@ -13,6 +13,7 @@ from typing import Any, Iterator
 import yaml
 
 from scrapers.formats.base import Item, SimpleFormat
+from scrapers.formats.guard import convert, record_name
 from tracker.contract import RecordError, build
 from tracker.jurisdictions.registry import jurisdiction_from_ocd
 
@@ -189,10 +190,8 @@ def parse_person(data: bytes, source: str) -> Iterator[Item]:
     if not str(doc.get("id", "")).startswith("ocd-person/"):
         yield RecordError(source, doc.get("name"), "id", "a person file needs an ocd-person/ id")
         return
-    try:
-        yield build("legislator", person_record(doc, source), source=source)
-    except RecordError as err:
-        yield err
+    yield convert(lambda d, src: build("legislator", person_record(d, src), source=src), doc, source,
+                  source=source, record=record_name(doc, "id", "name"))
 
 
 def parse_committee(data: bytes, source: str) -> Iterator[Item]:
@@ -200,10 +199,8 @@ def parse_committee(data: bytes, source: str) -> Iterator[Item]:
     if isinstance(doc, RecordError):
         yield doc
         return
-    try:
-        yield build("committee", committee_record(doc, source), source=source)
-    except RecordError as err:
-        yield err
+    yield convert(lambda d, src: build("committee", committee_record(d, src), source=src), doc, source,
+                  source=source, record=record_name(doc, "id", "name"))
 
 
 def _is_yaml(name: str) -> bool:

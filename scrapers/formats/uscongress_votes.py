@@ -14,8 +14,9 @@ import posixpath
 from typing import Iterator
 
 
-from scrapers.formats.base import Item, Tree
+from scrapers.formats.base import Item, Tree, read_or_error
 from scrapers.formats.detect import json_shape, xml_root
+from scrapers.formats.guard import convert_all, record_name
 from scrapers.formats.us_vote_rules import (classify_motion, classify_result, federal_bill_key,
                                              normalize_option)
 from scrapers.xmlsafe import record_root
@@ -70,9 +71,17 @@ def _record(source: str, *, chamber: str, congress: int, when: dt.datetime, roll
 
 
 def parse_json(data: bytes, source: str) -> Iterator[Item]:
-    """One `data.json` vote."""
+    """One `data.json` vote (a wrong-typed field is an error naming it)."""
     try:
         d = json.loads(data)
+    except ValueError as exc:
+        yield RecordError(source, None, None, f"not JSON: {exc}")
+        return
+    yield from convert_all(_json_vote, d, source, source=source, record=record_name(d, "vote_id"))
+
+
+def _json_vote(d: dict, source: str) -> Iterator[Item]:
+    try:
         chamber, congress, roll = d["chamber"], int(d["congress"]), int(d["number"])
         when = dt.datetime.fromisoformat(d["date"])
     except (ValueError, KeyError, TypeError) as exc:
@@ -152,7 +161,11 @@ class USCongressVotes:
         for d in sorted(chosen):
             n = chosen[d]
             parse = parse_json if n.endswith(".json") else parse_xml_vote
-            yield from parse(tree.read(n), tree.source(n))
+            data = read_or_error(tree, n)
+            if isinstance(data, RecordError):
+                yield data
+                continue
+            yield from parse(data, tree.source(n))
 
 
 FORMAT = USCongressVotes()
