@@ -66,6 +66,8 @@ _int = legiscan_int
 
 def _str(v: Any) -> str:
     """A LegiScan text field (numbers read as text); a list or an object is an error."""
+    if type(v) is str:  # nearly always: the checks below are for the rest
+        return v
     if v is None:
         return ""
     if isinstance(v, (dict, list)):
