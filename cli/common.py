@@ -10,9 +10,31 @@ from rich.console import Console
 console = Console(stderr=True)
 
 
-def setup_logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+class _State:
+    """What the global options of `edtracker` set for the whole run."""
+
+    debug: bool = False
+
+
+state = _State()
+
+
+class _Brief(logging.Formatter):
+    """Log lines without tracebacks: the message, and a pointer to `--debug` when one was cut."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not record.exc_info:
+            return super().format(record)
+        brief = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
+        exc = record.exc_info[1]
+        return f"{super().format(brief)} ({type(exc).__name__}: {exc}; rerun with --debug for the traceback)"
+
+
+def setup_logging(level: str, debug: bool = False) -> None:
+    fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(fmt) if debug else _Brief(fmt))
+    logging.basicConfig(level=level.upper(), handlers=[handler])
     for noisy in ("alembic", "scrapy.addons"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

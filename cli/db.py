@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import typer
 
+from cli.errors import safe_url
 from tracker.db import upgrade
 from tracker.settings import get_settings
 
@@ -13,4 +14,4 @@ def upgrade_cmd(revision: str = typer.Argument("head", help="Alembic revision"))
     """Create or migrate the database schema (SQLite by default, or EDTRACKER_DATABASE_URL)."""
     url = get_settings().effective_database_url
     upgrade(url, revision)
-    typer.echo(f"database at {url.split('@')[-1]} is at {revision}")
+    typer.echo(f"database at {safe_url(url)} is at {revision}")

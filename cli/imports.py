@@ -5,6 +5,7 @@ from pathlib import Path
 import typer
 
 from cli.common import console, print_json
+from cli.errors import EXIT_FAILED, EXIT_USAGE
 from scrapers.importer import iter_records, plan
 from tracker.db import get_engine, session_scope, upgrade
 from tracker.ingest import Ingestor
@@ -15,14 +16,21 @@ from tracker.settings import get_settings
 def import_cmd(paths: list[Path] = typer.Argument(..., help="files, folders or zip archives"),
                as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
                show_errors: int = typer.Option(20, help="how many errors to list")) -> None:
-    """Import records from files in any supported format; print insert / update / noop counts."""
+    """Import records from files in any supported format; print insert / update / noop counts.
+
+    A file, archive or record that cannot be read or stored is reported by name and the rest
+    goes on; documentation (README, .md, .txt, .pdf) and unrecognized files are skipped.
+
+    Exit status: 0 every file and record imported; 1 some files or records failed (listed; the
+    others are stored); 2 wrong arguments (a path that does not exist); 3 the database cannot be
+    used (see the message); 4 unexpected error (rerun with --debug)."""
     url = get_settings().effective_database_url
     upgrade(url)
     try:
         import_plan = plan(paths)
     except FileNotFoundError as exc:
         typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise typer.Exit(EXIT_USAGE) from None
     for name in import_plan.unknown:
         console.print(f"[yellow]skipped[/] {name}: no format recognizes this file")
     engine = get_engine(url)
@@ -30,7 +38,7 @@ def import_cmd(paths: list[Path] = typer.Argument(..., help="files, folders or z
     with session_scope(engine) as session:
         resolved = resolve_pending(session)
     summary = {**report.summary(), "unrecognized_files": len(import_plan.unknown),
-               "resolved_later": resolved}
+               "documentation_files": len(import_plan.documentation), "resolved_later": resolved}
     if as_json:
         print_json({"counts": summary, "errors": [e.as_dict() for e in report.errors]})
     else:
@@ -39,6 +47,5 @@ def import_cmd(paths: list[Path] = typer.Argument(..., help="files, folders or z
             console.print(f"[red]error[/] {err}")
         if len(report.errors) > show_errors:
             console.print(f"... and {len(report.errors) - show_errors} more errors")
-    if report.counts.get("error") and not (report.counts.get("insert") or report.counts.get("update")
-                                           or report.counts.get("noop")):
-        raise typer.Exit(1)
+    if report.counts.get("error"):
+        raise typer.Exit(EXIT_FAILED)

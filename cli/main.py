@@ -1,10 +1,13 @@
 """`edtracker`: the command line."""
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from cli import bills, db, legislators
-from cli.common import setup_logging
+from cli.common import setup_logging, state
+from cli.errors import EXIT_CODES_HELP, message
 from cli import aliases
 from cli.imports import import_cmd
 from cli.quality import quality_cmd
@@ -15,7 +18,7 @@ from cli.tagging import tag_cmd
 from tracker.settings import get_settings
 
 app = typer.Typer(help="edtracker: education bills, votes and scorecards.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+                  pretty_exceptions_enable=False, epilog=EXIT_CODES_HELP)
 app.add_typer(db.app, name="db")
 app.add_typer(bills.app, name="bills")
 app.add_typer(__import__("cli.alerts").alerts.app, name="alerts")
@@ -35,12 +38,25 @@ app.add_typer(__import__("cli.scorecards").scorecards.app, name="scorecard")
 
 
 @app.callback()
-def _root() -> None:
-    setup_logging(get_settings().log_level)
+def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of errors (for bug reports).")) -> None:
+    state.debug = debug
+    setup_logging(get_settings().log_level, debug=debug)
 
 
 def main() -> None:
-    app()
+    """The `edtracker` command: errors are one line naming the problem and the fix."""
+    try:
+        app()
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one readable line
+        if state.debug or "--debug" in sys.argv[1:2]:
+            raise
+        try:
+            url = get_settings().effective_database_url
+        except Exception:  # noqa: BLE001 - the settings themselves may be what failed
+            url = None
+        text, code = message(exc, url)
+        typer.echo(f"error: {text}", err=True)
+        sys.exit(code)
 
 
 if __name__ == "__main__":

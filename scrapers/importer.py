@@ -1,4 +1,9 @@
-"""`edtracker import`: read files, folders and zip archives in any registered format."""
+"""`edtracker import`: read files, folders and zip archives in any registered format.
+
+Documentation files (README, PROVENANCE.md, LICENSE, .md/.rst/.txt/.pdf) are set aside before
+any reader sees a tree. A file or archive that cannot be read, or not within the import limits
+(`EDTRACKER_IMPORT_MAX_*`), is one error naming it; the other files go on.
+"""
 from __future__ import annotations
 
 import logging
@@ -7,6 +12,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from scrapers.formats import DirTree, Item, ZipTree, all_formats
+from scrapers.formats.detect import is_documentation
+from scrapers.formats.trees import InputError, Limits
 from tracker.contract import RecordError
 
 log = logging.getLogger("edtracker.import")
@@ -16,61 +23,115 @@ _HEAD = 8192
 
 @dataclass
 class ImportPlan:
-    """Which format reads which files, and which files nobody recognized."""
+    """Which format reads which files, which files nobody recognized, which were documentation,
+    and the files or archives that could not be opened."""
 
     steps: list[tuple[int, str, object, object]] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    documentation: list[str] = field(default_factory=list)
+    errors: list[RecordError] = field(default_factory=list)
 
 
-def _trees(paths: Iterable[str | Path]) -> Iterator[tuple[object, list[str] | None]]:
+class DataTree:
+    """A tree seen without its documentation files. While planning, a file that cannot be read
+    is noted (and reads as empty to the sniffers) instead of stopping the plan."""
+
+    def __init__(self, tree, names: list[str]):
+        self.tree, self._names, self.label = tree, names, tree.label
+        self.unreadable: dict[str, str] = {}
+
+    def names(self) -> list[str]:
+        return list(self._names)
+
+    def read(self, name: str) -> bytes:
+        try:
+            return self.tree.read(name)
+        except OSError as exc:
+            self.unreadable.setdefault(name, str(exc))
+            raise
+
+    def head(self, name: str, size: int) -> bytes:
+        try:
+            return self.tree.head(name, size)
+        except OSError as exc:
+            self.unreadable.setdefault(name, str(exc))
+            return b""
+
+    def source(self, name: str) -> str:
+        return self.tree.source(name)
+
+
+def _error(source: str, exc: Exception) -> RecordError:
+    problem = str(exc)
+    if problem.startswith(f"{source}: "):  # InputError messages name their file already
+        problem = problem[len(source) + 2:]
+    return RecordError(source, None, None, problem)
+
+
+def _trees(paths: Iterable[str | Path], limits: Limits, result: ImportPlan):
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield DirTree(path), None
+            yield DirTree(path, limits=limits), None
         elif path.is_file() and path.suffix.lower() == ".zip":
-            yield ZipTree(str(path)), None
+            try:
+                yield ZipTree(str(path), limits=limits), None
+            except InputError as exc:
+                result.errors.append(_error(str(path), exc))
         elif path.is_file():
-            yield DirTree(path.parent, label=str(path)), [path.name]
+            yield DirTree(path.parent, label=str(path), limits=limits), [path.name]
         else:
             raise FileNotFoundError(f"{path}: no such file or folder")
 
 
-def plan(paths: Iterable[str | Path]) -> ImportPlan:
+def plan(paths: Iterable[str | Path], limits: Limits | None = None) -> ImportPlan:
     """Match every input file with the format that reads it (without parsing anything yet)."""
     formats = all_formats()
     result = ImportPlan()
-    for tree, only in _trees(paths):
+    paths = list(paths)
+    for p in paths:  # every path is checked before anything is planned
+        if not Path(p).exists():
+            raise FileNotFoundError(f"{p}: no such file or folder")
+    for tree, only in _trees(paths, limits or Limits.from_settings(), result):
         _plan_tree(tree, formats, result, only)
     result.steps.sort(key=lambda s: (s[0], s[1]))
     return result
 
 
 def _plan_tree(tree, formats, result: ImportPlan, only: list[str] | None = None) -> None:
-    todo = set(only if only is not None else tree.names())
+    names = only if only is not None else tree.names()
+    docs = [n for n in names if is_documentation(n)]
+    result.documentation.extend(tree.source(n) for n in docs)
+    data = DataTree(tree, sorted(set(names) - set(docs)))
+    todo = set(data.names())
     for fmt in formats:
         if hasattr(fmt, "claim"):
-            claimed = [n for n in fmt.claim(tree) if n in todo]
+            claimed = [n for n in fmt.claim(data) if n in todo]
             if claimed:
                 todo -= set(claimed)
-                result.steps.append((fmt.priority, fmt.name, fmt, (tree, claimed)))
+                result.steps.append((fmt.priority, fmt.name, fmt, (data, claimed)))
     for name in sorted(todo):
         if name.lower().endswith(".zip"):  # GovInfo and LegiScan ship zips of zips
-            _plan_tree(ZipTree(tree.source(name), data=tree.read(name)), formats, result)
+            try:
+                nested = tree.open_archive(name)
+            except InputError as exc:
+                result.errors.append(_error(tree.source(name), exc))
+                continue
+            _plan_tree(nested, formats, result)
             continue
-        head = _read_head(tree, name)
+        head = data.head(name, _HEAD)
         fmt = next((f for f in formats if not hasattr(f, "claim") and f.sniff(name, head)), None)
-        if fmt is None:
-            result.unknown.append(tree.source(name))
+        if fmt is not None:
+            result.steps.append((fmt.priority, fmt.name, fmt, (data, [name])))
+        elif name in data.unreadable:
+            result.errors.append(_error(tree.source(name), InputError(data.unreadable[name])))
         else:
-            result.steps.append((fmt.priority, fmt.name, fmt, (tree, [name])))
-
-
-def _read_head(tree, name: str) -> bytes:
-    return tree.head(name, _HEAD)
+            result.unknown.append(tree.source(name))
 
 
 def iter_records(import_plan: ImportPlan) -> Iterator[Item]:
     """Parse the planned files in order; a file that fails to parse becomes one error item."""
+    yield from import_plan.errors
     for _prio, _name, fmt, (tree, names) in import_plan.steps:
         if hasattr(fmt, "claim"):
             yield from _guard(fmt.parse_tree(tree, names), tree.label)
@@ -80,7 +141,7 @@ def iter_records(import_plan: ImportPlan) -> Iterator[Item]:
             try:
                 data = tree.read(name)
             except OSError as exc:
-                yield RecordError(source, None, None, f"cannot read: {exc}")
+                yield _error(source, InputError(f"cannot read: {exc}") if not isinstance(exc, InputError) else exc)
                 continue
             yield from _guard(fmt.parse(data, source), source)
 
@@ -89,6 +150,8 @@ def _guard(items: Iterable[Item], source: str) -> Iterator[Item]:
     """Turn a parser crash into an error naming the file; the import goes on."""
     try:
         yield from items
+    except InputError as exc:  # a file of a bundle that cannot be read (readers name it)
+        yield RecordError(source, None, None, str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop an import
         log.exception("parser failed on %s", source)
         yield RecordError(source, None, None, f"cannot parse: {type(exc).__name__}: {exc}")

@@ -46,11 +46,12 @@ def test_import_folder_and_zip(app_env, tmp_path):
     folder.mkdir()
     write_jsonl(folder / "a.jsonl", [f.bill(5)])
     (folder / "notes.txt").write_text("not data")
+    (folder / "dump.bin").write_bytes(b"\x00 not data either")
     with zipfile.ZipFile(tmp_path / "dump.zip", "w") as zf:
         zf.writestr("inner/b.jsonl", json.dumps(f.bill(6)) + "\n")
     out = runner.invoke(app, ["import", str(folder), str(tmp_path / "dump.zip"), "--json"])
     counts = json.loads(out.stdout)["counts"]
-    assert counts["insert"] == 2 and counts["unrecognized_files"] == 1
+    assert counts["insert"] == 2 and counts["unrecognized_files"] == 1 and counts["documentation_files"] == 1
 
 
 def test_import_missing_path_is_a_clear_error(app_env, tmp_path):

@@ -52,15 +52,16 @@ def test_committee_of_the_whole_amendment_vote_with_delegates():
 
 
 def test_dtd_is_never_resolved(tmp_path):
-    # An external entity that would read a local file must stay unexpanded.
+    # An external entity that would read a local file: the document is refused, nothing read.
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET")
     data = (f'<?xml version="1.0"?><!DOCTYPE rollcall-vote [<!ENTITY x SYSTEM "file://{secret}">]>'
             '<rollcall-vote><vote-metadata><congress>119</congress><rollcall-num>5</rollcall-num>'
             '<vote-question>On Passage &x;</vote-question><vote-result>Passed</vote-result>'
             '<action-date>7-Jan-2025</action-date></vote-metadata><vote-data/></rollcall-vote>').encode()
-    (event,) = house_clerk.parse(data, "mem://x")
-    assert "TOP SECRET" not in event.motion_text
+    (error,) = house_clerk.parse(data, "mem://x")
+    assert isinstance(error, RecordError) and "refused XML" in error.problem
+    assert "TOP SECRET" not in str(error)
 
 
 @pytest.mark.parametrize("data, field, problem", [

@@ -25,6 +25,15 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; empty means SQLite at DATA_DIR/edtracker.db. "
         "PostgreSQL: postgresql+psycopg://user:pass@host:5432/db")
     log_level: str = Field(default="INFO", description="Logging level for the CLI, spiders and API.")
+    # Imports (issue 15): bounds on what one file or archive may make edtracker read.
+    import_max_file_mb: int = Field(
+        default=256, ge=1, description="Largest file, or archive member once uncompressed, an import reads (MB).")
+    import_max_archive_mb: int = Field(
+        default=8192, ge=1, description="Most an archive may expand to, nested archives included (MB).")
+    import_max_ratio: int = Field(
+        default=200, ge=2, description="Largest compression ratio of an archive member over 1 MB (zip bombs reach 1000).")
+    import_max_archive_depth: int = Field(
+        default=3, ge=1, description="Deepest nesting of archives in archives (GovInfo and LegiScan ship 2).")
     contact_email: str = Field(default="edtracker-operator@example.org",
                                description="Contact put in the crawler User-Agent so sources can reach you.")
     user_agent: str = Field(default="edtracker/0.1 (+https://github.com/edtracker/edtracker; {contact})",

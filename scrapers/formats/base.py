@@ -1,13 +1,12 @@
 """What a file format is: something that recognizes files and turns them into records."""
 from __future__ import annotations
 
-import io
 import json
-import zipfile
-from dataclasses import dataclass, field
-from pathlib import Path
+import logging
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Protocol, Union
 
+from scrapers.formats.trees import DirTree, InputError, Limits, ZipTree  # noqa: F401 - re-exported
 from tracker.contract import Record, RecordError
 
 Item = Union[Record, RecordError]
@@ -24,6 +23,31 @@ def json_object(data: bytes, error: type[ValueError] = ValueError) -> dict:
     return obj
 
 
+def read_or_error(tree: "Tree", name: str) -> "bytes | RecordError":
+    """A file's bytes, or an error naming it when it cannot be read (damaged archive member,
+    over the size limit): for bundle readers, so one such file does not stop the others."""
+    try:
+        return tree.read(name)
+    except OSError as exc:
+        problem = str(exc)
+        source = tree.source(name)
+        return RecordError(source, None, None, problem[len(source) + 2:] if problem.startswith(f"{source}: ") else problem)
+
+
+def per_file(tree: "Tree", name: str, parse: Callable[[bytes, str], Iterable[Item]]) -> list[Item]:
+    """Every item `parse` makes of one file of a bundle, or one error naming the file: a damaged
+    file, or a reader failing on it, stops that file only (logged like the importer's guard)."""
+    data = read_or_error(tree, name)
+    if isinstance(data, RecordError):
+        return [data]
+    source = tree.source(name)
+    try:
+        return list(parse(data, source))
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop its bundle
+        logging.getLogger("edtracker.import").exception("parser failed on %s", source)
+        return [RecordError(source, None, None, f"cannot parse: {type(exc).__name__}: {exc}")]
+
+
 class Tree(Protocol):
     """A folder or zip archive: relative names and a way to read each."""
 
@@ -33,53 +57,6 @@ class Tree(Protocol):
     def read(self, name: str) -> bytes: ...
     def head(self, name: str, size: int) -> bytes: ...
     def source(self, name: str) -> str: ...
-
-
-@dataclass
-class DirTree:
-    root: Path
-    label: str = ""
-
-    def __post_init__(self):
-        self.label = self.label or str(self.root)
-
-    def names(self) -> list[str]:
-        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file())
-
-    def read(self, name: str) -> bytes:
-        return (self.root / name).read_bytes()
-
-    def head(self, name: str, size: int) -> bytes:
-        with open(self.root / name, "rb") as fh:
-            return fh.read(size)
-
-    def source(self, name: str) -> str:
-        return str(self.root / name)
-
-
-@dataclass
-class ZipTree:
-    path: str
-    data: bytes | None = None
-    label: str = ""
-    _zip: zipfile.ZipFile = field(init=False, repr=False)
-
-    def __post_init__(self):
-        self._zip = zipfile.ZipFile(io.BytesIO(self.data) if self.data is not None else self.path)
-        self.label = self.label or self.path
-
-    def names(self) -> list[str]:
-        return sorted(i.filename for i in self._zip.infolist() if not i.is_dir())
-
-    def read(self, name: str) -> bytes:
-        return self._zip.read(name)
-
-    def head(self, name: str, size: int) -> bytes:
-        with self._zip.open(name) as fh:
-            return fh.read(size)
-
-    def source(self, name: str) -> str:
-        return f"{self.label}!{name}"
 
 
 class FileFormat(Protocol):

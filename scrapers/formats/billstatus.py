@@ -23,7 +23,8 @@ from scrapers.formats.billstatus_actions import (build_actions, link_bill_votes,
                                                  read_actions, recorded_vote)
 from scrapers.formats.billstatus_extract import BILL, clean, may_hold_separators, records
 from scrapers.formats.htmltext import html_to_text
-from scrapers.xmlsafe import parse_xml
+from scrapers.formats.detect import xml_root
+from scrapers.xmlsafe import HostileXML, parse_xml
 from tracker.jurisdictions.congress import BILL_TYPES, bill_type_code, display_identifier
 from tracker.contract import BillIn, RecordError, build
 from tracker.bills.keys import bill_key
@@ -76,7 +77,7 @@ def sniff(name: str, head: bytes) -> bool:
     base = name.rsplit("/", 1)[-1]
     if base.lower().endswith(".xml") and "BILLSTATUS-" in base:
         return True
-    return b"<billStatus" in head[:2048]
+    return xml_root(head) == "billStatus"
 
 
 def parse(data: bytes, source: str) -> Iterator[Item]:
@@ -94,7 +95,9 @@ def parse_bill(data: bytes, source: str, fetched_at: dt.datetime | None = None) 
                            "an HTML page, not BILLSTATUS XML (an error page served with status 200?)")
     try:
         # whitespace between elements is never read; dropping it makes the tree smaller to walk
-        root = parse_xml(data, remove_blank_text=True, collect_ids=False)
+        root = parse_xml(data, remove_blank_text=True)
+    except HostileXML as exc:
+        return RecordError(source, record, None, f"refused XML: {exc}")
     except etree.XMLSyntaxError as exc:
         return RecordError(source, record, None, f"malformed XML (truncated file?): {exc}")
     if root.tag != "billStatus":

@@ -12,12 +12,13 @@ importer skips them.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections import defaultdict
 from typing import Any, Iterator
 
 from scrapers.formats.base import Item, Tree, json_object
 from scrapers.formats.congress_api_members import member_record
+from scrapers.formats.detect import json_shape
+from scrapers.formats.guard import convert, convert_all, record_name
 from scrapers.formats.congress_api_records import (FORMAT_NAME, bill_identity, bill_record,
                                                    house_vote_record)
 from tracker.contract import RecordError
@@ -35,30 +36,15 @@ CONTENT = {
     "bills": ("listing", None), "houseRollCallVotes": ("listing", None),
     "sponsoredLegislation": ("listing", None), "cosponsoredLegislation": ("listing", None),
 }
-# First key of a pretty-printed or compact response: enough to sniff without reading the file.
-_FIRST_KEY = re.compile(rb'^\s*\{\s*"(\w+)"\s*:')
-_OWN_KEYS = {k.encode() for k in CONTENT if k not in ("bill", "members", "member", "actions", "committees",
-                                                      "summaries", "titles", "subjects", "bills")}
-_OWN_KEYS |= {b"actionByCounts", b"actionTypeCounts"}
-# LegiScan and Open States write snake_case; these camelCase fields and URLs are the API's own.
-_API_MARKS = re.compile(rb'"request"\s*:|/v3/|"(?:updateDate|actionDate|bioguideId|introducedDate)"\s*:')
-
-
 class NotApiResponse(ValueError):
     """The bytes are not a Congress.gov API v3 response."""
 
 
-def sniff(name: str, head: bytes) -> bool:
-    """Congress.gov JSON: a content key only it uses first, or a shared one plus its envelope."""
-    if not name.lower().endswith(".json"):
-        return False
-    m = _FIRST_KEY.match(head)
-    if not m:
-        return False
-    if m.group(1) in _OWN_KEYS or m.group(1) in (b"pagination", b"request"):
-        return True
-    # `{"bill": ...}` is also LegiScan's layout: require the API's own URLs or its request echo.
-    return m.group(1).decode() in CONTENT and bool(_API_MARKS.search(head))
+def is_api_response(tree: Tree, name: str) -> bool:
+    """Congress.gov JSON: its `request` echo beside a content key, whatever their order (LegiScan
+    and unitedstates/congress files also have a `bill` key, but never a `request` object)."""
+    shape = json_shape(tree, name)
+    return bool(shape) and shape.get("request") is dict and any(k in CONTENT for k in shape)
 
 
 def load(data: bytes) -> dict[str, Any]:
@@ -149,11 +135,10 @@ class CongressApiFiles:
     """Bundle format: the saved responses of a folder, merged per bill and per roll call."""
 
     name = FORMAT_NAME
-    # Before LegiScan JSON (20), whose `{"bill": ...}` sniff would take Congress.gov bill files.
     priority = 15
 
     def claim(self, tree: Tree) -> list[str]:
-        return [n for n in tree.names() if sniff(n, tree.head(n, 4096))]
+        return [n for n in tree.names() if is_api_response(tree, n)]
 
     def parse_tree(self, tree: Tree, names: list[str]) -> Iterator[Item]:
         bills: dict[tuple, dict] = defaultdict(lambda: {"detail": None, "parts": defaultdict(list),
@@ -163,53 +148,65 @@ class CongressApiFiles:
             source = tree.source(name)
             try:
                 doc = load(tree.read(name))
-            except NotApiResponse as exc:
+            except (NotApiResponse, OSError) as exc:
                 yield RecordError(source, posixpath.basename(name), None, str(exc))
                 continue
-            kind, part = kind_of(doc)
-            if kind == "member":
-                yield member_record(doc["member"], source)
-            elif kind == "members":
-                for m in doc.get("members") or []:
-                    yield member_record(m, source)
-            elif kind == "bill":
-                ident = bill_identity(doc["bill"])
-                if ident is None:
-                    yield RecordError(source, None, "bill", "no congress, type and number in the bill object")
-                    continue
-                bills[ident]["detail"], bills[ident]["source"] = doc["bill"], source
-            elif kind == "bill-part":
-                group = bills[bill_identity(doc["request"])]
-                group["parts"][part].extend(items(doc, part))
-                if part == "subjects" and policy_area(doc):
-                    group["policy_area"] = policy_area(doc)
-                if total(doc) is not None:
-                    group["totals"][part] = total(doc)
-                group["source"] = group["source"] or source
-            elif kind in ("vote", "vote-members"):
-                ident = vote_identity(doc)
-                if ident is None:
-                    yield RecordError(source, None, "rollCallNumber", "House vote without congress/session/roll")
-                    continue
-                if kind == "vote":
-                    votes[ident]["detail"], votes[ident]["source"] = doc["houseRollCallVote"], source
-                else:
-                    body = doc["houseRollCallVoteMemberVotes"]
-                    votes[ident]["members"] = body.get("results") or []
-                    votes[ident]["source"] = votes[ident]["source"] or source
-                    votes[ident].setdefault("meta", body)
-            # listings point at records the spider fetches; nothing to store from them
+            # one file is read whole or not at all: a wrong-typed file is one error naming it
+            yield from convert_all(_gather, doc, source, bills, votes, source=source,
+                                   record=posixpath.basename(name))
         for ident, group in sorted(bills.items()):
+            key = f"us-{ident[0]}-{ident[1]}{ident[2]}"
             if group["detail"] is None:
-                yield RecordError(group["source"], f"us-{ident[0]}-{ident[1]}{ident[2]}", "bill",
+                yield RecordError(group["source"], key, "bill",
                                   "sub-resources without the bill's detail response (/bill/{congress}/{type}/{number})")
                 continue
             detail = group["detail"]
             if "policy_area" in group and not detail.get("policyArea"):
                 detail = {**detail, "policyArea": {"name": group["policy_area"]}}
-            yield bill_record(detail, dict(group["parts"]), group["source"], totals=group["totals"])
+            yield convert(bill_record, detail, dict(group["parts"]), group["source"], totals=group["totals"],
+                          source=group["source"], record=key, prefix="bill")
         for ident, group in sorted(votes.items()):
-            yield house_vote_record(group["detail"] or group["meta"], group["members"], group["source"])
+            yield convert(house_vote_record, group["detail"] or group["meta"], group["members"], group["source"],
+                          source=group["source"], record=f"us-house-{ident[0]}-{ident[1]}-{ident[2]}",
+                          prefix="houseRollCallVote")
+
+
+def _gather(doc: dict, source: str, bills: dict, votes: dict) -> Iterator[Item]:
+    """File the parts of one response under their bill or roll call; members come out at once."""
+    kind, part = kind_of(doc)
+    if kind == "member":
+        yield member_record(doc["member"], source)
+    elif kind == "members":
+        for i, m in enumerate(doc.get("members") or []):
+            yield convert(member_record, m, source, source=source, prefix=f"members.{i}",
+                          record=record_name(m, "bioguideId", "name"))
+    elif kind == "bill":
+        if not isinstance(doc["bill"], dict) or bill_identity(doc["bill"]) is None:
+            yield RecordError(source, None, "bill", "no congress, type and number in the bill object")
+            return
+        ident = bill_identity(doc["bill"])
+        bills[ident]["detail"], bills[ident]["source"] = doc["bill"], source
+    elif kind == "bill-part":
+        group = bills[bill_identity(doc["request"])]
+        group["parts"][part].extend(items(doc, part))
+        if part == "subjects" and policy_area(doc):
+            group["policy_area"] = policy_area(doc)
+        if total(doc) is not None:
+            group["totals"][part] = total(doc)
+        group["source"] = group["source"] or source
+    elif kind in ("vote", "vote-members"):
+        ident = vote_identity(doc)
+        if ident is None:
+            yield RecordError(source, None, "rollCallNumber", "House vote without congress/session/roll")
+            return
+        if kind == "vote":
+            votes[ident]["detail"], votes[ident]["source"] = doc["houseRollCallVote"], source
+        else:
+            body = doc["houseRollCallVoteMemberVotes"]
+            votes[ident]["members"] = list(body.get("results") or [])
+            votes[ident]["source"] = votes[ident]["source"] or source
+            votes[ident].setdefault("meta", body)
+    # listings point at records the spider fetches; nothing to store from them
 
 
 FORMAT = CongressApiFiles()

@@ -13,7 +13,8 @@ from typing import Any, Iterator
 
 import yaml
 
-from scrapers.formats.base import Item, SimpleFormat, Tree
+from scrapers.formats.base import Item, SimpleFormat, Tree, read_or_error
+from scrapers.formats.guard import convert, convert_all, record_name
 from tracker.contract import RecordError, SourceRef, build
 
 LEGISLATORS = "congress-legislators"
@@ -124,7 +125,9 @@ def parse_legislators(data: bytes, source: str) -> Iterator[Item]:
         if not isinstance(person, dict):
             yield RecordError(source, f"entry {i}", None, "not a mapping")
             continue
-        yield legislator_record(person, source)
+        name = (record_name(person.get("id"), "bioguide")
+                or record_name(person.get("name"), "official_full") or f"entry {i}")
+        yield convert(legislator_record, person, source, source=source, record=name)
 
 
 def _member(m: dict) -> dict:
@@ -153,6 +156,13 @@ def parse_committees(committees: bytes, membership: bytes | None, source: str,
         if not isinstance(members, dict):
             yield RecordError(membership_source, None, None, "expected a mapping of committee id to members")
             members = None
+    for i, c in enumerate(items):
+        yield from convert_all(_committee_records, c, members, source, source=source,
+                               record=record_name(c, "thomas_id", "name", default=f"entry {i}"))
+
+
+def _committee_records(c: dict, members: dict | None, source: str) -> Iterator[Item]:
+    """One committee entry and its subcommittees, with their members when the file is given."""
     src = SourceRef(url=source, format=COMMITTEES).model_dump()
 
     def record(data: dict) -> Item:
@@ -161,25 +171,24 @@ def parse_committees(committees: bytes, membership: bytes | None, source: str,
         except RecordError as err:
             return err
 
-    for c in items:
-        tid = c.get("thomas_id")
-        if not tid:
-            yield RecordError(source, c.get("name"), "thomas_id", "committee without a thomas id")
-            continue
-        chamber = _CHAMBERS.get(c.get("type"))
-        idents = {k: str(c[k]) for k in ("thomas_id", "house_committee_id", "senate_committee_id")
-                  if c.get(k)}
-        yield record({"key": f"us-{tid}", "jurisdiction": "us", "name": c.get("name") or tid,
-                      "chamber": chamber, "classification": "committee", "identifiers": idents,
-                      "url": c.get("url"), "source": src,
-                      "members": None if members is None else [_member(m) for m in members.get(tid, [])]})
-        for sub in c.get("subcommittees") or []:
-            sid = f"{tid}{sub.get('thomas_id')}"
-            yield record({"key": f"us-{sid}", "jurisdiction": "us", "name": sub.get("name") or sid,
-                          "chamber": chamber, "classification": "subcommittee",
-                          "parent_key": f"us-{tid}", "identifiers": {"thomas_id": sid},
-                          "url": sub.get("url"), "source": src,
-                          "members": None if members is None else [_member(m) for m in members.get(sid, [])]})
+    tid = c.get("thomas_id")
+    if not tid:
+        yield RecordError(source, c.get("name"), "thomas_id", "committee without a thomas id")
+        return
+    chamber = _CHAMBERS.get(c.get("type"))
+    idents = {k: str(c[k]) for k in ("thomas_id", "house_committee_id", "senate_committee_id")
+              if c.get(k)}
+    yield record({"key": f"us-{tid}", "jurisdiction": "us", "name": c.get("name") or tid,
+                  "chamber": chamber, "classification": "committee", "identifiers": idents,
+                  "url": c.get("url"), "source": src,
+                  "members": None if members is None else [_member(m) for m in members.get(tid, [])]})
+    for sub in c.get("subcommittees") or []:
+        sid = f"{tid}{sub.get('thomas_id')}"
+        yield record({"key": f"us-{sid}", "jurisdiction": "us", "name": sub.get("name") or sid,
+                      "chamber": chamber, "classification": "subcommittee",
+                      "parent_key": f"us-{tid}", "identifiers": {"thomas_id": sid},
+                      "url": sub.get("url"), "source": src,
+                      "members": None if members is None else [_member(m) for m in members.get(sid, [])]})
 
 
 def _sniff_legislators(name: str, head: bytes) -> bool:
@@ -203,7 +212,13 @@ class CongressCommittees:
             if c not in names:
                 yield RecordError(tree.source(m), None, None, f"membership without {COMMITTEE_FILE} beside it")
                 continue
-            yield from parse_committees(tree.read(c), tree.read(m) if m in names else None,
+            committees, membership = read_or_error(tree, c), read_or_error(tree, m) if m in names else None
+            for got in (committees, membership):
+                if isinstance(got, RecordError):
+                    yield got
+            if isinstance(committees, RecordError):
+                continue
+            yield from parse_committees(committees, None if isinstance(membership, RecordError) else membership,
                                         tree.source(c), tree.source(m))
 
 

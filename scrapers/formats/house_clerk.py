@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from scrapers.formats.base import Item, SimpleFormat
 from scrapers.formats.us_vote_rules import (classify_motion, classify_result, federal_bill_key,
                                              normalize_option)
+from scrapers.formats.detect import xml_root
 from scrapers.xmlsafe import record_root
 from tracker.contract import RecordError, SourceRef, build
 
@@ -28,7 +29,7 @@ _TOTALS = {"yea-total": "yes", "nay-total": "no", "present-total": "present",
 
 
 def sniff(name: str, head: bytes) -> bool:
-    return b"<rollcall-vote" in head
+    return xml_root(head) == "rollcall-vote"
 
 
 def _text(el, path: str) -> str | None:

@@ -14,8 +14,9 @@ from pathlib import PurePosixPath
 from typing import Callable, Iterator
 
 from scrapers.formats.base import Item, Tree
-from scrapers.formats.legiscan_records import (Context, SessionInfo, bill_info, bill_record,
-                                               person_record, roll_call_record, session_info,
+from scrapers.formats.guard import convert, record_name
+from scrapers.formats.legiscan_records import (Context, SessionInfo, bill_and_session, bill_info,
+                                               legiscan_int, person_record, roll_call_record,
                                                session_record)
 from tracker.contract import LegislatorIn, RecordError
 from tracker.jurisdictions.registry import JURISDICTION_IDS
@@ -52,12 +53,12 @@ class LegiscanDataset:
     """Bundle format over LegiScan files of one flavour (JSON or XML)."""
 
     name: str
-    sniff: Callable[[str, bytes], bool]
+    is_mine: Callable[[Tree, str], bool]
     load: Loader
     priority: int = 20
 
     def claim(self, tree: Tree) -> list[str]:
-        return [n for n in tree.names() if self.sniff(n, tree.head(n, 512))]
+        return [n for n in tree.names() if self.is_mine(tree, n)]
 
     def parse_tree(self, tree: Tree, names: list[str]) -> Iterator[Item]:
         loaded: dict[str, list[tuple[str, dict]]] = {k: [] for k in KINDS}
@@ -65,6 +66,9 @@ class LegiscanDataset:
             source = tree.source(name)
             try:
                 kind, payload = self.load(tree.read(name))
+            except OSError as exc:
+                yield RecordError(source, PurePosixPath(name).name, None, f"cannot read: {exc}")
+                continue
             except (ValueError, KeyError, TypeError) as exc:
                 yield RecordError(source, PurePosixPath(name).name, None, f"not a LegiScan payload: {exc}")
                 continue
@@ -72,60 +76,63 @@ class LegiscanDataset:
         yield from self._records(tree, loaded)
 
     def _records(self, tree: Tree, loaded: dict[str, list[tuple[str, dict]]]) -> Iterator[Item]:
+        """Each file is one record or one error naming it: a wrong-typed file never stops the
+        others. Sessions come from the bills that are valid, so a rejected bill leaves no
+        session behind; they go first, then people, so bills and votes find both."""
         ctx = Context()
         sessions_by_root: dict[str, dict[str, SessionInfo]] = {}
         bills = []
         for name, payload in loaded["bill"]:
-            info = session_info(payload)
+            source = tree.source(name)
+            got = convert(bill_and_session, payload, source, self.name, source=source,
+                          record=record_name(payload, "bill_number", "bill_id",
+                                             default=PurePosixPath(name).name), prefix="bill")
+            if isinstance(got, RecordError):
+                yield got
+                continue
+            rec, info = got
             sessions_by_root.setdefault(dataset_root(name), {})[info.identifier] = info
-            bills.append((name, payload, info))
-        # Sessions first, then people, so bills and votes find both.
+            bills.append((name, payload, rec))
         seen = set()
         for root in sorted(sessions_by_root):
             for info in sessions_by_root[root].values():
                 if info.jurisdiction and (info.jurisdiction, info.identifier) not in seen:
                     seen.add((info.jurisdiction, info.identifier))
-                    try:
-                        yield session_record(info, tree.source(root or "."), self.name)
-                    except RecordError as err:
-                        yield err
+                    yield convert(session_record, info, tree.source(root or "."), self.name,
+                                  source=tree.source(root or "."), record=f"session {info.identifier}")
         yield from self._people(tree, loaded["person"], sessions_by_root, ctx)
-        for name, payload, _info in bills:
-            try:
-                rec = bill_record(payload, tree.source(name), self.name)
-            except RecordError as err:
-                yield err
-                continue
-            ctx.bills[int(payload.get("bill_id") or 0)] = bill_info(rec)
+        for name, payload, rec in bills:
+            if payload.get("bill_id") not in (None, ""):
+                ctx.bills[int(payload["bill_id"])] = bill_info(rec)
             yield rec
         for name, payload in loaded["roll_call"]:
-            try:
-                yield roll_call_record(payload, ctx, tree.source(name), self.name,
-                                       jurisdiction=None)
-            except RecordError as err:
-                yield err
+            source = tree.source(name)
+            yield convert(roll_call_record, payload, ctx, source, self.name, jurisdiction=None,
+                          source=source, prefix="roll_call",
+                          record=f"legiscan roll call {record_name(payload, 'roll_call_id', default=PurePosixPath(name).stem)}")
         # Bill texts (`{"text": ...}`) repeat what the bill's `texts` list already holds.
 
     def _people(self, tree, people, sessions_by_root, ctx) -> Iterator[Item]:
         """One legislator per people_id, with a role over every session it was seen in."""
         merged: dict[str, tuple[str, dict, list[SessionInfo]]] = {}
         for name, payload in people:
-            pid = str(payload.get("people_id"))
+            pid = record_name(payload, "people_id")
+            if pid is None or not pid.isdigit():
+                yield RecordError(tree.source(name), f"legiscan person {pid or PurePosixPath(name).stem}",
+                                  "person.people_id", f"not a LegiScan people id: {payload.get('people_id')!r}")
+                continue
             root_sessions = list(sessions_by_root.get(dataset_root(name), {}).values())
             prev = merged.get(pid)
             merged[pid] = (name, payload, (prev[2] if prev else []) + root_sessions)
-            try:
-                ctx.roles[int(pid)] = int(payload.get("role_id") or 0)
-            except ValueError:
-                pass
-            ctx.names[int(pid) if pid.isdigit() else 0] = str(payload.get("name") or "").strip()
         for pid, (name, payload, sessions) in sorted(merged.items()):
-            try:
-                rec = person_record(payload, sessions, tree.source(name), self.name,
-                                    jurisdiction=state_from_path(name))
-            except RecordError as err:
-                yield err
-                continue
+            source = tree.source(name)
+            rec = convert(person_record, payload, sessions, source, self.name,
+                          jurisdiction=state_from_path(name), source=source,
+                          record=f"legiscan person {pid}", prefix="person")
             yield rec
-            if not isinstance(rec, LegislatorIn):
-                ctx.roles.pop(int(pid), None)
+            # what roll calls need of a voter: its printed name and, for a legislator, its role
+            if isinstance(payload.get("name"), str):
+                ctx.names[int(pid)] = payload["name"].strip()
+            if isinstance(rec, LegislatorIn):
+                ctx.roles[int(pid)] = legiscan_int(payload.get("role_id"))
+

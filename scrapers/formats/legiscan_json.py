@@ -5,16 +5,22 @@ One JSON object per file: `{"bill": ...}` (getBill), `{"roll_call": ...}` (getRo
 """
 from __future__ import annotations
 
-import re
-
-from scrapers.formats.base import json_object
+from scrapers.formats.base import Tree, json_object
+from scrapers.formats.detect import json_shape
 from scrapers.formats.legiscan_dataset import KINDS, LegiscanDataset
 
-_HEAD = re.compile(rb'^\s*\{\s*(?:"status"\s*:\s*"OK"\s*,\s*)?"(bill|roll_call|person|text)"\s*:')
+# Besides its one payload, a LegiScan file holds at most the API envelope: whatever the key
+# order, an object with other keys (a unitedstates/congress vote's `{"bill": ..., "chamber": ...}`,
+# a Congress.gov `{"bill": ..., "request": ...}`) is someone else's.
+_ENVELOPE = frozenset({"status", "alert"})
 
 
-def sniff(name: str, head: bytes) -> bool:
-    return name.lower().endswith(".json") and bool(_HEAD.match(head))
+def is_legiscan(tree: Tree, name: str) -> bool:
+    shape = json_shape(tree, name)
+    if shape is None:
+        return False
+    kinds = [k for k in KINDS if shape.get(k) is dict]
+    return len(kinds) == 1 and set(shape) <= _ENVELOPE | set(kinds)
 
 
 def load(data: bytes) -> tuple[str, dict]:
@@ -28,4 +34,4 @@ def load(data: bytes) -> tuple[str, dict]:
     raise ValueError(f"none of {list(KINDS)} in keys {sorted(obj)[:6]}")
 
 
-FORMAT = LegiscanDataset("legiscan-json", sniff, load, priority=20)
+FORMAT = LegiscanDataset("legiscan-json", is_legiscan, load, priority=20)

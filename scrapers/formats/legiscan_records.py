@@ -51,11 +51,28 @@ class Context:
     names: dict[int, str] = field(default_factory=dict)  # people_id -> printed name
 
 
-def _int(v: Any) -> int:
-    try:
-        return int(v or 0)
-    except (TypeError, ValueError):
+def legiscan_int(v: Any) -> int:
+    """A LegiScan number field: empty is 0; a value that is no number is an error (TypeError or
+    ValueError, which the dataset reader reports naming the field)."""
+    if v is None or v == "":
         return 0
+    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+        raise TypeError(f"expected a number, got {type(v).__name__} {v!r}")
+    return int(str(v).strip()) if isinstance(v, str) else int(v)
+
+
+_int = legiscan_int
+
+
+def _str(v: Any) -> str:
+    """A LegiScan text field (numbers read as text); a list or an object is an error."""
+    if type(v) is str:  # nearly always: the checks below are for the rest
+        return v
+    if v is None:
+        return ""
+    if isinstance(v, (dict, list)):
+        raise TypeError(f"expected text, got {type(v).__name__}")
+    return str(v)
 
 
 def _src(source: str, fmt: str, fetched_at: dt.datetime | None = None) -> dict:
@@ -65,7 +82,7 @@ def _src(source: str, fmt: str, fetched_at: dt.datetime | None = None) -> dict:
 def state_of(d: dict) -> str | None:
     """The jurisdiction of a LegiScan payload: `state` (postal code) or `state_id`."""
     if d.get("state"):
-        return str(d["state"]).lower()
+        return _str(d["state"]).lower()
     return codes.STATE_IDS.get(_int(d.get("state_id")))
 
 
@@ -77,7 +94,7 @@ def session_info(bill: dict) -> SessionInfo:
     ident, special, ys, ye = codes.session_identifier(sess)
     return SessionInfo(
         jurisdiction=state_of(bill) or "", identifier=ident,
-        name=str(sess.get("session_title") or sess.get("session_name") or ident),
+        name=_str(sess.get("session_title") or sess.get("session_name") or ident),
         special=special, start=dt.date(ys, 1, 1) if ys else None,
         end=dt.date(ye, 12, 31) if ye else None, session_id=_int(sess.get("session_id")) or None)
 
@@ -92,7 +109,7 @@ def session_record(info: SessionInfo, source: str, fmt: str) -> SessionIn:
 
 
 def _chamber(code: str | None, jurisdiction: str) -> str | None:
-    ch = codes.BODY_CHAMBERS.get(str(code or "").strip().upper()[:1])
+    ch = codes.BODY_CHAMBERS.get(_str(code).strip().upper()[:1])
     if ch and jurisdiction in _UNICAMERAL:
         return "legislature"
     return ch
@@ -104,13 +121,13 @@ def _other(chamber: str | None) -> str | None:
 
 def _actions(bill: dict, jurisdiction: str, origin: str | None) -> list[dict]:
     """History rows as actions; progress events classify the matching row of the same date."""
-    history = [h for h in bill.get("history") or [] if str(h.get("action") or "").strip()]
-    progress = sorted(((str(p.get("date")), _int(p.get("event"))) for p in bill.get("progress") or []))
+    history = [h for h in bill.get("history") or [] if _str(h.get("action")).strip()]
+    progress = sorted(((_str(p.get("date")), _int(p.get("event"))) for p in bill.get("progress") or []))
     engrossed = next((d for d, e in progress if e == 2), None)
     enrolled = next((d for d, e in progress if e in (3, 4, 8)), None)
     actions = []
     for h in history:
-        date = str(h.get("date"))
+        date = _str(h.get("date"))
         actor = _chamber(h.get("chamber"), jurisdiction)
         if actor is None:  # older datasets leave chamber empty: follow the bill between chambers
             if enrolled and date >= enrolled:
@@ -119,7 +136,7 @@ def _actions(bill: dict, jurisdiction: str, origin: str | None) -> list[dict]:
                 actor = _other(origin) or "legislature"
             else:
                 actor = origin or "legislature"
-        actions.append({"date": date, "description": str(h["action"]).strip(), "actor": actor,
+        actions.append({"date": date, "description": _str(h["action"]).strip(), "actor": actor,
                         "classification": [], "extras": {}})
     for date, event in progress:
         rule = codes.PROGRESS_RULES.get(event)
@@ -142,12 +159,13 @@ def _sponsorships(bill: dict) -> list[dict]:
     out = []
     for s in bill.get("sponsors") or []:
         cls, primary = codes.SPONSOR_TYPES.get(_int(s.get("sponsor_type_id")), ("sponsor", False))
-        name = str(s.get("name") or "").strip() or f"LegiScan person {s.get('people_id')}"
+        pid = str(_int(s.get("people_id"))) if s.get("people_id") not in (None, "") else None
+        name = _str(s.get("name")).strip() or f"LegiScan person {pid}"
         if _int(s.get("committee_sponsor")):
             out.append({"name": name, "entity_type": "organization", "primary": primary,
                         "classification": cls})
         else:
-            out.append({"name": name, "ids": {"legiscan": str(s.get("people_id"))},
+            out.append({"name": name, "ids": {"legiscan": pid} if pid else {},
                         "primary": primary, "classification": cls})
     return out
 
@@ -156,9 +174,9 @@ def bill_record(bill: dict, source: str, fmt: str, fetched_at: dt.datetime | Non
     """A LegiScan `bill` payload (getBill / dataset file) as a `BillIn`."""
     info = session_info(bill)
     jurisdiction = info.jurisdiction
-    ident = str(bill.get("bill_number") or "")
+    ident = _str(bill.get("bill_number"))
     origin = _chamber(bill.get("body"), jurisdiction)
-    bill_type = codes.BILL_TYPES.get(str(bill.get("bill_type") or "B").upper(), "other")
+    bill_type = codes.BILL_TYPES.get(_str(bill.get("bill_type") or "B").upper(), "other")
     status = _int(bill.get("status"))
     stage = codes.STATUS_STAGES.get(status)
     if stage == "enacted" and "resolution" in bill_type:
@@ -168,12 +186,12 @@ def bill_record(bill: dict, source: str, fmt: str, fetched_at: dt.datetime | Non
     data = {
         "jurisdiction": jurisdiction, "session": info.identifier, "identifier": ident,
         "bill_type": bill_type, "origin_chamber": origin,
-        "title": str(bill.get("title") or bill.get("description") or ident).strip(),
-        "summary": (str(bill.get("description")).strip() or None) if bill.get("description") else None,
-        "subjects": [str(s.get("subject_name")) for s in bill.get("subjects") or [] if s.get("subject_name")],
+        "title": _str(bill.get("title") or bill.get("description") or ident).strip(),
+        "summary": (_str(bill.get("description")).strip() or None) if bill.get("description") else None,
+        "subjects": [_str(s.get("subject_name")) for s in bill.get("subjects") or [] if s.get("subject_name")],
         "actions": _actions(bill, jurisdiction, origin),
         "sponsorships": _sponsorships(bill),
-        "versions": [{"note": str(t.get("type") or "Text"), "date": t.get("date") or None,
+        "versions": [{"note": _str(t.get("type") or "Text"), "date": t.get("date") or None,
                       "url": t.get("state_link") or t.get("url") or None,
                       "media_type": t.get("mime") or None} for t in texts],
         "committees": [committee["name"]] if isinstance(committee, dict) and committee.get("name") else [],
@@ -190,6 +208,16 @@ def bill_record(bill: dict, source: str, fmt: str, fetched_at: dt.datetime | Non
     return build("bill", data, source=source)
 
 
+def bill_and_session(payload: dict, source: str, fmt: str) -> tuple[BillIn, SessionInfo]:
+    """A bill record and its session, or the error of whichever fails; a `bill_id`, which its
+    roll calls point at, must be a number."""
+    bill_id = payload.get("bill_id")
+    if bill_id not in (None, "") and (isinstance(bill_id, bool) or not str(bill_id).strip().isdigit()):
+        raise RecordError(source, _str(payload.get("bill_number")) or None, "bill.bill_id",
+                          f"not a LegiScan bill id: {bill_id!r}")
+    return bill_record(payload, source, fmt), session_info(payload)
+
+
 def bill_info(rec: BillIn) -> BillInfo:
     return BillInfo(rec.key, rec.jurisdiction, rec.session, rec.origin_chamber)
 
@@ -200,8 +228,8 @@ def person_record(person: dict, sessions: list[SessionInfo], source: str, fmt: s
     """A `person` payload: a legislator with one role over the sessions it was seen in, or a
     committee when LegiScan lists a committee as a "person" (committee_sponsor = 1)."""
     st = state_of(person) or jurisdiction or (sessions[0].jurisdiction if sessions else None)
-    pid = str(person.get("people_id") or "")
-    name = str(person.get("name") or "").strip()
+    pid = _str(person.get("people_id"))
+    name = _str(person.get("name")).strip()
     if not st:
         raise RecordError(source, f"legiscan person {pid}", "state_id",
                           "cannot tell the person's state: no state_id and no bill of the same dataset")
@@ -224,7 +252,7 @@ def person_record(person: dict, sessions: list[SessionInfo], source: str, fmt: s
                       "start_date": min((s.start for s in mine if s.start), default=None),
                       "end_date": max((s.end for s in mine if s.end), default=None)})
     first, last = person.get("first_name") or None, person.get("last_name") or None
-    nick = str(person.get("nickname") or "").strip()
+    nick = _str(person.get("nickname")).strip()
     ids = {"legiscan": pid,
            "votesmart": str(person["votesmart_id"]) if _int(person.get("votesmart_id")) else None,
            "opensecrets": person.get("opensecrets_id") or None,
@@ -251,11 +279,11 @@ def roll_call_record(rc: dict, ctx: Context, source: str, fmt: str, *,
         raise RecordError(source, f"legiscan roll call {rc_id}", "bill_id",
                           f"bill {rc.get('bill_id')} is not in this dataset, so the roll call's "
                           "state and session are unknown")
-    desc = str(rc.get("desc") or "").strip() or "Roll call"
+    desc = _str(rc.get("desc")).strip() or "Roll call"
     votes, counted = [], {}
     for v in rc.get("votes") or []:
         option, raw = codes.VOTE_OPTIONS.get(_int(v.get("vote_id")), ("other", None))
-        pid = str(v.get("people_id"))
+        pid = str(_int(v.get("people_id")))
         name = ctx.names.get(_int(pid)) or f"LegiScan person {pid}"
         votes.append({"voter_name": name, "ids": {"legiscan": pid},
                       "option": option, "raw_option": v.get("vote_text") or raw})
@@ -290,5 +318,5 @@ def roll_call_record(rc: dict, ctx: Context, source: str, fmt: str, *,
         "source": _src(source, fmt, fetched_at)}, source=source)
 
 
-__all__ = ["BillInfo", "Context", "LICENSE", "SessionInfo", "bill_info", "bill_key", "bill_record",
+__all__ = ["BillInfo", "Context", "LICENSE", "SessionInfo", "bill_and_session", "bill_info", "bill_key", "bill_record", "legiscan_int",
            "person_record", "roll_call_record", "session_info", "session_record", "state_of"]

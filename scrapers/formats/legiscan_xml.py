@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from lxml import etree
 
+from scrapers.formats.base import Tree
+from scrapers.formats.detect import xml_root
 from scrapers.formats.legiscan_dataset import KINDS, LegiscanDataset
-from scrapers.xmlsafe import parse_xml
+from scrapers.xmlsafe import HostileXML, parse_xml
 
 # Elements that hold a list of same-named children, even when there is only one.
 LIST_TAGS = frozenset({"progress", "history", "sponsors", "texts", "votes", "subjects",
                        "amendments", "supplements", "calendar", "sasts"})
 
 
-def sniff(name: str, head: bytes) -> bool:
-    return name.lower().endswith(".xml") and b"<legiscan>" in head[:300]
+def is_legiscan(tree: Tree, name: str) -> bool:
+    return name.lower().endswith(".xml") and xml_root(tree.head(name, 1024)) == "legiscan"
 
 
 def to_dict(el: etree._Element):
@@ -35,6 +37,8 @@ def load(data: bytes) -> tuple[str, dict]:
     """(kind, payload) of one LegiScan XML file; ValueError when it is not one."""
     try:
         root = parse_xml(data)
+    except HostileXML as exc:
+        raise ValueError(f"refused XML: {exc}") from None
     except etree.XMLSyntaxError as exc:
         raise ValueError(f"malformed XML: {exc}") from None
     status = (root.findtext("status") or "").strip()
@@ -47,4 +51,4 @@ def load(data: bytes) -> tuple[str, dict]:
     raise ValueError(f"none of {list(KINDS)} under <{root.tag}>")
 
 
-FORMAT = LegiscanDataset("legiscan-xml", sniff, load, priority=20)
+FORMAT = LegiscanDataset("legiscan-xml", is_legiscan, load, priority=20)

@@ -19,9 +19,11 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
-from scrapers.formats.base import Item, Tree
+from scrapers.formats.base import Item, Tree, per_file
+from scrapers.formats.detect import json_shape
+from scrapers.formats.guard import convert
 from scrapers.formats.ny_openleg_members import MemberTables, legislator_dicts, parse_member_sql
-from scrapers.xmlsafe import parse_xml
+from scrapers.xmlsafe import HostileXML, parse_xml
 from tracker.actions import ny as rules
 from tracker.contract import RecordError, build
 from tracker.bills.keys import bill_key, normalize_identifier, split_amendment
@@ -85,8 +87,8 @@ class NYOpenLeg:
                 if b"session_member" in tree.head(n, 2048):
                     out.append(n)
             elif low.endswith(".json"):
-                head = tree.head(n, 512)
-                if b'"responseType"' in head and b'"bill"' in head:
+                shape = json_shape(tree, n) or {}
+                if shape.get("responseType") == "bill" and shape.get("result") is dict:
                     out.append(n)
             elif low.endswith(".xml") and _FEED.search(PurePosixPath(n).name):
                 out.append(n)
@@ -94,20 +96,24 @@ class NYOpenLeg:
 
     def parse_tree(self, tree: Tree, names: list[str]) -> Iterator[Item]:
         tables = MemberTables()
+
+        def read_members(data: bytes, _source: str) -> list:
+            parse_member_sql(data.decode("utf-8", errors="replace"), tables)
+            return []  # the tables are read whole, below
         for n in sorted(x for x in names if x.lower().endswith(".sql")):
-            parse_member_sql(tree.read(n).decode("utf-8", errors="replace"), tables)
+            yield from per_file(tree, n, read_members)
         if tables.members:
             src = tree.source(next(x for x in sorted(names) if x.lower().endswith(".sql")))
             for d in legislator_dicts(tables, src, FMT):
                 yield _build("legislator", d, src)
         lookup = tables.short_names()
         for n in sorted(x for x in names if x.lower().endswith(".json")):
-            yield from parse_api_bill(tree.read(n), tree.source(n))
+            yield from per_file(tree, n, parse_api_bill)
         # Feed files are named by timestamp: later files replace earlier ones for the same key.
         latest: dict[str, object] = {}
         feed = sorted((x for x in names if x.lower().endswith(".xml")), key=lambda x: PurePosixPath(x).name)
         for n in feed:
-            for item in parse_feed(tree.read(n), tree.source(n), lookup):
+            for item in per_file(tree, n, lambda data, src: parse_feed(data, src, lookup)):
                 if isinstance(item, RecordError):
                     yield item
                 else:
@@ -141,6 +147,22 @@ def parse_api_bill(data: bytes, source: str) -> Iterator[Item]:
     if not doc.get("success", True):
         yield RecordError(source, base, None, f"API says: {doc.get('message')}")
         return
+    rec = convert(_api_bill, bill, base, session, source, source=source, prefix="result",
+                  record=f"ny-{session}-{base}".lower())
+    yield rec
+    if isinstance(rec, RecordError):
+        return
+    votes = bill.get("votes") or {}
+    items = votes.get("items") if isinstance(votes, dict) else votes
+    if not isinstance(items, list):
+        yield RecordError(source, rec.key, "result.votes", f"expected a list of votes, got {type(items).__name__}")
+        return
+    for i, v in enumerate(items):
+        yield convert(_api_vote, v, rec.key, session, base, source, source=source,
+                      prefix=f"result.votes.items.{i}", record=f"{rec.key} vote {i + 1}")
+
+
+def _api_bill(bill: dict, base: str, session: str, source: str) -> Item:
     origin = _CHAMBERS.get((bill.get("billType") or {}).get("chamber") or "")
     amendments = (bill.get("amendments") or {}).get("items") or {}
     active = amendments.get(bill.get("activeVersion") or "") or {}
@@ -189,11 +211,7 @@ def parse_api_bill(data: bytes, source: str) -> Iterator[Item]:
                    "milestones": [m.get("statusType") for m in (bill.get("milestones") or {}).get("items") or []],
                    "law_section": active.get("lawSection")},
         "source": {"url": source, "format": FMT}}, source)
-    yield rec
-    if isinstance(rec, RecordError):
-        return
-    for i, v in enumerate((bill.get("votes") or {}).get("items") or []):
-        yield _api_vote(v, rec.key, session, base, source)
+    return rec
 
 
 def _api_vote(v: dict, key: str, session: str, base: str, source: str) -> Item:
@@ -245,6 +263,9 @@ def parse_feed(data: bytes, source: str, lookup: dict) -> Iterator[Item]:
     data, notes = decode_feed(data, source)
     try:
         root = parse_xml(data)
+    except HostileXML as exc:
+        yield RecordError(source, None, None, f"refused XML: {exc}")
+        return
     except etree.XMLSyntaxError as exc:
         yield RecordError(source, None, None, f"malformed XML: {exc}")
         return

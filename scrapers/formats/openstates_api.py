@@ -15,6 +15,7 @@ import json
 from typing import Any, Iterator
 
 from scrapers.formats.base import Item
+from scrapers.formats.guard import convert, record_name
 from tracker.actions.state import classify_state_action, counts_from_text
 from tracker.contract import RecordError, build
 from tracker.jurisdictions.registry import jurisdiction_from_ocd
@@ -166,12 +167,11 @@ def vote_data(v: dict, juris: str, session: str, key: str | None, source: str, f
 
 def bill_records(obj: dict, source: str, fmt: str = FMT) -> Iterator[Item]:
     """The bill first, then its votes; each a record or a RecordError naming the field."""
-    try:
-        bill, votes = bill_data(obj, source, fmt)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        yield RecordError(source, str(obj.get("id") or obj.get("identifier")), None,
-                          f"unexpected shape: {type(exc).__name__}: {exc}")
+    got = convert(bill_data, obj, source, fmt, source=source, record=record_name(obj, "identifier", "id"))
+    if isinstance(got, RecordError):
+        yield got
         return
+    bill, votes = got
     for kind, data in [("bill", bill)] + [("vote_event", v) for v in votes]:
         try:
             yield build(kind, data, source=source)

@@ -45,6 +45,14 @@ def py_list(value: str | None, column: str) -> list:
     return [str(x) for x in parsed]
 
 
+def int_cell(value: str | None, column: str) -> int:
+    """A whole-number cell; empty = 0."""
+    try:
+        return int(value or 0)
+    except ValueError:
+        raise BadCell(column, f"not a whole number: {str(value)[:60]!r}") from None
+
+
 def _truthy(value: str | None) -> bool:
     return str(value or "").strip().lower() in ("true", "t", "1", "yes")
 
@@ -84,7 +92,7 @@ class OpenStatesCSV:
             if name in names:
                 try:
                     tables[table] = self._read(tree, name)
-                except (UnicodeDecodeError, csv.Error) as exc:
+                except (UnicodeDecodeError, csv.Error, OSError) as exc:
                     yield RecordError(tree.source(name), None, None, f"cannot read CSV: {exc}")
                     tables[table] = []
             else:
@@ -122,7 +130,7 @@ class OpenStatesCSV:
             actions.append({"id": a.get("id"), "organization": org_of(a.get("organization_id")),
                             "description": a.get("description"), "date": a.get("date"),
                             "classification": py_list(a.get("classification"), "bill_actions.classification"),
-                            "order": int(a.get("order") or 0)})
+                            "order": int_cell(a.get("order"), "bill_actions.order")})
         sponsors = [{"name": s.get("name"), "entity_type": s.get("entity_type") or "person",
                      "person_id": s.get("person_id") or None, "primary": _truthy(s.get("primary")),
                      "classification": s.get("classification")} for s in children["bill_sponsorships"]]
@@ -139,7 +147,7 @@ class OpenStatesCSV:
                 "votes": [{"option": p.get("option"), "voter_name": p.get("voter_name"),
                            "voter_id": p.get("voter_id") or None, "note": p.get("note")}
                           for p in people["vote_people"]],
-                "counts": [{"option": c.get("option"), "value": int(c.get("value") or 0)}
+                "counts": [{"option": c.get("option"), "value": int_cell(c.get("value"), "vote_counts.value")}
                            for c in people["vote_counts"]]})
         return {
             "id": row.get("id"), "identifier": row.get("identifier"), "title": row.get("title"),

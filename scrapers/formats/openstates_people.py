@@ -13,6 +13,7 @@ from typing import Any, Iterator
 import yaml
 
 from scrapers.formats.base import Item, SimpleFormat
+from scrapers.formats.guard import convert, record_name
 from tracker.contract import RecordError, build
 from tracker.jurisdictions.registry import jurisdiction_from_ocd
 
@@ -189,10 +190,8 @@ def parse_person(data: bytes, source: str) -> Iterator[Item]:
     if not str(doc.get("id", "")).startswith("ocd-person/"):
         yield RecordError(source, doc.get("name"), "id", "a person file needs an ocd-person/ id")
         return
-    try:
-        yield build("legislator", person_record(doc, source), source=source)
-    except RecordError as err:
-        yield err
+    yield convert(lambda d, src: build("legislator", person_record(d, src), source=src), doc, source,
+                  source=source, record=record_name(doc, "id", "name"))
 
 
 def parse_committee(data: bytes, source: str) -> Iterator[Item]:
@@ -200,22 +199,25 @@ def parse_committee(data: bytes, source: str) -> Iterator[Item]:
     if isinstance(doc, RecordError):
         yield doc
         return
-    try:
-        yield build("committee", committee_record(doc, source), source=source)
-    except RecordError as err:
-        yield err
+    yield convert(lambda d, src: build("committee", committee_record(d, src), source=src), doc, source,
+                  source=source, record=record_name(doc, "id", "name"))
 
 
 def _is_yaml(name: str) -> bool:
     return name.endswith((".yml", ".yaml"))
 
 
+# A top-level `id:` line anywhere in the head, not only first: YAML keys come in any order.
+_PERSON_ID = re.compile(rb"^id:\s*['\"]?ocd-person/", re.M)
+_ORG_ID = re.compile(rb"^id:\s*['\"]?ocd-organization/", re.M)
+
+
 def sniff_person(name: str, head: bytes) -> bool:
-    return _is_yaml(name) and head.lstrip().startswith(b"id: ocd-person/")
+    return _is_yaml(name) and bool(_PERSON_ID.search(head))
 
 
 def sniff_committee(name: str, head: bytes) -> bool:
-    return _is_yaml(name) and head.lstrip().startswith(b"id: ocd-organization/")
+    return _is_yaml(name) and bool(_ORG_ID.search(head))
 
 
 # People first, so committee members resolve by ocd-person id in the same import.

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from scrapers.formats.base import Item, SimpleFormat
 from scrapers.formats.us_vote_rules import (classify_motion, classify_result, federal_bill_key,
                                              normalize_option)
+from scrapers.formats.detect import xml_root
 from scrapers.xmlsafe import parse_xml, record_root
 from tracker.contract import RecordError, SourceRef, build
 
@@ -25,7 +26,7 @@ _COUNTS = {"yeas": "yes", "nays": "no", "present": "present", "absent": "not vot
 
 
 def sniff(name: str, head: bytes) -> bool:
-    return b"<roll_call_vote" in head
+    return xml_root(head) == "roll_call_vote"
 
 
 def _text(el, path: str) -> str | None:

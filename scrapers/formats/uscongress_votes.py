@@ -14,13 +14,17 @@ import posixpath
 from typing import Iterator
 
 
-from scrapers.formats.base import Item, Tree
+from scrapers.formats.base import Item, Tree, read_or_error
+from scrapers.formats.detect import json_shape, xml_root
+from scrapers.formats.guard import convert_all, record_name
 from scrapers.formats.us_vote_rules import (classify_motion, classify_result, federal_bill_key,
                                              normalize_option)
 from scrapers.xmlsafe import record_root
 from tracker.contract import RecordError, SourceRef, build
 
 FORMAT_NAME = "uscongress-vote"
+# Keys every vote `data.json` has (its `bill` key alone would not tell it from a LegiScan bill).
+_JSON_KEYS = frozenset({"vote_id", "chamber", "congress", "number", "date", "votes"})
 _BILL_TYPES = {"hr": "HR", "h": "HR", "hres": "HRES", "hjres": "HJRES", "hconres": "HCONRES",
                "s": "S", "sres": "SRES", "sjres": "SJRES", "sconres": "SCONRES"}
 
@@ -67,9 +71,17 @@ def _record(source: str, *, chamber: str, congress: int, when: dt.datetime, roll
 
 
 def parse_json(data: bytes, source: str) -> Iterator[Item]:
-    """One `data.json` vote."""
+    """One `data.json` vote (a wrong-typed field is an error naming it)."""
     try:
         d = json.loads(data)
+    except ValueError as exc:
+        yield RecordError(source, None, None, f"not JSON: {exc}")
+        return
+    yield from convert_all(_json_vote, d, source, source=source, record=record_name(d, "vote_id"))
+
+
+def _json_vote(d: dict, source: str) -> Iterator[Item]:
+    try:
         chamber, congress, roll = d["chamber"], int(d["congress"]), int(d["number"])
         when = dt.datetime.fromisoformat(d["date"])
     except (ValueError, KeyError, TypeError) as exc:
@@ -134,9 +146,9 @@ class USCongressVotes:
         by_dir: dict[str, list[str]] = {}
         for n in names:
             base = posixpath.basename(n)
-            if base == "data.json" and b'"vote_id"' in tree.head(n, 4096):
+            if base == "data.json" and _JSON_KEYS <= set(json_shape(tree, n) or ()):
                 by_dir.setdefault(posixpath.dirname(n), []).insert(0, n)
-            elif base == "data.xml" and b"<roll " in tree.head(n, 512):
+            elif base == "data.xml" and xml_root(tree.head(n, 1024)) == "roll":
                 by_dir.setdefault(posixpath.dirname(n), []).append(n)
         return [n for files in by_dir.values() for n in files]
 
@@ -149,7 +161,11 @@ class USCongressVotes:
         for d in sorted(chosen):
             n = chosen[d]
             parse = parse_json if n.endswith(".json") else parse_xml_vote
-            yield from parse(tree.read(n), tree.source(n))
+            data = read_or_error(tree, n)
+            if isinstance(data, RecordError):
+                yield data
+                continue
+            yield from parse(data, tree.source(n))
 
 
 FORMAT = USCongressVotes()

@@ -12,8 +12,9 @@ from urllib.parse import urlencode
 
 import scrapy
 
-from scrapers.formats.legiscan_records import (Context, bill_info, bill_record, person_record,
-                                               roll_call_record, session_info, session_record)
+from scrapers.formats.guard import convert, record_name
+from scrapers.formats.legiscan_records import (Context, bill_and_session, bill_info, legiscan_int,
+                                               person_record, roll_call_record, session_record)
 from scrapers.spiders.apikeys import redact_logs, strip_params
 from scrapers.spiders.base import EdSpider
 from tracker.contract import RecordError
@@ -107,18 +108,22 @@ class LegiscanBillsSpider(EdSpider):
         if not bill:
             return
         src = strip_key(response.url)
-        try:
-            rec = bill_record(bill, src, FMT)
-        except RecordError as err:
-            yield err
+        got = convert(bill_and_session, bill, src, FMT, source=src, prefix="bill",
+                      record=record_name(bill, "bill_number", "bill_id"))
+        if isinstance(got, RecordError):
+            yield got
             return
-        info = session_info(bill)
-        yield session_record(info, src, FMT)
-        self.ctx.bills[int(bill["bill_id"])] = bill_info(rec)
+        rec, info = got
+        yield convert(session_record, info, src, FMT, source=src, record=f"session {info.identifier}")
+        self.ctx.bills[legiscan_int(bill.get("bill_id"))] = bill_info(rec)
         self.sessions[rec.key] = info
-        yield from self.people([s.get("people_id") for s in bill.get("sponsors") or []], info)
+        yield from self.people([s.get("people_id") for s in bill.get("sponsors") or []
+                                if isinstance(s, dict)], info)
         yield rec
         for v in bill.get("votes") or []:
+            if not isinstance(v, dict) or not str(v.get("roll_call_id", "")).isdigit():
+                yield RecordError(src, rec.key, "bill.votes", f"not a roll call reference: {v!r}")
+                continue
             req = self.api("getRollCall", self.parse_roll_call, id=v["roll_call_id"])
             if req:
                 yield req
@@ -142,12 +147,12 @@ class LegiscanBillsSpider(EdSpider):
         person = self.payload(response, "person")
         if not person:
             return
-        try:
-            yield person_record(person, [response.meta["session"]], strip_key(response.url), FMT)
-        except RecordError as err:
-            yield err
-            return
-        self.state_updates[f"person:{person['people_id']}"] = "1"
+        src = strip_key(response.url)
+        rec = convert(person_record, person, [response.meta["session"]], src, FMT, source=src,
+                      prefix="person", record=f"legiscan person {record_name(person, 'people_id')}")
+        yield rec
+        if not isinstance(rec, RecordError):
+            self.state_updates[f"person:{person['people_id']}"] = "1"
 
     def closed(self, reason):
         """Votes may be stored before their voters' getPerson answers: match them now."""
@@ -164,10 +169,11 @@ class LegiscanBillsSpider(EdSpider):
         rc = self.payload(response, "roll_call")
         if not rc:
             return
-        try:
-            rec = roll_call_record(rc, self.ctx, strip_key(response.url), FMT)
-        except RecordError as err:
-            yield err
+        src = strip_key(response.url)
+        rec = convert(roll_call_record, rc, self.ctx, src, FMT, source=src, prefix="roll_call",
+                      record=f"legiscan roll call {record_name(rc, 'roll_call_id')}")
+        if isinstance(rec, RecordError):
+            yield rec
             return
         info = self.sessions.get(rec.bill_key or "")
         if info:

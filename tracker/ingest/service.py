@@ -108,6 +108,11 @@ class Ingestor:
                 session.rollback()
                 return self._failed(item.kind, RecordError(
                     item.source.url, key, None, f"database error: {err}"), key)
+            except Exception as err:  # noqa: BLE001 - a bug on one record must not stop an import
+                session.rollback()  # nothing of the record stays: no session, bill or person row
+                log.exception("could not store %s", key)
+                return self._failed(item.kind, RecordError(
+                    item.source.url, key, None, f"could not be stored: {type(err).__name__}: {err}"), key)
         result = IngestResult(item.kind, key, outcome, changes)
         if self.on_result:
             self.on_result(result)
