@@ -9,12 +9,14 @@ from fastapi import HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
+from tracker.bills.provenance import source_name
 from tracker.models import Coalition, StaffUser
 from tracker.search.query import SORTS, SearchParams
 from tracker.vocab import STAGE_LABELS, STAGES, STANCES
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
-templates.env.globals.update(STAGE_LABELS=STAGE_LABELS, STANCES=STANCES, STAGES=STAGES, SORTS=SORTS)
+templates.env.globals.update(STAGE_LABELS=STAGE_LABELS, STANCES=STANCES, STAGES=STAGES, SORTS=SORTS,
+                             source_name=source_name)
 # The usual path of a bill, for the timeline (other end states are shown on their own).
 TIMELINE = ("introduced", "in_committee", "out_of_committee", "passed_origin", "passed_second",
             "to_executive", "enacted")
