@@ -257,3 +257,29 @@ def test_real_california_two_year_bills_die_at_the_origin_deadline_then_at_sine_
     assert pending >= amendments
     assert {k for k, v in final.items() if v == ("dead", D(2026, 11, 30))} == pending
     assert len(died_events(engine)) == len(pending) + len(before_origin - amendments)
+
+
+def test_cli_sweep_and_sessions_list(app_env):
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from tracker.db import get_engine
+
+    engine = get_engine(app_env)
+    Ingestor(engine, today=D(2024, 3, 1)).ingest([ky_bill("HB 99", "2024", IN_COMMITTEE)])
+    runner = CliRunner()
+    bad = runner.invoke(app, ["sessions", "sweep", "--today", "April 16"])
+    assert bad.exit_code != 0 and "--today 'April 16': expected a date" in bad.output
+    out = runner.invoke(app, ["sessions", "sweep", "--today", "2024-04-16", "--json"])
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.stdout)
+    assert report["died"] == 1 and report["bills"] == [
+        {"key": "ky-2024-hb99", "old_stage": "in_committee", "date": "2024-04-15", "reason": "adjournment"}]
+    again = runner.invoke(app, ["sessions", "sweep", "--today", "2024-04-16"])
+    assert "0 bill(s) died at adjournment" in again.stdout
+    listing = runner.invoke(app, ["sessions", "list", "-j", "ky", "--json"])
+    (row,) = json.loads(listing.stdout)
+    assert (row["identifier"], row["sine_die_date"], row["dates_source"], row["carry_over"]) == (
+        "2024", "2024-04-15", "calendar", False)

@@ -31,13 +31,17 @@ SESSION_FIELDS = ("name", "classification", "start_date", "end_date", "carry_ove
 
 
 def get_or_create_session(session: Session, jurisdiction: str, identifier: str) -> LegislativeSession:
-    """The stored session, created from the calendar when it is not known yet."""
+    """The stored session, created from the calendar when it is not known yet, and brought up
+    to date with it (a session stored before the calendar file knew it)."""
     row = session.exec(select(LegislativeSession).where(
         LegislativeSession.jurisdiction_id == jurisdiction,
         LegislativeSession.identifier == identifier)).first()
     if row is None:
         row = LegislativeSession(jurisdiction_id=jurisdiction, identifier=identifier,
                                  **default_session(jurisdiction, identifier))
+        session.add(row)
+        session.flush()
+    elif refresh_session(row):
         session.add(row)
         session.flush()
     return row
