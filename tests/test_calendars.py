@@ -283,3 +283,13 @@ def test_cli_sweep_and_sessions_list(app_env):
     (row,) = json.loads(listing.stdout)
     assert (row["identifier"], row["sine_die_date"], row["dates_source"], row["carry_over"]) == (
         "2024", "2024-04-15", "calendar", False)
+
+
+def test_died_event_reads_well_in_alerts():
+    from tracker.alerts.render import summary
+
+    def ev(date):
+        return ChangeEvent(natural_key="k", kind="died_at_adjournment", bill_key="ky-2024-hb99",
+                           payload={"session": "2024", "date": date, "old_stage": "in_committee"})
+    assert summary(ev("2024-04-15")) == "Died when session 2024 ended (2024-04-15), still In committee"
+    assert summary(ev(None)) == "Died when session 2024 ended (day not published), still In committee"

@@ -24,7 +24,7 @@ _env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined
 SUMMARIES = {
     "new_bill": "New bill: {title}",
     "stage_changed": "Stage changed: {old_stage_label} -> {new_stage_label}",
-    "died_at_adjournment": "Died when session {session} ended ({date}), still {old_stage_label}",
+    "died_at_adjournment": "Died when session {session} ended{when}, still {old_stage_label}",
     "source_flagged": "Source {job_id} flagged after {streak} failed or stale runs in a row: {reason}",
     "new_action": "{date}: {description}",
     "hearing_scheduled": "Hearing scheduled {start} ({committee}, {location})",
@@ -47,6 +47,7 @@ def summary(ev: ChangeEvent) -> str:
     p = _Blank({k: ("" if v is None else v) for k, v in (ev.payload or {}).items()})
     p["old_stage_label"] = STAGE_LABELS.get(p.get("old_stage"), p.get("old_stage"))
     p["new_stage_label"] = STAGE_LABELS.get(p.get("new_stage"), p.get("new_stage"))
+    p["when"] = f" ({p['date']})" if p.get("date") else " (day not published)"
     p["stance_label"] = STANCES.get(p.get("stance"), "removed") if p.get("stance") else "removed"
     return SUMMARIES.get(ev.kind, "{kind}").format_map(_Blank(p, kind=ev.kind))
 

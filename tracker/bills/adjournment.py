@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tracker.alerts.events import record_event
-from tracker.jurisdictions.calendar import PENDING, death
+from tracker.jurisdictions.calendar import PENDING, death, may_kill
 from tracker.jurisdictions.seed import refresh_session
 from tracker.models import Bill, LegislativeSession
 from tracker.search.index import index_bills
@@ -54,6 +54,9 @@ def sweep(engine: Engine, today: dt.date | None = None, jurisdiction: str | None
                 db.add(row)
                 report.refreshed += 1
             report.sessions += 1
+            if not may_kill(row, today):
+                db.commit()
+                continue
             bills = db.exec(select(Bill).where(Bill.session_id == session_id, Bill.stage.in_(PENDING))).all()
             dated = _date_the_undated(db, row, today)
             changed = []

@@ -117,15 +117,15 @@ def default_session(jurisdiction: str, identifier: str) -> dict:
     out: dict[str, Any] = {"name": identifier, "start_date": None, "end_date": None,
                            "classification": "special" if special else "primary",
                            "carry_over": False, "sine_die_date": None, "dates_source": "default"}
-    if years:
+    if years and not special:  # a special session's dates come from the file or a source only
         first, last = years
         out.update(start_date=dt.date(first, 1, 1), end_date=dt.date(last, 12, 31),
                    carry_over=last > first)
         if jurisdiction == "us" and identifier.isdigit():
             out["name"] = f"{_ordinal(int(identifier))} Congress"
-        elif not special:
+        else:
             out["name"] = f"{first}-{last} Regular Session" if last > first else f"{first} Regular Session"
-        if r and not special:
+        if r:
             out["carry_over"] = bool(r.get("carry_over", last > first))
             if r.get("convenes") == "congress":
                 out["start_date"], out["end_date"] = dt.date(first, 1, 3), dt.date(first + 2, 1, 3)
@@ -210,6 +210,17 @@ def death(row, *, stage: str, bill_type: str, introduced_date: dt.date | None,
                                       and row.end_date <= today else None)
         return Death(known, "adjournment")
     return None
+
+
+def may_kill(row, today: dt.date) -> bool:
+    """Whether any pending bill of the stored session `row` can have died by `today` (a quick
+    test before looking at its bills)."""
+    end = row.sine_die_date or row.end_date
+    if row.adjourned or (end is not None and end < today):
+        return True
+    years = years_of(row.jurisdiction_id, row.identifier)
+    deadline = origin_deadline(row.jurisdiction_id, row.identifier, "bill", dt.date(years[0], 1, 1)) if years else None
+    return bool(deadline and deadline < today)
 
 
 def origin_deadline(jurisdiction: str, identifier: str, bill_type: str,
