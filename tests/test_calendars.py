@@ -217,7 +217,11 @@ def california_bills(per_type: int = 40) -> list[dict]:
         history.setdefault(row[0], []).append(row)
     taken: Counter = Counter()
     out = []
-    for bill_id in sorted(history, key=lambda b: (b[9:].rstrip("0123456789"), int(b[9:].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") or 0))):
+    def order(bill_id: str) -> tuple[str, int]:  # 202520260AB12 -> ("AB", 12)
+        kind = bill_id[9:].rstrip("0123456789")
+        return kind, int(bill_id[9 + len(kind):] or 0)
+
+    for bill_id in sorted(history, key=order):
         kind = bill_id[9:].rstrip("0123456789")
         if bill_id[8] != "0" or kind not in CA_TYPES or taken[kind] >= per_type:
             continue  # special sessions' bills aside

@@ -50,6 +50,11 @@ def test_passage_known_only_to_legiscan_is_kept_with_its_source(engine):
     # Actions both sources report (same date, chamber, classification) appear once.
     assert sum(a.description == "PREFILE RELEASED 1/7/11" for a in acts) == 1
     assert bill.stage == "passed_origin" and bill.stage_date == dt.date(2011, 4, 11)
+    # The JSON API and the CLI (one read model) carry each action's source too.
+    from tracker.bills.queries import bill_detail
+    with Session(engine) as s:
+        detail = bill_detail(s, "ak-20112012-hb1")
+    assert [a.source_format for a in detail.actions].count("legiscan-json") == 2
     assert ing.ingest([hb1, lagging_openstates_copy(hb1, "2011-04-07")]).summary()["noop"] == 2
 
 

@@ -219,7 +219,9 @@ def may_kill(row, today: dt.date) -> bool:
     if row.adjourned or (end is not None and end < today):
         return True
     years = years_of(row.jurisdiction_id, row.identifier)
-    deadline = origin_deadline(row.jurisdiction_id, row.identifier, "bill", dt.date(years[0], 1, 1)) if years else None
+    if not years:
+        return False
+    deadline = origin_deadline(row.jurisdiction_id, row.identifier, "bill", dt.date(years[0], 1, 1))
     return bool(deadline and deadline < today)
 
 
