@@ -5,7 +5,9 @@ run against one database: they elect a leader through a database lock (a Postgre
 lock, or a lease row on SQLite); only the leader fires jobs, a standby takes over when the
 leader dies. Each job also takes its own lock, so a manual `edtracker run JOB` never overlaps
 a scheduled run. Crawls run as `scrapy crawl` subprocesses (Twisted's reactor cannot restart
-inside one process) with a timeout. Every run is recorded in `job_run`.
+inside one process) with a timeout. Every run is recorded in `job_run`; a crawl with errors and
+nothing received is failed, a bill source quiet too long while its legislature sits is stale, and
+a job failing or stale several runs in a row is flagged and the admins told (tracker.ops.health).
 """
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session, select
 
 from tracker.db import get_engine
+from tracker.jurisdictions import calendar
+from tracker.ops import health
 from tracker.ops.locks import DbLock
 from tracker.models import LegislativeSession
 from tracker.ops.runs import record_skip, recorded_run
@@ -80,6 +84,8 @@ DEFAULT_JOBS: tuple[Job, ...] = (
     Job("digests", "call", "tracker.alerts.jobs:digests", "interval: 15m", timeout=900),
     Job("quality", "call", "tracker.ops.jobs:quality", "cron: 0 6 * * *", timeout=1800),
     Job("heartbeat", "call", "tracker.ops.runs:heartbeat", "interval: 5m", timeout=60),
+    # Bills pending when their session ended die (session calendars); early, before the crawls.
+    Job("adjournment", "call", "tracker.ops.jobs:adjournment_sweep", "cron: 20 5 * * *", timeout=1800),
 )
 
 # Keyed spiders run only when their key is set; state spiders run per jurisdiction of the
@@ -162,14 +168,62 @@ def resolve_callable(target: str):
 
 
 def in_session(jurisdiction: str, today: dt.date | None = None) -> bool:
-    """Whether a stored session of the jurisdiction covers today (unknown dates count as yes)."""
+    """Whether a session of the jurisdiction covers today: stored ones (their sine die dates
+    included) or ones the session calendars know; unknown dates count as yes."""
     today = today or dt.date.today()
     with Session(get_engine()) as db:
-        for s in db.exec(select(LegislativeSession).where(
-                LegislativeSession.jurisdiction_id == jurisdiction)).all():
-            if (s.start_date is None or s.start_date <= today) and (s.end_date is None or today <= s.end_date):
-                return True
-    return False
+        sessions = list(db.exec(select(LegislativeSession).where(
+            LegislativeSession.jurisdiction_id == jurisdiction)).all())
+    return calendar.in_session(jurisdiction, today, sessions)
+
+
+# Spiders whose silence means something: bills move every week a legislature sits. Votes,
+# hearings and people come irregularly, so their quiet is never "stale".
+WATCHED_SPIDERS = {"us_bills", "congress_api", "legiscan_bills", "openstates_bills", "ny_bills"}
+_ARG_LISTS = {"states": "legiscan_states", "jurisdictions": "openstates_jurisdictions"}
+
+
+def job_jurisdictions(job: Job, settings=None) -> list[str]:
+    """The legislatures a crawl job follows (for staleness), from its arguments or its spider."""
+    settings = settings or get_settings()
+    if job.kind != "crawl":
+        return []
+    args = dict(a.split("=", 1) for a in job.args if "=" in a)
+    for arg, setting in _ARG_LISTS.items():
+        if arg in args:
+            return sorted({p.strip().lower() for p in args[arg].split(",") if p.strip()})
+    if job.target.startswith("us_") or job.target == "congress_api":
+        return ["us"]
+    if job.target == "ny_bills":
+        return ["ny"]
+    setting = {"legiscan_bills": "legiscan_states"}.get(job.target) or (
+        "openstates_jurisdictions" if job.target.startswith("openstates_") else None)
+    return sorted({p.lower() for p in getattr(settings, setting)}) if setting else []
+
+
+def source_jobs(job: Job, table: dict[str, Job]) -> list[str]:
+    """Every job of the table crawling the same source (spider and arguments) as `job`."""
+    return sorted(j.id for j in table.values() if (j.kind, j.target, sorted(j.args)) ==
+                  (job.kind, job.target, sorted(job.args))) or [job.id]
+
+
+def judge_run(job: Job, run, table: dict[str, Job], engine, today: dt.date | None = None) -> None:
+    """A crawl that ended cleanly: failed when it met errors and received nothing, stale when its
+    source stored nothing new for EDTRACKER_SOURCE_STALE_DAYS sitting days."""
+    if job.kind != "crawl" or run.outcome != "success":
+        return
+    outcome, why = health.judge_crawl(run.stats or {})
+    if outcome != "success":
+        run.outcome, run.message = outcome, why
+        return
+    if job.target not in WATCHED_SPIDERS or (run.inserted or 0) + (run.updated or 0) > 0:
+        return
+    settings = get_settings()
+    with Session(engine) as db:
+        reason = health.stale_reason(db, source_jobs(job, table), job_jurisdictions(job, settings),
+                                     settings.source_stale_days, today or dt.date.today())
+    if reason:
+        run.outcome, run.message = "stale", reason
 
 
 _children: set[subprocess.Popen] = set()
@@ -208,7 +262,7 @@ def run_crawl(job: Job, run) -> None:
     run.inserted = int(stats.get("edtracker/ingest/insert", 0))
     run.updated = int(stats.get("edtracker/ingest/update", 0))
     run.unchanged = int(stats.get("edtracker/ingest/noop", 0))
-    run.errors = int(stats.get("edtracker/ingest/error", 0)) + int(stats.get("log_count/ERROR", 0))
+    run.errors = health.crawl_errors(stats)
     reason = stats.get("finish_reason")
     if run.outcome == "timeout":
         run.message = f"timed out after {job.timeout}s"
@@ -221,9 +275,10 @@ def run_crawl(job: Job, run) -> None:
 
 def run_job(job_id: str) -> str:
     """Run one job now, unless it is already running somewhere; return its outcome."""
-    job = job_table().get(job_id)
+    table = job_table()
+    job = table.get(job_id)
     if job is None:
-        raise KeyError(f"no job {job_id!r}; known: {sorted(job_table())}")
+        raise KeyError(f"no job {job_id!r}; known: {sorted(table)}")
     engine = get_engine()
     if job.in_session and not in_session(job.in_session):
         record_skip(engine, job_id, f"{job.in_session} legislature not in session")
@@ -236,6 +291,7 @@ def run_job(job_id: str) -> str:
         with recorded_run(engine, job_id) as run:
             if job.kind == "crawl":
                 run_crawl(job, run)
+                judge_run(job, run, table, engine)
             else:
                 result = resolve_callable(job.target)()
                 if isinstance(result, dict):
@@ -247,10 +303,19 @@ def run_job(job_id: str) -> str:
         outcome = run.outcome
     finally:
         lock.release()
+        _flag_quietly(engine, job_id)
     if outcome == "success":
         for follow in job.after:
             run_job(follow)
     return outcome
+
+
+def _flag_quietly(engine, job_id: str) -> None:
+    """Flag the job and tell the admins when its runs fail in a row; never fails the run itself."""
+    try:
+        health.flag_if_failing(engine, job_id, get_settings())
+    except Exception:  # noqa: BLE001 - the run is recorded; the notice is retried after the next one
+        log.exception("could not record the flag of job %s", job_id)
 
 
 _stopping = threading.Event()

@@ -35,6 +35,7 @@ app.add_typer(__import__("cli.actions").actions.app, name="actions")
 app.command("tag")(tag_cmd)
 app.command("demo")(__import__("cli.demo").demo.demo_cmd)
 app.add_typer(__import__("cli.scorecards").scorecards.app, name="scorecard")
+app.add_typer(__import__("cli.sessions").sessions.app, name="sessions")
 
 
 @app.callback()

@@ -44,14 +44,21 @@ def jobs_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
     with Session(get_engine()) as db:
         status = {s["job_id"]: s for s in job_status(db, sorted(table), recent=1)}
     rows = [{"job_id": j.id, "kind": j.kind, "target": j.target, "trigger": j.trigger,
-             "in_session": j.in_session, "last_run": status[j.id]["last_run"],
+             "in_session": j.in_session, "state": status[j.id]["state"], "last_run": status[j.id]["last_run"],
              "consecutive_failures": status[j.id]["consecutive_failures"],
-             "flagged": status[j.id]["flagged"]} for j in table.values()]
+             "flagged": status[j.id]["flagged"], "stale": status[j.id]["stale"],
+             "reason": status[j.id]["reason"]} for j in table.values()]
     if as_json:
         print_json(rows)
         return
     for r in rows:
         last = r["last_run"] or {}
-        flag = "  FAILING" if r["flagged"] else ""
+        note = ""
+        if r["flagged"]:
+            note = f"  FLAGGED: {r['consecutive_failures']} failed or stale runs in a row"
+        elif r["consecutive_failures"]:
+            note = f"  {r['state'].upper()} ({r['consecutive_failures']} in a row)"
+        if r["reason"]:
+            note += f": {r['reason'][:120]}"
         typer.echo(f"{r['job_id']:<28} {r['trigger']:<26} {last.get('outcome', 'never run'):<12} "
-                   f"{last.get('started_at') or ''}{flag}")
+                   f"{last.get('started_at') or ''}{note}")

@@ -59,3 +59,20 @@ class StatsFileExtension:
         stats["finish_reason"] = reason
         with open(self.path, "w", encoding="utf-8") as fh:
             json.dump(stats, fh, default=str)
+
+
+class ResponseCountExtension:
+    """Counts the answers a crawl got, good (`edtracker/responses/ok`) and bad (4xx/5xx after any
+    retries, `edtracker/responses/failed`), so a crawl whose every request failed is recorded as
+    failed (tracker.ops.health) rather than as a quiet success."""
+
+    def __init__(self, crawler):
+        self.stats = crawler.stats
+        crawler.signals.connect(self.response_received, signal=signals.response_received)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def response_received(self, response, request, spider):
+        self.stats.inc_value("edtracker/responses/ok" if response.status < 400 else "edtracker/responses/failed")

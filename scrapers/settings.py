@@ -31,6 +31,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {"scrapers.pipelines.IngestPipeline": 300}
 EXTENSIONS = {"scrapers.extensions.CrawlStateExtension": 500,
+              "scrapers.extensions.ResponseCountExtension": 505,
               "scrapers.extensions.StatsFileExtension": 510}
 
 # Development only: set EDTRACKER_HTTP_CACHE=true to replay responses from DATA_DIR/httpcache.

@@ -47,8 +47,13 @@ def test_two_sources_one_bill_precedence_and_noop(engine, monkeypatch):
         # Open States ranks before LegiScan by default; the summary only LegiScan has is kept.
         assert bill.title == "Relates to school aid" and bill.summary == "Increases foundation aid."
         assert bill.source_format == "openstates-api"
-        actions = s.exec(select(BillAction).where(BillAction.bill_id == bill.id)).all()
-        assert [a.description for a in actions] == ["REFERRED TO EDUCATION"]  # one source's list, not both
+        actions = s.exec(select(BillAction).where(BillAction.bill_id == bill.id)
+                         .order_by(BillAction.position)).all()
+        # Issue 14 (finding 8): the best source's list, plus what only another source knows. The
+        # referral both report (same date, chamber, classification) is one action, shown once in
+        # the best source's words; LegiScan's passage is kept, and says where it came from.
+        assert [(a.description, a.source_format) for a in actions] == [
+            ("REFERRED TO EDUCATION", "openstates-api"), ("Passed Senate", "legiscan-json")]
         kept = {r.source_format: r for r in s.exec(select(BillSource)).all()}
         assert set(kept) == {"openstates-api", "legiscan-json"}
         assert kept["legiscan-json"].payload["identifier"] == "S00300"
@@ -77,3 +82,25 @@ def test_a_source_update_flows_through_when_it_wins(engine):
     with Session(engine) as s:
         row = s.exec(select(BillSource).where(BillSource.source_format == "legiscan-json")).one()
         assert row.payload["title"] == "Another title"
+
+
+def test_stage_comes_from_every_source_in_any_order(engine):
+    """Open States (ranked first) has not seen the Senate vote LegiScan reports: the bill has passed
+    the Senate all the same, whichever source came first, and re-importing changes nothing."""
+    during = dt.date(2023, 6, 1)
+    orders = {"S 301": lambda os, ls: [os, ls], "S 302": lambda os, ls: [ls, os]}  # one bill per order
+    seen = {}
+    for number, order in orders.items():
+        records = order(openstates(identifier=number), legiscan(identifier=number.replace(" ", "00")))
+        ing = Ingestor(engine, today=during)
+        assert [r.outcome for r in ing.ingest(records).results] == ["insert", "update"]
+        with Session(engine) as s:
+            bill = s.exec(select(Bill).where(Bill.identifier == number)).one()
+            acts = s.exec(select(BillAction).where(BillAction.bill_id == bill.id)
+                          .order_by(BillAction.position)).all()
+            seen[number] = (bill.stage, bill.stage_date, bill.source_format,
+                            [(a.description, a.source_format) for a in acts])
+        assert ing.ingest(records).summary()["noop"] == 2, number
+    assert seen["S 301"] == seen["S 302"]
+    assert seen["S 301"] == ("passed_origin", dt.date(2023, 3, 1), "openstates-api",
+                             [("REFERRED TO EDUCATION", "openstates-api"), ("Passed Senate", "legiscan-json")])

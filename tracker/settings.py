@@ -157,6 +157,15 @@ class Settings(BaseSettings):
     password_reset_per_hour: int = Field(
         default=3, description="Reset emails one account may receive per hour (more requests send nothing).")
 
+    # Source health (issue 14): failing or stale crawls flag their source and tell the admins.
+    admin_emails: list[str] = Field(
+        default_factory=list,
+        description="JSON list of addresses told (through the alerts outbox) when a source is flagged.")
+    source_flag_after: int = Field(
+        default=3, description="Failed or stale runs in a row after which a job is flagged and admins told.")
+    source_stale_days: int = Field(
+        default=7, description="Sitting days without new data after which a bill source's runs are stale.")
+
     def check_secrets(self) -> None:
         """Refuse to serve staff pages in production with the placeholder or a short secret key."""
         if self.environment == "production" and (self.secret_key in ("", "change-me") or len(self.secret_key) < 32):

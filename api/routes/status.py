@@ -10,5 +10,6 @@ router = APIRouter(prefix="/status", tags=["status"])
 
 @router.get("/jobs")
 def jobs(db: SessionDep) -> list[dict]:
-    """Every job's latest runs; `flagged` marks a source failing several runs in a row."""
+    """Every job's latest runs and `state`: success, failed, stale, flagged (failed or stale
+    EDTRACKER_SOURCE_FLAG_AFTER runs in a row), running or never run, with the `reason`."""
     return job_status(db)

@@ -30,6 +30,7 @@ class SessionInfo:
     start: dt.date | None
     end: dt.date | None
     session_id: int | None
+    sine_die: bool | None = None  # LegiScan's flag: the session has adjourned sine die
 
 
 @dataclass
@@ -96,7 +97,8 @@ def session_info(bill: dict) -> SessionInfo:
         jurisdiction=state_of(bill) or "", identifier=ident,
         name=_str(sess.get("session_title") or sess.get("session_name") or ident),
         special=special, start=dt.date(ys, 1, 1) if ys else None,
-        end=dt.date(ye, 12, 31) if ye else None, session_id=_int(sess.get("session_id")) or None)
+        end=dt.date(ye, 12, 31) if ye else None, session_id=_int(sess.get("session_id")) or None,
+        sine_die=bool(_int(sess["sine_die"])) if "sine_die" in sess else None)
 
 
 def session_record(info: SessionInfo, source: str, fmt: str) -> SessionIn:
@@ -105,7 +107,7 @@ def session_record(info: SessionInfo, source: str, fmt: str) -> SessionIn:
         "jurisdiction": info.jurisdiction, "identifier": info.identifier, "name": info.name,
         "classification": "special" if info.special else "primary",
         "start_date": info.start, "end_date": info.end, "carry_over": biennial,
-        "source": _src(source, fmt)}, source=source)
+        "sine_die": info.sine_die, "source": _src(source, fmt)}, source=source)
 
 
 def _chamber(code: str | None, jurisdiction: str) -> str | None:

@@ -267,3 +267,21 @@ def updated_at(obj: dict) -> dt.datetime | None:
         return dt.datetime.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
+
+
+def session_records(juris: str, sessions: list, source: str, fmt: str = FMT) -> Iterator[Item]:
+    """A jurisdiction's `legislative_sessions` as `SessionIn`s: their start and end dates feed the
+    session calendars (tracker.jurisdictions.calendar)."""
+    for s in sessions or []:
+        if not isinstance(s, dict) or not s.get("identifier"):
+            yield RecordError(source, f"{juris} session", "identifier", "a legislative session without one")
+            continue
+        ident = canonical_session(juris, str(s["identifier"]))
+        try:
+            yield build("session", {
+                "jurisdiction": juris, "identifier": ident, "name": str(s.get("name") or s["identifier"]),
+                "classification": "special" if s.get("classification") == "special" else "primary",
+                "start_date": _date(s.get("start_date")), "end_date": _date(s.get("end_date")),
+                "source": {"url": source, "format": fmt}}, source=source)
+        except RecordError as err:
+            yield err

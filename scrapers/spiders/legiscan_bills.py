@@ -8,7 +8,7 @@ source URLs (it is stripped from every URL kept). Data is CC BY 4.0 (attribute L
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import scrapy
 
@@ -84,6 +84,11 @@ class LegiscanBillsSpider(EdSpider):
         if not sessions:
             return
         latest = max(sessions, key=lambda s: (s.get("year_end", 0), s.get("session_id", 0)))
+        # The session list says whether the session has adjourned sine die (tracker calendars).
+        info = session_info({"session": latest, "state_id": latest.get("state_id"),
+                             "state": parse_qs(urlparse(response.url).query).get("state", [""])[0]})
+        if info.jurisdiction and info.sine_die is not None:
+            yield session_record(info, strip_key(response.url), FMT)
         req = self.api("getMasterListRaw", self.parse_masterlist, id=latest["session_id"])
         if req:
             yield req

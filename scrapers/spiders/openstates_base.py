@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import scrapy
 from scrapy import signals
 
-from scrapers.formats.openstates_api import parse_page
+from scrapers.formats.openstates_api import parse_page, session_records
 from scrapers.spiders.base import EdSpider
 from tracker.settings import get_settings
 
@@ -120,6 +120,8 @@ class OpenStatesSpider(EdSpider):
         if sessions:
             latest = max(sessions, key=lambda s: (str(s.get("start_date") or ""), str(s.get("identifier"))))
             self.sessions[juris] = str(latest["identifier"])
+            # Their dates feed the session calendars (when a session ended: bills die).
+            yield from session_records(juris, sessions, response.url)
         else:
             self.logger.warning("%s: no legislative sessions in %s", juris, response.url)
             self.crawler.stats.inc_value("edtracker/malformed")

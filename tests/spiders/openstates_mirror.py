@@ -57,7 +57,7 @@ class Mirror(JsonApiServer):
             return RETRY_AFTER_1
         if path.startswith("/jurisdictions/"):
             return 200, {"id": path.split("/", 2)[2], "legislative_sessions": [
-                {"identifier": "20232024", "start_date": "2022-12-05"},
+                {"identifier": "20232024", "start_date": "2022-12-05", "end_date": "2024-11-30"},
                 {"identifier": "20252026", "start_date": "2024-12-02"}]}
         rows = {"/bills": self.bills, "/people": self.people, "/events": self.events}.get(path)
         if rows is None:

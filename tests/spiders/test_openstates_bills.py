@@ -55,6 +55,10 @@ def test_budget_stop_resume_429_and_incremental(db_url, tmp_path):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM bill")).scalar() == 2
         urls = [u for (u,) in conn.execute(text("SELECT source_url FROM bill"))]
+        # The discovered sessions are stored with their dates (the session calendars use them).
+        sessions = dict(conn.execute(text("SELECT identifier, end_date FROM legislative_session "
+                                          "WHERE jurisdiction_id = 'ca'")).all())
+    assert set(sessions) == {"20232024", "20252026"} and str(sessions["20232024"]) == "2024-11-30"
     assert all(u.startswith(mirror.url) and KEY not in u for u in urls)
 
     # The next crawl resumes at page 3, finishes the listing and remembers when the pass began.
@@ -74,3 +78,21 @@ def test_budget_stop_resume_429_and_incremental(db_url, tmp_path):
     (bills_query,) = [q for p, q, _k in mirror.log if p == "/bills"]
     assert bills_query["updated_since"] == since and bills_query["page"] == "1"
     engine.dispose()
+
+
+def test_session_end_dates_feed_the_calendars(engine):
+    """Wyoming is not in tracker/data/calendars.yaml: Open States' end date is the session's end."""
+    from sqlmodel import Session, select
+
+    from scrapers.formats.openstates_api import session_records
+    from tracker.ingest import Ingestor
+    from tracker.models import LegislativeSession
+
+    records = list(session_records("wy", [
+        {"identifier": "2025", "name": "2025 General Session", "classification": "primary",
+         "start_date": "2025-01-14", "end_date": "2025-03-06"}, {"name": "no identifier"}], "u"))
+    assert type(records[1]).__name__ == "RecordError"
+    Ingestor(engine).ingest(records[:1])
+    with Session(engine) as s:
+        row = s.exec(select(LegislativeSession).where(LegislativeSession.jurisdiction_id == "wy")).one()
+    assert (str(row.start_date), str(row.end_date), row.dates_source) == ("2025-01-14", "2025-03-06", "openstates")

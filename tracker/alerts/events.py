@@ -14,7 +14,7 @@ from sqlalchemy import event as sa_event, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 
-from tracker.alerts.kinds import EVENT_KINDS
+from tracker.alerts.kinds import EVENT_KINDS, OPS_EVENT_KINDS
 from tracker.alerts.sqlutil import insert_ignore
 from tracker.contract import BillIn, HearingIn, Record, VoteEventIn
 from tracker.models.alerts import ChangeEvent
@@ -30,7 +30,7 @@ def event_row(kind: str, natural_key: str, payload: dict | None = None, *, bill_
               jurisdiction_id: str | None = None, committee_key: str | None = None,
               coalition_id: int | None = None, legislator_ids: Iterable[int] = ()) -> EventRow:
     """The values of one change event (not yet stored)."""
-    if kind not in EVENT_KINDS:
+    if kind not in EVENT_KINDS and kind not in OPS_EVENT_KINDS:
         raise ValueError(f"unknown event kind {kind!r}; expected one of {sorted(EVENT_KINDS)}")
     return {"natural_key": natural_key, "kind": kind, "bill_key": bill_key,
             "jurisdiction_id": jurisdiction_id, "committee_key": committee_key,
@@ -78,6 +78,11 @@ def _bill_events(session, rec: BillIn, outcome: str, changes: dict) -> Iterator[
         yield event_row("stage_changed", f"bill:{key}:stage:{new}:{_iso(bill.stage_date) or ''}",
                         dict(about, old_stage=old, new_stage=new, stage_date=_iso(bill.stage_date)),
                         **base)
+        if new == "dead" and old != "dead":
+            # Same key as the daily sweep's (tracker.bills.adjournment): one death per bill and session.
+            yield event_row("died_at_adjournment", f"bill:{key}:died:{rec.session}",
+                            dict(about, old_stage=old, new_stage=new, date=_iso(bill.stage_date),
+                                 stage_date=_iso(bill.stage_date), session=rec.session), **base)
     added_actions = (changes.get("actions") or {}).get("added") or []
     if added_actions:
         actions = sorted(rec.actions, key=lambda a: a.date)  # the handler's order and keys

@@ -5,6 +5,7 @@ from __future__ import annotations
 EVENT_KINDS = {
     "new_bill": "New bill",
     "stage_changed": "Stage change",
+    "died_at_adjournment": "Died when the session ended",
     "new_action": "New action",
     "hearing_scheduled": "Hearing scheduled",
     "hearing_changed": "Hearing changed",
@@ -14,6 +15,11 @@ EVENT_KINDS = {
     "sponsor_withdrawn": "Sponsor or cosponsor withdrawn",
     "position_changed": "Coalition position changed",
     "scored_vote_notice": "Scored-vote notice published",
+}
+# Notices for the operators only (EDTRACKER_ADMIN_EMAILS): never offered to, nor matched for,
+# public subscriptions; they reach the "ops" subscriptions tracker.ops.health keeps.
+OPS_EVENT_KINDS = {
+    "source_flagged": "Source flagged: failing or stale runs in a row",
 }
 TARGET_TYPES = {
     "bill": "a bill (key, e.g. us-119-hr5)",

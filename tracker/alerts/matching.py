@@ -6,7 +6,7 @@ from typing import Callable, Iterable
 
 from sqlalchemy import select
 
-from tracker.alerts.kinds import EXPECTED_VOTE
+from tracker.alerts.kinds import EXPECTED_VOTE, OPS_EVENT_KINDS
 from tracker.models import (Bill, BillTag, ChangeEvent, Coalition, IssueArea, Legislator, Position,
                             SavedSearch, Subscription)
 
@@ -61,6 +61,8 @@ class Matcher:
 
     # --- the rules ---
     def matches(self, sub: Subscription, ev: ChangeEvent) -> bool:
+        if (ev.kind in OPS_EVENT_KINDS) != (sub.target_type == OPS_TARGET):
+            return False  # operator notices reach only the operators' subscriptions, and only them
         if sub.kinds and ev.kind not in sub.kinds:
             return False
         if ev.kind == "position_changed" and not (ev.payload or {}).get("public") \
@@ -103,7 +105,12 @@ def _saved_search(m: Matcher, target: str, ev: ChangeEvent) -> bool:
     return bool(bill and m.search(target)(bill))
 
 
+# The target type of the operators' subscriptions (tracker.ops.health); not in TARGET_TYPES, so
+# nobody can sign up for it.
+OPS_TARGET = "ops"
+
 RULES: dict[str, Callable[[Matcher, str, ChangeEvent], bool]] = {
+    OPS_TARGET: lambda m, t, ev: True,
     "bill": lambda m, t, ev: ev.bill_key == t,
     "issue_area": lambda m, t, ev: t in m.tags.get(ev.bill_key or "", ()),
     "jurisdiction": lambda m, t, ev: ev.jurisdiction_id == t,

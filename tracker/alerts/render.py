@@ -10,7 +10,7 @@ from typing import Iterable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from tracker.alerts.kinds import EVENT_KINDS
+from tracker.alerts.kinds import EVENT_KINDS, OPS_EVENT_KINDS
 from tracker.alerts.tokens import make_token
 from tracker.models import ChangeEvent, Delivery, Subscriber, Subscription
 from tracker.models.base import utcnow
@@ -24,6 +24,8 @@ _env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined
 SUMMARIES = {
     "new_bill": "New bill: {title}",
     "stage_changed": "Stage changed: {old_stage_label} -> {new_stage_label}",
+    "died_at_adjournment": "Died when session {session} ended{when}, still {old_stage_label}",
+    "source_flagged": "Source {job_id} flagged after {streak} failed or stale runs in a row: {reason}",
     "new_action": "{date}: {description}",
     "hearing_scheduled": "Hearing scheduled {start} ({committee}, {location})",
     "hearing_changed": "Hearing changed: {status} {start} ({committee}, {location})",
@@ -45,6 +47,7 @@ def summary(ev: ChangeEvent) -> str:
     p = _Blank({k: ("" if v is None else v) for k, v in (ev.payload or {}).items()})
     p["old_stage_label"] = STAGE_LABELS.get(p.get("old_stage"), p.get("old_stage"))
     p["new_stage_label"] = STAGE_LABELS.get(p.get("new_stage"), p.get("new_stage"))
+    p["when"] = f" ({p['date']})" if p.get("date") else " (day not published)"
     p["stance_label"] = STANCES.get(p.get("stance"), "removed") if p.get("stance") else "removed"
     return SUMMARIES.get(ev.kind, "{kind}").format_map(_Blank(p, kind=ev.kind))
 
@@ -75,7 +78,8 @@ def group_by_bill(events: Iterable[ChangeEvent], base: str, extra: dict[int, dic
             "url": f"{base}/bills/{ev.bill_key}" if ev.bill_key else base, "events": []})
         if not g["title"]:
             g["title"] = (ev.payload or {}).get("title") or ""
-        g["events"].append({"id": ev.id, "kind": ev.kind, "kind_label": EVENT_KINDS.get(ev.kind, ev.kind),
+        label = EVENT_KINDS.get(ev.kind) or OPS_EVENT_KINDS.get(ev.kind, ev.kind)
+        g["events"].append({"id": ev.id, "kind": ev.kind, "kind_label": label,
                             "summary": summary(ev), "url": (ev.payload or {}).get("url"),
                             "votes": (extra or {}).get(ev.id, {}).get("votes", [])})
     return sorted(groups.values(), key=lambda g: (g["bill_key"] is None, g["bill_key"] or ""))

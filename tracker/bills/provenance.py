@@ -6,22 +6,38 @@ takes the value of the best-ranked source that has one (setting EDTRACKER_SOURCE
 field -> source format prefixes, best first; "*" for the other fields; unlisted sources rank
 after listed ones, then by name so the choice never depends on crawl order). Empty values
 never override: a source without a summary does not erase another's.
+
+Actions are the exception: the best source's list, plus the classified actions only other
+sources know (one action = same date, same chamber and a classification in common), each kept
+with the source it came from; the stage is derived from that union (see docs/stages.md).
 """
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
 from tracker.contract import BillIn
 from tracker.models import Bill, BillSource
 
-# Fields taken whole from one source (children included: mixing two sources' action lists
-# would duplicate every action under slightly different wording).
+# Fields taken whole from one source (children included: mixing two sources' sponsor lists
+# would duplicate every sponsor under slightly different spelling). Actions: see `union_actions`.
 MERGE_FIELDS = ("identifier", "title", "other_titles", "summary", "subjects", "policy_area", "introduced_date",
-                "actions", "sponsorships", "versions", "related_bills", "laws", "committees",
+                "sponsorships", "versions", "related_bills", "laws", "committees",
                 "sources", "stage", "extras", "bill_type", "classification", "origin_chamber")
+
+
+# How pages name a source format (by prefix): the source of an action another source added.
+SOURCE_NAMES = (("govinfo-billstatus", "GovInfo BILLSTATUS"), ("congress-gov-api", "Congress.gov"),
+                ("ny-openleg", "NY Senate OpenLegislation"), ("openstates", "Open States"),
+                ("legiscan", "LegiScan"))
+
+
+def source_name(fmt: str | None) -> str:
+    """`legiscan-json` -> `LegiScan`; an unknown format is shown as it is."""
+    return next((name for prefix, name in SOURCE_NAMES if (fmt or "").startswith(prefix)), fmt or "")
 
 
 def record_payload(rec: BillIn) -> tuple[dict, str]:
@@ -44,16 +60,47 @@ def _empty(value) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
+@dataclass
+class Merged:
+    """A bill merged from its sources: the record, where each of its actions came from, and
+    every source's own stage (best source first)."""
+
+    record: BillIn
+    action_sources: list[str]
+    stage_hints: list[str] = field(default_factory=list)
+
+
 def merged_record(session: Session, rec: BillIn, precedence: dict[str, list[str]] | None = None) -> BillIn:
     """`rec` with each field from the best source holding the bill (itself when it is alone)."""
+    return merge(session, rec, precedence).record
+
+
+def union_actions(candidates: dict[str, dict], precedence: dict[str, list[str]]) -> list[tuple[dict, str]]:
+    """The best source's actions, then each other source's classified actions that none before
+    it has (same date, same actor, a classification in common), as (action, source format)."""
+    ranked = sorted((fmt for fmt, p in candidates.items() if p.get("actions")),
+                    key=lambda fmt: _rank(fmt, "actions", precedence))
+    out: list[tuple[dict, str]] = []
+    seen: dict[tuple, set] = {}
+    for i, fmt in enumerate(ranked):
+        for action in candidates[fmt]["actions"]:
+            classes = set(action.get("classification") or [])
+            where = (str(action.get("date")), action.get("actor"))
+            if i > 0 and (not classes or classes & seen.get(where, set())):
+                continue  # unclassified (its wording would only duplicate) or known already
+            seen.setdefault(where, set()).update(classes)
+            out.append((action, fmt))
+    return out
+
+
+def merge(session: Session, rec: BillIn, precedence: dict[str, list[str]] | None = None) -> Merged:
+    """Merge `rec` with the other sources' stored records of the same bill."""
     bill_id = session.exec(select(Bill.id).where(Bill.key == rec.key)).first()
-    if bill_id is None:
-        return rec
-    others = {s.source_format: s.payload for s in session.exec(
+    others = {} if bill_id is None else {s.source_format: s.payload for s in session.exec(
         select(BillSource).where(BillSource.bill_id == bill_id)).all()
-              if s.source_format != rec.source.format}
+        if s.source_format != rec.source.format}
     if not others:
-        return rec
+        return Merged(rec, [rec.source.format] * len(rec.actions), [rec.stage] if rec.stage else [])
     if precedence is None:
         from tracker.settings import get_settings
         precedence = get_settings().source_precedence
@@ -64,10 +111,14 @@ def merged_record(session: Session, rec: BillIn, precedence: dict[str, list[str]
         present = [(fmt, p.get(name)) for fmt, p in candidates.items() if not _empty(p.get(name))]
         if present:
             merged[name] = min(present, key=lambda fp: _rank(fp[0], name, precedence))[1]
+    actions = union_actions(candidates, precedence)
+    merged["actions"] = [a for a, _ in actions]
     best = min(candidates, key=lambda fmt: _rank(fmt, "*", precedence))
     merged["source"] = rec.source.model_dump(mode="json") if best == rec.source.format else \
         candidates[best]["source"]
-    return BillIn.model_validate(merged)
+    hints = [p["stage"] for fmt, p in sorted(candidates.items(), key=lambda fp: _rank(fp[0], "stage", precedence))
+             if p.get("stage")]
+    return Merged(BillIn.model_validate(merged), [fmt for _, fmt in actions], hints)
 
 
 def keep_source(session: Session, bill_id: int, rec: BillIn) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable, Protocol
+from typing import Iterable, Protocol, Sequence
 
 from tracker.vocab import FINAL_STAGES
 
@@ -106,6 +106,20 @@ def derive_stage(actions: Iterable[ActionLike], *, bill_type: str = "bill",
     if (progress != "enacted" and session_end and today and session_end < today):
         return "dead", session_end
     return progress, progress_date
+
+
+def with_source_stages(stage: str, hints: Sequence[str]) -> str:
+    """The derived stage combined with the sources' own stages (best source first).
+
+    The best source's stage wins as before, except that a progress stage never holds a bill
+    behind what the union of actions, or another source's progress stage, shows.
+    """
+    if not hints:
+        return stage
+    best = hints[0]
+    if best in _RANK and stage in _RANK:
+        return max([stage, *(h for h in hints if h in _RANK)], key=_RANK.__getitem__)
+    return best
 
 
 def is_final(stage: str) -> bool:

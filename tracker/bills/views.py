@@ -45,6 +45,7 @@ class ActionView(_View):
     description: str
     classification: list[str]
     code: str | None = None
+    source_format: str | None = None  # the source this action comes from (several may carry a bill)
 
 
 class SponsorView(_View):

@@ -21,6 +21,7 @@ class SessionIn(Record):
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     carry_over: bool = False
+    sine_die: bool | None = Field(default=None, description="the source says it adjourned sine die")
 
     _j = field_validator("jurisdiction")(_check_jurisdiction)
 

@@ -12,28 +12,35 @@ from tracker.people.matching import IdResolver
 from tracker.models import Bill, BillAction, Jurisdiction, Sponsorship
 from tracker.bills.keys import normalize_identifier
 from tracker.people.namematch import matcher_for
-from tracker.bills.provenance import keep_source, merged_record
+from tracker.bills.provenance import keep_source, merge
 from tracker.search.index import index_bills
+from tracker.jurisdictions.calendar import death
 from tracker.jurisdictions.seed import get_or_create_session
-from tracker.bills.stage import derive_stage, origin_from_identifier
+from tracker.bills.stage import derive_stage, origin_from_identifier, with_source_stages
 
 
 def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dict]:
     """Upsert one bill; return (insert|update|noop, changes)."""
-    # Several sources may carry this bill: keep each one's record, merge by precedence.
-    original, rec = rec, merged_record(session, rec)
+    # Several sources may carry this bill: keep each one's record, merge by precedence; the
+    # actions are the union of the sources' (each with its source), the stage comes from them.
+    original, merged = rec, merge(session, rec)
+    rec = merged.record
     juris = session.get(Jurisdiction, rec.jurisdiction)
     leg_session = get_or_create_session(session, rec.jurisdiction, rec.session)
     # Sources list actions oldest first but not always; keep their order within a day.
-    actions = sorted(rec.actions, key=lambda a: a.date)
+    ordered = sorted(zip(rec.actions, merged.action_sources), key=lambda pair: pair[0].date)
+    actions = [a for a, _ in ordered]
     origin = rec.origin_chamber or ("legislature" if juris.unicameral
                                     else origin_from_identifier(rec.identifier))
     stage, stage_date = derive_stage(actions, bill_type=rec.bill_type, origin_chamber=origin,
-                                     unicameral=juris.unicameral,
-                                     session_end=leg_session.end_date, today=today)
-    if rec.stage:
-        stage = rec.stage if not (stage == "dead" and rec.stage not in ("enacted", "vetoed", "failed",
-                                                                         "withdrawn", "adopted")) else stage
+                                     unicameral=juris.unicameral)
+    stage = with_source_stages(stage, merged.stage_hints)
+    introduced = rec.introduced_date or (actions[0].date if actions else None)
+    # A pending bill whose session ended (or missed its house-of-origin deadline) is dead: the
+    # same rule as the daily sweep (tracker.bills.adjournment), so a re-import changes nothing.
+    died = death(leg_session, stage=stage, bill_type=rec.bill_type, introduced_date=introduced, today=today)
+    if died:
+        stage, stage_date = "dead", died.date
     last = actions[-1] if actions else None
     values = {
         "jurisdiction_id": rec.jurisdiction, "session_id": leg_session.id,
@@ -42,7 +49,7 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
         "origin_chamber": origin, "title": rec.title,
         "titles": [t.model_dump(mode="json") for t in rec.other_titles],
         "summary": rec.summary, "subjects": rec.subjects, "policy_area": rec.policy_area,
-        "introduced_date": rec.introduced_date or (actions[0].date if actions else None),
+        "introduced_date": introduced,
         "latest_action_date": last.date if last else None,
         "latest_action_text": last.description if last else None,
         "stage": stage, "stage_date": stage_date,
@@ -61,8 +68,9 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
         key: {"position": i, "date": a.date, "actor": a.actor,
               "chamber": a.actor if a.actor in ("upper", "lower", "legislature") else None,
               "committee": a.committee, "description": a.description,
-              "classification": a.classification, "code": a.code, "extras": a.extras}
-        for i, (key, a) in enumerate(zip(action_keys, actions))}
+              "classification": a.classification, "code": a.code, "extras": a.extras,
+              "source_format": fmt}
+        for i, (key, (a, fmt)) in enumerate(zip(action_keys, ordered))}
     diff = sync_children(session, BillAction, "bill_id", bill.id, desired_actions,
                          label_field="description")
     if diff and outcome != "insert":

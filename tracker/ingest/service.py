@@ -9,13 +9,15 @@ from typing import Any, Callable, Iterable
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tracker.alerts.events import derive_events
 from tracker.contract import (BillIn, CommitteeIn, HearingIn, LegislatorIn, Record, RecordError,
                               SessionIn, VoteEventIn, build_any)
 from tracker.ingest.bills import ingest_bill
-from tracker.ingest.diff import upsert
+from tracker.ingest.diff import jsonable, upsert
+from tracker.jurisdictions import calendar
+from tracker.jurisdictions.seed import SESSION_FIELDS
 from tracker.ingest.people import ingest_committee, ingest_hearing, ingest_legislator
 from tracker.ingest.votes import ingest_vote_event
 from tracker.models import LegislativeSession
@@ -25,11 +27,23 @@ log = logging.getLogger("edtracker.ingest")
 
 
 def ingest_session(session: Session, rec: SessionIn, today: dt.date) -> tuple[str, dict]:
-    values = {"name": rec.name, "classification": rec.classification,
-              "start_date": rec.start_date, "end_date": rec.end_date, "carry_over": rec.carry_over}
-    _, outcome, changes = upsert(session, LegislativeSession,
-                                 {"jurisdiction_id": rec.jurisdiction, "identifier": rec.identifier},
-                                 values)
+    """Keep what this source says about the session; the stored dates are resolved from the
+    calendar and every source's report (tracker.jurisdictions.calendar), whatever the order."""
+    lookup = {"jurisdiction_id": rec.jurisdiction, "identifier": rec.identifier}
+    row = session.exec(select(LegislativeSession).filter_by(**lookup)).first()
+    reported = dict(row.reported or {}) if row is not None else {}
+    said = {"name": rec.name, "classification": rec.classification, "carry_over": rec.carry_over,
+            "start_date": jsonable(rec.start_date), "end_date": jsonable(rec.end_date)}
+    if rec.sine_die is not None:
+        said["sine_die"] = rec.sine_die
+    elif "sine_die" in reported.get(rec.source.format, {}):
+        # a record of this source that does not say (a bill's session block) keeps what it said
+        said["sine_die"] = reported[rec.source.format]["sine_die"]
+    reported[rec.source.format] = said
+    values = calendar.resolve(rec.jurisdiction, rec.identifier, reported)
+    values = {k: values[k] for k in SESSION_FIELDS}
+    _, outcome, changes = upsert(session, LegislativeSession, lookup, {**values, "reported": reported},
+                                 row=row)
     return outcome, changes
 
 

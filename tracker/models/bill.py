@@ -57,6 +57,9 @@ class BillAction(SQLModel, table=True):
     classification: list = json_list()
     code: str | None = None
     extras: dict = json_dict()
+    # Which source's record this action comes from (migration 0013): one bill's actions are the
+    # best source's list plus the actions only other sources know.
+    source_format: str | None = None
 
 
 class Sponsorship(SQLModel, table=True):

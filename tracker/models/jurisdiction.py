@@ -5,6 +5,8 @@ import datetime as dt
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from tracker.models.base import json_dict
+
 
 class Jurisdiction(SQLModel, table=True):
     """`us`, the 50 states, DC and PR, keyed by lowercase postal code."""
@@ -34,3 +36,9 @@ class LegislativeSession(SQLModel, table=True):
     end_date: dt.date | None = None
     carry_over: bool = Field(default=False,
                              description="pending bills carry over between the years of this session")
+    # Session calendars (migration 0013): tracker/jurisdictions/calendar.py resolves these.
+    sine_die_date: dt.date | None = Field(default=None, description="the day it adjourned for good, when known")
+    adjourned: bool = Field(default=False, description="known to have adjourned sine die (date or not)")
+    dates_source: str = Field(default="default",
+                              description="calendar, openstates, rule or default (nominal year ends)")
+    reported: dict = json_dict()  # per source format: what it said about the session

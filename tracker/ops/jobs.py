@@ -42,3 +42,10 @@ def quality() -> dict:
     with Session(get_engine()) as db:
         report = quality_report(db, names_limit=20)
     return {"unchanged": len(report), "sessions": report}
+
+
+def adjournment_sweep() -> dict:
+    """Bills still pending when their session ended (session calendars) die, once, with the date."""
+    from tracker.bills.adjournment import sweep
+
+    return sweep(get_engine()).as_dict()

@@ -1,4 +1,10 @@
-"""The record of every job run, and the status people look at to notice a failing source."""
+"""The record of every job run, and the status people look at to notice a failing source.
+
+Outcomes: running, success, failed (a crash, a non-zero exit, or errors with nothing received:
+tracker.ops.health), stale (a bill source with no new data while its legislature sits), timeout,
+interrupted, skipped. Failed, timed-out and stale runs in a row make a streak; a streak of
+EDTRACKER_SOURCE_FLAG_AFTER flags the job.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,8 +19,6 @@ from sqlmodel import Session, select
 
 from tracker.models import JobRun
 
-# A source that fails this many runs in a row is flagged on the status page.
-FAILING_AFTER = 3
 
 
 def _now() -> dt.datetime:
@@ -55,8 +59,14 @@ def record_skip(engine: Engine, job_id: str, reason: str) -> None:
         session.commit()
 
 
-def job_status(session: Session, job_ids: list[str] | None = None, recent: int = 10) -> list[dict]:
-    """Per job: the latest runs, the consecutive failures and whether the job is flagged."""
+def job_status(session: Session, job_ids: list[str] | None = None, recent: int = 10,
+               flag_after: int | None = None) -> list[dict]:
+    """Per job: the latest runs, the failed or stale runs in a row and whether the job is flagged."""
+    from tracker.ops.health import streak
+
+    if flag_after is None:
+        from tracker.settings import get_settings
+        flag_after = get_settings().source_flag_after
     query = select(JobRun).order_by(JobRun.job_id, JobRun.started_at.desc(), JobRun.id.desc())
     if job_ids is not None:
         query = query.where(JobRun.job_id.in_(job_ids))
@@ -66,19 +76,21 @@ def job_status(session: Session, job_ids: list[str] | None = None, recent: int =
     out = []
     for job_id in sorted(set(by_job) | set(job_ids or [])):
         runs = [r for r in by_job.get(job_id, []) if r.outcome != "skipped"]
-        streak = 0
-        for r in runs:
-            if r.outcome in ("failed", "timeout"):
-                streak += 1
-            elif r.outcome != "running":
-                break
+        bad = streak(runs)
         last_ok = next((r for r in runs if r.outcome == "success"), None)
+        last = runs[0] if runs else None
+        flagged = len(bad) >= flag_after
         out.append({
             "job_id": job_id,
-            "last_run": runs[0].model_dump(mode="json") if runs else None,
+            "state": ("flagged" if flagged else bad[0].outcome if bad else
+                      (last.outcome if last else "never run")),
+            "last_run": last.model_dump(mode="json") if last else None,
             "last_success_at": last_ok.finished_at.isoformat() if last_ok and last_ok.finished_at else None,
-            "consecutive_failures": streak,
-            "flagged": streak >= FAILING_AFTER,
+            "consecutive_failures": len(bad),
+            "failing_since": bad[-1].started_at.isoformat() if bad and bad[-1].started_at else None,
+            "flagged": flagged,
+            "stale": bool(bad) and bad[0].outcome == "stale",
+            "reason": (bad[0].message or bad[0].outcome) if bad else None,
             "recent": [r.model_dump(mode="json") for r in by_job.get(job_id, [])[:recent]],
         })
     return out

@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0016_accounts"
-down_revision: Union[str, Sequence[str], None] = "0010"
+down_revision: Union[str, Sequence[str], None] = "0013_session_calendars"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
