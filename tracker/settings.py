@@ -131,6 +131,11 @@ class Settings(BaseSettings):
         default=60.0, description="Digests take events older than this; immediate alerts re-check this window.")
     alerts_signup_per_hour: int = Field(default=10, description="Sign-ups one client address may make per hour.")
 
+    # Public pages (issue 16).
+    remote_photos: bool = Field(
+        default=False, description="Show legislators' photos from the source's server on their pages "
+        "(visitors' browsers then contact that server); off, the page links to the photo instead.")
+
     def check_secrets(self) -> None:
         """Refuse to serve staff pages in production with the placeholder or a short secret key."""
         if self.environment == "production" and (self.secret_key in ("", "change-me") or len(self.secret_key) < 32):
