@@ -25,7 +25,8 @@ REFERRAL_RULES: dict[str, list[re.Pattern]] = {
     "ky": [re.compile(r"(?:^|; )(?:re)?(?:referred |returned )?to (?P<name>[A-Z][^;]*?) \((?P<chamber>[HS])\)\s*$")],
     "ny": [re.compile(r"^(?:RE)?REFERRED TO (?P<name>.+?)\s*$", re.I),
            re.compile(r"RECOMMIT(?:TED)? TO (?P<name>.+?)\s*$", re.I)],
-    "*": [re.compile(r"\b[Rr]eferred to (?:the )?(?P<name>[^.;()]+)")],
+    # Mississippi: "Referred To Rules;Education"; Congress: "Referred to the Committee on ..."
+    "*": [re.compile(r"\breferred to (?:the )?(?P<list>[^.()]+)", re.I)],
 }
 # California prints committees by abbreviation in its history (LOCATION_CODE_TBL has the names).
 ABBREVIATIONS = {
@@ -55,7 +56,12 @@ def referred_names(jurisdiction: str, text: str) -> Iterator[tuple[str, str | No
             continue
         groups = m.groupdict()
         mark = {"H": "lower", "S": "upper"}.get(groups.get("chamber") or "")
-        names = _ca_names(groups["names"]) if groups.get("names") else [groups["name"]]
+        if groups.get("names"):
+            names = _ca_names(groups["names"])
+        elif groups.get("list"):
+            names = [n.strip() for n in groups["list"].split(";") if n.strip()]
+        else:
+            names = [groups["name"]]
         for name in names:
             yield abbreviations.get(name.upper(), name), mark or chamber_in(name)
         return
@@ -74,7 +80,7 @@ def _chamber_fits(committee: Committee, chamber: str | None) -> bool:
 
 
 def referrals(db: Session, committee: Committee) -> dict[int, dt.date | None]:
-    """Bill id -> date of the first referral to `committee` (None when only a code says so)."""
+    """Bill id -> date of the first referral to `committee` (None when no action dates it)."""
     out: dict[int, dt.date | None] = {}
     code = federal_code(committee)
     if code:
@@ -102,4 +108,17 @@ def referrals(db: Session, committee: Committee) -> dict[int, dt.date | None]:
         if any(name_key(n) == key and _chamber_fits(committee, c) for n, c in found):
             if bill_id not in out or out[bill_id] is None or date < out[bill_id]:
                 out[bill_id] = date
+    undated = [i for i, d in out.items() if d is None]
+    if undated:
+        # A code names the committee as it is now ("Education and Workforce") while the actions
+        # name it as it was ("Education and Labor"): a House bill goes to all its committees at
+        # once, so its first referral in the committee's chamber dates this one.
+        first: dict[int, dt.date] = {}
+        for bill_id, date, chamber in db.exec(
+                select(BillAction.bill_id, BillAction.date, BillAction.chamber)
+                .where(BillAction.bill_id.in_(undated),
+                       cast(BillAction.classification, String).contains("referral-committee"))).all():
+            if _chamber_fits(committee, chamber) and (bill_id not in first or date < first[bill_id]):
+                first[bill_id] = date
+        out.update(first)
     return out
