@@ -54,6 +54,7 @@ def _helpers(request: Request) -> dict:
     lang = request_lang(request)
     t = translator(lang)
     roles = {k.split(".", 1)[1] for k in catalog("en") if k.startswith("committee_role.")}
+    titles = {k.split(".", 1)[1] for k in catalog("en") if k.startswith("seat_title.")}
 
     def seat(role) -> str:
         if role is None:
@@ -77,8 +78,8 @@ def _helpers(request: Request) -> dict:
         if value is None:
             return ""
         if isinstance(value, dt.datetime):
-            tz = _timezone(jurisdiction)
-            local = value.astimezone(tz) if value.tzinfo and tz else value
+            tz = _timezone(jurisdiction) or dt.timezone.utc
+            local = _aware(value).astimezone(tz)   # stored in UTC (SQLite hands it back naive)
             return f"{fmt.format_date(local.date(), lang)}, {local:%H:%M}"
         return fmt.format_date(value, lang)
 
@@ -90,9 +91,20 @@ def _helpers(request: Request) -> dict:
         return t("people.from_to", start=fmt.format_date(role.start_date, lang) or "?",
                  end=fmt.format_date(role.end_date, lang) or "?")
 
-    return {"seat": seat, "role_name": role_name, "when": when, "serving": serving, "person_url": person_url,
+    def seat_title(role) -> str:
+        """What the seat is called: the chamber, or a title that says more (a non-voting Delegate)."""
+        key = (role.title or "").strip().lower().replace(" ", "_")
+        return t(f"seat_title.{key}") if key in titles else fmt.chamber_name(role.jurisdiction, role.chamber, lang)
+
+    return {"seat": seat, "seat_title": seat_title, "key_label": _key_label, "role_name": role_name, "when": when, "serving": serving, "person_url": person_url,
             "committee_url": committee_url, "bill_url": lambda key: "/bill/" + key_path(key),
             "tel": lambda phone: "".join(ch for ch in phone if ch.isdigit() or ch == "+")}
+
+
+def _key_label(key: str) -> str:
+    """A bill not stored, named by its key: ny-2017-s905 -> S905 (2017)."""
+    parts = key.split("-")
+    return f"{parts[-1].upper()} ({parts[1]})" if len(parts) >= 3 else key
 
 
 def _timezone(jurisdiction: str | None):
