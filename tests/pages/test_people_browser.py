@@ -12,7 +12,7 @@ from tracker.db import get_engine, upgrade
 
 DEMO_PAGES = [
     ("people-list", "/legislators"),
-    ("people-list-filtered", "/legislators?jurisdiction=us&chamber=upper&party=democratic"),
+    ("people-list-filtered", "/legislators?jurisdiction=us&chamber=upper&party=democratic&include_former=true"),
     ("people-list-former", "/legislators?jurisdiction=ky&include_former=true"),
     ("legislator-us", "/legislators/bioguide:Z900001"),
     ("legislator-ca", "/legislators/legiscan:990201"),
@@ -104,10 +104,12 @@ def test_keyboard_journey_filter_open_legislator_open_committee(demo_server, wid
         page.keyboard.type("okafor")
         _tab_to(page, "select[name=jurisdiction]")
         page.keyboard.press("ArrowDown")              # the first legislature: U.S. Congress
+        _tab_to(page, "input[name=include_former]")   # the demo's seats end on fixed dates
+        page.keyboard.press("Space")
         _tab_to(page, "form.filters button[type=submit]")
         with page.expect_navigation():
             page.keyboard.press("Enter")
-        assert "name=okafor" in page.url and "jurisdiction=us" in page.url
+        assert "name=okafor" in page.url and "jurisdiction=us" in page.url and "include_former=true" in page.url
         _tab_to(page, 'a[href="/legislators/bioguide:Z900001"]')
         with page.expect_navigation():
             page.keyboard.press("Enter")
