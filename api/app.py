@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.routes import bills, health, quality, status
 from api.routes import alerts, alerts_admin
+from api.routes import legislators as legislators_api
 from api import docs, errors
 from tracker.db import get_engine
 from tracker.settings import Settings, get_settings
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(status.router)
     app.include_router(alerts.router)
     app.include_router(alerts_admin.router)
+    app.include_router(legislators_api.router)
     _add_coalition_pages(app, settings)
     from api.security import SecurityHeaders
     app.add_middleware(SecurityHeaders, docs_paths=docs.PATHS)
@@ -41,7 +43,7 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     """Search, coalition API and the server-rendered pages (staff login uses a signed cookie)."""
     from starlette.middleware.sessions import SessionMiddleware
 
-    from api.pages import public, staff, staff_auth
+    from api.pages import people, public, staff, staff_auth
     from api.routes import coalitions, search
 
     settings.check_secrets()
@@ -53,3 +55,4 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     app.include_router(staff_auth.router)
     app.include_router(staff.router)
     app.include_router(public.router)
+    app.include_router(people.router)

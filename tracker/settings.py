@@ -166,6 +166,11 @@ class Settings(BaseSettings):
     source_stale_days: int = Field(
         default=7, description="Sitting days without new data after which a bill source's runs are stale.")
 
+    # Public pages (issue 16).
+    remote_photos: bool = Field(
+        default=False, description="Show legislators' photos from the source's server on their pages "
+        "(visitors' browsers then contact that server); off, the page links to the photo instead.")
+
     def check_secrets(self) -> None:
         """Refuse to serve staff pages in production with the placeholder or a short secret key."""
         if self.environment == "production" and (self.secret_key in ("", "change-me") or len(self.secret_key) < 32):

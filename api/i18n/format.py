@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from api.i18n import catalog, translator
 from tracker.jurisdictions.registry import all_jurisdictions
+from tracker.people.parties import PARTY_KEYS
 
 # What a legislature calls its lower chamber, where it is not "House" (state constitutions).
 _LOWER_NAMES = {"ca": "assembly", "ny": "assembly", "nv": "assembly", "nj": "assembly", "wi": "assembly",
@@ -14,14 +15,7 @@ _LOWER_NAMES = {"ca": "assembly", "ny": "assembly", "nv": "assembly", "nj": "ass
 # Nebraska's legislature and the DC Council have one chamber.
 _ONLY_CHAMBER = {"ne": "legislature", "dc": "council"}
 
-_PARTIES = {
-    "democratic": "democratic", "democrat": "democratic", "d": "democratic", "dem": "democratic",
-    "republican": "republican", "r": "republican", "rep": "republican",
-    "independent": "independent", "i": "independent", "ind": "independent",
-    "libertarian": "libertarian", "l": "libertarian", "green": "green",
-    "nonpartisan": "nonpartisan", "democratic-farmer-labor": "dfl",
-    "working families": "working_families", "conservative": "conservative",
-}
+_PARTIES = PARTY_KEYS  # one table for pages and the legislator filters
 
 # Spanish names of the states whose names differ (Real Academia Española's usual forms).
 _STATE_NAMES_ES = {

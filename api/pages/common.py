@@ -20,7 +20,7 @@ from tracker.search.query import SORTS, SearchParams
 from tracker.vocab import STAGE_LABELS, STAGES, STANCES
 
 # Links of the site's main menu: (path, catalog key). Pages add themselves here.
-NAV = [("/", "nav.home")]
+NAV = [("/", "nav.home"), ("/legislators", "nav.legislators")]
 
 
 def with_lang(request: Request, lang: str) -> str:

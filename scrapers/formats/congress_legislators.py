@@ -57,6 +57,18 @@ def _role(term: dict) -> dict | None:
             "start_date": term.get("start"), "end_date": term.get("end")}
 
 
+def _contact(terms: list) -> dict[str, list[dict]]:
+    """The office, phone, website and contact form of the latest term (older terms' offices
+    are gone), in the shape the person pages read (`extras["contact"]`)."""
+    term = terms[-1] if terms else {}
+    # `address` already starts with the room and building of `office`
+    office = {k: str(v).strip() for k, v in (("kind", "capitol"), ("address", term.get("address") or term.get("office")),
+                                              ("voice", term.get("phone")), ("fax", term.get("fax"))) if v}
+    links = [{"url": str(term[k]).strip(), "note": note} for k, note in
+             (("url", "website"), ("contact_form", "contact form")) if term.get(k)]
+    return {k: v for k, v in (("offices", [office] if office.keys() - {"kind"} else []), ("links", links)) if v}
+
+
 def _str_ids(ids: dict) -> dict[str, str | list[str]]:
     out: dict[str, str | list[str]] = {}
     for theirs, ours in ID_MAP.items():
@@ -87,6 +99,9 @@ def legislator_record(person: dict, source: str) -> Item:
         "extras": {k: str(ids[k]) for k in EXTRA_IDS if ids.get(k) not in (None, "")},
         "source": SourceRef(url=source, format=LEGISLATORS).model_dump(),
     }
+    contact = _contact(terms)
+    if contact:
+        data["extras"]["contact"] = contact
     if ids.get("bioguide"):
         data["key"] = f"bioguide:{ids['bioguide']}"
     try:

@@ -93,6 +93,24 @@ def _office_towns(offices: list | None) -> list[str]:
     return towns
 
 
+def _contact(doc: dict) -> dict[str, list[dict]]:
+    """Offices (capitol, district) and links as the person pages show them; `contact_details`
+    is the older name of `offices`, with the kind in `note` ("Capitol Office")."""
+    offices = []
+    for office in doc.get("offices") or doc.get("contact_details") or []:
+        if not isinstance(office, dict):
+            continue
+        kind = str(office.get("classification") or office.get("note") or "").lower().replace(" office", "")
+        entry = {"kind": kind or None, "name": office.get("name"), "address": office.get("address"),
+                 "voice": office.get("voice"), "fax": office.get("fax")}
+        entry = {k: str(v).strip() for k, v in entry.items() if v not in (None, "")}
+        if entry.keys() - {"kind", "name"}:
+            offices.append(entry)
+    links = [{"url": str(link["url"]).strip(), **({"note": str(link["note"])} if link.get("note") else {})}
+             for link in doc.get("links") or [] if isinstance(link, dict) and link.get("url")]
+    return {k: v for k, v in (("offices", offices), ("links", links)) if v}
+
+
 def person_record(doc: dict, source: str) -> dict[str, Any]:
     """Contract dict of a `LegislatorIn` from one person YAML document."""
     person_id = doc.get("id")
@@ -139,6 +157,9 @@ def person_record(doc: dict, source: str) -> dict[str, Any]:
         extras["places"] = places  # home towns: "Taylor of Galveston" style names
     if doc.get("email"):
         extras["email"] = str(doc["email"])
+    contact = _contact(doc)
+    if contact:
+        extras["contact"] = contact
     return {
         "type": "legislator", "key": f"ocd-person:{person_id}" if person_id else None,
         "name": doc.get("name") or "", "given_name": doc.get("given_name"),
