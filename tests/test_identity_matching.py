@@ -71,23 +71,26 @@ def test_voter_with_an_unknown_id_is_not_matched_by_name_then_resolves_from_the_
         assert {name for _, name, _, _ in waters} <= {"Waters, Maxine", "W000187"}
         assert all(method == "id:bioguide" for *_, method in waters)
         assert _credited_to_another_id(db) == []
-        walters = db.exec(select(PersonVote).where(PersonVote.voter_name == "Walters, Mimi")).all()
-        assert len(walters) == 17 and all(pv.legislator_id is None for pv in walters)
+        # her 18 House roll calls (17 read from data.json as "Walters, Mimi"; h422 from its
+        # data.xml, which prints the id only, while the JSON reader does not claim that file)
+        walters = [pv for pv in db.exec(select(PersonVote)).all() if pv.voter_ids == {"bioguide": "W000820"}]
+        assert len(walters) == 18 and all(pv.legislator_id is None for pv in walters)
         assert {pv.match_method for pv in walters} == {"unknown-id"}
         # the quality report lists her, with the reason
         report = {(e["jurisdiction"], e["session"]): e for e in quality_report(db, jurisdiction="us",
                                                                                names_limit=1000)}
         names = {n["name"]: n for n in report[("us", "114")]["unmatched_names"]}
-        assert names["Walters, Mimi"]["votes"] == 17 and names["Walters, Mimi"]["reasons"] == ["unknown-id"]
+        assert names["Walters, Mimi"]["votes"] >= 17 and names["Walters, Mimi"]["reasons"] == ["unknown-id"]
+        assert sum(names[n]["votes"] for n in ("Walters, Mimi", "W000820") if n in names) == 18
 
     # Former members resolve once the historical file is loaded, by id, offline.
     counts = _import(HISTORICAL)
     assert counts["insert"] == 4 and counts["error"] == 0
-    assert counts["resolved_later"] >= 17 + 1  # Walters' 17 House votes and Alexander's Senate votes
+    assert counts["resolved_later"] >= 18 + 1  # Walters' 18 House votes and Alexander's Senate votes
     with Session(engine) as db:
         mimi = _votes_of(db, "W000820")
-        assert len(mimi) == 17 and {m for *_, m in mimi} == {"id:bioguide"}
-        assert {name for _, name, _, _ in mimi} == {"Walters, Mimi"}
+        assert len(mimi) == 18 and {m for *_, m in mimi} == {"id:bioguide"}
+        assert {name for _, name, _, _ in mimi} <= {"Walters, Mimi", "W000820"}
         alexander = db.exec(select(PersonVote.match_method).join(
             Legislator, Legislator.id == PersonVote.legislator_id).where(
             Legislator.key == "bioguide:A000360")).all()
@@ -99,7 +102,7 @@ def test_voter_with_an_unknown_id_is_not_matched_by_name_then_resolves_from_the_
 def test_ids_that_name_two_people_match_nobody(engine):
     """A row whose ids point at two different legislators is a conflict, not a guess."""
     vote = f.vote()
-    vote["votes"][0]["ids"] = {"bioguide": "A000001", "lis": "S999"}
+    vote["votes"][0]["ids"] = {"bioguide": "D000001", "lis": "S999"}  # Jane's bioguide, Rick's LIS
     jane, rick = f.legislator(), f.legislator("R000002", "Rick Roe")
     rick["ids"]["lis"] = "S999"
     report = Ingestor(engine).ingest([jane, rick, f.bill(), vote])
