@@ -6,9 +6,14 @@ takes the value of the best-ranked source that has one (setting EDTRACKER_SOURCE
 field -> source format prefixes, best first; "*" for the other fields; unlisted sources rank
 after listed ones, then by name so the choice never depends on crawl order). Empty values
 never override: a source without a summary does not erase another's.
+
+Two records of one bill from the same source (a 1.0.0 and a later 3.0.0 BILLSTATUS file, an
+old and a new download) are not merged: the one the source updated last is kept (its own
+update stamp, `extras["update_date"]` or `extras["updated_at"]`), whatever order they come in.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
@@ -30,6 +35,47 @@ def record_payload(rec: BillIn) -> tuple[dict, str]:
     payload["source"] = {k: payload["source"].get(k) for k in ("url", "format")}
     digest = hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
     return payload, digest
+
+
+# Where readers keep a source's own "last updated" time of a record (BILLSTATUS and Congress.gov
+# updateDate, Open States updated_at).
+UPDATE_STAMPS = ("update_date", "updated_at")
+
+
+def update_stamp(extras: dict | None) -> dt.datetime | None:
+    """The source's own last-update time of a record, when it gives one (UTC)."""
+    for name in UPDATE_STAMPS:
+        raw = (extras or {}).get(name)
+        if isinstance(raw, str) and raw:
+            try:
+                when = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    return None
+
+
+def superseded(incoming: tuple[dict, str], stored: tuple[dict, str] | None) -> bool:
+    """True when the stored record of the same source is the later one and `incoming` is to
+    be ignored: both carry an update stamp and the stored one is later (equal stamps: the
+    greater content hash, so the choice never depends on order). Without stamps the record
+    read last wins, as a fresh download should."""
+    if stored is None:
+        return False
+    (new_payload, new_hash), (old_payload, old_hash) = incoming, stored
+    new, old = update_stamp(new_payload.get("extras")), update_stamp(old_payload.get("extras"))
+    if new is None or old is None:
+        return False
+    return (new, new_hash) < (old, old_hash)
+
+
+def stored_payload(session: Session, bill_id: int | None, fmt: str) -> tuple[dict, str] | None:
+    """(payload, hash) of this source's stored record of the bill."""
+    if bill_id is None:
+        return None
+    row = session.exec(select(BillSource).where(BillSource.bill_id == bill_id,
+                                                BillSource.source_format == fmt)).first()
+    return (row.payload, row.record_hash) if row else None
 
 
 def _rank(fmt: str, field: str, precedence: dict[str, list[str]]) -> tuple[int, str]:
@@ -70,9 +116,10 @@ def merged_record(session: Session, rec: BillIn, precedence: dict[str, list[str]
     return BillIn.model_validate(merged)
 
 
-def keep_source(session: Session, bill_id: int, rec: BillIn) -> bool:
+def keep_source(session: Session, bill_id: int, rec: BillIn,
+                payload_and_hash: tuple[dict, str] | None = None) -> bool:
     """Store (or refresh) this source's record of the bill; True when its content changed."""
-    payload, digest = record_payload(rec)
+    payload, digest = payload_and_hash or record_payload(rec)
     row = session.exec(select(BillSource).where(BillSource.bill_id == bill_id,
                                                 BillSource.source_format == rec.source.format)).first()
     if row is None:

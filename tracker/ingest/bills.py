@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tracker.contract import BillIn
 from tracker.ingest.diff import sync_children, text_key, upsert, with_repeat_counters
@@ -12,7 +12,8 @@ from tracker.people.matching import IdResolver
 from tracker.models import Bill, BillAction, Jurisdiction, Sponsorship
 from tracker.bills.keys import normalize_identifier
 from tracker.people.namematch import matcher_for
-from tracker.bills.provenance import keep_source, merged_record
+from tracker.bills.provenance import (keep_source, merged_record, record_payload, stored_payload,
+                                      superseded)
 from tracker.search.index import index_bills
 from tracker.jurisdictions.seed import get_or_create_session
 from tracker.bills.stage import derive_stage, origin_from_identifier
@@ -20,6 +21,11 @@ from tracker.bills.stage import derive_stage, origin_from_identifier
 
 def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dict]:
     """Upsert one bill; return (insert|update|noop, changes)."""
+    # Two records of this bill from one source: the one the source updated last is kept.
+    bill_id = session.exec(select(Bill.id).where(Bill.key == rec.key)).first()
+    incoming = record_payload(rec)
+    if superseded(incoming, stored_payload(session, bill_id, rec.source.format)):
+        return "noop", {}
     # Several sources may carry this bill: keep each one's record, merge by precedence.
     original, rec = rec, merged_record(session, rec)
     juris = session.get(Jurisdiction, rec.jurisdiction)
@@ -54,7 +60,7 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
         "fetched_at": rec.source.fetched_at,
     }
     bill, outcome, changes = upsert(session, Bill, {"key": rec.key}, values)
-    keep_source(session, bill.id, original)
+    keep_source(session, bill.id, original, incoming)
 
     action_keys = with_repeat_counters(text_key(a.date, a.actor, a.description) for a in actions)
     desired_actions = {
