@@ -69,13 +69,11 @@ def superseded(incoming: tuple[dict, str], stored: tuple[dict, str] | None) -> b
     return (new, new_hash) < (old, old_hash)
 
 
-def stored_payload(session: Session, bill_id: int | None, fmt: str) -> tuple[dict, str] | None:
-    """(payload, hash) of this source's stored record of the bill."""
+def stored_sources(session: Session, bill_id: int | None) -> dict[str, BillSource]:
+    """The kept records of a bill, by source format (one query)."""
     if bill_id is None:
-        return None
-    row = session.exec(select(BillSource).where(BillSource.bill_id == bill_id,
-                                                BillSource.source_format == fmt)).first()
-    return (row.payload, row.record_hash) if row else None
+        return {}
+    return {s.source_format: s for s in session.exec(select(BillSource).where(BillSource.bill_id == bill_id)).all()}
 
 
 def _rank(fmt: str, field: str, precedence: dict[str, list[str]]) -> tuple[int, str]:
@@ -90,20 +88,20 @@ def _empty(value) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def merged_record(session: Session, rec: BillIn, precedence: dict[str, list[str]] | None = None) -> BillIn:
-    """`rec` with each field from the best source holding the bill (itself when it is alone)."""
-    bill_id = session.exec(select(Bill.id).where(Bill.key == rec.key)).first()
-    if bill_id is None:
-        return rec
-    others = {s.source_format: s.payload for s in session.exec(
-        select(BillSource).where(BillSource.bill_id == bill_id)).all()
-              if s.source_format != rec.source.format}
+def merged_record(session: Session, rec: BillIn, precedence: dict[str, list[str]] | None = None, *,
+                  stored: dict[str, BillSource] | None = None, payload: dict | None = None) -> BillIn:
+    """`rec` with each field from the best source holding the bill (itself when it is alone).
+    `stored` and `payload` spare the queries and the dump when the caller has them."""
+    if stored is None:
+        stored = stored_sources(session, session.exec(select(Bill.id).where(Bill.key == rec.key)).first())
+    others = {fmt: s.payload for fmt, s in stored.items() if fmt != rec.source.format}
     if not others:
         return rec
     if precedence is None:
         from tracker.settings import get_settings
         precedence = get_settings().source_precedence
-    payload, _ = record_payload(rec)
+    if payload is None:
+        payload, _ = record_payload(rec)
     candidates = {rec.source.format: payload, **others}
     merged = dict(payload)
     for name in MERGE_FIELDS:
@@ -117,11 +115,13 @@ def merged_record(session: Session, rec: BillIn, precedence: dict[str, list[str]
 
 
 def keep_source(session: Session, bill_id: int, rec: BillIn,
-                payload_and_hash: tuple[dict, str] | None = None) -> bool:
+                payload_and_hash: tuple[dict, str] | None = None,
+                stored: dict[str, BillSource] | None = None) -> bool:
     """Store (or refresh) this source's record of the bill; True when its content changed."""
     payload, digest = payload_and_hash or record_payload(rec)
-    row = session.exec(select(BillSource).where(BillSource.bill_id == bill_id,
-                                                BillSource.source_format == rec.source.format)).first()
+    if stored is None:
+        stored = stored_sources(session, bill_id)
+    row = stored.get(rec.source.format)
     if row is None:
         session.add(BillSource(bill_id=bill_id, source_format=rec.source.format, source_url=rec.source.url,
                                fetched_at=rec.source.fetched_at, record_hash=digest, payload=payload))

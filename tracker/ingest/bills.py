@@ -12,7 +12,7 @@ from tracker.people.matching import IdResolver
 from tracker.models import Bill, BillAction, Jurisdiction, Sponsorship
 from tracker.bills.keys import normalize_identifier
 from tracker.people.namematch import matcher_for
-from tracker.bills.provenance import (keep_source, merged_record, record_payload, stored_payload,
+from tracker.bills.provenance import (keep_source, merged_record, record_payload, stored_sources,
                                       superseded)
 from tracker.search.index import index_bills
 from tracker.jurisdictions.seed import get_or_create_session
@@ -22,12 +22,13 @@ from tracker.bills.stage import derive_stage, origin_from_identifier
 def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dict]:
     """Upsert one bill; return (insert|update|noop, changes)."""
     # Two records of this bill from one source: the one the source updated last is kept.
-    bill_id = session.exec(select(Bill.id).where(Bill.key == rec.key)).first()
+    stored = stored_sources(session, session.exec(select(Bill.id).where(Bill.key == rec.key)).first())
     incoming = record_payload(rec)
-    if superseded(incoming, stored_payload(session, bill_id, rec.source.format)):
+    mine = stored.get(rec.source.format)
+    if mine is not None and superseded(incoming, (mine.payload, mine.record_hash)):
         return "noop", {}
     # Several sources may carry this bill: keep each one's record, merge by precedence.
-    original, rec = rec, merged_record(session, rec)
+    original, rec = rec, merged_record(session, rec, stored=stored, payload=incoming[0])
     juris = session.get(Jurisdiction, rec.jurisdiction)
     leg_session = get_or_create_session(session, rec.jurisdiction, rec.session)
     # Sources list actions oldest first but not always; keep their order within a day.
@@ -60,7 +61,7 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
         "fetched_at": rec.source.fetched_at,
     }
     bill, outcome, changes = upsert(session, Bill, {"key": rec.key}, values)
-    keep_source(session, bill.id, original, incoming)
+    keep_source(session, bill.id, original, incoming, stored)
 
     action_keys = with_repeat_counters(text_key(a.date, a.actor, a.description) for a in actions)
     desired_actions = {

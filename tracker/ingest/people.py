@@ -10,7 +10,7 @@ from tracker.bills.provenance import superseded
 from tracker.ingest.diff import sync_children, upsert
 from tracker.people.matching import IdResolver
 from tracker.people.namematch import invalidate_cache as invalidate_name_cache
-from tracker.people.sources import keep_source, merged_person, record_payload, stored_payload
+from tracker.people.sources import keep_source, merged_person, record_payload, stored_sources
 from tracker.models import (Committee, CommitteeMembership, Hearing, HearingBill, Legislator,
                             LegislatorIdentifier, LegislatorRole)
 
@@ -36,9 +36,11 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
         if match.legislator_id is not None:
             row = session.get(Legislator, match.legislator_id)
     incoming = record_payload(rec)
-    if row is not None and superseded(incoming, stored_payload(session, row.id, rec.source.format)):
+    stored = stored_sources(session, row.id if row is not None else None)
+    mine = stored.get(rec.source.format)
+    if mine is not None and superseded(incoming, (mine.payload, mine.record_hash)):
         return "noop", {}  # this source has a later record of the person stored
-    merged = merged_person(session, row.id if row is not None else None, rec, incoming[0])
+    merged = merged_person(rec, incoming[0], stored)
     values = {
         "name": merged.name, "given_name": merged.given_name, "family_name": merged.family_name,
         "other_names": merged.other_names, "party": merged.party, "gender": merged.gender,
@@ -48,7 +50,7 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
     }
     lookup = {} if row is not None else {"key": rec.key}
     person, outcome, changes = upsert(session, Legislator, lookup, values, row=row)
-    keep_source(session, person.id, rec, incoming)
+    keep_source(session, person.id, rec, incoming, mine)
 
     held = {(i.scheme, i.value): i.legislator_id for i in session.exec(
         select(LegislatorIdentifier).where(LegislatorIdentifier.scheme.in_({s for s, _ in pairs}))

@@ -30,22 +30,18 @@ def record_payload(rec: LegislatorIn) -> tuple[dict, str]:
     return payload, hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def stored_payload(session: Session, legislator_id: int | None, fmt: str) -> tuple[dict, str] | None:
+def stored_sources(session: Session, legislator_id: int | None) -> dict[str, LegislatorSource]:
+    """The kept records of a legislator, by source format (one query)."""
     if legislator_id is None:
-        return None
-    row = _row(session, legislator_id, fmt)
-    return (row.payload, row.record_hash) if row else None
+        return {}
+    return {s.source_format: s for s in session.exec(
+        select(LegislatorSource).where(LegislatorSource.legislator_id == legislator_id)).all()}
 
 
-def _row(session: Session, legislator_id: int, fmt: str) -> LegislatorSource | None:
-    return session.exec(select(LegislatorSource).where(LegislatorSource.legislator_id == legislator_id,
-                                                       LegislatorSource.source_format == fmt)).first()
-
-
-def keep_source(session: Session, legislator_id: int, rec: LegislatorIn, payload_and_hash: tuple[dict, str]) -> None:
-    """Store (or refresh) this source's record of the legislator."""
+def keep_source(session: Session, legislator_id: int, rec: LegislatorIn, payload_and_hash: tuple[dict, str],
+                row: LegislatorSource | None) -> None:
+    """Store (or refresh) this source's record of the legislator (`row`: the stored one)."""
     payload, digest = payload_and_hash
-    row = _row(session, legislator_id, rec.source.format)
     if row is None:
         row = LegislatorSource(legislator_id=legislator_id, source_format=rec.source.format,
                                record_hash=digest, payload=payload)
@@ -99,14 +95,10 @@ def merged_roles(ordered: list[dict]) -> list[dict]:
     return out
 
 
-def merged_person(session: Session, legislator_id: int | None, rec: LegislatorIn,
-                  incoming: dict, precedence: list[str] | None = None) -> LegislatorIn:
+def merged_person(rec: LegislatorIn, incoming: dict, stored: dict[str, LegislatorSource],
+                  precedence: list[str] | None = None) -> LegislatorIn:
     """`rec` merged with the other sources' records of the same legislator (itself when alone)."""
-    if legislator_id is None:
-        return rec
-    others = {s.source_format: (s.payload, s.fetched_at) for s in session.exec(
-        select(LegislatorSource).where(LegislatorSource.legislator_id == legislator_id)).all()
-              if s.source_format != rec.source.format}
+    others = {fmt: (s.payload, s.fetched_at) for fmt, s in stored.items() if fmt != rec.source.format}
     if not others:
         return rec
     if precedence is None:
