@@ -38,6 +38,10 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
     incoming = record_payload(rec)
     stored = stored_sources(session, row.id if row is not None else None)
     mine = stored.get(rec.source.format)
+    if mine is not None and mine.record_hash == incoming[1]:
+        # The row is the merge of the kept records, redone whenever one of them changes: the
+        # same record again changes nothing (its ids and roles were stored with it).
+        return "noop", {}
     if mine is not None and superseded(incoming, (mine.payload, mine.record_hash)):
         return "noop", {}  # this source has a later record of the person stored
     merged = merged_person(rec, incoming[0], stored)

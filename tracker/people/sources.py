@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from tracker.contract import LegislatorIn
@@ -23,19 +24,28 @@ from tracker.models import LegislatorSource
 SCALARS = ("name", "given_name", "family_name", "party", "gender", "birth_date", "image")
 
 
-def record_payload(rec: LegislatorIn) -> tuple[dict, str]:
-    """The record as JSON (without its fetch time) and a stable hash of its content."""
+def record_payload(rec: LegislatorIn, precedence: list[str] | None = None) -> tuple[dict, str]:
+    """The record as JSON (without its fetch time) and a stable hash of its content and of the
+    precedence it was merged under (a new precedence setting re-merges on the next load)."""
     payload = rec.model_dump(mode="json")
     payload["source"] = {k: payload["source"].get(k) for k in ("url", "format")}
-    return payload, hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    text = json.dumps([payload, precedence or people_precedence()], sort_keys=True, default=str)
+    return payload, hashlib.sha1(text.encode()).hexdigest()
+
+
+def people_precedence() -> list[str]:
+    from tracker.settings import get_settings
+
+    return get_settings().people_source_precedence
 
 
 def stored_sources(session: Session, legislator_id: int | None) -> dict[str, LegislatorSource]:
-    """The kept records of a legislator, by source format (one query)."""
+    """The kept records of a legislator, by source format (one query; a payload is read when used)."""
     if legislator_id is None:
         return {}
     return {s.source_format: s for s in session.exec(
-        select(LegislatorSource).where(LegislatorSource.legislator_id == legislator_id)).all()}
+        select(LegislatorSource).options(defer(LegislatorSource.payload))
+        .where(LegislatorSource.legislator_id == legislator_id)).all()}
 
 
 def keep_source(session: Session, legislator_id: int, rec: LegislatorIn, payload_and_hash: tuple[dict, str],
@@ -102,8 +112,7 @@ def merged_person(rec: LegislatorIn, incoming: dict, stored: dict[str, Legislato
     if not others:
         return rec
     if precedence is None:
-        from tracker.settings import get_settings
-        precedence = get_settings().people_source_precedence
+        precedence = people_precedence()
     rank = _ranker(precedence)
     candidates = {rec.source.format: incoming, **{fmt: p for fmt, (p, _) in others.items()}}
     ordered = [candidates[fmt] for fmt in sorted(candidates, key=rank)]
