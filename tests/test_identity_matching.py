@@ -82,6 +82,9 @@ def test_voter_with_an_unknown_id_is_not_matched_by_name_then_resolves_from_the_
         names = {n["name"]: n for n in report[("us", "114")]["unmatched_names"]}
         assert names["Walters, Mimi"]["votes"] >= 17 and names["Walters, Mimi"]["reasons"] == ["unknown-id"]
         assert sum(names[n]["votes"] for n in ("Walters, Mimi", "W000820") if n in names) == 18
+    text_report = runner.invoke(app, ["quality", "us", "--names", "1000"]).stdout
+    assert "unmatched 'Walters, Mimi': 17 votes" in text_report or "unmatched 'Walters, Mimi': 18 votes" in text_report
+    assert "unknown-id: the source's id names nobody loaded" in text_report
 
     # Former members resolve once the historical file is loaded, by id, offline.
     counts = _import(HISTORICAL)

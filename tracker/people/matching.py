@@ -61,7 +61,10 @@ class IdResolver:
 
 
 def resolve_pending(engine, *, batch_size: int = 500) -> int:
-    """Match stored votes and sponsorships left unmatched (people loaded since); see `pending`."""
-    from tracker.people.pending import resolve_pending as run
+    """Match stored votes and sponsorships left unmatched (people loaded since), in batches of
+    short transactions; see `pending`. Given a Session (older callers), in its transaction."""
+    from tracker.people.pending import rematch_unmatched, resolve_pending as run
 
+    if isinstance(engine, Session):
+        return rematch_unmatched(engine)
     return run(engine, batch_size=batch_size)
