@@ -6,7 +6,6 @@ Mimi" (bioguide W000820, a former member) used to be credited to Maxine Waters (
 """
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path

@@ -8,7 +8,6 @@ files describe one bill, the one updated last wins whatever the order they come 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
