@@ -7,7 +7,7 @@ import typer
 from cli.common import console, print_json
 from cli.errors import EXIT_FAILED, EXIT_USAGE
 from scrapers.importer import iter_records, plan
-from tracker.db import get_engine, session_scope, upgrade
+from tracker.db import get_engine, upgrade
 from tracker.ingest import Ingestor
 from tracker.people.matching import resolve_pending
 from tracker.settings import get_settings
@@ -35,8 +35,7 @@ def import_cmd(paths: list[Path] = typer.Argument(..., help="files, folders or z
         console.print(f"[yellow]skipped[/] {name}: no format recognizes this file")
     engine = get_engine(url)
     report = Ingestor(engine).ingest(iter_records(import_plan), keep_results=False)
-    with session_scope(engine) as session:
-        resolved = resolve_pending(session)
+    resolved = resolve_pending(engine)  # short transactions, batch by batch
     summary = {**report.summary(), "unrecognized_files": len(import_plan.unknown),
                "documentation_files": len(import_plan.documentation), "resolved_later": resolved}
     if as_json:

@@ -5,7 +5,7 @@ import typer
 
 from cli.common import print_json
 from tracker.db import get_engine, session_scope, upgrade
-from tracker.people.quality import quality_report
+from tracker.people.quality import REASONS, quality_report
 from tracker.settings import get_settings
 
 
@@ -24,6 +24,7 @@ def quality_cmd(jurisdiction: str | None = typer.Argument(None, help="us, ca, ny
         return
     if not report:
         typer.echo("nothing stored for this selection")
+    seen: set[str] = set()
     for r in report:
         pct = lambda x: "-" if x is None else f"{100 * x:.1f}%"  # noqa: E731
         typer.echo(f"{r['jurisdiction']} {r['session'] or '(no session)'}: "
@@ -35,8 +36,11 @@ def quality_cmd(jurisdiction: str | None = typer.Argument(None, help="us, ca, ny
         for n in r["unmatched_names"]:
             typer.echo(f"  unmatched {n['name']!r}: {n['votes']} votes, {n['sponsorships']} "
                        f"sponsorships ({', '.join(n['reasons'])})")
+            seen.update(n["reasons"])
         for key in r["bills_without_actions"][:names]:
             typer.echo(f"  no actions: {key}")
         for d in r["result_disagreements"][:names]:
             typer.echo(f"  result: {d['vote_key']} record says {d['record_result']}, "
                        f"{d['source_format']} says {d['vendor_result']} ({d['motion_text']})")
+    for reason in sorted(seen & REASONS.keys()):
+        typer.echo(f"{reason}: {REASONS[reason]}")

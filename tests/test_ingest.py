@@ -98,13 +98,11 @@ def test_sponsors_and_voters_resolve_through_ids(engine):
 
 
 def test_votes_loaded_before_people_resolve_later(engine):
-    from tracker.db import session_scope
     from tracker.people.matching import resolve_pending
 
     run(engine, [f.bill(), f.vote()])
     run(engine, [f.legislator(), f.legislator("R000002", "Rick Roe")])
-    with session_scope(engine) as session:
-        assert resolve_pending(session) == 4
+    assert resolve_pending(engine) == 4
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM person_vote WHERE legislator_id IS NULL")).scalar() == 0
 

@@ -21,10 +21,11 @@ def test_quality_names_the_one_voter_without_a_people_file(app_env):
     report = json.loads(runner.invoke(app, ["quality", "ms", "--json"]).stdout)
     (entry,) = report
     assert (entry["jurisdiction"], entry["session"]) == ("ms", "2013")
-    # People 6492 votes twice on HB 369 but has no people file in the dataset: the only gap.
+    # People 6492 votes twice on HB 369 but has no people file in the dataset: the only gap,
+    # and the reason says the LegiScan id names nobody loaded (it is never guessed from the name).
     assert entry["votes"] - entry["votes_matched"] == 2
     assert entry["unmatched_names"] == [{"name": "LegiScan person 6492", "votes": 2, "sponsorships": 0,
-                                         "reasons": ["no-candidate"]}]
+                                         "reasons": ["unknown-id"]}]
     assert entry["sponsorships_matched_share"] == 1.0 and entry["bills_without_actions"] == []
     text = runner.invoke(app, ["quality", "ms"]).stdout
     assert "unmatched 'LegiScan person 6492': 2 votes" in text

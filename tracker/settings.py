@@ -107,6 +107,13 @@ class Settings(BaseSettings):
                                        "openstates", "legiscan"]},
         description="Which source wins for which bill field when several carry a bill: field -> "
         "source format prefixes, best first (JSON; \"*\" = every other field).")
+    people_source_precedence: list[str] = Field(
+        # The curated crosswalk first for members of Congress, a state's own service before the
+        # aggregators for state legislators.
+        default_factory=lambda: ["congress-legislators", "congress-gov-api", "ny-openleg",
+                                 "openstates", "legiscan"],
+        description="Which source wins when several describe one legislator: source format "
+        "prefixes, best first (JSON list); a field a better source leaves empty comes from the next.")
 
     legiscan_api_key: str | None = Field(
         default=None, description="LegiScan Pull API key; empty disables the legiscan_bills spider.")

@@ -161,13 +161,12 @@ class LegiscanBillsSpider(EdSpider):
 
     def closed(self, reason):
         """Votes may be stored before their voters' getPerson answers: match them now."""
-        from tracker.db import get_engine, session_scope
+        from tracker.db import get_engine
         from tracker.people.matching import resolve_pending
 
         if not self.key:
             return
-        with session_scope(get_engine(self.settings.get("EDTRACKER_DATABASE_URL") or None)) as session:
-            fixed = resolve_pending(session)
+        fixed = resolve_pending(get_engine(self.settings.get("EDTRACKER_DATABASE_URL") or None))
         self.crawler.stats.set_value("edtracker/legiscan/resolved_after_people", fixed)
 
     def parse_roll_call(self, response):

@@ -12,7 +12,7 @@ import scrapy
 from scrapers.formats import congress_legislators as fmt
 from scrapers.spiders.base import EdSpider
 from tracker.contract import RecordError
-from tracker.db import get_engine, session_scope
+from tracker.db import get_engine
 from tracker.people.matching import resolve_pending
 from tracker.settings import get_settings
 
@@ -81,6 +81,5 @@ class UsLegislatorsSpider(EdSpider):
         if reason != "finished":
             return
         url = self.settings.get("EDTRACKER_DATABASE_URL") or None
-        with session_scope(get_engine(url)) as session:
-            fixed = resolve_pending(session)
+        fixed = resolve_pending(get_engine(url))
         self.crawler.stats.set_value("edtracker/resolved_later", fixed)

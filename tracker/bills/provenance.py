@@ -10,9 +10,14 @@ never override: a source without a summary does not erase another's.
 Actions are the exception: the best source's list, plus the classified actions only other
 sources know (one action = same date, same chamber and a classification in common), each kept
 with the source it came from; the stage is derived from that union (see docs/stages.md).
+
+Two records of one bill from the same source (a 1.0.0 and a later 3.0.0 BILLSTATUS file, an
+old and a new download) are not merged: the one the source updated last is kept (its own
+update stamp, `extras["update_date"]` or `extras["updated_at"]`), whatever order they come in.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -46,6 +51,45 @@ def record_payload(rec: BillIn) -> tuple[dict, str]:
     payload["source"] = {k: payload["source"].get(k) for k in ("url", "format")}
     digest = hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
     return payload, digest
+
+
+# Where readers keep a source's own "last updated" time of a record (BILLSTATUS and Congress.gov
+# updateDate, Open States updated_at).
+UPDATE_STAMPS = ("update_date", "updated_at")
+
+
+def update_stamp(extras: dict | None) -> dt.datetime | None:
+    """The source's own last-update time of a record, when it gives one (UTC)."""
+    for name in UPDATE_STAMPS:
+        raw = (extras or {}).get(name)
+        if isinstance(raw, str) and raw:
+            try:
+                when = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    return None
+
+
+def superseded(incoming: tuple[dict, str], stored: tuple[dict, str] | None) -> bool:
+    """True when the stored record of the same source is the later one and `incoming` is to
+    be ignored: both carry an update stamp and the stored one is later (equal stamps: the
+    greater content hash, so the choice never depends on order). Without stamps the record
+    read last wins, as a fresh download should."""
+    if stored is None:
+        return False
+    (new_payload, new_hash), (old_payload, old_hash) = incoming, stored
+    new, old = update_stamp(new_payload.get("extras")), update_stamp(old_payload.get("extras"))
+    if new is None or old is None:
+        return False
+    return (new, new_hash) < (old, old_hash)
+
+
+def stored_sources(session: Session, bill_id: int | None) -> dict[str, BillSource]:
+    """The kept records of a bill, by source format (one query)."""
+    if bill_id is None:
+        return {}
+    return {s.source_format: s for s in session.exec(select(BillSource).where(BillSource.bill_id == bill_id)).all()}
 
 
 def _rank(fmt: str, field: str, precedence: dict[str, list[str]]) -> tuple[int, str]:
@@ -93,18 +137,20 @@ def union_actions(candidates: dict[str, dict], precedence: dict[str, list[str]])
     return out
 
 
-def merge(session: Session, rec: BillIn, precedence: dict[str, list[str]] | None = None) -> Merged:
-    """Merge `rec` with the other sources' stored records of the same bill."""
-    bill_id = session.exec(select(Bill.id).where(Bill.key == rec.key)).first()
-    others = {} if bill_id is None else {s.source_format: s.payload for s in session.exec(
-        select(BillSource).where(BillSource.bill_id == bill_id)).all()
-        if s.source_format != rec.source.format}
+def merge(session: Session, rec: BillIn, precedence: dict[str, list[str]] | None = None, *,
+          stored: dict[str, BillSource] | None = None, payload: dict | None = None) -> Merged:
+    """Merge `rec` with the other sources' stored records of the same bill. `stored` and
+    `payload` spare the queries and the dump when the caller has them."""
+    if stored is None:
+        stored = stored_sources(session, session.exec(select(Bill.id).where(Bill.key == rec.key)).first())
+    others = {fmt: s.payload for fmt, s in stored.items() if fmt != rec.source.format}
     if not others:
         return Merged(rec, [rec.source.format] * len(rec.actions), [rec.stage] if rec.stage else [])
     if precedence is None:
         from tracker.settings import get_settings
         precedence = get_settings().source_precedence
-    payload, _ = record_payload(rec)
+    if payload is None:
+        payload, _ = record_payload(rec)
     candidates = {rec.source.format: payload, **others}
     merged = dict(payload)
     for name in MERGE_FIELDS:
@@ -121,11 +167,14 @@ def merge(session: Session, rec: BillIn, precedence: dict[str, list[str]] | None
     return Merged(BillIn.model_validate(merged), [fmt for _, fmt in actions], hints)
 
 
-def keep_source(session: Session, bill_id: int, rec: BillIn) -> bool:
+def keep_source(session: Session, bill_id: int, rec: BillIn,
+                payload_and_hash: tuple[dict, str] | None = None,
+                stored: dict[str, BillSource] | None = None) -> bool:
     """Store (or refresh) this source's record of the bill; True when its content changed."""
-    payload, digest = record_payload(rec)
-    row = session.exec(select(BillSource).where(BillSource.bill_id == bill_id,
-                                                BillSource.source_format == rec.source.format)).first()
+    payload, digest = payload_and_hash or record_payload(rec)
+    if stored is None:
+        stored = stored_sources(session, bill_id)
+    row = stored.get(rec.source.format)
     if row is None:
         session.add(BillSource(bill_id=bill_id, source_format=rec.source.format, source_url=rec.source.url,
                                fetched_at=rec.source.fetched_at, record_hash=digest, payload=payload))

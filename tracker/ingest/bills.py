@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tracker.contract import BillIn
 from tracker.ingest.diff import sync_children, text_key, upsert, with_repeat_counters
@@ -12,7 +12,7 @@ from tracker.people.matching import IdResolver
 from tracker.models import Bill, BillAction, Jurisdiction, Sponsorship
 from tracker.bills.keys import normalize_identifier
 from tracker.people.namematch import matcher_for
-from tracker.bills.provenance import keep_source, merge
+from tracker.bills.provenance import keep_source, merge, record_payload, stored_sources, superseded
 from tracker.search.index import index_bills
 from tracker.jurisdictions.calendar import death
 from tracker.jurisdictions.seed import get_or_create_session
@@ -21,9 +21,15 @@ from tracker.bills.stage import derive_stage, origin_from_identifier, with_sourc
 
 def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dict]:
     """Upsert one bill; return (insert|update|noop, changes)."""
+    # Two records of this bill from one source: the one the source updated last is kept.
+    stored = stored_sources(session, session.exec(select(Bill.id).where(Bill.key == rec.key)).first())
+    incoming = record_payload(rec)
+    mine = stored.get(rec.source.format)
+    if mine is not None and superseded(incoming, (mine.payload, mine.record_hash)):
+        return "noop", {}
     # Several sources may carry this bill: keep each one's record, merge by precedence; the
     # actions are the union of the sources' (each with its source), the stage comes from them.
-    original, merged = rec, merge(session, rec)
+    original, merged = rec, merge(session, rec, stored=stored, payload=incoming[0])
     rec = merged.record
     juris = session.get(Jurisdiction, rec.jurisdiction)
     leg_session = get_or_create_session(session, rec.jurisdiction, rec.session)
@@ -61,7 +67,7 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
         "fetched_at": rec.source.fetched_at,
     }
     bill, outcome, changes = upsert(session, Bill, {"key": rec.key}, values)
-    keep_source(session, bill.id, original)
+    keep_source(session, bill.id, original, incoming, stored)
 
     action_keys = with_repeat_counters(text_key(a.date, a.actor, a.description) for a in actions)
     desired_actions = {

@@ -83,13 +83,16 @@ _DEFAULTS: dict[type, dict[str, Any]] = {}
 
 def sync_children(session: Session, model: type[SQLModel], parent_field: str, parent_id: int,
                   desired: dict[str, dict[str, Any]], key_field: str = "natural_key",
-                  label_field: str | None = None) -> dict[str, list] | None:
+                  label_field: str | None = None,
+                  unique_field: str | None = None) -> dict[str, list] | None:
     """Make the children of one parent equal `desired` ({natural key: values}).
 
     Returns {"added": [...], "removed": [...], "changed": [...]} naming children by
     `label_field` (or key), or None when nothing changed. Children are read and written with
     Core statements in bulk: building ORM objects for hundreds of actions or votes per record
-    dominated ingest time.
+    dominated ingest time. `unique_field` names a column unique among the children (a
+    legislator votes once per roll call): rows moving it are cleared first, so two rows may
+    trade a value without a transient duplicate.
     """
     table = model.__table__
     session.flush()
@@ -115,6 +118,10 @@ def sync_children(session: Session, model: type[SQLModel], parent_field: str, pa
         return None
     if deletes:
         session.execute(delete(table).where(table.c.id.in_(deletes)))
+    if unique_field:
+        moving = [row_id for row_id, diff in updates if unique_field in diff]
+        if moving:
+            session.execute(update(table).where(table.c.id.in_(moving)).values(**{unique_field: None}))
     for row_id, diff in updates:
         session.execute(update(table).where(table.c.id == row_id).values(**diff))
     if inserts:

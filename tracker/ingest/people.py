@@ -6,14 +6,13 @@ import datetime as dt
 from sqlmodel import Session, select
 
 from tracker.contract import CommitteeIn, HearingIn, LegislatorIn, RecordError
-from tracker.ingest.diff import comparable, sync_children, upsert
+from tracker.bills.provenance import superseded
+from tracker.ingest.diff import sync_children, upsert
 from tracker.people.matching import IdResolver
 from tracker.people.namematch import invalidate_cache as invalidate_name_cache
+from tracker.people.sources import keep_source, merged_person, record_payload, stored_sources
 from tracker.models import (Committee, CommitteeMembership, Hearing, HearingBill, Legislator,
                             LegislatorIdentifier, LegislatorRole)
-
-
-_SOURCE_FIELDS = frozenset({"source_url", "source_format", "fetched_at"})
 
 
 def _id_pairs(ids: dict[str, str | list[str]]) -> list[tuple[str, str]]:
@@ -25,7 +24,8 @@ def _id_pairs(ids: dict[str, str | list[str]]) -> list[tuple[str, str]]:
 
 
 def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tuple[str, dict]:
-    """Upsert a legislator found by key or by any id it carries; ids are added, never dropped."""
+    """Upsert a legislator found by key or by any id it carries; ids are added, never dropped.
+    Each source's record is kept and the row is their merge (`tracker.people.sources`)."""
     pairs = _id_pairs(rec.ids)
     row = session.exec(select(Legislator).where(Legislator.key == rec.key)).first()
     # Find the person under another source's key through an id naming exactly one person;
@@ -35,20 +35,26 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
         match = IdResolver(session).resolve(single)
         if match.legislator_id is not None:
             row = session.get(Legislator, match.legislator_id)
+    incoming = record_payload(rec)
+    stored = stored_sources(session, row.id if row is not None else None)
+    mine = stored.get(rec.source.format)
+    if mine is not None and mine.record_hash == incoming[1]:
+        # The row is the merge of the kept records, redone whenever one of them changes: the
+        # same record again changes nothing (its ids and roles were stored with it).
+        return "noop", {}
+    if mine is not None and superseded(incoming, (mine.payload, mine.record_hash)):
+        return "noop", {}  # this source has a later record of the person stored
+    merged = merged_person(rec, incoming[0], stored)
     values = {
-        "name": rec.name, "given_name": rec.given_name, "family_name": rec.family_name,
-        "other_names": rec.other_names, "party": rec.party, "gender": rec.gender,
-        "birth_date": rec.birth_date, "image": rec.image, "extras": rec.extras,
-        "source_url": rec.source.url, "source_format": rec.source.format,
-        "fetched_at": rec.source.fetched_at,
+        "name": merged.name, "given_name": merged.given_name, "family_name": merged.family_name,
+        "other_names": merged.other_names, "party": merged.party, "gender": merged.gender,
+        "birth_date": merged.birth_date, "image": merged.image, "extras": merged.extras,
+        "source_url": merged.source.url, "source_format": merged.source.format,
+        "fetched_at": merged.source.fetched_at,
     }
     lookup = {} if row is not None else {"key": rec.key}
-    if row is not None and all(comparable(getattr(row, f)) == comparable(v)
-                               for f, v in values.items() if f not in _SOURCE_FIELDS):
-        # the same person from another source (Open States API and YAML, say): the record that
-        # last changed something keeps its provenance, or each load would take it over in turn
-        values = {f: v for f, v in values.items() if f not in _SOURCE_FIELDS}
     person, outcome, changes = upsert(session, Legislator, lookup, values, row=row)
+    keep_source(session, person.id, rec, incoming, mine)
 
     held = {(i.scheme, i.value): i.legislator_id for i in session.exec(
         select(LegislatorIdentifier).where(LegislatorIdentifier.scheme.in_({s for s, _ in pairs}))
@@ -65,12 +71,12 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
     if new_ids and outcome != "insert":
         changes["ids"] = {"added": new_ids}
 
-    # A source gives the full picture only for the jurisdictions it covers.
-    covered = {r.jurisdiction for r in rec.roles}
+    # The sources give the full picture only for the jurisdictions they cover.
+    covered = {r.jurisdiction for r in merged.roles}
     role_rows = [r for r in session.exec(select(LegislatorRole).where(
         LegislatorRole.legislator_id == person.id)).all() if r.jurisdiction_id in covered]
     desired = {}
-    for role in rec.roles:
+    for role in merged.roles:
         key = (role.jurisdiction, role.chamber, role.district, role.start_date)
         desired[key] = {"jurisdiction_id": role.jurisdiction, "chamber": role.chamber,
                         "district": role.district, "division_id": role.division_id,

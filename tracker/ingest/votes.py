@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from sqlmodel import Session
 
@@ -10,8 +11,12 @@ from tracker.ingest.diff import sync_children, upsert, with_repeat_counters
 from tracker.bills.links import link_vote
 from tracker.people.matching import IdResolver
 from tracker.models import PersonVote, VoteEvent
+from tracker.people.match_types import Match
 from tracker.people.namematch import matcher_for
+from tracker.people.pending import DUPLICATE, vote_rank
 from tracker.jurisdictions.seed import get_or_create_session
+
+log = logging.getLogger("edtracker.ingest")
 
 
 def ingest_vote_event(session: Session, rec: VoteEventIn, today: dt.date) -> tuple[str, dict]:
@@ -31,21 +36,44 @@ def ingest_vote_event(session: Session, rec: VoteEventIn, today: dt.date) -> tup
     resolver = IdResolver(session)
     resolver.prefetch({(s, v) for pv in rec.votes for s, v in pv.ids.items()})
     keys = with_repeat_counters(pv.natural_key() for pv in rec.votes)
-    desired = {}
+    desired, matches = {}, {}
     for key, pv in zip(keys, rec.votes):
-        match = resolver.resolve(pv.ids)
-        # Only a voter the source gives no id for is matched by the printed name: an id we do
+        # A voter the source gives an id for is matched by that id or not at all: an id we do
         # not know names someone not loaded yet (a former member), never a namesake who is.
-        if match.legislator_id is None and not pv.ids:
+        match = resolver.resolve(pv.ids)
+        if not pv.ids:
             match = matcher_for(session).match(pv.voter_name, jurisdiction=rec.jurisdiction,
                                                chamber=rec.chamber, date=rec.date)
+        matches[key] = match
         desired[key] = {"voter_name": pv.voter_name, "voter_ids": pv.ids,
                         "legislator_id": match.legislator_id, "option": pv.option,
                         "raw_option": pv.raw_option, "match_method": match.method,
                         "match_confidence": match.confidence, "note": pv.note}
+    duplicates = _one_vote_each(matches)
+    for key in duplicates:
+        desired[key].update(legislator_id=None, match_method=DUPLICATE.method,
+                            match_confidence=DUPLICATE.confidence)
+    if duplicates:
+        log.warning("%s: %s lists a legislator more than once (%s); the extra rows stay unmatched",
+                    rec.source.url, rec.key, ", ".join(desired[k]["voter_name"] for k in duplicates))
     diff = sync_children(session, PersonVote, "vote_event_id", event.id, desired,
-                         label_field="voter_name")
+                         label_field="voter_name", unique_field="legislator_id")
     if diff and outcome != "insert":
         changes["votes"] = diff
         outcome = "update"
     return outcome, changes
+
+
+def _one_vote_each(matches: dict[str, Match]) -> list[str]:
+    """Keys of rows naming a legislator another row of the roll call already names: the best
+    match keeps the vote (an id match first), the others stay unmatched as `duplicate`."""
+    by_person: dict[int, list[tuple[int, str]]] = {}
+    for i, (key, match) in enumerate(matches.items()):
+        if match.legislator_id is not None:
+            by_person.setdefault(match.legislator_id, []).append((i, key))
+    extra = []
+    for rows in by_person.values():
+        if len(rows) > 1:
+            rows.sort(key=lambda ik: (not vote_rank(matches[ik[1]])[0], -vote_rank(matches[ik[1]])[1], ik[0]))
+            extra += [key for _, key in rows[1:]]
+    return extra

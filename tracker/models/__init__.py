@@ -2,7 +2,7 @@
 from sqlmodel import SQLModel
 
 from tracker.models.jurisdiction import Jurisdiction, LegislativeSession
-from tracker.models.legislator import Legislator, LegislatorIdentifier, LegislatorRole
+from tracker.models.legislator import Legislator, LegislatorIdentifier, LegislatorRole, LegislatorSource
 from tracker.models.committee import Committee, CommitteeMembership, Hearing, HearingBill
 from tracker.models.bill import Bill, BillAction, Sponsorship
 from tracker.models.vote import PersonVote, VoteEvent
@@ -12,6 +12,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "Bill", "BillAction", "Committee", "CommitteeMembership", "Hearing", "HearingBill",
     "Jurisdiction", "LegislativeSession", "Legislator", "LegislatorIdentifier", "LegislatorRole",
+    "LegislatorSource",
     "PersonVote", "Sponsorship", "VoteEvent", "metadata",
 ]
 

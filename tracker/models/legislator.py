@@ -54,3 +54,19 @@ class LegislatorRole(SQLModel, table=True):
     title: str | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
+
+
+class LegislatorSource(SQLModel, table=True):
+    """One source's record of a legislator; the legislator row is their merge (see
+    `tracker.people.sources`), so loading two sources in either order gives the same row."""
+
+    __tablename__ = "legislator_source"
+    __table_args__ = (UniqueConstraint("legislator_id", "source_format"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    legislator_id: int = Field(foreign_key="legislator.id", index=True)
+    source_format: str
+    source_url: str | None = None
+    fetched_at: dt.datetime | None = tz_datetime()
+    record_hash: str = Field(description="sha1 of the record's content fields")
+    payload: dict = json_dict()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.models.base import json_dict, json_list, tz_datetime
@@ -39,7 +39,9 @@ class PersonVote(SQLModel, table=True):
     """One legislator's recorded vote, with the name as printed and how it was matched."""
 
     __tablename__ = "person_vote"
-    __table_args__ = (UniqueConstraint("vote_event_id", "natural_key"),)
+    # One legislator has at most one vote per roll call (unmatched rows, NULL, are not counted).
+    __table_args__ = (UniqueConstraint("vote_event_id", "natural_key"),
+                      Index("uq_person_vote_event_legislator", "vote_event_id", "legislator_id", unique=True))
 
     id: int | None = Field(default=None, primary_key=True)
     vote_event_id: int = Field(foreign_key="vote_event.id", index=True)
@@ -49,6 +51,8 @@ class PersonVote(SQLModel, table=True):
     legislator_id: int | None = Field(default=None, foreign_key="legislator.id", index=True)
     option: str = Field(description="yes, no, present, abstain, not voting, absent, excused, paired, other")
     raw_option: str | None = None
-    match_method: str | None = None
+    match_method: str | None = Field(default=None, description=(
+        "id:<scheme>, alias, name:..., or why unmatched: unknown-id, id-conflict, duplicate, "
+        "ambiguous, low-confidence"))
     match_confidence: float | None = None
     note: str | None = Field(default=None, sa_type=Text)

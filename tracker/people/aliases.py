@@ -7,7 +7,8 @@ from sqlmodel import Session, select
 
 from tracker.models import Jurisdiction, Legislator, VoterAlias
 from tracker.models.base import utcnow
-from tracker.people.namematch import fold, invalidate_cache, rematch_unmatched
+from tracker.people.namematch import fold, invalidate_cache
+from tracker.people.pending import rematch_unmatched
 
 
 class AliasError(ValueError):

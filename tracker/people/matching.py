@@ -1,7 +1,11 @@
-"""Resolve people named by sources (sponsors, voters, committee members) to legislators.
+"""Resolve people named by sources (sponsors, voters, committee members) to legislators by the
+ids they carry (bioguide, LIS, LegiScan people id, Open States id, NY member id, ...).
 
-This module resolves through external ids, which are exact. Name matching with confidence
-scores plugs in here (see the state data issue); below its threshold a vote stays unmatched.
+An id is exact: a record carrying ids is matched by them or left unmatched with the reason
+(`unknown-id`: nobody loaded has it, e.g. a former member before the historical file is
+loaded; `id-conflict`: its ids name two people). It is never matched by name, so a namesake or
+a close spelling (Walters / Waters) cannot take a vote that is not theirs. Records without ids
+are matched by name (`namematch`). Deferred resolution after an import lives in `pending`.
 """
 from __future__ import annotations
 
@@ -9,9 +13,9 @@ from sqlmodel import Session, select
 
 from tracker.models import LegislatorIdentifier
 from tracker.people.match_types import NO_MATCH, Match
-from tracker.people.namematch import rematch_unmatched
 
-
+UNKNOWN_ID = Match(None, "unknown-id", None)
+ID_CONFLICT = Match(None, "id-conflict", None)
 
 
 class IdResolver:
@@ -39,34 +43,28 @@ class IdResolver:
                     self._cache[(scheme, value)] = found.get(value)
 
     def resolve(self, ids: dict[str, str]) -> Match:
-        """The legislator named by any of `ids`, method `id:<scheme>`, confidence 1."""
+        """The one legislator `ids` name (method `id:<scheme>`, confidence 1); without ids no
+        match; with ids nobody holds `unknown-id`; with ids of two people `id-conflict`."""
         pairs = {(s, str(v)) for s, v in ids.items()}
+        if not pairs:
+            return NO_MATCH
         self.prefetch(pairs)
+        found: dict[int, str] = {}
         for scheme, value in sorted(pairs):
             legislator_id = self._cache.get((scheme, value))
             if legislator_id is not None:
-                return Match(legislator_id, f"id:{scheme}", 1.0)
-        return NO_MATCH
+                found.setdefault(legislator_id, scheme)
+        if len(found) == 1:
+            legislator_id, scheme = next(iter(found.items()))
+            return Match(legislator_id, f"id:{scheme}", 1.0)
+        return ID_CONFLICT if found else UNKNOWN_ID
 
 
-def resolve_pending(session: Session) -> int:
-    """Match stored sponsorships and votes that carry ids of legislators loaded since."""
-    from tracker.models import PersonVote, Sponsorship
+def resolve_pending(engine, *, batch_size: int = 500) -> int:
+    """Match stored votes and sponsorships left unmatched (people loaded since), in batches of
+    short transactions; see `pending`. Given a Session (older callers), in its transaction."""
+    from tracker.people.pending import rematch_unmatched, resolve_pending as run
 
-    resolver = IdResolver(session)
-    fixed = 0
-    for model, ids_field in ((Sponsorship, "person_ids"), (PersonVote, "voter_ids")):
-        rows = [r for r in session.exec(select(model).where(model.legislator_id.is_(None))).all()
-                if getattr(r, ids_field)]
-        resolver.prefetch({(s, str(v)) for r in rows for s, v in getattr(r, ids_field).items()})
-        for row in rows:
-            match = resolver.resolve(getattr(row, ids_field))
-            if match.legislator_id is None:
-                continue
-            row.legislator_id = match.legislator_id
-            if model is PersonVote:
-                row.match_method, row.match_confidence = match.method, match.confidence
-            session.add(row)
-            fixed += 1
-    session.flush()
-    return fixed + rematch_unmatched(session)
+    if isinstance(engine, Session):
+        return rematch_unmatched(engine)
+    return run(engine, batch_size=batch_size)

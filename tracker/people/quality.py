@@ -13,6 +13,17 @@ from sqlmodel import Session, select
 
 from tracker.models import Bill, BillAction, LegislativeSession, PersonVote, Sponsorship, VoteEvent
 
+# What each reason an unmatched name is listed with means, and what fixes it.
+REASONS = {
+    "unknown-id": "the source's id names nobody loaded (a former member: load the historical "
+                  "legislators file, or the people file of that source)",
+    "id-conflict": "the source's ids name two different legislators (check the people files)",
+    "duplicate": "the source lists this legislator twice in one roll call; the other row keeps the vote",
+    "no-candidate": "nobody with that name served in that chamber on that date",
+    "ambiguous": "several legislators fit the name (add an alias)",
+    "low-confidence": "the closest name is too far (add an alias)",
+}
+
 # The key every vendor parser uses for its own pass/fail flag (LegiScan's `passed`, ...).
 VENDOR_RESULT_KEY = "vendor_result"
 
