@@ -28,6 +28,10 @@ class TableRow:
     grade: str | None
     counted: int
     eligible: int
+    earned: float = 0.0
+    possible: float = 0.0
+    manual_earned: float = 0.0
+    manual_possible: float = 0.0
 
 
 def default_session(card: Scorecard) -> str:
@@ -50,7 +54,8 @@ def table(db: Session, card: Scorecard, *, session: str | None = None, chamber: 
                       .where(ScoreSummary.scorecard_id == card.id,
                              ScoreSummary.session == (session or default_session(card)))).all()
     out = [TableRow(s.legislator_id, key, name, s.party, s.chamber, s.district, s.score, s.grade,
-                    s.counted, s.eligible) for s, name, key in rows]
+                    s.counted, s.eligible, s.earned, s.possible, s.manual_earned, s.manual_possible)
+           for s, name, key in rows]
     if chamber:
         out = [r for r in out if r.chamber == chamber]
     if party:
