@@ -134,6 +134,29 @@ def process_dirty(engine: Engine) -> dict:
     return out
 
 
+def has_pending(conn_or_session, scorecard_id: int) -> bool:
+    """Whether items of this scorecard are queued (one indexed lookup)."""
+    return _conn(conn_or_session).execute(select(ScoreDirty.id).where(ScoreDirty.scorecard_id == scorecard_id)
+                                          .limit(1)).first() is not None
+
+
+def ensure_fresh(engine: Engine, scorecard_id: int, wait: float = 15.0) -> bool:
+    """Work the queue before a scorecard is read, so that no reader sees scores a committed change
+    (a position made private, a corrected roll call) has made stale. Waits up to `wait` seconds
+    for another process already at it; False if the scorecard still has queued items then."""
+    import time
+
+    deadline = time.monotonic() + wait
+    while True:
+        with engine.connect() as conn:
+            if not has_pending(conn, scorecard_id):
+                return True
+        if process_dirty(engine).get("skipped"):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+
+
 def process_quietly(engine: Engine) -> dict | None:
     """`process_dirty` for callers that must not fail (ingest batches): errors are logged and
     the queue stays for the scheduler job."""
@@ -157,8 +180,10 @@ def _positions_mark_scores(session, _ctx) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if not isinstance(obj, Position):
             continue
-        hist = sa_inspect(obj).attrs.stance.history
-        if obj in session.new or obj in session.deleted or hist.has_changes():
+        attrs = sa_inspect(obj).attrs
+        # Public or private matters as much as the stance: only a public stance is scored.
+        if obj in session.new or obj in session.deleted or attrs.stance.history.has_changes() \
+                or attrs.public.history.has_changes():
             touched.add((obj.coalition_id, obj.bill_key))
     if touched:
         conn = session.connection()
