@@ -15,6 +15,7 @@ from api.deps import SessionDep
 from api.pages.common import TIMELINE, coalition_or_404, csrf_token, search_params, staff_user, templates
 from tracker.models import IssueArea, MemberOrganization, MemberStance, Position
 from tracker.bills.queries import bill_detail
+from tracker.scoring.attention import following
 from tracker.search.query import search_page
 
 router = APIRouter(include_in_schema=False)
@@ -51,7 +52,7 @@ def _bill_page(request: Request, db, key: str, coalition=None, user=None) -> HTM
         detail.issue_areas = [t for t in detail.issue_areas if t.status == "confirmed"]
     else:
         detail.issue_areas = [t for t in detail.issue_areas if t.status != "rejected"]
-    position, members = None, []
+    position, members, scored_items = None, [], []
     if coalition:
         position = db.execute(select(Position).where(Position.coalition_id == coalition.id,
                                                      Position.bill_key == key)).scalar_one_or_none()
@@ -62,9 +63,11 @@ def _bill_page(request: Request, db, key: str, coalition=None, user=None) -> HTM
                                  .join(MemberStance, MemberStance.member_id == MemberOrganization.id)
                                  .where(MemberStance.coalition_id == coalition.id, MemberStance.bill_key == key)
                                  .order_by(MemberOrganization.name)).all()
+            scored_items = following(db, coalition.id, key)
     reached = TIMELINE.index(detail.stage) if detail.stage in TIMELINE else -1
     return templates.TemplateResponse(request, "bill.html", {
         "coalition": coalition, "user": user, "bill": detail, "position": position, "members": members,
+        "scored_items": scored_items,
         "timeline": TIMELINE, "reached": reached, "csrf": csrf_token(request) if user else None})
 
 
