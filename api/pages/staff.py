@@ -122,7 +122,7 @@ def scorecards(slug: str, request: Request, db: SessionDep) -> HTMLResponse:
                            .order_by(Scorecard.slug)).scalars():
         n = db.execute(select(func.count()).select_from(ScoredItem).where(ScoredItem.scorecard_id == card.id)).scalar()
         cards.append({"slug": card.slug, "title": card.title, "published": card.published_at is not None,
-                      "items": n, "unscored": sum(1 for a in attention if a["scorecard"] == card.slug)})
+                      "n_items": n, "unscored": sum(1 for a in attention if a["scorecard"] == card.slug)})
     return templates.TemplateResponse(request, "staff_scorecards.html", {
         "coalition": coal, "user": user, "cards": cards, "attention": attention, "csrf": csrf_token(request),
         "can_edit": role_allows(user.role, "editor"), "error": None})
