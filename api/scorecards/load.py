@@ -10,6 +10,7 @@ from sqlmodel import Session
 from tracker.models import Coalition, Legislator, Scorecard
 from tracker.scoring import dirty
 
+READ_WAIT = 15.0  # seconds a read waits for another process rescoring a stance change
 FILTERS = ("session", "chamber", "party", "district", "grade", "q", "sort", "dir", "lang", "frame", "parent")
 
 
@@ -24,7 +25,7 @@ def published_card(db: Session, coalition: str, slug: str) -> tuple[Coalition, S
         raise HTTPException(404, f"no published scorecard {coalition}/{slug}")
     if dirty.has_pending(db, row[1].id):
         db.rollback()  # end this session's reads; the queue is worked in transactions of its own
-        if not dirty.ensure_fresh(db.get_bind(), row[1].id):
+        if not dirty.ensure_fresh(db.get_bind(), row[1].id, READ_WAIT):
             raise HTTPException(503, "the scores are being updated; try again in a minute",
                                 headers={"Retry-After": "60"})
         row = db.execute(query).first()

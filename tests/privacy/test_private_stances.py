@@ -147,6 +147,37 @@ def test_a_position_made_private_outside_the_services_is_hidden_at_once(env, tmp
     assert not (diff := w.differences(before, after)), "\n".join(diff)
 
 
+def test_a_read_waits_for_a_stance_change_another_process_is_rescoring(env, tmp_path, monkeypatch):
+    """While another process holds the scoring queue, a scorecard with only a roll-call change queued
+    is served as it is; one with a stance change queued is not served until it is rescored."""
+    from api.scorecards import load
+    from tracker.ops.locks import DbLock
+    from tracker.scoring import dirty
+
+    world, _ = _world(env, tmp_path)
+    w.set_position_on_staff_page(world, "support", public=True)
+    monkeypatch.setattr(load, "READ_WAIT", 0.3)
+    other = DbLock(world.engine, dirty.LOCK_NAME, ttl=60, holder="another-process")
+    assert other.acquire()
+    try:
+        with Session(world.engine) as db:
+            dirty.mark_vote(db, "ms-legiscan-257240")
+            db.commit()
+        assert world.client.get(EXPORT).status_code == 200
+        with Session(world.engine) as db:
+            pos = db.exec(select(Position).where(Position.bill_key == w.BILL)).one()
+            pos.public = False
+            db.add(pos)
+            db.commit()
+        for url in (EXPORT, "/c/edfund/scorecards/ms-2013", f"/embed/c/edfund/scorecards/ms-2013/legislators/{w.HOUSE_MEMBER}",
+                    f"/c/edfund/scorecards/ms-2013/badge.svg?legislator={w.HOUSE_MEMBER}"):
+            r = world.client.get(url)
+            assert (r.status_code, r.headers.get("retry-after")) == (503, "60"), url
+    finally:
+        other.release()
+    assert _item(world.client.get(EXPORT).json(), "ms-legiscan-221575")["preferred"] is None
+
+
 def _later(minutes: float = 5) -> dt.datetime:
     return utcnow() + dt.timedelta(minutes=minutes)
 

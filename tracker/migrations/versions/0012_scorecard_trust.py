@@ -15,7 +15,9 @@ down_revision: Union[str, Sequence[str], None] = "0010"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
-REASON = "issue 14: a preferred option follows only a public stance"
+# Starts with "position", as the reasons of stance changes do (tracker.scoring.dirty.POSITION_REASON):
+# a public read waits for these items rather than serve them stale.
+REASON = "position visibility (issue 14): a preferred option follows only a public stance"
 
 
 def upgrade() -> None:
