@@ -22,15 +22,13 @@ from tests.conftest import real_fixture
 from tracker.alerts.tokens import make_token
 from tracker.coalitions.auth import hash_password
 from tracker.ingest import Ingestor
-from tracker.models import (ChangeEvent, Coalition, Legislator, LegislatorIdentifier, MemberOrganization, StaffUser,
-                            Subscriber, Subscription)
+from tracker.models import ChangeEvent, Coalition, MemberOrganization, StaffUser, Subscriber, Subscription
 from tracker.scoring import service
 from tracker.tagging.store import retag
 
 BILL = "ms-2013-hb369"
 LATE_VOTE = "258529.xml"       # the Senate's conference-report roll call, imported after subscribing
 HOUSE_MEMBER = "legiscan:6499"  # Bell: on both House roll calls
-SENATOR_ID = "6385"             # a senator on the late roll call (found below if absent)
 STAFF = ("editor@edfund.example", "s3cret-pass-123")
 # Unique words no public page may ever show: the private rationale and the member's private note.
 SECRET_RATIONALE = "PRIVATE-RATIONALE-b7e1 we quietly oppose charter expansion"
@@ -93,7 +91,7 @@ def build(engine, app, tmp_path: Path, secret_key: str, webhook_url: str | None 
         service.add_item(db, card, kind="floor_vote", vote_event_key="ms-legiscan-257240", preferred="no")
         service.add_item(db, card, kind="sponsorship", bill_key=BILL)                       # follows the stance
         db.commit()
-    senator = _senator(tmp_path)
+    senator = _senator()
     world = World(engine, TestClient(app), TestClient(app), coalition_id, senator=senator)
     subs = {"coalition": ("email", "coalition", "edfund"), "bill": ("email", "bill", BILL),
             "senator": ("email", "legislator", senator), "house": ("feed", "legislator", HOUSE_MEMBER),
@@ -122,14 +120,14 @@ def build(engine, app, tmp_path: Path, secret_key: str, webhook_url: str | None 
     return world
 
 
-def _senator(tmp_path: Path) -> str:
+def _senator() -> str:
     """The legislator key of a senator who voted Yea on the late roll call (read from the file)."""
     from scrapers.xmlsafe import parse_xml
 
     path = real_fixture("legiscan-ms-xml", "ms-2013", "vote", LATE_VOTE)
     rc = parse_xml(path.read_bytes()).find("roll_call")
     ids = [v.findtext("people_id") for v in rc.iter("vote") if v.findtext("vote_text") == "Yea"]
-    return f"legiscan:{SENATOR_ID if SENATOR_ID in ids else ids[0]}"
+    return f"legiscan:{sorted(ids)[0]}"
 
 
 def login(staff: TestClient) -> None:
@@ -150,17 +148,6 @@ def set_position_on_staff_page(world: World, stance: str, *, public: bool, ratio
         data["public"] = "on"
     r = world.staff.post(f"/c/edfund/staff/bills/{BILL}/position", data=data, follow_redirects=False)
     assert r.status_code == 303, r.text
-
-
-def legislator_key_exists(engine, key: str) -> bool:
-    with Session(engine) as db:
-        return db.exec(select(Legislator.id).where(Legislator.key == key)).first() is not None
-
-
-def any_legislator_key(engine, scheme: str, value: str) -> str:
-    with Session(engine) as db:
-        return db.exec(select(Legislator.key).join(LegislatorIdentifier)
-                       .where(LegislatorIdentifier.scheme == scheme, LegislatorIdentifier.value == value)).one()
 
 
 # --- the walk -----------------------------------------------------------------------------------
