@@ -1,10 +1,14 @@
 """The FastAPI application factory."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api.routes import bills, health, quality, status
 from api.routes import alerts, alerts_admin
+from api import docs, errors
 from tracker.db import get_engine
 from tracker.settings import Settings, get_settings
 
@@ -12,10 +16,14 @@ from tracker.settings import Settings, get_settings
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for `settings` (default: from the environment)."""
     settings = settings or get_settings()
-    app = FastAPI(title="edtracker", version="0.1.0",
+    app = FastAPI(title="edtracker", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Education bills, votes and legislator scorecards for advocacy coalitions.")
     app.state.settings = settings
     app.state.engine = get_engine(settings.effective_database_url)
+    errors.install(app)
+    docs.install(app)
+    app.mount("/assets", StaticFiles(directory=str(Path(__file__).resolve().parent / "static" / "site")),
+              name="assets")
     app.include_router(health.router)
     app.include_router(bills.router)
     app.include_router(__import__("api.scorecards", fromlist=["router"]).router)

@@ -1,23 +1,67 @@
-"""Templates, the staff session and CSRF tokens shared by the pages."""
+"""Templates, languages, the staff session and CSRF tokens shared by the pages."""
 from __future__ import annotations
 
 import hmac
 import secrets
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
+from api.i18n import COOKIE, LANGS, NAMES, request_lang, translator
+from api.i18n import format as fmt
 from tracker.models import Coalition, StaffUser
 from tracker.search.query import SORTS, SearchParams
 from tracker.vocab import STAGE_LABELS, STAGES, STANCES
 
-templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+# Links of the site's main menu: (path, catalog key). Pages add themselves here.
+NAV = [("/", "nav.home")]
+
+
+def with_lang(request: Request, lang: str) -> str:
+    """This page's address in `lang` (the switch link keeps the other query parameters)."""
+    query = {k: v for k, v in request.query_params.items() if k != "lang"}
+    query["lang"] = lang
+    return f"{request.url.path}?{urlencode(query)}"
+
+
+def site_context(request: Request) -> dict:
+    """What every page template gets: the language, its messages and formatters, the menu."""
+    lang = request_lang(request)
+    settings = getattr(request.app.state, "settings", None)
+    return {
+        "lang": lang, "t": translator(lang), "LANGS": LANGS, "LANG_NAMES": NAMES,
+        "lang_url": lambda code: with_lang(request, code), "NAV": NAV,
+        "chamber_name": lambda j, c: fmt.chamber_name(j, c, lang),
+        "party_name": lambda p: fmt.party_name(p, lang),
+        "jurisdiction_name": lambda j: fmt.jurisdiction_name(j, lang),
+        "stage_label": lambda s: fmt.stage_label(s, lang),
+        "vote_option": lambda o: fmt.vote_option(o, lang),
+        "fdate": lambda d, style="medium": fmt.format_date(d, lang, style),
+        "source_code_url": getattr(settings, "source_code_url", None) or "https://github.com/edtracker/edtracker",
+    }
+
+
+templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"),
+                            context_processors=[site_context])
 templates.env.globals.update(STAGE_LABELS=STAGE_LABELS, STANCES=STANCES, STAGES=STAGES, SORTS=SORTS)
 # The usual path of a bill, for the timeline (other end states are shown on their own).
 TIMELINE = ("introduced", "in_committee", "out_of_committee", "passed_origin", "passed_second",
             "to_executive", "enacted")
+
+
+def render(request: Request, name: str, context: dict | None = None, status_code: int = 200):
+    """A page in the request's language. `?lang=` also sets the language cookie, so the choice
+    holds on the next pages; caches are told the page varies by language."""
+    response = templates.TemplateResponse(request, name, context or {}, status_code=status_code)
+    chosen = request.query_params.get("lang")
+    if chosen in LANGS and request.cookies.get(COOKIE) != chosen:
+        response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    response.headers["Content-Language"] = request_lang(request)
+    return response
 
 
 def csrf_token(request: Request) -> str:

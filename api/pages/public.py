@@ -12,9 +12,10 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from api.deps import SessionDep
-from api.pages.common import TIMELINE, coalition_or_404, csrf_token, search_params, staff_user, templates
+from api.pages.common import TIMELINE, coalition_or_404, csrf_token, render, search_params, staff_user
 from tracker.models import IssueArea, MemberOrganization, MemberStance, Position
 from tracker.bills.queries import bill_detail
+from tracker.bills.stage import furthest_progress
 from tracker.scoring.attention import following
 from tracker.search.query import search_page
 
@@ -35,7 +36,7 @@ def _list_page(request: Request, db, coalition=None, user=None) -> HTMLResponse:
     query = {k: v for k, v in request.query_params.items() if k != "page" and v}
     page = p.offset // p.limit + 1
     link = lambda n: "?" + urlencode({**query, "page": n})  # noqa: E731
-    return templates.TemplateResponse(request, "bills.html", {
+    return render(request, "bills.html", {
         "coalition": coalition, "user": user, "items": items, "total": total, "params": p,
         "total_is_estimate": result.total_is_estimate,
         "areas": _areas(db, cid), "page": page,
@@ -64,11 +65,14 @@ def _bill_page(request: Request, db, key: str, coalition=None, user=None) -> HTM
                                  .where(MemberStance.coalition_id == coalition.id, MemberStance.bill_key == key)
                                  .order_by(MemberOrganization.name)).all()
             scored_items = following(db, coalition.id, key)
-    reached = TIMELINE.index(detail.stage) if detail.stage in TIMELINE else -1
-    return templates.TemplateResponse(request, "bill.html", {
+    # A bill that failed, was vetoed, withdrawn or died shows how far it got, then how it ended.
+    ended = detail.stage not in TIMELINE
+    furthest = detail.stage if not ended else furthest_progress(detail.actions)
+    reached = TIMELINE.index(furthest) if furthest in TIMELINE else 0
+    return render(request, "bill.html", {
         "coalition": coalition, "user": user, "bill": detail, "position": position, "members": members,
-        "scored_items": scored_items,
-        "timeline": TIMELINE, "reached": reached, "csrf": csrf_token(request) if user else None})
+        "scored_items": scored_items, "timeline": TIMELINE, "reached": reached, "ended": ended,
+        "end_class": "done" if detail.stage == "adopted" else "end", "csrf": csrf_token(request) if user else None})
 
 
 @router.get("/", response_class=HTMLResponse)

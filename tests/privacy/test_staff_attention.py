@@ -30,12 +30,12 @@ def test_items_following_a_private_stance_are_shown_to_staff_and_fixed_explicitl
     world = w.build(get_engine(alerts_env), create_app(get_settings()), tmp_path, SECRET_KEY)
     w.set_position_on_staff_page(world, "oppose", public=True)
     bill_page = world.staff.get(f"/c/edfund/bills/{w.BILL}").text
-    assert bill_page.count("scored (preferred option from the public position)") == 2
+    assert bill_page.count("scored (its preferred option follows the public position)") == 2
     w.set_position_on_staff_page(world, "oppose", public=False)
 
     # The staff bill page says at once which items stopped counting, and why.
     bill_page = world.staff.get(f"/c/edfund/bills/{w.BILL}").text
-    assert bill_page.count("<strong>not scored</strong>: the coalition&#39;s position on the bill is private") == 2
+    assert bill_page.count("<strong>not scored</strong>: the position is private") == 2
     page = world.staff.get("/c/edfund/staff/scorecards")
     assert page.status_code == 200
     rows = re.findall(r'<tr id="item-(\d+)">', page.text)

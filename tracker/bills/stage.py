@@ -110,3 +110,22 @@ def derive_stage(actions: Iterable[ActionLike], *, bill_type: str = "bill",
 
 def is_final(stage: str) -> bool:
     return stage in FINAL_STAGES
+
+
+_SETBACK_CLASSES = frozenset({"failure", "executive-veto", "withdrawal"})
+
+
+def furthest_progress(actions: Iterable[ActionLike], **kwargs) -> str:
+    """The furthest step of the usual path a bill reached, whatever befell it after (a bill that
+    passed its chamber and then failed in the other one reached `passed_origin`)."""
+
+    @dataclass(frozen=True)
+    class _Plain:
+        date: dt.date
+        actor: str
+        classification: list[str]
+
+    kept = [_Plain(a.date, a.actor, [c for c in a.classification if c not in _SETBACK_CLASSES])
+            for a in actions]
+    stage, _ = derive_stage(kept, **{k: v for k, v in kwargs.items() if k != "session_end"})
+    return stage if stage in _RANK else "introduced"

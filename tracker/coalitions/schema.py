@@ -32,6 +32,7 @@ def _regexes(values: list[str]) -> list[str]:
 
 class RuleBlock(_Strict):
     phrases: list[str] = []
+    keywords: list[str] = []
     patterns: list[str] = []
     subjects: list[str] = []
     committees: list[str] = []

@@ -53,6 +53,10 @@ def _snippet(text: str, start: int, end: int, pad: int = 40) -> str:
     return ("…" if lo else "") + _SPACE.sub(" ", text[lo:hi]).strip() + ("…" if hi < len(text) else "")
 
 
+def _blank(m: re.Match) -> str:
+    return " " * len(m.group(0))
+
+
 def tag_bill(rules: CompiledRules, bill: BillText) -> list[TagResult]:
     """Issue areas whose score reaches the threshold, highest first, each with its explanation."""
     hits: dict[str, dict[tuple, dict]] = {}
@@ -73,18 +77,26 @@ def tag_bill(rules: CompiledRules, bill: BillText) -> list[TagResult]:
         if not raw:
             continue
         low = raw.lower()
+        # Blank out ignored phrases but keep offsets, so snippets still line up.
         if rules.ignore is not None:
-            # Blank out ignored phrases but keep offsets, so snippets still line up.
-            low = rules.ignore.sub(lambda m: " " * len(m.group(0)), low)
+            low = rules.ignore.sub(_blank, low)
+        for pat in rules.ignore_patterns:
+            if pat.literal is None or pat.literal in low:
+                low = pat.regex.sub(_blank, low)
         texts[fld] = low
         if rules.phrase_re is not None:
+            seen = set()
             for m in rules.phrase_re.finditer(low):
-                found = lookup_phrase(rules, m.group(0))
+                words = m.group(0)
+                if words in seen:   # "school" 40 times in a summary: the first one explains it
+                    continue
+                seen.add(words)
+                found = lookup_phrase(rules, words)
                 if found is None:
                     continue
                 phrase, areas = found
-                for area in areas:
-                    hit(area, "phrase", phrase, fld, raw[m.start():m.end()],
+                for area, kind in areas:
+                    hit(area, kind, phrase, fld, raw[m.start():m.end()],
                         _snippet(raw, m.start(), m.end()) if fld != "title" else None)
         for regex, source, area in rules.patterns:
             m = regex.search(low)

@@ -1,9 +1,10 @@
 """Tagging rules as data: the taxonomy format, the packaged defaults and the compiled matcher.
 
-A taxonomy is `{threshold, field_weights, kind_weights, ignore, areas: [{slug, name, parent,
-description, rules: {phrases, patterns, subjects, committees, exclude, weight}}]}`; see
+A taxonomy is `{threshold, field_weights, kind_weights, ignore, ignore_patterns, areas: [{slug, name, parent,
+description, rules: {phrases, keywords, patterns, subjects, committees, exclude, weight}}]}`; see
 docs/coalitions.md. `compile_taxonomy` turns it into one `CompiledRules` that tags bills fast:
-all phrases of all areas are one regular expression (one pass per field), subjects are a dict.
+all phrases and keywords of all areas are one regular expression (one pass per field), subjects
+are a dict.
 """
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ import yaml
 
 from tracker.tagging.prefilter import Prefiltered, prefiltered
 
-RULE_KINDS = ("phrases", "patterns", "subjects", "committees", "exclude")
+RULE_KINDS = ("phrases", "keywords", "patterns", "subjects", "committees", "exclude")
 TEXT_FIELDS = ("title", "summary", "actions")
 DEFAULT_FIELD_WEIGHTS = {"title": 2.0, "summary": 1.0, "subjects": 1.5, "committees": 1.0, "actions": 0.5}
-DEFAULT_KIND_WEIGHTS = {"phrase": 1.0, "pattern": 1.0, "subject": 1.0, "committee": 1.0}
+# A keyword is a broad word ("school", "pupil"): enough in a title (2 x 0.5), but a passing
+# mention in a long description needs a second hit to tag the bill.
+DEFAULT_KIND_WEIGHTS = {"phrase": 1.0, "keyword": 0.5, "pattern": 1.0, "subject": 1.0, "committee": 1.0}
 
 
 @lru_cache
@@ -55,7 +58,8 @@ def phrase_key(text: str) -> str:
 
 def _trie_regex(keys: list[str]) -> re.Pattern:
     """One regex for all phrases, as a character trie: Python's re then checks one branch per
-    character instead of every phrase at every position (hundreds of phrases, long summaries)."""
+    character instead of every phrase at every position (hundreds of phrases, long summaries).
+    Also used for the ignored phrases, which run over every field of every bill."""
     trie: dict = {}
     for key in keys:
         node = trie
@@ -75,7 +79,15 @@ def _trie_regex(keys: list[str]) -> re.Pattern:
     return re.compile(r"\b(?:" + build(trie) + r")(?:es|s)?\b")
 
 
-def lookup_phrase(rules: "CompiledRules", matched: str) -> tuple[str, list[str]] | None:
+def _ies_plural(key: str) -> str | None:
+    """`agency` -> `agencies`, `library` -> `libraries` (not `day`, `key`: a vowel before the y)."""
+    if len(key) >= 4 and key.endswith("y") and key[-2].isalpha() and key[-2] not in "aeiou":
+        return key[:-1] + "ies"
+    return None
+
+
+def lookup_phrase(rules: "CompiledRules", matched: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """(the phrase as written, [(area slug, "phrase" or "keyword"), ...]) for the words matched."""
     key = phrase_key(matched)
     for k in (key, key[:-2] if key.endswith("es") else None, key[:-1] if key.endswith("s") else None):
         if k and k in rules.phrase_groups:
@@ -102,11 +114,12 @@ class CompiledRules:
     kind_weights: dict[str, float]
     areas: dict[str, Area]
     phrase_re: re.Pattern | None
-    phrase_groups: dict[str, tuple[str, list[str]]]    # phrase_key -> (phrase, area slugs)
+    phrase_groups: dict[str, tuple[str, list[tuple[str, str]]]]  # phrase_key -> (phrase, [(area, kind)])
     patterns: list[tuple[Prefiltered, str, str]]        # (regex + literal prefilter, source, area slug)
     subjects: dict[str, list[str]]                      # lowercase subject -> area slugs
     committees: list[tuple[re.Pattern, str, str]]       # (regex, source text, area slug)
-    ignore: re.Pattern | None = None
+    ignore: re.Pattern | None = None                    # ignored phrases, one trie
+    ignore_patterns: list[Prefiltered] = field(default_factory=list)
     fingerprint: str = ""
     children: dict[str, list[str]] = field(default_factory=dict)
 
@@ -114,7 +127,7 @@ class CompiledRules:
 def compile_taxonomy(tax: dict[str, Any]) -> CompiledRules:
     """Compile a validated taxonomy (see `tracker.coalitions.schema`) into a matcher."""
     areas: dict[str, Area] = {}
-    by_phrase: dict[str, list[str]] = {}
+    by_phrase: dict[str, list[tuple[str, str]]] = {}
     patterns, committees = [], []
     subjects: dict[str, list[str]] = {}
     for spec in tax.get("areas") or []:
@@ -123,8 +136,9 @@ def compile_taxonomy(tax: dict[str, Any]) -> CompiledRules:
         areas[slug] = Area(slug=slug, name=spec.get("name") or slug, parent=spec.get("parent"),
                            description=spec.get("description"), weight=float(rules.get("weight", 1.0)),
                            exclude=_alternation(rules.get("exclude") or []))
-        for phrase in rules.get("phrases") or []:
-            by_phrase.setdefault(phrase.strip().lower(), []).append(slug)
+        for kind, values in (("phrase", rules.get("phrases")), ("keyword", rules.get("keywords"))):
+            for phrase in values or []:
+                by_phrase.setdefault(phrase.strip().lower(), []).append((slug, kind))
         for pat in rules.get("patterns") or []:
             # Bill text is lowercased before matching, so patterns are written in lowercase and
             # need no IGNORECASE (which is slower) and get a literal prefilter.
@@ -133,13 +147,16 @@ def compile_taxonomy(tax: dict[str, Any]) -> CompiledRules:
             subjects.setdefault(subject.strip().lower(), []).append(slug)
         for pat in rules.get("committees") or []:
             committees.append((re.compile(pat, re.IGNORECASE), pat, slug))
-    phrases: dict[str, tuple[str, list[str]]] = {}
+    phrases: dict[str, tuple[str, list[tuple[str, str]]]] = {}
     for phrase, slugs in by_phrase.items():
         key = phrase_key(phrase)
-        if key in phrases:   # "per-pupil" and "per pupil" are one phrase
-            phrases[key] = (phrases[key][0], list(dict.fromkeys([*phrases[key][1], *slugs])))
-        else:
-            phrases[key] = (phrase, slugs)
+        for k in (key, _ies_plural(key)):
+            if k is None:
+                continue
+            if k in phrases:   # "per-pupil" and "per pupil" are one phrase
+                phrases[k] = (phrases[k][0], list(dict.fromkeys([*phrases[k][1], *slugs])))
+            else:
+                phrases[k] = (phrase, slugs)
     children: dict[str, list[str]] = {}
     for a in areas.values():
         if a.parent:
@@ -150,7 +167,9 @@ def compile_taxonomy(tax: dict[str, Any]) -> CompiledRules:
         kind_weights={**DEFAULT_KIND_WEIGHTS, **(tax.get("kind_weights") or {})},
         areas=areas, phrase_re=_trie_regex(list(phrases)) if phrases else None,
         phrase_groups=phrases, patterns=patterns, subjects=subjects, committees=committees,
-        ignore=_alternation(tax.get("ignore") or []), fingerprint=fingerprint(tax), children=children)
+        ignore=_trie_regex(sorted({phrase_key(p) for p in tax["ignore"]})) if tax.get("ignore") else None,
+        ignore_patterns=[prefiltered(p) for p in tax.get("ignore_patterns") or []],
+        fingerprint=fingerprint(tax), children=children)
 
 
 def normalize_rules(rules: dict[str, Any] | None) -> dict[str, Any]:

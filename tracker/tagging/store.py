@@ -19,7 +19,7 @@ from tracker.models.base import utcnow
 from tracker.tagging.engine import BillText, tag_bill
 from tracker.tagging.rules import CompiledRules, compile_taxonomy, default_taxonomy, normalize_rules
 
-META_KEYS = ("threshold", "field_weights", "kind_weights", "ignore")
+META_KEYS = ("threshold", "field_weights", "kind_weights", "ignore", "ignore_patterns")
 
 
 def sync_areas(session: Session, coalition_id: int | None, tax: dict[str, Any]) -> None:
