@@ -37,6 +37,8 @@ SECRET_WORDS = ("PRIVATE-RATIONALE-b7e1", "PRIVATE-MEMBER-NOTE-41c9")
 
 # Routes left out of the walk: staff pages (behind a login) and the writes a visitor can make.
 STAFF_PREFIX = "/c/{slug}/staff"
+# Mounted apps that serve files shipped with the code (no stored data); a new mount fails the walk.
+STATIC_MOUNTS = {"/assets": ["/assets/site.css"], "/assets/docs": []}
 WRITES = {("POST", "/alerts/signup"), ("POST", "/alerts/preferences/{token}/{sub_id}"),
           ("POST", "/alerts/unsubscribe/{token}"), ("PUT", "/coalitions/{slug}/positions/{bill_key}"),
           ("POST", "/coalitions/{slug}/tags/{tag_id}")}
@@ -162,7 +164,10 @@ def app_routes(app) -> list[tuple[str, str]]:
         contexts = app.routes
     out = []
     for r in contexts:
-        for m in sorted(getattr(r, "methods", None) or []):
+        methods = getattr(r, "methods", None)
+        if not methods:  # a mounted app (static files): the walk must know it too
+            out.append(("MOUNT", r.path))
+        for m in sorted(methods or []):
             if m != "HEAD":
                 out.append((m, r.path))
     return out
@@ -219,6 +224,12 @@ def public_urls(world: World, app) -> dict[str, list[str]]:
     missing, urls = [], {}
     for method, path in app_routes(app):
         if path.startswith(STAFF_PREFIX):
+            continue
+        if method == "MOUNT":
+            if path not in STATIC_MOUNTS:
+                missing.append(f"mount {path} (list it in STATIC_MOUNTS if it serves only shipped files)")
+            elif STATIC_MOUNTS[path]:
+                urls[path] = STATIC_MOUNTS[path]
             continue
         if method != "GET":
             if (method, path) not in WRITES:
