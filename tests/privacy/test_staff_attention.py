@@ -40,7 +40,7 @@ def test_items_following_a_private_stance_are_shown_to_staff_and_fixed_explicitl
     assert page.status_code == 200
     rows = re.findall(r'<tr id="item-(\d+)">', page.text)
     assert len(rows) == 2 and "House Passed As Amended" in page.text
-    assert "<td>3</td><td>2</td>" in page.text  # the scorecard: 3 items, 2 of them not scored
+    assert '<td data-label="Items">3</td><td data-label="Not scored">2</td>' in page.text  # 2 of 3 unscored
     # Nobody else sees that page.
     assert world.client.get("/c/edfund/staff/scorecards", follow_redirects=False).status_code == 303
 
