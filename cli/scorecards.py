@@ -7,12 +7,15 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from sqlalchemy import select
 from sqlmodel import Session
 
 from cli.common import print_json
 from tracker.db import get_engine
 from tracker.scoring import engine as scoring_engine
-from tracker.scoring import export, service, views
+from tracker.models import ScoredItem
+from tracker.scoring import attention, dirty, export, service, views
+from tracker.scoring.methodology import note_warnings
 
 app = typer.Typer(help="Legislator scorecards: methodology, items, scores.", no_args_is_help=True)
 
@@ -37,7 +40,9 @@ def create_cmd(ref: str = typer.Argument(..., help="COALITION/SLUG"),
                title: str = typer.Option(...),
                chamber: list[str] = typer.Option([], "--chamber", help="upper, lower (repeat)"),
                session: list[str] = typer.Option([], "--session", help="session identifier (repeat)"),
-               methodology: Optional[Path] = typer.Option(None, help="a text/markdown file"),
+               methodology: Optional[Path] = typer.Option(
+                   None, help="the coalition's own note (a text file): context shown apart; the rules are "
+                              "written from --settings"),
                settings: str = typer.Option("{}", help="methodology settings as JSON"),
                publish: bool = typer.Option(False)) -> None:
     """Create a scorecard for a coalition."""
@@ -52,6 +57,16 @@ def create_cmd(ref: str = typer.Argument(..., help="COALITION/SLUG"),
             _fail(err)
         db.commit()
         typer.echo(f"created scorecard {coalition}/{card.slug} (id {card.id})")
+        _warn_note(card.methodology)
+
+
+def _warn_note(note: str | None) -> None:
+    """A note that states rules would read as one: the page shows the rules from the settings."""
+    words = note_warnings(note)
+    if words:
+        typer.echo(f"warning: the methodology note reads like a scoring rule ({', '.join(words)}); the page "
+                   f"shows it as the coalition's own note, and the rules written from the settings "
+                   f"(--settings) are what the scores follow", err=True)
 
 
 @app.command("add-item")
@@ -109,8 +124,12 @@ def show_cmd(ref: str = typer.Argument(..., help="COALITION/SLUG"),
         rows = views.table(db, card, session=session, chamber=chamber, sort="score", desc=True)
         unmatched = views.cells(db, card, unmatched=True)
         title = card.title
+        unscored = attention.needing_preferred(db, card.coalition_id, card.id)
+        note = card.methodology
     if as_json:
-        print_json({"rows": [views.row_dict(r) for r in rows], "unmatched": len(unmatched)})
+        print_json({"rows": [views.row_dict(r) for r in rows], "unmatched": len(unmatched),
+                    "needs_preferred": [{k: a[k] for k in ("slug", "bill_key", "reason", "problem")}
+                                        for a in unscored]})
         return
     typer.echo(title)
     for r in rows:
@@ -118,6 +137,30 @@ def show_cmd(ref: str = typer.Argument(..., help="COALITION/SLUG"),
         typer.echo(f"  {r.name:<32} {r.party or '':<12} {r.chamber or '':<6} {r.district or '':<8} "
                    f"{score:>6} {r.grade or ''}")
     typer.echo(f"{len(rows)} legislators; {len(unmatched)} unmatched votes")
+    _warn_note(note)
+    for a in unscored:
+        typer.echo(f"warning: item {a['slug']} is not scored: {a['problem']} "
+                   f"(edtracker scorecard set-preferred {ref} {a['slug']} --preferred yes|no)", err=True)
+
+
+@app.command("set-preferred")
+def set_preferred_cmd(ref: str = typer.Argument(..., help="COALITION/SLUG"),
+                      item: str = typer.Argument(..., help="the item's slug (see `show`)"),
+                      preferred: str = typer.Option(..., help="yes or no"),
+                      by: Optional[str] = typer.Option(None, help="who decided")) -> None:
+    """Give an item its own preferred option instead of following the coalition's stance."""
+    with Session(get_engine()) as db:
+        card = _card(db, ref)
+        row = db.execute(select(ScoredItem).where(ScoredItem.scorecard_id == card.id,
+                                                  ScoredItem.slug == item)).scalars().first()
+        if row is None:
+            _fail(LookupError(f"no item {item!r} on {ref}"))
+        try:
+            service.set_preferred(db, row, preferred, by=by)
+        except ValueError as err:
+            _fail(err)
+        db.commit()
+    typer.echo(f"{item}: preferred {preferred} (set by staff, published with the scorecard)")
 
 
 @app.command("export")
@@ -127,6 +170,9 @@ def export_cmd(ref: str = typer.Argument(..., help="COALITION/SLUG"),
     """Export the whole scorecard (docs/scorecard-format.md) or its table as CSV."""
     with Session(get_engine()) as db:
         card = _card(db, ref)
+        if not dirty.ensure_fresh(get_engine(), card.id):  # never export scores with queued changes
+            _fail(RuntimeError("the scores are being updated by another process; try again"))
+        db.expire_all()
         if fmt == "csv":
             rows = views.table(db, card)
             text = export.table_csv(rows, views.identifiers(db, [r.legislator_id for r in rows]),

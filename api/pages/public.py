@@ -16,6 +16,7 @@ from api.pages.common import TIMELINE, coalition_or_404, csrf_token, render, sea
 from tracker.models import IssueArea, MemberOrganization, MemberStance, Position
 from tracker.bills.queries import bill_detail
 from tracker.bills.stage import furthest_progress
+from tracker.scoring.attention import following
 from tracker.search.query import search_page
 
 router = APIRouter(include_in_schema=False)
@@ -52,7 +53,7 @@ def _bill_page(request: Request, db, key: str, coalition=None, user=None) -> HTM
         detail.issue_areas = [t for t in detail.issue_areas if t.status == "confirmed"]
     else:
         detail.issue_areas = [t for t in detail.issue_areas if t.status != "rejected"]
-    position, members = None, []
+    position, members, scored_items = None, [], []
     if coalition:
         position = db.execute(select(Position).where(Position.coalition_id == coalition.id,
                                                      Position.bill_key == key)).scalar_one_or_none()
@@ -63,13 +64,14 @@ def _bill_page(request: Request, db, key: str, coalition=None, user=None) -> HTM
                                  .join(MemberStance, MemberStance.member_id == MemberOrganization.id)
                                  .where(MemberStance.coalition_id == coalition.id, MemberStance.bill_key == key)
                                  .order_by(MemberOrganization.name)).all()
+            scored_items = following(db, coalition.id, key)
     # A bill that failed, was vetoed, withdrawn or died shows how far it got, then how it ended.
     ended = detail.stage not in TIMELINE
     furthest = detail.stage if not ended else furthest_progress(detail.actions)
     reached = TIMELINE.index(furthest) if furthest in TIMELINE else 0
     return render(request, "bill.html", {
         "coalition": coalition, "user": user, "bill": detail, "position": position, "members": members,
-        "timeline": TIMELINE, "reached": reached, "ended": ended,
+        "scored_items": scored_items, "timeline": TIMELINE, "reached": reached, "ended": ended,
         "end_class": "done" if detail.stage == "adopted" else "end", "csrf": csrf_token(request) if user else None})
 
 

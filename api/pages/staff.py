@@ -6,14 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from api.deps import SessionDep
 from api.pages.common import check_csrf, coalition_or_404, csrf_token, staff_user, templates
 from tracker.coalitions.auth import role_allows
 from tracker.coalitions.positions import set_position
 from tracker.coalitions.schema import CoalitionSettings
-from tracker.models import Bill, BillTag, IssueArea
+from tracker.models import Bill, BillTag, IssueArea, Scorecard, ScoredItem
+from tracker.scoring.attention import needing_preferred
+from tracker.scoring.dirty import process_quietly
+from tracker.scoring.service import set_preferred
 from tracker.tagging.store import set_tag_status
 
 router = APIRouter(prefix="/c/{slug}/staff", include_in_schema=False)
@@ -72,7 +75,41 @@ def save_position(slug: str, key: str, request: Request, db: SessionDep, stance:
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     db.commit()
+    process_quietly(db.get_bind())  # rescore now, so the staff page shows what the change did
     return RedirectResponse(f"/c/{slug}/bills/{key}", status_code=303)
+
+
+@router.get("/scorecards", response_class=HTMLResponse)
+def scorecards(slug: str, request: Request, db: SessionDep) -> HTMLResponse:
+    """The coalition's scorecards and the items nobody is scored on for lack of a public stance."""
+    coal, user = _need(request, db, slug)
+    attention = needing_preferred(db, coal.id)
+    cards = []
+    for card in db.execute(select(Scorecard).where(Scorecard.coalition_id == coal.id)
+                           .order_by(Scorecard.slug)).scalars():
+        n = db.execute(select(func.count()).select_from(ScoredItem).where(ScoredItem.scorecard_id == card.id)).scalar()
+        cards.append({"slug": card.slug, "title": card.title, "published": card.published_at is not None,
+                      "n_items": n, "unscored": sum(1 for a in attention if a["scorecard"] == card.slug)})
+    return templates.TemplateResponse(request, "staff_scorecards.html", {
+        "coalition": coal, "user": user, "cards": cards, "attention": attention, "csrf": csrf_token(request),
+        "can_edit": role_allows(user.role, "editor"), "error": None})
+
+
+@router.post("/scorecards/items/{item_id}/preferred")
+def item_preferred(slug: str, item_id: int, request: Request, db: SessionDep,
+                   preferred: Annotated[str, Form()], csrf: Annotated[str, Form()] = "") -> RedirectResponse:
+    check_csrf(request, csrf)
+    coal, user = _need(request, db, slug, "editor")
+    item = db.get(ScoredItem, item_id)
+    card = db.get(Scorecard, item.scorecard_id) if item else None
+    if card is None or card.coalition_id != coal.id:
+        raise HTTPException(404, f"no scored item {item_id} in this coalition")
+    try:
+        set_preferred(db, item, preferred, by=user.email)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    db.commit()
+    return RedirectResponse(f"/c/{slug}/staff/scorecards", status_code=303)
 
 
 @router.get("/settings", response_class=HTMLResponse)

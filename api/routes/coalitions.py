@@ -12,6 +12,7 @@ from api.coalition_deps import CallerDep, require
 from api.deps import IdPath, KeyPath, Limit, Offset, SearchText, SessionDep, SettingsDep, Text
 from tracker.coalitions.positions import set_position
 from tracker.models import Bill, BillTag, IssueArea, MemberOrganization, MemberStance, Position
+from tracker.scoring.dirty import process_quietly
 from tracker.search.query import SORTS, SearchParams, search_page
 from tracker.tagging.store import set_tag_status
 from tracker.bills.views import Page
@@ -117,6 +118,7 @@ def put_position(bill_key: KeyPath, body: PositionIn, caller: CallerDep, db: Ses
     pos, _ = set_position(db, caller.coalition.id, bill_key, stance=body.stance, rationale=body.rationale,
                           priority=body.priority, public=body.public, by=caller.who)
     db.commit()
+    process_quietly(db.get_bind())  # the scores that follow the stance, right away
     return _position_out(db, caller.coalition.id, [pos])[0]
 
 

@@ -12,8 +12,7 @@ from fastapi.responses import JSONResponse
 from api.deps import SessionDep
 from api.scorecards import load
 from api.scorecards.render import STATIC, cached_response, lang_of, render
-from tracker.scoring import views
-from tracker.scoring.settings import ScoringSettings
+from tracker.scoring import methodology, views
 
 router = APIRouter(tags=["scorecard pages"])
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
@@ -26,6 +25,7 @@ def _table_context(request: Request, db, coalition, card, embed: bool) -> dict:
                        district=params.get("district"), grade=params.get("grade"), q=params.get("q"),
                        sort=params.get("sort", "name"), desc=params.get("dir") == "desc")
     everyone = views.table(db, card, session=session)
+    items = [] if embed else views.items(db, card)
     return {"coalition": coalition, "card": card, "rows": rows, "params": params, "session": session,
             "embed": embed, "with_params": load.with_params, "sort": params.get("sort", "name"),
             "desc": params.get("dir") == "desc",
@@ -36,7 +36,9 @@ def _table_context(request: Request, db, coalition, card, embed: bool) -> dict:
             "base": f"/c/{coalition.slug}/scorecards/{card.slug}",
             "embed_base": f"/embed/c/{coalition.slug}/scorecards/{card.slug}",
             "unmatched": [] if embed else views.cells(db, card, unmatched=True),
-            "items": [] if embed else views.items(db, card)}
+            "items": items,
+            "rules": {} if embed else {r.key: r.text for r in methodology.rules(card.settings, items,
+                                                                                 lang_of(request))}}
 
 
 def _html(request: Request, db, coalition: str, slug: str, template: str, context, embed: bool) -> Response:
@@ -91,8 +93,12 @@ def methodology_page(coalition: str, slug: str, request: Request, db: SessionDep
     """The methodology in plain words, its settings, the items, and the date of the last update."""
     co, card = load.published_card(db, coalition, slug)
     lang = lang_of(request)
-    ctx = {"coalition": co, "card": card, "settings": ScoringSettings.from_dict(card.settings),
-           "items": views.items(db, card), "base": f"/c/{co.slug}/scorecards/{card.slug}",
+    items = views.items(db, card)
+    # The rules are written from the settings that compute the scores; the coalition's own text
+    # is shown apart, as its note.
+    ctx = {"coalition": co, "card": card, "rules": methodology.rules(card.settings, items, lang),
+           "words": methodology.chrome(lang),
+           "items": items, "base": f"/c/{co.slug}/scorecards/{card.slug}",
            "embed": False, "params": {}, "with_params": load.with_params,
            "origin": str(request.base_url).rstrip("/")}
     return cached_response(request, card, co, "text/html; charset=utf-8",

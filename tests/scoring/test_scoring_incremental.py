@@ -64,7 +64,7 @@ def test_position_change_queues_items_and_the_job_updates_them(engine, app_env):
     card_id = build(engine)
     with Session(engine) as db:
         co_id = db.exec(select(Position.coalition_id)).one()
-        set_position(db, co_id, "us-119-hr5", stance="oppose", by="staff@example.org")
+        set_position(db, co_id, "us-119-hr5", stance="oppose", public=True, by="staff@example.org")
         db.commit()
     # Queued in the position's transaction: V1 follows the stance; V2 and V3 are staff-set.
     with Session(engine) as db:

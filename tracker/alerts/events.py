@@ -186,11 +186,28 @@ def derive_events(session, rec: Record, outcome: str, changes: dict) -> int:
 # --- coalition positions: every PositionHistory row written anywhere becomes an event ---------
 
 
-def _position_rows(objs: Iterable[Any]) -> list[EventRow]:
+def _was_public(conn, h: PositionHistory) -> bool:
+    """Whether the coalition's position on the bill just before `h` was public."""
+    prev = conn.execute(select(PositionHistory.public).where(
+        PositionHistory.coalition_id == h.coalition_id, PositionHistory.bill_key == h.bill_key,
+        PositionHistory.id < h.id).order_by(PositionHistory.id.desc()).limit(1)).scalar()
+    return bool(prev)
+
+
+def _position_payload(conn, h: PositionHistory) -> dict:
+    """What an event tells of a position change. Events go to subscribers and webhooks, so a
+    private position leaves only the fact of a private change, and a public one names the
+    previous stance only if that one was public too."""
+    if not h.public:
+        return {"public": False, "set_at": _iso(h.set_at)}
+    previous = h.previous_stance if h.previous_stance and _was_public(conn, h) else None
+    return {"previous_stance": previous, "stance": h.stance, "rationale": h.rationale, "public": True,
+            "set_by": h.set_by, "set_at": _iso(h.set_at)}
+
+
+def _position_rows(objs: Iterable[Any], conn) -> list[EventRow]:
     return [event_row("position_changed", f"position:{h.coalition_id}:{h.bill_key}:{h.id}",
-                      {"previous_stance": h.previous_stance, "stance": h.stance,
-                       "rationale": h.rationale, "public": h.public, "set_by": h.set_by,
-                       "set_at": _iso(h.set_at)},
+                      _position_payload(conn, h),
                       bill_key=h.bill_key, coalition_id=h.coalition_id,
                       jurisdiction_id=h.bill_key.split("-", 1)[0] if h.bill_key else None)
             for h in objs if isinstance(h, PositionHistory)]
@@ -199,9 +216,9 @@ def _position_rows(objs: Iterable[Any]) -> list[EventRow]:
 @sa_event.listens_for(OrmSession, "after_flush")
 def _positions_after_flush(session, _ctx) -> None:
     # In the same transaction as the position write: the history row and its event commit together.
-    rows = _position_rows(session.new)
-    if rows:
-        store_events(session.connection(), rows)
+    if any(isinstance(o, PositionHistory) for o in session.new):
+        conn = session.connection()
+        store_events(conn, _position_rows(session.new, conn))
 
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:

@@ -32,6 +32,7 @@ class Matcher:
         self._legislators: dict[str, int | None] = {}
         self._coalitions: dict[str, int | None] = {}
         self._positions: dict[int, dict[str, str]] = {}
+        self._private: dict[int, set[str]] = {}
         self._searches: dict[str, Callable[[Bill], bool]] = {}
 
     # --- lookups, cached per batch ---
@@ -46,10 +47,26 @@ class Matcher:
         return self._coalitions[slug]
 
     def positions(self, coalition_id: int) -> dict[str, str]:
+        """The coalition's public stances by bill: alerts, feeds and webhooks go to the public
+        (anyone may sign up naming a coalition), so a private stance never counts here."""
         if coalition_id not in self._positions:
             self._positions[coalition_id] = dict(self.session.execute(
-                select(Position.bill_key, Position.stance).where(Position.coalition_id == coalition_id)).all())
+                select(Position.bill_key, Position.stance).where(Position.coalition_id == coalition_id,
+                                                                 Position.public.is_(True))).all())
         return self._positions[coalition_id]
+
+    def private_bills(self, coalition_id: int) -> set[str]:
+        if coalition_id not in self._private:
+            self._private[coalition_id] = set(self.session.scalars(
+                select(Position.bill_key).where(Position.coalition_id == coalition_id,
+                                                Position.public.is_(False))))
+        return self._private[coalition_id]
+
+    def public_position_event(self, ev: ChangeEvent) -> bool:
+        """A position change the public may see: it was public, and the position is not private now
+        (a stance made private stops showing, old public changes included)."""
+        return bool((ev.payload or {}).get("public")) and ev.coalition_id is not None \
+            and (ev.bill_key or "") not in self.private_bills(ev.coalition_id)
 
     def search(self, ref: str) -> Callable[[Bill], bool]:
         if ref not in self._searches:
@@ -65,9 +82,10 @@ class Matcher:
             return False  # operator notices reach only the operators' subscriptions, and only them
         if sub.kinds and ev.kind not in sub.kinds:
             return False
-        if ev.kind == "position_changed" and not (ev.payload or {}).get("public") \
-                and sub.coalition_id != ev.coalition_id:
-            return False  # a coalition's private positions reach only its own people
+        if ev.kind == "position_changed" and not self.public_position_event(ev):
+            # Private positions reach no subscriber: a subscription's coalition is only what the
+            # sign-up form was told, not proof of belonging to it.
+            return False
         rule = RULES.get(sub.target_type)
         return bool(rule and rule(self, sub.target, ev))
 

@@ -28,11 +28,16 @@ NOT_MEMBER_SPONSOR = Rule(None, "not a member of the legislature on the sponsors
 
 
 def preferred_for(db: Session, card: Scorecard, item: ScoredItem) -> str | None:
-    """Staff's preferred option, or the one following the coalition's stance on the bill."""
+    """Staff's preferred option, or the one following the coalition's *public* stance on the bill.
+
+    A private stance never sets a preferred option: scores are public, and a score computed from
+    a private stance would publish it. Such an item is not scored until the position is made
+    public or staff give the item its own preferred option (`tracker.scoring.attention`)."""
     if item.preferred_source != "stance":
         return item.preferred
     stance = db.execute(select(Position.stance).where(Position.coalition_id == card.coalition_id,
-                                                      Position.bill_key == item.bill_key)).scalars().first()
+                                                      Position.bill_key == item.bill_key,
+                                                      Position.public.is_(True))).scalars().first()
     return preferred_from_stance(stance)
 
 

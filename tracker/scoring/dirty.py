@@ -28,6 +28,7 @@ log = logging.getLogger("edtracker.scoring")
 VOTE_KINDS = ("floor_vote", "committee_vote")
 SPONSOR_KINDS = ("sponsorship", "cosponsorship")
 LOCK_NAME = "scoring:dirty"
+POSITION_REASON = "position"  # the start of the reason of every item queued by a stance change
 
 
 def _conn(conn_or_session) -> Connection:
@@ -75,7 +76,7 @@ def mark_position(conn_or_session, coalition_id: int, bill_key: str) -> int:
                         .where(ScoredItem.bill_key == bill_key, Scorecard.coalition_id == coalition_id,
                                or_(ScoredItem.preferred_source == "stance",
                                    ScoredItem.preferred.is_(None)))).all()
-    return mark(conn, [tuple(r) for r in rows], f"position of coalition {coalition_id} on {bill_key}")
+    return mark(conn, [tuple(r) for r in rows], f"{POSITION_REASON} of coalition {coalition_id} on {bill_key}")
 
 
 def mark_ingested(session, rec, outcome: str, changes: dict) -> int:
@@ -134,6 +135,37 @@ def process_dirty(engine: Engine) -> dict:
     return out
 
 
+def has_pending(conn_or_session, scorecard_id: int, positions_only: bool = False) -> bool:
+    """Whether items of this scorecard are queued (one indexed lookup); with `positions_only`,
+    items queued because a stance changed (or became private or public)."""
+    q = select(ScoreDirty.id).where(ScoreDirty.scorecard_id == scorecard_id)
+    if positions_only:
+        q = q.where(ScoreDirty.reason.like(POSITION_REASON + "%"))
+    return _conn(conn_or_session).execute(q.limit(1)).first() is not None
+
+
+def ensure_fresh(engine: Engine, scorecard_id: int, wait: float = 15.0) -> bool:
+    """Work the queue before a scorecard is read. If another process is at it, a scorecard whose
+    queue holds only roll-call or sponsor changes is served as it is (it is updating), but one
+    with a stance change waits for it, up to `wait` seconds: a score that still follows a stance
+    made private would publish it. False when such items are still queued then."""
+    import time
+
+    deadline = time.monotonic() + wait
+    while True:
+        with engine.connect() as conn:
+            if not has_pending(conn, scorecard_id):
+                return True
+        if not process_dirty(engine).get("skipped"):
+            continue
+        with engine.connect() as conn:
+            if not has_pending(conn, scorecard_id, positions_only=True):
+                return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+
+
 def process_quietly(engine: Engine) -> dict | None:
     """`process_dirty` for callers that must not fail (ingest batches): errors are logged and
     the queue stays for the scheduler job."""
@@ -157,8 +189,10 @@ def _positions_mark_scores(session, _ctx) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if not isinstance(obj, Position):
             continue
-        hist = sa_inspect(obj).attrs.stance.history
-        if obj in session.new or obj in session.deleted or hist.has_changes():
+        attrs = sa_inspect(obj).attrs
+        # Public or private matters as much as the stance: only a public stance is scored.
+        if obj in session.new or obj in session.deleted or attrs.stance.history.has_changes() \
+                or attrs.public.history.has_changes():
             touched.add((obj.coalition_id, obj.bill_key))
     if touched:
         conn = session.connection()

@@ -15,7 +15,8 @@ from tracker.scoring import views
 FORMAT = "edtracker-scorecard"
 FORMAT_VERSION = 1
 CSV_FIELDS = ("legislator_key", "name", "party", "chamber", "district", "session", "score", "grade",
-              "earned", "possible", "counted", "eligible", "bioguide", "ocd_person")
+              "earned", "possible", "counted", "eligible", "bioguide", "ocd_person", "manual_earned",
+              "manual_possible")
 
 
 def _iso(v):
@@ -66,8 +67,8 @@ def table_csv(rows: list[views.TableRow], ids: dict[int, dict[str, list[str]]], 
     for r in rows:
         i = ids.get(r.legislator_id, {})
         w.writerow([r.key, r.name, r.party, r.chamber, r.district, session, r.score, r.grade,
-                    None, None, r.counted, r.eligible, ";".join(i.get("bioguide", [])),
-                    ";".join(i.get("ocd-person", []))])
+                    r.earned, r.possible, r.counted, r.eligible, ";".join(i.get("bioguide", [])),
+                    ";".join(i.get("ocd-person", [])), r.manual_earned, r.manual_possible])
     return buf.getvalue()
 
 
@@ -77,13 +78,16 @@ def legislator_csv(detail: dict) -> str:
     w = csv.writer(buf)
     fields = ("item", "kind", "bill_key", "label", "date", "preferred", "weight", "option", "raw_option",
               "rule", "agreement", "points", "eligible", "raw_name", "match_method", "match_confidence",
-              "source_url")
+              "source_url", "earned", "possible")
     w.writerow(fields)
     for x in detail["votes"] + detail["manual"]:
         it, c = x["item"], x["cell"]
+        # What the cell adds to the legislator's sums: nothing unless it counts.
+        counted = bool(c["eligible"]) and c["agreement"] is not None
         w.writerow([it["slug"], it["kind"], it["bill_key"], it["label"], _iso(it["date"]), it["preferred"],
                     c["weight"], c["option"], c["raw_option"], c["rule"], c["agreement"], c["points"],
-                    c["eligible"], c["raw_name"], c["match_method"], c["match_confidence"], c["source_url"]])
+                    c["eligible"], c["raw_name"], c["match_method"], c["match_confidence"], c["source_url"],
+                    c["points"] if counted else 0.0, c["weight"] if counted else 0.0])
     return buf.getvalue()
 
 

@@ -108,6 +108,21 @@ def add_manual_entry(db: Session, item: ScoredItem, legislator_id: int, points: 
     return entry
 
 
+def set_preferred(db: Session, item: ScoredItem, preferred: str, by: str | None = None) -> ScoredItem:
+    """Give an item its own preferred option (it stops following the stance) and rescore it.
+    The option is public like every score: staff choose it knowingly, never a private stance."""
+    if item.kind == "manual":
+        raise ValueError(f"item {item.slug!r} is a manual item: it has entries, not a preferred option")
+    if preferred not in ("yes", "no"):
+        raise ValueError(f"preferred {preferred!r} must be yes or no")
+    item.preferred, item.preferred_source = preferred, "staff"
+    item.chosen_by = by or item.chosen_by
+    db.add(item)
+    db.flush()
+    engine.recompute(db, item.scorecard_id, [item.id])
+    return item
+
+
 def update_settings(db: Session, card: Scorecard, changes: dict) -> Scorecard:
     """Change methodology settings (validated) and recompute the whole scorecard."""
     merged = ScoringSettings.from_dict(card.settings).to_dict() | changes

@@ -28,6 +28,10 @@ class TableRow:
     grade: str | None
     counted: int
     eligible: int
+    earned: float = 0.0
+    possible: float = 0.0
+    manual_earned: float = 0.0
+    manual_possible: float = 0.0
 
 
 def default_session(card: Scorecard) -> str:
@@ -50,7 +54,8 @@ def table(db: Session, card: Scorecard, *, session: str | None = None, chamber: 
                       .where(ScoreSummary.scorecard_id == card.id,
                              ScoreSummary.session == (session or default_session(card)))).all()
     out = [TableRow(s.legislator_id, key, name, s.party, s.chamber, s.district, s.score, s.grade,
-                    s.counted, s.eligible) for s, name, key in rows]
+                    s.counted, s.eligible, s.earned, s.possible, s.manual_earned, s.manual_possible)
+           for s, name, key in rows]
     if chamber:
         out = [r for r in out if r.chamber == chamber]
     if party:
@@ -72,17 +77,22 @@ def table(db: Session, card: Scorecard, *, session: str | None = None, chamber: 
         "chamber": lambda r: (r.chamber or "", _district_key(r.district)),
         "district": lambda r: (_district_key(r.district), r.chamber or ""),
     }[sort]
+    # Ties in name order whatever the direction (a stable sort keeps the first pass's order), so the
+    # table never depends on the order summaries were last written in.
+    out.sort(key=lambda r: (r.name.casefold(), r.key))
     return sorted(out, key=keyfn, reverse=desc)
 
 
 def items(db: Session, card: Scorecard) -> list[dict]:
-    """The scored items, in order, with the bill title, the roll call and the coalition's stance."""
+    """The scored items, in order, with the bill title, the roll call and the coalition's public
+    stance (a private one reads exactly as no position)."""
     rows = db.execute(select(ScoredItem, Bill.title, Bill.identifier, VoteEvent.date, VoteEvent.result,
                              VoteEvent.source_url, VoteEvent.chamber, VoteEvent.organization, Position.stance)
                       .outerjoin(Bill, Bill.key == ScoredItem.bill_key)
                       .outerjoin(VoteEvent, VoteEvent.key == ScoredItem.vote_event_key)
+                      # Public positions only: these views feed every public page and export.
                       .outerjoin(Position, (Position.bill_key == ScoredItem.bill_key)
-                                 & (Position.coalition_id == card.coalition_id))
+                                 & (Position.coalition_id == card.coalition_id) & Position.public.is_(True))
                       .where(ScoredItem.scorecard_id == card.id)
                       .order_by(ScoredItem.position, ScoredItem.id)).all()
     out = []
@@ -110,7 +120,9 @@ def cells(db: Session, card: Scorecard, legislator_id: int | None = None, unmatc
         q = q.where(ScoreCell.legislator_id.is_(None))
     elif legislator_id is not None:
         q = q.where(ScoreCell.legislator_id == legislator_id)
-    return [{f: getattr(c, f) for f in CELL_FIELDS} for c in db.execute(q.order_by(ScoreCell.id)).scalars()]
+    # By item and cell key, not by row id: a rescored item gets new rows, not a new place.
+    return [{f: getattr(c, f) for f in CELL_FIELDS}
+            for c in db.execute(q.order_by(ScoreCell.item_id, ScoreCell.cell_key)).scalars()]
 
 
 def identifiers(db: Session, legislator_ids: list[int]) -> dict[int, dict[str, list[str]]]:

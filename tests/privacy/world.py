@@ -1,0 +1,286 @@
+"""A coalition with a published scorecard of real Mississippi roll calls (the Charter Schools Act
+of 2013, HB 369, from ../shared/fixtures/legiscan-ms-xml), subscribers by email, webhook and feed,
+a staff editor, and a walk over every public route of the app.
+
+The walk enumerates the app's routes, so a public route added later fails `public_urls` until it
+is given sample URLs here: nothing public escapes the privacy tests."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from scrapers.importer import iter_records, plan
+from tests.conftest import real_fixture
+from tracker.alerts.tokens import make_token
+from tracker.coalitions.auth import hash_password
+from tracker.ingest import Ingestor
+from tracker.models import ChangeEvent, Coalition, MemberOrganization, StaffUser, Subscriber, Subscription
+from tracker.scoring import service
+from tracker.tagging.store import retag
+
+BILL = "ms-2013-hb369"
+LATE_VOTE = "258529.xml"       # the Senate's conference-report roll call, imported after subscribing
+HOUSE_MEMBER = "legiscan:6499"  # Bell: on both House roll calls
+STAFF = ("editor@edfund.example", "s3cret-pass-123")
+# Unique words no public page may ever show: the private rationale and the member's private note.
+SECRET_RATIONALE = "PRIVATE-RATIONALE-b7e1 we quietly oppose charter expansion"
+SECRET_NOTE = "PRIVATE-MEMBER-NOTE-41c9 our board has not agreed to say this"
+SECRET_WORDS = ("PRIVATE-RATIONALE-b7e1", "PRIVATE-MEMBER-NOTE-41c9")
+
+# Routes left out of the walk: staff pages (behind a login) and the writes a visitor can make.
+STAFF_PREFIX = "/c/{slug}/staff"
+# Mounted apps that serve files shipped with the code (no stored data); a new mount fails the walk.
+STATIC_MOUNTS = {"/assets": ["/assets/site.css"], "/assets/docs": []}
+WRITES = {("POST", "/alerts/signup"), ("POST", "/alerts/preferences/{token}/{sub_id}"),
+          ("POST", "/alerts/unsubscribe/{token}"), ("PUT", "/coalitions/{slug}/positions/{bill_key}"),
+          ("POST", "/coalitions/{slug}/tags/{tag_id}")}
+
+
+def ms_folder(tmp_path: Path, *, late: bool) -> Path:
+    """The ms-2013 folder (links to the real files), without the late roll call unless `late`."""
+    src = real_fixture("legiscan-ms-xml", "ms-2013")
+    dst = tmp_path / ("ms-late" if late else "ms-early") / "ms-2013"
+    for f in src.rglob("*"):
+        if f.is_file() and (late or f.name != LATE_VOTE):
+            (dst / f.relative_to(src).parent).mkdir(parents=True, exist_ok=True)
+            (dst / f.relative_to(src)).symlink_to(f)
+    return dst
+
+
+def import_folder(engine, folder: Path) -> None:
+    report = Ingestor(engine, today=dt.date(2013, 6, 1)).ingest(iter_records(plan([folder])))
+    assert report.counts.get("error", 0) == 0, [str(e) for e in report.errors[:3]]
+
+
+@dataclass
+class World:
+    engine: object
+    client: TestClient
+    staff: TestClient
+    coalition_id: int
+    tokens: dict[str, str] = field(default_factory=dict)        # name -> feed token
+    prefs: dict[str, str] = field(default_factory=dict)         # name -> preferences token
+    senator: str = ""
+
+
+def build(engine, app, tmp_path: Path, secret_key: str, webhook_url: str | None = None) -> World:
+    """Everything but the late roll call; a published scorecard whose passage vote and sponsorship
+    items follow the coalition's stance (there is none yet); subscribers who claim the coalition."""
+    import_folder(engine, ms_folder(tmp_path, late=False))
+    with Session(engine) as db:
+        co = Coalition(slug="edfund", name="Education Fund", settings={"embed_origins": ["https://partner.example"]})
+        db.add(co)
+        db.flush()
+        db.add(MemberOrganization(coalition_id=co.id, slug="parents", name="Parents United"))
+        db.add(StaffUser(coalition_id=co.id, email=STAFF[0], password_hash=hash_password(STAFF[1]), role="editor"))
+        db.commit()
+        coalition_id = co.id
+    retag(engine)
+    retag(engine, coalition="edfund")
+    with Session(engine) as db:
+        card = service.create_scorecard(db, coalition="edfund", slug="ms-2013", jurisdiction="ms",
+                                        title="Mississippi House 2013", sessions=["2013"], publish=True,
+                                        methodology="We track charter-school bills.")
+        service.add_item(db, card, kind="floor_vote", vote_event_key="ms-legiscan-221575")  # follows the stance
+        service.add_item(db, card, kind="floor_vote", vote_event_key="ms-legiscan-257240", preferred="no")
+        service.add_item(db, card, kind="sponsorship", bill_key=BILL)                       # follows the stance
+        db.commit()
+    senator = _senator()
+    world = World(engine, TestClient(app), TestClient(app), coalition_id, senator=senator)
+    subs = {"coalition": ("email", "coalition", "edfund"), "bill": ("email", "bill", BILL),
+            "senator": ("email", "legislator", senator), "house": ("feed", "legislator", HOUSE_MEMBER),
+            "feed-coalition": ("feed", "coalition", "edfund")}
+    if webhook_url:
+        subs["hook-coalition"] = ("webhook", "coalition", "edfund")
+        subs["hook-senator"] = ("webhook", "legislator", senator)
+    with Session(engine) as db:
+        cursor = db.exec(select(func.max(ChangeEvent.id))).one() or 0
+        for name, (channel, target_type, target) in subs.items():
+            person = Subscriber(email=f"{name}@example.org", status="active", coalition_id=coalition_id)
+            db.add(person)
+            db.flush()
+            sub = Subscription(subscriber_id=person.id, target_type=target_type, target=target, channel=channel,
+                               coalition_id=coalition_id, cursor=cursor, feed_token=secrets.token_urlsafe(16),
+                               webhook_url=webhook_url if channel == "webhook" else None,
+                               webhook_secret="whsec-test" if channel == "webhook" else None)
+            db.add(sub)
+            db.flush()
+            world.tokens[name] = sub.feed_token
+            world.prefs[name] = make_token(secret_key, "preferences", person.id, person.token_version)
+            world.prefs["unsubscribe-" + name] = make_token(secret_key, "unsubscribe", person.id,
+                                                            person.token_version, sub.id)
+        db.commit()
+    login(world.staff)
+    return world
+
+
+def _senator() -> str:
+    """The legislator key of a senator who voted Yea on the late roll call (read from the file)."""
+    from scrapers.xmlsafe import parse_xml
+
+    path = real_fixture("legiscan-ms-xml", "ms-2013", "vote", LATE_VOTE)
+    rc = parse_xml(path.read_bytes()).find("roll_call")
+    ids = [v.findtext("people_id") for v in rc.iter("vote") if v.findtext("vote_text") == "Yea"]
+    return f"legiscan:{sorted(ids)[0]}"
+
+
+def login(staff: TestClient) -> None:
+    page = staff.get("/c/edfund/staff/login").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    r = staff.post("/c/edfund/staff/login", data={"email": STAFF[0], "password": STAFF[1], "csrf": csrf},
+                   follow_redirects=False)
+    assert r.status_code == 303, r.text
+
+
+def staff_csrf(staff: TestClient) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', staff.get("/c/edfund/staff/").text).group(1)
+
+
+def set_position_on_staff_page(world: World, stance: str, *, public: bool, rationale: str = SECRET_RATIONALE):
+    data = {"stance": stance, "rationale": rationale, "priority": "1", "csrf": staff_csrf(world.staff)}
+    if public:
+        data["public"] = "on"
+    r = world.staff.post(f"/c/edfund/staff/bills/{BILL}/position", data=data, follow_redirects=False)
+    assert r.status_code == 303, r.text
+
+
+# --- the walk -----------------------------------------------------------------------------------
+
+
+def app_routes(app) -> list[tuple[str, str]]:
+    """(method, path template) of every route of the app, however routers were included."""
+    try:
+        from fastapi.routing import iter_route_contexts
+        contexts = list(iter_route_contexts(app.routes))
+    except ImportError:  # older FastAPI: included routes are flattened into app.routes
+        contexts = app.routes
+    out = []
+    for r in contexts:
+        methods = getattr(r, "methods", None)
+        if not methods:  # a mounted app (static files): the walk must know it too
+            out.append(("MOUNT", r.path))
+        for m in sorted(methods or []):
+            if m != "HEAD":
+                out.append((m, r.path))
+    return out
+
+
+def public_urls(world: World, app) -> dict[str, list[str]]:
+    """Sample URLs for every public GET route; raises naming any route without samples."""
+    card = "/c/edfund/scorecards/ms-2013"
+    api = "/api/scorecards/edfund/ms-2013"
+    leg = HOUSE_MEMBER
+    page_url = f"http://testserver{card}"
+    t = world.tokens
+    samples = {
+        "/openapi.json": ["/openapi.json"], "/docs": ["/docs"], "/docs/oauth2-redirect": ["/docs/oauth2-redirect"],
+        "/redoc": ["/redoc"], "/healthz": ["/healthz"],
+        "/bills": ["/bills", "/bills?jurisdiction=ms"], "/bills/{key}": [f"/bills/{BILL}"],
+        "/api/scorecards/{coalition}/{slug}": [api, f"{api}?format=csv", f"{api}?session=2013",
+                                               f"{api}?session=2013&format=csv"],
+        "/api/scorecards/{coalition}/{slug}/export": [f"{api}/export"],
+        "/api/scorecards/{coalition}/{slug}/legislators/{key:path}": [f"{api}/legislators/{leg}",
+                                                                      f"{api}/legislators/{leg}?format=csv"],
+        "/c/{coalition}/scorecards/{slug}": [card, f"{card}?lang=es", f"{card}?sort=score&dir=desc"],
+        "/embed/c/{coalition}/scorecards/{slug}": [f"/embed{card}", f"/embed{card}?lang=es"],
+        "/c/{coalition}/scorecards/{slug}/legislators/{key:path}": [f"{card}/legislators/{leg}",
+                                                                    f"{card}/legislators/{leg}?lang=es"],
+        "/embed/c/{coalition}/scorecards/{slug}/legislators/{key:path}": [f"/embed{card}/legislators/{leg}"],
+        "/c/{coalition}/scorecards/{slug}/methodology": [f"{card}/methodology", f"{card}/methodology?lang=es"],
+        "/c/{coalition}/scorecards/{slug}/badge.svg": [f"{card}/badge.svg?legislator={leg}"],
+        "/oembed": [f"/oembed?url={quote(page_url)}", f"/oembed?url={quote(page_url + '/legislators/' + leg)}"],
+        "/embed.js": ["/embed.js"], "/static/scorecards/{name}": ["/static/scorecards/scorecard.css"],
+        "/quality": ["/quality"], "/status/jobs": ["/status/jobs"],
+        "/alerts/signup": ["/alerts/signup", "/alerts/signup?target_type=coalition&target=edfund"],
+        "/alerts/confirm/{token}": ["/alerts/confirm/not-a-token"],
+        "/alerts/preferences/{token}": [f"/alerts/preferences/{world.prefs[n]}" for n in ("coalition", "senator")],
+        "/alerts/unsubscribe/{token}": [f"/alerts/unsubscribe/{world.prefs['unsubscribe-coalition']}"],
+        "/alerts/feeds/{feed_token}.atom": [f"/alerts/feeds/{t[n]}.atom" for n in sorted(t)],
+        "/alerts/feeds/{feed_token}.ics": [f"/alerts/feeds/{t[n]}.ics" for n in sorted(t)],
+        "/alerts/feeds/issue-area/{slug}.atom": ["/alerts/feeds/issue-area/charter-schools.atom"],
+        "/alerts/feeds/coalition/{slug}.atom": ["/alerts/feeds/coalition/edfund.atom"],
+        "/coalitions/{slug}/alerts/status": ["/coalitions/edfund/alerts/status"],
+        "/search": ["/search?q=charter", "/search?jurisdiction=ms"],
+        "/coalitions/{slug}/issue-areas": ["/coalitions/edfund/issue-areas"],
+        "/coalitions/{slug}/search": ["/coalitions/edfund/search?q=charter"] + [
+            f"/coalitions/edfund/search?stance={s}" for s in ("support", "oppose", "neutral", "watching")],
+        "/coalitions/{slug}/positions": ["/coalitions/edfund/positions"],
+        "/coalitions/{slug}/tags": ["/coalitions/edfund/tags"],
+        "/": ["/", "/?q=charter", "/?jurisdiction=ms"],
+        "/bill/{key}": [f"/bill/{BILL}"],
+        "/c/{slug}/bills": ["/c/edfund/bills"],
+        "/c/{slug}/": ["/c/edfund/", "/c/edfund/?q=charter"] + [f"/c/edfund/?stance={s}"
+                                                                 for s in ("support", "oppose", "neutral")],
+        "/c/{slug}/bills/{key}": [f"/c/edfund/bills/{BILL}"],
+    }
+    missing, urls = [], {}
+    for method, path in app_routes(app):
+        if path.startswith(STAFF_PREFIX):
+            continue
+        if method == "MOUNT":
+            if path not in STATIC_MOUNTS:
+                missing.append(f"mount {path} (list it in STATIC_MOUNTS if it serves only shipped files)")
+            elif STATIC_MOUNTS[path]:
+                urls[path] = STATIC_MOUNTS[path]
+            continue
+        if method != "GET":
+            if (method, path) not in WRITES:
+                missing.append(f"{method} {path} (a write: add it to WRITES once it is known to reveal nothing)")
+            continue
+        if path not in samples:
+            missing.append(f"GET {path}")
+            continue
+        urls[path] = samples[path]
+    if missing:
+        raise AssertionError("public routes the privacy walk does not cover; give them sample URLs in "
+                             "tests/privacy/world.py: " + ", ".join(missing))
+    return urls
+
+
+_VOLATILE = [
+    (re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}| UTC)?"), "<time>"),
+    (re.compile(r"\d{8}T\d{6}Z"), "<time>"),
+    (re.compile(r'"version":\s*\d+'), '"version": 0'),
+]
+
+
+def normalize(text: str) -> str:
+    for pattern, repl in _VOLATILE:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def walk(world: World, app) -> dict[str, tuple[int, str]]:
+    """Every sample URL anonymously: status and normalized body."""
+    out = {}
+    for urls in public_urls(world, app).values():
+        for url in urls:
+            r = world.client.get(url)
+            out[url] = (r.status_code, normalize(r.text))
+    return out
+
+
+def assert_no_secret(outputs: dict[str, tuple[int, str]]) -> None:
+    for url, (_, body) in outputs.items():
+        for word in SECRET_WORDS:
+            assert word not in body, f"{url} shows the private {word}"
+
+
+def differences(before: dict, after: dict) -> list[str]:
+    """URLs whose public output changed, with the first differing line."""
+    out = []
+    for url in before:
+        if before[url] != after[url]:
+            a, b = before[url][1], after[url][1]
+            i = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+            out.append(f"{url} [{before[url][0]} -> {after[url][0]}] at {i}: "
+                       f"{a[max(0, i - 60):i + 60]!r} -> {b[max(0, i - 60):i + 60]!r}")
+    return out
