@@ -41,6 +41,26 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def migration_engine(url: str) -> Engine:
+    """An engine whose transactions include DDL, for schema upgrades.
+
+    sqlite3's legacy transaction handling runs DDL outside any transaction, so each CREATE
+    commits on its own and a kill mid-upgrade leaves tables without a version row. Here the
+    driver's handling is off and BEGIN IMMEDIATE is sent (SQLAlchemy's documented recipe): the
+    whole upgrade commits or leaves nothing, and a concurrent upgrade waits instead of racing.
+    """
+    engine = make_engine(url)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _no_driver_transactions(dbapi_conn, _record):  # noqa: ANN001
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # noqa: ANN001
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    return engine
+
+
 def get_engine(url: str | None = None) -> Engine:
     """The process-wide engine for `url` (default: the settings' database)."""
     return _engine_for(url or get_settings().effective_database_url)
@@ -94,10 +114,15 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     from tracker.jurisdictions.seed import ensure_jurisdictions
 
     url = url or get_settings().effective_database_url
-    engine = get_engine(url)
-    with engine.begin() as conn:
-        cfg = alembic_config(url)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
-    with session_scope(engine) as session:
-        ensure_jurisdictions(session)
+    engine = migration_engine(url)
+    try:
+        # One transaction for every migration and the reference rows: killed at any point,
+        # the database is left as it was and the next upgrade starts over.
+        with engine.begin() as conn:
+            cfg = alembic_config(url)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            with Session(bind=conn, expire_on_commit=False) as session:
+                ensure_jurisdictions(session)
+    finally:
+        engine.dispose()
