@@ -37,6 +37,7 @@ def _list_page(request: Request, db, coalition=None, user=None) -> HTMLResponse:
     return templates.TemplateResponse(request, "bills.html", {
         "coalition": coalition, "user": user, "items": items, "total": total, "params": p,
         "total_is_estimate": result.total_is_estimate,
+        "credits": next((i.attribution for i in items if i.attribution), []),
         "areas": _areas(db, cid), "page": page,
         "prev_link": link(page - 1) if page > 1 else None,
         "next_link": link(page + 1) if p.offset + p.limit < total else None,
@@ -65,7 +66,8 @@ def _bill_page(request: Request, db, key: str, coalition=None, user=None) -> HTM
     reached = TIMELINE.index(detail.stage) if detail.stage in TIMELINE else -1
     return templates.TemplateResponse(request, "bill.html", {
         "coalition": coalition, "user": user, "bill": detail, "position": position, "members": members,
-        "timeline": TIMELINE, "reached": reached, "csrf": csrf_token(request) if user else None})
+        "timeline": TIMELINE, "reached": reached, "csrf": csrf_token(request) if user else None,
+        "credits": detail.attribution})
 
 
 @router.get("/", response_class=HTMLResponse)
