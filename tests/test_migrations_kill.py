@@ -167,3 +167,35 @@ def test_edtracker_db_upgrade_killed_at_increasing_delays_is_finished_by_the_nex
         # A run that finished before the kill leaves the full schema, which passes as well.
         _assert_recovers(url, clean, f"edtracker db upgrade killed after {delay:.2f}s",
                          again=finish)
+
+
+def test_a_second_upgrade_started_meanwhile_waits_and_finishes(databases, tmp_path):
+    """Two processes upgrading one fresh database (the migrate service and a restarted API): the
+    second waits for the first instead of running into its half-made tables."""
+    url, clean_url = databases.new(), databases.new()
+    [counted] = _run_killer([{"url": clean_url}])
+    clean = _snapshot(clean_url)
+    marker, release = tmp_path / "first-is-half-way", tmp_path / "let-the-first-go-on"
+    first = subprocess.Popen([sys.executable, str(KILLER), json.dumps(
+        [{"url": url, "pause_after": counted["statements"] // 2, "marker": str(marker), "release": str(release)}])],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+            time.sleep(0.05)
+        env = dict(os.environ, EDTRACKER_DATABASE_URL=url)
+        second = subprocess.Popen([str(EDTRACKER), "db", "upgrade"], env=env, cwd=tmp_path,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            second.wait(timeout=8)
+        except subprocess.TimeoutExpired:
+            pass  # waiting for the first, as it should
+        assert second.poll() is None, f"the second upgrade did not wait: {second.communicate()[1][-2000:]}"
+    finally:
+        release.touch()
+    out, err = first.communicate(timeout=300)
+    assert json.loads(out.strip().splitlines()[-1])[0]["exit"] == 0, err[-2000:]
+    _, second_err = second.communicate(timeout=300)
+    assert second.returncode == 0, second_err[-2000:]
+    assert _snapshot(url) == clean

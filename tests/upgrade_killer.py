@@ -2,7 +2,8 @@
 
 Used by tests/test_migrations_kill.py: `python tests/upgrade_killer.py JOBS_JSON` where each job
 is {"url": ..., "after": N} (killed right after its N-th SQL statement), {"url": ..., "at_commit":
-true} (killed as the upgrade commits) or {"url": ...} (not killed). Prints one JSON list of
+true} (killed as the upgrade commits), {"url": ..., "pause_after": N, "marker": PATH, "release": PATH2}
+(touches PATH after its N-th statement, then waits for PATH2 to exist) or {"url": ...} (not killed). Prints one JSON list of
 {"signal": ..., "exit": ..., "statements": ...}. Importing the CLI once and forking keeps dozens
 of kill points fast; each child is a real process killed by a real SIGKILL.
 """
@@ -12,6 +13,7 @@ import json
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,6 +31,11 @@ def _after_statement(conn, cursor, statement, params, context, executemany):  # 
     _count += 1
     if _plan.get("after") and _count >= _plan["after"]:
         os.kill(os.getpid(), signal.SIGKILL)
+    if _plan.get("pause_after") == _count:  # hold the upgrade half-done while another one starts
+        Path(_plan["marker"]).touch()
+        deadline = time.monotonic() + 120
+        while not Path(_plan["release"]).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
 
 
 @event.listens_for(Engine, "commit")

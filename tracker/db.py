@@ -1,6 +1,7 @@
 """Engines, sessions and schema upgrades for SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import hashlib
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -41,13 +42,19 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+# pg_advisory_xact_lock key of schema upgrades: the first 8 bytes of sha256("edtracker:db-upgrade").
+MIGRATION_LOCK = int.from_bytes(hashlib.sha256(b"edtracker:db-upgrade").digest()[:8], "big", signed=True)
+
+
 def migration_engine(url: str) -> Engine:
-    """An engine whose transactions include DDL, for schema upgrades.
+    """An engine whose transactions include DDL and exclude each other, for schema upgrades.
 
     sqlite3's legacy transaction handling runs DDL outside any transaction, so each CREATE
     commits on its own and a kill mid-upgrade leaves tables without a version row. Here the
     driver's handling is off and BEGIN IMMEDIATE is sent (SQLAlchemy's documented recipe): the
-    whole upgrade commits or leaves nothing, and a concurrent upgrade waits instead of racing.
+    whole upgrade commits or leaves nothing. PostgreSQL's DDL is transactional already; there a
+    transaction-scoped advisory lock makes a concurrent upgrade wait instead of colliding with
+    the first one's uncommitted tables (BEGIN IMMEDIATE does the same on SQLite).
     """
     engine = make_engine(url)
     if engine.dialect.name == "sqlite":
@@ -58,6 +65,10 @@ def migration_engine(url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _begin(conn):  # noqa: ANN001
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif engine.dialect.name == "postgresql":
+        @event.listens_for(engine, "begin")
+        def _serialize(conn):  # noqa: ANN001
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
     return engine
 
 
