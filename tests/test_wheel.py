@@ -255,6 +255,9 @@ def test_installed_wheel_serves_every_page(installed, tmp_path):
                 failures.append(f"{path}: {status}, {'found' if expected.lower() in body.lower() else 'missing'} "
                                 f"{expected!r}: {body[:200]!r}")
         assert not failures, "\n".join(failures) + "\n" + (run_dir / "serve.log").read_text()[-3000:]
+        # The footers' source link and LegiScan's credit come from the packaged templates too.
+        assert 'href="https://github.com/edtracker/edtracker"' in _get(base + "/")[1]
+        assert 'href="https://legiscan.com/"' in _get(base + "/bill/ms-2013-hb369")[1]
     finally:
         server.terminate()
         try:
