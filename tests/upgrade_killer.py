@@ -4,7 +4,8 @@ Used by tests/test_migrations_kill.py: `python tests/upgrade_killer.py JOBS_JSON
 is {"url": ..., "after": N} (killed right after its N-th SQL statement), {"url": ..., "at_commit":
 true} (killed as the upgrade commits), {"url": ..., "pause_after": N, "marker": PATH, "release": PATH2}
 (touches PATH after its N-th statement, then waits for PATH2 to exist) or {"url": ...} (not killed). Prints one JSON list of
-{"signal": ..., "exit": ..., "statements": ...}. Importing the CLI once and forking keeps dozens
+{"signal": ..., "exit": ..., "statements": ..., "marks": {...}} (marks: the numbers of the
+statements creating the FTS5 table, its triggers, and writing alembic_version). Importing the CLI once and forking keeps dozens
 of kill points fast; each child is a real process killed by a real SIGKILL.
 """
 from __future__ import annotations
@@ -23,12 +24,18 @@ from sqlalchemy.engine import Engine  # noqa: E402
 
 _plan: dict = {}
 _count = 0
+_marks: dict[str, list[int]] = {}  # statement numbers of the steps tests want to kill right after
+_MARKS = {"fts5": ("CREATE VIRTUAL TABLE",), "trigger": ("CREATE TRIGGER",),
+          "version": ("CREATE TABLE alembic_version", "INSERT INTO alembic_version", "UPDATE alembic_version")}
 
 
 @event.listens_for(Engine, "after_cursor_execute")
 def _after_statement(conn, cursor, statement, params, context, executemany):  # noqa: ANN001
     global _count
     _count += 1
+    for mark, texts in _MARKS.items():
+        if any(t in statement for t in texts):
+            _marks.setdefault(mark, []).append(_count)
     if _plan.get("after") and _count >= _plan["after"]:
         os.kill(os.getpid(), signal.SIGKILL)
     if _plan.get("pause_after") == _count:  # hold the upgrade half-done while another one starts
@@ -56,7 +63,7 @@ def _child(job: dict, out_fd: int) -> None:
         app(["db", "upgrade"])
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
-    os.write(out_fd, json.dumps({"statements": _count}).encode())
+    os.write(out_fd, json.dumps({"statements": _count, "marks": _marks}).encode())
     os._exit(code)
 
 
