@@ -5,7 +5,7 @@ FROM python:3.11-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY pyproject.toml setup.py README.md scrapy.cfg scheduler.py ./
+COPY pyproject.toml setup.py README.md LICENSE scrapy.cfg scheduler.py ./
 COPY tracker ./tracker
 COPY scrapers ./scrapers
 COPY api ./api

@@ -18,7 +18,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for `settings` (default: from the environment)."""
     settings = settings or get_settings()
     app = FastAPI(title="edtracker", version="0.1.0", docs_url=None, redoc_url=None,
-                  description="Education bills, votes and legislator scorecards for advocacy coalitions.")
+                  description="Education bills, votes and legislator scorecards for advocacy coalitions. "
+                  f"Source code: {settings.source_url} (AGPL-3.0). Answers with LegiScan data carry "
+                  "its credit (CC BY 4.0) in `attribution`.",
+                  license_info={"name": "AGPL-3.0-or-later", "url": "https://www.gnu.org/licenses/agpl-3.0.html"})
     app.state.settings = settings
     app.state.engine = get_engine(settings.effective_database_url)
     errors.install(app)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from cli.common import print_json
+from tracker.bills.attribution import scorecard_credits, with_credit_column
 from tracker.db import get_engine
 from tracker.scoring import engine as scoring_engine
 from tracker.models import ScoredItem
@@ -175,8 +176,9 @@ def export_cmd(ref: str = typer.Argument(..., help="COALITION/SLUG"),
         db.expire_all()
         if fmt == "csv":
             rows = views.table(db, card)
-            text = export.table_csv(rows, views.identifiers(db, [r.legislator_id for r in rows]),
-                                    views.default_session(card))
+            text = with_credit_column(export.table_csv(
+                rows, views.identifiers(db, [r.legislator_id for r in rows]), views.default_session(card)),
+                scorecard_credits(db, card.id))
         else:
             text = json.dumps(export.document(db, card), indent=2, ensure_ascii=False, default=str) + "\n"
     if out:

@@ -1,6 +1,7 @@
 """Engines, sessions and schema upgrades for SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import hashlib
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +40,36 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+# pg_advisory_xact_lock key of schema upgrades: the first 8 bytes of sha256("edtracker:db-upgrade").
+MIGRATION_LOCK = int.from_bytes(hashlib.sha256(b"edtracker:db-upgrade").digest()[:8], "big", signed=True)
+
+
+def migration_engine(url: str) -> Engine:
+    """An engine whose transactions include DDL and exclude each other, for schema upgrades.
+
+    sqlite3's legacy transaction handling runs DDL outside any transaction, so each CREATE
+    commits on its own and a kill mid-upgrade leaves tables without a version row. Here the
+    driver's handling is off and BEGIN IMMEDIATE is sent (SQLAlchemy's documented recipe): the
+    whole upgrade commits or leaves nothing. PostgreSQL's DDL is transactional already; there a
+    transaction-scoped advisory lock makes a concurrent upgrade wait instead of colliding with
+    the first one's uncommitted tables (BEGIN IMMEDIATE does the same on SQLite).
+    """
+    engine = make_engine(url)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _no_driver_transactions(dbapi_conn, _record):  # noqa: ANN001
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # noqa: ANN001
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif engine.dialect.name == "postgresql":
+        @event.listens_for(engine, "begin")
+        def _serialize(conn):  # noqa: ANN001
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+    return engine
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -94,10 +125,15 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     from tracker.jurisdictions.seed import ensure_jurisdictions
 
     url = url or get_settings().effective_database_url
-    engine = get_engine(url)
-    with engine.begin() as conn:
-        cfg = alembic_config(url)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
-    with session_scope(engine) as session:
-        ensure_jurisdictions(session)
+    engine = migration_engine(url)
+    try:
+        # One transaction for every migration and the reference rows: killed at any point,
+        # the database is left as it was and the next upgrade starts over.
+        with engine.begin() as conn:
+            cfg = alembic_config(url)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            with Session(bind=conn, expire_on_commit=False) as session:
+                ensure_jurisdictions(session)
+    finally:
+        engine.dispose()

@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     session_max_age: int = Field(default=8 * 3600,
                                  description="Seconds a staff login lasts (logout, a password change or "
                                  "deactivation ends it sooner).")
+    source_url: str = Field(
+        default="https://github.com/edtracker/edtracker",
+        description="Where users of this service get its source code (AGPL-3.0, section 13), linked "
+        "from every page footer and embed; point it at your fork when you run changed code.")
     # Federal sources (issue 3): base URLs may point at a local mirror with the same layout.
     govinfo_base_url: str = Field(default="https://www.govinfo.gov",
                                   description="GovInfo bulk data and sitemaps (BILLSTATUS bills).")

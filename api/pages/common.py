@@ -43,7 +43,7 @@ def site_context(request: Request) -> dict:
         "stage_label": lambda s: fmt.stage_label(s, lang),
         "vote_option": lambda o: fmt.vote_option(o, lang),
         "fdate": lambda d, style="medium": fmt.format_date(d, lang, style),
-        "source_code_url": getattr(settings, "source_code_url", None) or "https://github.com/edtracker/edtracker",
+        "source_code_url": getattr(settings, "source_url", None) or "https://github.com/edtracker/edtracker",
     }
 
 

@@ -39,6 +39,7 @@ def _list_page(request: Request, db, coalition=None, user=None) -> HTMLResponse:
     return render(request, "bills.html", {
         "coalition": coalition, "user": user, "items": items, "total": total, "params": p,
         "total_is_estimate": result.total_is_estimate,
+        "credits": next((i.attribution for i in items if i.attribution), []),
         "areas": _areas(db, cid), "page": page,
         "prev_link": link(page - 1) if page > 1 else None,
         "next_link": link(page + 1) if p.offset + p.limit < total else None,
@@ -72,7 +73,8 @@ def _bill_page(request: Request, db, key: str, coalition=None, user=None) -> HTM
     return render(request, "bill.html", {
         "coalition": coalition, "user": user, "bill": detail, "position": position, "members": members,
         "scored_items": scored_items, "timeline": TIMELINE, "reached": reached, "ended": ended,
-        "end_class": "done" if detail.stage == "adopted" else "end", "csrf": csrf_token(request) if user else None})
+        "end_class": "done" if detail.stage == "adopted" else "end", "csrf": csrf_token(request) if user else None,
+        "credits": detail.attribution})
 
 
 @router.get("/", response_class=HTMLResponse)

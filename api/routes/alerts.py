@@ -19,6 +19,7 @@ from tracker.alerts.feeds import atom, followed_hearings, icalendar, matching_ev
 from tracker.alerts.kinds import EVENT_KINDS, FREQUENCIES
 from tracker.alerts.smtp import envelope_address, parse_smtp_url, send_message
 from tracker.alerts.tokens import BadToken
+from tracker.bills.attribution import legiscan_events
 from tracker.models import Coalition, IssueArea, Subscription
 from tracker.models.base import utcnow
 
@@ -176,9 +177,9 @@ def unsubscribe(token: str, request: Request, db: SessionDep, settings: Settings
 # --- feeds ---------------------------------------------------------------------------------
 
 
-def _atom(settings, request: Request, title: str, feed_id: str, events) -> Response:
+def _atom(settings, request: Request, db, title: str, feed_id: str, events) -> Response:
     body = atom(title=title, feed_id=feed_id, self_url=str(request.url),
-                base=settings.public_url.rstrip("/"), events=events)
+                base=settings.public_url.rstrip("/"), events=events, credited=legiscan_events(db, events))
     return Response(body, media_type="application/atom+xml")
 
 
@@ -193,7 +194,7 @@ def _feed_sub(db, feed_token: str) -> Subscription:
 def subscription_feed(feed_token: str, request: Request, db: SessionDep, settings: SettingsDep) -> Response:
     """Atom feed of one subscription (its secret feed token is the address)."""
     sub = _feed_sub(db, feed_token)
-    return _atom(settings, request, f"edtracker: {sub.target_type.replace('_', ' ')} {sub.target}",
+    return _atom(settings, request, db, f"edtracker: {sub.target_type.replace('_', ' ')} {sub.target}",
                  f"tag:edtracker,2025:subscription:{sub.id}", matching_events(db, sub))
 
 
@@ -213,7 +214,7 @@ def issue_area_feed(slug: str, request: Request, db: SessionDep, settings: Setti
     if area is None:
         raise HTTPException(404, f"no issue area {slug!r}")
     probe = Subscription(subscriber_id=0, target_type="issue_area", target=slug, kinds=[], feed_token="")
-    return _atom(settings, request, f"edtracker: {area.name}", f"tag:edtracker,2025:issue-area:{slug}",
+    return _atom(settings, request, db, f"edtracker: {area.name}", f"tag:edtracker,2025:issue-area:{slug}",
                  matching_events(db, probe))
 
 
@@ -224,5 +225,5 @@ def coalition_feed(slug: str, request: Request, db: SessionDep, settings: Settin
     if coal is None:
         raise HTTPException(404, f"no coalition {slug!r}")
     probe = Subscription(subscriber_id=0, target_type="coalition", target=slug, kinds=[], feed_token="")
-    return _atom(settings, request, f"edtracker: {coal.name}", f"tag:edtracker,2025:coalition:{slug}",
+    return _atom(settings, request, db, f"edtracker: {coal.name}", f"tag:edtracker,2025:coalition:{slug}",
                  matching_events(db, probe))

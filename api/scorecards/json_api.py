@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from api.deps import SessionDep
 from api.scorecards import load
 from api.scorecards.render import CACHE_CONTROL, etag_for, http_date, not_modified
+from tracker.bills.attribution import scorecard_credits, with_credit_column
 from tracker.scoring import export, views
 
 router = APIRouter(prefix="/api/scorecards", tags=["scorecards"])
@@ -43,11 +44,13 @@ def scorecard_table(coalition: str, slug: str, request: Request, db: SessionDep,
                        grade=grade, q=q, sort=sort, desc=dir == "desc")
     if format == "csv":
         ids = views.identifiers(db, [r.legislator_id for r in rows])
-        return _respond(request, card, export.table_csv(rows, ids, session), "text/csv; charset=utf-8",
-                        f"{coalition}-{slug}.csv")
+        return _respond(request, card, with_credit_column(export.table_csv(rows, ids, session),
+                                                          scorecard_credits(db, card.id)),
+                        "text/csv; charset=utf-8", f"{coalition}-{slug}.csv")
     body = {"scorecard": export._clean(views.header(db, card)), "session": session,
             "rows": [views.row_dict(r) for r in rows],
-            "unmatched": len(views.cells(db, card, unmatched=True))}
+            "unmatched": len(views.cells(db, card, unmatched=True)),
+            "attribution": scorecard_credits(db, card.id)}
     return _respond(request, card, body, "application/json")
 
 
@@ -68,12 +71,14 @@ def scorecard_legislator(coalition: str, slug: str, key: str, request: Request, 
     if detail is None:
         return JSONResponse({"detail": f"{key} is not scored on {coalition}/{slug}"}, status_code=404)
     if format == "csv":
-        return _respond(request, card, export.legislator_csv(detail), "text/csv; charset=utf-8",
-                        f"{coalition}-{slug}-{leg.id}.csv")
+        return _respond(request, card, with_credit_column(export.legislator_csv(detail),
+                                                          scorecard_credits(db, card.id)),
+                        "text/csv; charset=utf-8", f"{coalition}-{slug}-{leg.id}.csv")
     return _respond(request, card, export._clean(detail) | {
         "summaries": detail["summaries"],
         "votes": [_item_cell(x) for x in detail["votes"]],
-        "manual": [_item_cell(x) for x in detail["manual"]]}, "application/json")
+        "manual": [_item_cell(x) for x in detail["manual"]],
+        "attribution": scorecard_credits(db, card.id)}, "application/json")
 
 
 def _item_cell(x: dict) -> dict:

@@ -11,8 +11,9 @@ from fastapi.responses import JSONResponse
 
 from api.deps import SessionDep
 from api.scorecards import load
-from api.scorecards.render import STATIC, cached_response, lang_of, render
+from api.scorecards.render import STATIC, cached_response, lang_of, render, site
 from tracker.scoring import methodology, views
+from tracker.scoring.settings import ScoringSettings
 
 router = APIRouter(tags=["scorecard pages"])
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
@@ -46,7 +47,8 @@ def _html(request: Request, db, coalition: str, slug: str, template: str, contex
     co, card = load.published_card(db, coalition, slug)
     lang = lang_of(request)
     return cached_response(request, card, co, "text/html; charset=utf-8",
-                           lambda: render(template, lang, **context(co, card)), embed=embed)
+                           lambda: render(template, lang, **context(co, card), **site(request, db, card)),
+                           embed=embed)
 
 
 @router.get("/c/{coalition}/scorecards/{slug}")
@@ -102,7 +104,8 @@ def methodology_page(coalition: str, slug: str, request: Request, db: SessionDep
            "embed": False, "params": {}, "with_params": load.with_params,
            "origin": str(request.base_url).rstrip("/")}
     return cached_response(request, card, co, "text/html; charset=utf-8",
-                           lambda: render("methodology.html", lang, **ctx), embed=False)
+                           lambda: render("methodology.html", lang, **ctx, **site(request, db, card)),
+                           embed=False)
 
 
 @router.get("/c/{coalition}/scorecards/{slug}/badge.svg")
@@ -119,7 +122,8 @@ def badge(coalition: str, slug: str, request: Request, db: SessionDep,
             (f" {ctx['current']['grade']}" if ctx["current"]["grade"] else "")
         left = ctx["leg"]["name"]
         return render("badge.svg", lang, name=left, value=value, title=card.title, score=score,
-                      grade=ctx["current"]["grade"], left_w=12 + 7 * len(left), right_w=14 + 8 * len(value))
+                      grade=ctx["current"]["grade"], left_w=12 + 7 * len(left), right_w=14 + 8 * len(value),
+                      **site(request, db, card))
     return cached_response(request, card, co, "image/svg+xml", _render, embed=True)
 
 

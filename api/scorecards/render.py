@@ -143,5 +143,13 @@ def cached_response(request: Request, card: Scorecard, coalition: Coalition, med
     return Response(CACHE.get_or_render(etag, _bytes), media_type=media_type, headers=headers)
 
 
+def site(request: Request, db, card: Scorecard) -> dict:
+    """What every scorecard page and embed shows besides the scorecard: the credits its data
+    requires and the link to this site's source code."""
+    from tracker.bills.attribution import scorecard_credits
+
+    return {"credits": scorecard_credits(db, card.id), "source_url": request.app.state.settings.source_url}
+
+
 def render(template: str, lang: str, **ctx) -> str:
     return env.get_template(template).render(t=translator(lang), lang=lang, **ctx)

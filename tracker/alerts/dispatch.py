@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from tracker.alerts import outbox, webhooks
 from tracker.alerts.matching import Matcher
 from tracker.alerts.render import build_email, message_id
+from tracker.bills.attribution import credits, legiscan_events
 from tracker.alerts.smtp import (Ambiguous, NotCommitted, PermanentFailure, SmtpSender, TemporaryFailure,
                                  envelope_address, parse_smtp_url)
 from tracker.db import session_scope
@@ -40,6 +41,7 @@ class _Job:
     subscriber: Subscriber
     events: list[ChangeEvent]
     extra: dict[int, dict]
+    credits: list[dict] = field(default_factory=list)  # LegiScan's, when an event shows its data
 
 
 def _load(engine: Engine, ids: list[int]) -> list[_Job]:
@@ -52,6 +54,7 @@ def _load(engine: Engine, ids: list[int]) -> list[_Job]:
         events = {e.id: e for e in s.scalars(select(ChangeEvent).where(
             ChangeEvent.id.in_({i for d in deliveries for i in d.event_ids})))}
         matcher = Matcher(s, [e for e in events.values() if e.kind == "roll_call"])
+        from_legiscan = legiscan_events(s, events.values())
         followed: dict[int, list[int]] = {}
         jobs = []
         for d in deliveries:
@@ -69,7 +72,7 @@ def _load(engine: Engine, ids: list[int]) -> list[_Job]:
                     if e.kind == "roll_call":
                         extra[e.id] = {"votes": matcher.vote_lines(
                             e, followed[person.id], sub.coalition_id or person.coalition_id)}
-            jobs.append(_Job(d, sub, person, evs, extra))
+            jobs.append(_Job(d, sub, person, evs, extra, credits(any(e.id in from_legiscan for e in evs))))
         return jobs
 
 
@@ -90,7 +93,8 @@ def send_email(engine: Engine, settings, ids: list[int], worker: str = outbox.WO
                 report.cancelled += 1
                 continue
             msg = build_email(settings=settings, delivery=d, subscriber=job.subscriber,
-                              subscription=job.subscription, events=job.events, extra=job.extra)
+                              subscription=job.subscription, events=job.events, extra=job.extra,
+                              credits=job.credits)
             mid = message_id(d, settings.mail_from)
             try:
                 replies[d.id] = smtp.send(msg, envelope_from, job.subscriber.email,
@@ -139,7 +143,8 @@ def webhook_payload(settings, job: _Job) -> dict:
                         "jurisdiction": e.jurisdiction_id, "payload": e.payload,
                         "votes_followed": job.extra.get(e.id, {}).get("votes", []),
                         "created_at": e.created_at.isoformat() if e.created_at else None,
-                        "url": f"{base}/bills/{e.bill_key}" if e.bill_key else None} for e in job.events]}
+                        "url": f"{base}/bills/{e.bill_key}" if e.bill_key else None} for e in job.events],
+            "attribution": job.credits}
 
 
 def send_webhooks(engine: Engine, settings, ids: list[int], worker: str = outbox.WORKER,

@@ -3,18 +3,21 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from typing import Iterable
+from typing import Collection, Iterable
 
 from tracker.alerts.kinds import EVENT_KINDS
 from tracker.alerts.render import summary
 from tracker.alerts.sqlutil import aware
+from tracker.bills.attribution import LEGISCAN, credit_text, credits
 from tracker.models import ChangeEvent, Hearing
 
 ATOM = "http://www.w3.org/2005/Atom"
 
 
-def atom(*, title: str, feed_id: str, self_url: str, base: str, events: Iterable[ChangeEvent]) -> bytes:
-    """An Atom 1.0 document (RFC 4287), newest event first; entry ids are the natural keys."""
+def atom(*, title: str, feed_id: str, self_url: str, base: str, events: Iterable[ChangeEvent],
+         credited: Collection[int] = ()) -> bytes:
+    """An Atom 1.0 document (RFC 4287), newest event first; entry ids are the natural keys.
+    Entries of `credited` events (showing LegiScan data) carry its credit in `rights`."""
     ET.register_namespace("", ATOM)
     q = lambda tag: f"{{{ATOM}}}{tag}"  # noqa: E731
     events = sorted(events, key=lambda e: e.id, reverse=True)
@@ -26,6 +29,9 @@ def atom(*, title: str, feed_id: str, self_url: str, base: str, events: Iterable
     updated = max((aware(e.created_at) for e in events), default=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
     ET.SubElement(feed, q("updated")).text = updated.isoformat()
     ET.SubElement(ET.SubElement(feed, q("author")), q("name")).text = "edtracker"
+    notice = credit_text(credits(bool(set(credited) & {e.id for e in events})))
+    if notice:
+        ET.SubElement(feed, q("rights")).text = notice
     for e in events:
         entry = ET.SubElement(feed, q("entry"))
         label = (e.payload or {}).get("identifier") or e.bill_key or ""
@@ -36,6 +42,9 @@ def atom(*, title: str, feed_id: str, self_url: str, base: str, events: Iterable
         if e.bill_key:
             ET.SubElement(entry, q("link"), href=f"{base}/bills/{e.bill_key}")
         ET.SubElement(entry, q("summary")).text = summary(e)
+        if e.id in credited:
+            ET.SubElement(entry, q("rights")).text = notice
+            ET.SubElement(entry, q("link"), rel="license", href=LEGISCAN["license_url"])
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
 
 

@@ -86,7 +86,8 @@ def group_by_bill(events: Iterable[ChangeEvent], base: str, extra: dict[int, dic
 
 
 def build_email(*, settings, delivery: Delivery, subscriber: Subscriber, subscription: Subscription,
-                events: list[ChangeEvent], extra: dict[int, dict] | None = None) -> EmailMessage:
+                events: list[ChangeEvent], extra: dict[int, dict] | None = None,
+                credits: list[dict] | None = None) -> EmailMessage:
     """The alert or digest email of one delivery, with one-click unsubscribe headers (RFC 8058)."""
     base = settings.public_url.rstrip("/")
     ctx = links(base, settings.secret_key, subscriber, subscription)
@@ -97,7 +98,7 @@ def build_email(*, settings, delivery: Delivery, subscriber: Subscriber, subscri
     else:
         g = groups[0]
         subject = f"{g['identifier']}: {g['events'][0]['summary']}"[:180]
-    ctx.update(groups=groups, digest=digest, subject=subject, subscription=subscription,
+    ctx.update(groups=groups, digest=digest, subject=subject, subscription=subscription, credits=credits or [],
                target_label=f"{subscription.target_type.replace('_', ' ')} {subscription.target}")
     msg = EmailMessage()
     msg["Subject"] = subject

@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from tracker.models import (Bill, BillAction, LegislativeSession, Legislator, PersonVote,
                             Sponsorship, VoteEvent)
+from tracker.bills.attribution import bill_credits, credits, legiscan_bills
 from tracker.bills.views import (ActionView, BillDetail, BillSummary, PersonVoteView, SponsorView,
                            VoteEventView)
 
@@ -30,7 +31,9 @@ def list_bills(db: Session, *, jurisdiction: str | None = None, session: str | N
     rows = db.exec(query.order_by(Bill.latest_action_date.desc().nulls_last(), Bill.key)
                    .limit(limit).offset(offset)).all()
     tags = _tags(db, [b.id for b, _ in rows], tag_coalition)
-    return total, [BillSummary.model_validate({**_summary(b, s), "issue_areas": tags.get(b.id, [])})
+    credited = legiscan_bills(db, [b.key for b, _ in rows])
+    return total, [BillSummary.model_validate({**_summary(b, s), "issue_areas": tags.get(b.id, []),
+                                               "attribution": credits(b.key in credited)})
                    for b, s in rows]
 
 
@@ -76,4 +79,5 @@ def bill_detail(db: Session, key: str, *, tag_coalition: object = None) -> BillD
                      for s in sponsors],
         "votes": [VoteEventView.model_validate({**e.model_dump(), "votes": sorted(
             by_event.get(e.id, []), key=lambda v: v.voter_name)}) for e in events],
+        "attribution": bill_credits(db, key, [e.key for e in events]),
     })

@@ -35,6 +35,8 @@ class BillSummary(_View):
     latest_action_date: dt.date | None = None
     latest_action_text: str | None = None
     issue_areas: list[TagView] = []
+    # Credits the bill's data requires (LegiScan's CC BY 4.0: tracker.bills.attribution).
+    attribution: list[dict[str, str]] = []
 
 
 class ActionView(_View):

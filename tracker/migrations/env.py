@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from alembic import context
 from alembic.util import CommandError
-from sqlalchemy import engine_from_config, pool
 
 import tracker.models  # noqa: F401  (registers every table)
 from tracker.models import metadata
-from tracker.db import include_name as _include_name
+from tracker.db import include_name as _include_name, migration_engine
 from tracker.settings import get_settings
 
 config = context.config
@@ -39,13 +38,16 @@ def run_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = engine_from_config({"sqlalchemy.url": _url()}, prefix="sqlalchemy.",
-                                poolclass=pool.NullPool)
-    with engine.connect() as conn:
-        context.configure(connection=conn, target_metadata=metadata, render_as_batch=True,
-                          include_name=_include_name)
-        with context.begin_transaction():
-            context.run_migrations()
+    # The `alembic` command: the same single transaction as `edtracker db upgrade`.
+    engine = migration_engine(_url())
+    try:
+        with engine.begin() as conn:
+            context.configure(connection=conn, target_metadata=metadata, render_as_batch=True,
+                              include_name=_include_name)
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:
+        engine.dispose()
 
 
 if context.is_offline_mode():

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tracker.models import Legislator, ScoreCell, Scorecard, ScoreSummary
+from tracker.bills.attribution import scorecard_credits
 from tracker.scoring import views
 
 FORMAT = "edtracker-scorecard"
@@ -56,7 +57,8 @@ def document(db: Session, card: Scorecard) -> dict:
     return {"format": FORMAT, "format_version": FORMAT_VERSION,
             "scorecard": _clean(views.header(db, card) | {}),
             "items": [_clean({k: v for k, v in it.items() if k != "id"}) for it in items],
-            "legislators": people, "unmatched": cells.get(None, [])}
+            "legislators": people, "unmatched": cells.get(None, []),
+            "attribution": scorecard_credits(db, card.id)}
 
 
 def table_csv(rows: list[views.TableRow], ids: dict[int, dict[str, list[str]]], session: str) -> str:

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from tracker.models import (Bill, BillSearchDoc, BillTag, IssueArea, LegislativeSession, Legislator,
                             Position, Sponsorship)
 from tracker.search.ddl import FTS_TABLE, PG_TSV_COLUMN
+from tracker.bills.attribution import credits, legiscan_bills
 from tracker.bills.views import BillSummary
 
 SORTS = ("relevance", "latest", "introduced", "key")
@@ -171,8 +172,10 @@ def search_page(db: Session, p: SearchParams, *, coalition_id: int | None = None
     from tracker.tagging.views import tags_for_bills
 
     tags = tags_for_bills(db, ids, coalition_id=coalition_id, statuses=tag_statuses)
+    credited = legiscan_bills(db, [b.key for b, _ in rows.values()])
     items = [BillSummary.model_validate({**b.model_dump(), "jurisdiction": b.jurisdiction_id,
-                                         "session": s, "issue_areas": tags.get(b.id, [])})
+                                         "session": s, "issue_areas": tags.get(b.id, []),
+                                         "attribution": credits(b.key in credited)})
              for b, s in (rows[i] for i in ids if i in rows)]
     return SearchPage(total=total, items=items, total_is_estimate=estimate)
 
