@@ -15,6 +15,7 @@ from tracker.people.namematch import matcher_for
 from tracker.bills.provenance import keep_source, merged_record
 from tracker.search.index import index_bills
 from tracker.jurisdictions.seed import get_or_create_session
+from tracker.bills.carryover import carry_over_stage
 from tracker.bills.stage import derive_stage, origin_from_identifier
 
 
@@ -34,6 +35,9 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
     if rec.stage:
         stage = rec.stage if not (stage == "dead" and rec.stage not in ("enacted", "vetoed", "failed",
                                                                          "withdrawn", "adopted")) else stage
+    introduced = rec.introduced_date or (actions[0].date if actions else None)
+    stage, stage_date = carry_over_stage(rec.jurisdiction, rec.session, rec.bill_type, stage, stage_date,
+                                         introduced, today)
     last = actions[-1] if actions else None
     values = {
         "jurisdiction_id": rec.jurisdiction, "session_id": leg_session.id,
@@ -42,13 +46,14 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
         "origin_chamber": origin, "title": rec.title,
         "titles": [t.model_dump(mode="json") for t in rec.other_titles],
         "summary": rec.summary, "subjects": rec.subjects, "policy_area": rec.policy_area,
-        "introduced_date": rec.introduced_date or (actions[0].date if actions else None),
+        "introduced_date": introduced,
         "latest_action_date": last.date if last else None,
         "latest_action_text": last.description if last else None,
         "stage": stage, "stage_date": stage_date,
         "related_bills": [dict(r.model_dump(mode="json"), key=r.key) for r in rec.related_bills],
         "laws": [law.model_dump(mode="json") for law in rec.laws],
         "versions": [v.model_dump(mode="json") for v in rec.versions],
+        "documents": [d.model_dump(mode="json") for d in rec.documents],
         "committees": rec.committees, "sources": rec.sources, "extras": rec.extras,
         "source_url": rec.source.url, "source_format": rec.source.format,
         "fetched_at": rec.source.fetched_at,

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from tracker.contract import CommitteeIn, HearingIn, LegislatorIn, RecordError
 from tracker.ingest.diff import comparable, sync_children, upsert
 from tracker.people.matching import IdResolver
+from tracker.people.seats import seat_holder, weak_key, weak_record
 from tracker.people.namematch import invalidate_cache as invalidate_name_cache
 from tracker.models import (Committee, CommitteeMembership, Hearing, HearingBill, Legislator,
                             LegislatorIdentifier, LegislatorRole)
@@ -35,6 +36,15 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
         match = IdResolver(session).resolve(single)
         if match.legislator_id is not None:
             row = session.get(Legislator, match.legislator_id)
+    rekey = False
+    if row is None:  # a source without person ids, or a person stored from one (tracker.people.seats)
+        row = seat_holder(session, rec)
+        rekey = row is not None and not weak_record(rec) and weak_key(row.key)
+    if row is not None and weak_record(rec) and not weak_key(row.key):
+        # a seat name of a person another source keys: it adds its ids and nothing else
+        new_ids = _add_ids(session, row, rec, pairs)
+        session.flush()
+        return ("update", {"ids": {"added": new_ids}}) if new_ids else ("noop", {})
     values = {
         "name": rec.name, "given_name": rec.given_name, "family_name": rec.family_name,
         "other_names": rec.other_names, "party": rec.party, "gender": rec.gender,
@@ -43,6 +53,8 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
         "fetched_at": rec.source.fetched_at,
     }
     lookup = {} if row is not None else {"key": rec.key}
+    if rekey:
+        values["key"] = rec.key
     if row is not None and all(comparable(getattr(row, f)) == comparable(v)
                                for f, v in values.items() if f not in _SOURCE_FIELDS):
         # the same person from another source (Open States API and YAML, say): the record that
@@ -50,18 +62,7 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
         values = {f: v for f, v in values.items() if f not in _SOURCE_FIELDS}
     person, outcome, changes = upsert(session, Legislator, lookup, values, row=row)
 
-    held = {(i.scheme, i.value): i.legislator_id for i in session.exec(
-        select(LegislatorIdentifier).where(LegislatorIdentifier.scheme.in_({s for s, _ in pairs}))
-        .where(LegislatorIdentifier.value.in_({v for _, v in pairs}))).all()} if pairs else {}
-    new_ids = []
-    for scheme, value in pairs:
-        owner = held.get((scheme, value))
-        if owner is None:
-            session.add(LegislatorIdentifier(legislator_id=person.id, scheme=scheme, value=value))
-            new_ids.append(f"{scheme}:{value}")
-        elif owner != person.id:
-            raise RecordError(rec.source.url, rec.key, f"ids.{scheme}",
-                              f"{scheme} id {value!r} already belongs to another legislator (#{owner})")
+    new_ids = _add_ids(session, person, rec, pairs)
     if new_ids and outcome != "insert":
         changes["ids"] = {"added": new_ids}
 
@@ -100,6 +101,23 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
     if outcome != "noop":
         invalidate_name_cache()  # names or roles changed: name matching must see them
     return outcome, changes
+
+
+def _add_ids(session: Session, person: Legislator, rec: LegislatorIn, pairs: list[tuple[str, str]]) -> list[str]:
+    """Store the record's ids the person lacks; an id held by someone else is an error."""
+    held = {(i.scheme, i.value): i.legislator_id for i in session.exec(
+        select(LegislatorIdentifier).where(LegislatorIdentifier.scheme.in_({s for s, _ in pairs}))
+        .where(LegislatorIdentifier.value.in_({v for _, v in pairs}))).all()} if pairs else {}
+    new_ids = []
+    for scheme, value in pairs:
+        owner = held.get((scheme, value))
+        if owner is None:
+            session.add(LegislatorIdentifier(legislator_id=person.id, scheme=scheme, value=value))
+            new_ids.append(f"{scheme}:{value}")
+        elif owner != person.id:
+            raise RecordError(rec.source.url, rec.key, f"ids.{scheme}",
+                              f"{scheme} id {value!r} already belongs to another legislator (#{owner})")
+    return new_ids
 
 
 def _dated_roles_kept(rows: list[LegislatorRole], desired: dict[tuple, dict]) -> list[LegislatorRole]:

@@ -41,3 +41,7 @@ from tracker.models.alerts import ChangeEvent, Delivery, Subscriber, Subscriptio
 
 __all__ += ["ChangeEvent", "Delivery", "Subscriber", "Subscription"]
 
+
+from tracker.models.text import BillText  # noqa: E402
+
+__all__ += ["BillText"]
