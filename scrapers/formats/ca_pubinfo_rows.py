@@ -68,8 +68,15 @@ def split_fields(text: str) -> Iterator[tuple[int, list[str | None]]]:
         while k < len(pieces):
             piece = pieces[k]
             k += 1
-            if piece.startswith("`"):
-                if len(piece) >= 2 and _closes(piece[1:]):
+            if piece[:1] == "`":
+                size = len(piece)
+                # the usual case: `text` with no backtick or backslash before the closing one
+                if size >= 2 and piece[-1] == "`" and (size == 2 or piece[-2] not in "`\\"):
+                    inner = piece[1:-1]
+                    fields.append(_unescape(inner.replace("``", "`")) if "`" in inner or "\\" in inner
+                                  else inner)
+                    continue
+                if size >= 2 and _closes(piece[1:]):
                     fields.append(_unescape(piece[1:-1].replace("``", "`")))
                     continue
                 # the field holds a tab or a line end: join pieces (and lines) until it closes
