@@ -59,6 +59,15 @@ def classify(text: str) -> tuple[str, ...]:
     return tuple(classify_state_action("ca", text))
 
 
+_DEATH = re.compile(codes.DEATH_ACTIONS, re.I)
+
+
+def _death(actions: list[dict]) -> str | None:
+    """`dead` when a history line says the bill died (the status is not always updated, and a
+    routine line like "From printer." may follow the death notice)."""
+    return "dead" if any(_DEATH.search(a["description"]) for a in actions) else None
+
+
 def _flag(value: str | None) -> bool | None:
     return None if value is None else value.strip().upper() in ("YES", "Y")
 
@@ -186,7 +195,8 @@ class BillBuilder:
                           "url": bill_url(bill_id, "billTextClient"), "media_type": "application/xml"}
                          for _, d, v in reversed(versions)],
             "documents": self.documents(bill_id, children, out), "laws": laws, "committees": committees,
-            "sources": [bill_url(bill_id)], "stage": stage_map.get(status or ""), "extras": extras,
+            "sources": [bill_url(bill_id)], "stage": stage_map.get(status or "") or _death(actions),
+            "extras": extras,
             "source": {"url": bill_url(bill_id), "format": FMT}}
         try:
             rec = build("bill", record, source=b.where())

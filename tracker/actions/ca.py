@@ -81,6 +81,10 @@ STATUS_STAGES = {"Chaptered": "enacted", "Vetoed": "vetoed", "Died": "dead",
                  "Failed Passage in Committee": "failed"}
 RESOLUTION_STATUS_STAGES = {"Chaptered": "adopted", "Died": "dead", "Failed Passage in Committee": "failed"}
 
+# A history line saying the bill died (at the desk when an extraordinary session adjourned, on
+# the inactive file, under the deadlines of Joint Rule 56 or art. IV sec. 10(c)): dead, not failed.
+DEATH_ACTIONS = r"^Died\b|pursuant to Joint Rule 56|Art\. IV, Sec\. 10\(c\)"
+
 # --- the two-year session ------------------------------------------------------------------
 
 # A regular session runs from the first Monday of December of an even year to November 30 two

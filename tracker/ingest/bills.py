@@ -33,8 +33,11 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
                                      unicameral=juris.unicameral,
                                      session_end=leg_session.end_date, today=today)
     if rec.stage:
+        derived = stage
         stage = rec.stage if not (stage == "dead" and rec.stage not in ("enacted", "vetoed", "failed",
                                                                          "withdrawn", "adopted")) else stage
+        if stage != derived and actions:  # the source's stage: reached by its latest action at the latest
+            stage_date = actions[-1].date
     introduced = rec.introduced_date or (actions[0].date if actions else None)
     stage, stage_date = carry_over_stage(rec.jurisdiction, rec.session, rec.bill_type, stage, stage_date,
                                          introduced, today)
