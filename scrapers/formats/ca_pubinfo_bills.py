@@ -193,7 +193,7 @@ class BillBuilder:
             "sponsorships": self.sponsors(author_rows, session_year, out),
             "versions": [{"note": v.get("BILL_VERSION_ACTION") or v["BILL_VERSION_ID"], "date": d,
                           "url": bill_url(bill_id, "billTextClient"), "media_type": "application/xml"}
-                         for _, d, v in reversed(versions)],
+                         for _, d, v in versions],
             "documents": self.documents(bill_id, children, out), "laws": laws, "committees": committees,
             "sources": [bill_url(bill_id)], "stage": stage_map.get(status or "") or _death(actions),
             "extras": extras,
@@ -245,7 +245,8 @@ class BillBuilder:
                 out.append(error(row, exc.column, str(exc)))
                 continue
             who = row.get("COMMITTEE_NAME") or ("Floor" if row.get("ANALYSIS_TYPE") == "FLOOR" else None)
-            docs.append({"note": f"{who} analysis" if who else "Analysis", "kind": "analysis", "date": date,
+            note = (who if "analys" in who.lower() else f"{who} analysis") if who else "Analysis"
+            docs.append({"note": note, "kind": "analysis", "date": date,
                          "url": bill_url(bill_id, "billAnalysisClient"),
                          "extras": {k: v for k, v in {
                              "analysis_id": row.get("ANALYSIS_ID"), "type": row.get("ANALYSIS_TYPE"),
