@@ -35,6 +35,8 @@ def quality_cmd(jurisdiction: str | None = typer.Argument(None, help="us, ca, ny
         for n in r["unmatched_names"]:
             typer.echo(f"  unmatched {n['name']!r}: {n['votes']} votes, {n['sponsorships']} "
                        f"sponsorships ({', '.join(n['reasons'])})")
+        for name in r.get("people_by_seat_name_only", [])[:names]:
+            typer.echo(f"  known only by seat name (no Open States or other record): {name}")
         for key in r["bills_without_actions"][:names]:
             typer.echo(f"  no actions: {key}")
         for d in r["result_disagreements"][:names]:

@@ -83,6 +83,7 @@ def test_2025_dump_in_the_store_with_people_matched_and_reimport_noop(engine):
         assert sum(1 for _, lid, m in votes if lid and m == "id:ca-name") >= 4372 - 4
         # "Weber" (Akilah Weber Pierson's former name): not in LEGISLATOR_TBL, matched by name or listed
         assert unmatched <= {"Weber"}
+        assert report["people_by_seat_name_only"] == ["Bill Essayli"]
         events = s.exec(select(func.count()).select_from(ChangeEvent)).one()
     again = load(engine, real_fixture("ca-pubinfo", "2025-daily"))
     stored = first.summary()["insert"] + first.summary()["update"]  # updates: people given ca-name ids
