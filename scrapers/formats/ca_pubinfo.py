@@ -20,7 +20,7 @@ from typing import Iterator
 
 from scrapers.formats.base import Item, Tree
 from scrapers.formats.ca_pubinfo_rows import Row, read_table
-from scrapers.formats.ca_pubinfo_schema import LOBS_READ, READ, TABLES
+from scrapers.formats.ca_pubinfo_schema import READ, TABLES
 from tracker.contract import RecordError
 
 FMT = "ca-pubinfo"
@@ -121,4 +121,4 @@ def read_dumps(tree: Tree, names: list[str], *, since: dt.datetime | None = None
 
 
 FORMAT = CAPubinfo()
-__all__ = ["FORMAT", "FMT", "LOBS_READ", "STAMPS", "Dump", "read_dumps", "table_files"]
+__all__ = ["FORMAT", "FMT", "STAMPS", "Dump", "read_dumps", "table_files"]

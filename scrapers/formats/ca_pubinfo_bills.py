@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import Iterator
+from typing import Callable, Iterator
 
 from lxml import etree
 
@@ -75,8 +75,9 @@ def _flag(value: str | None) -> bool | None:
 class BillBuilder:
     """Builds the records of one bill from its rows (grouped by the caller)."""
 
-    def __init__(self, places: Places, people: People, present: set[str]):
+    def __init__(self, places: Places, people: People, present: set[str], lob: Callable[[str], bytes | None]):
         self.places, self.people, self.present = places, people, present
+        self.lob = lob  # a lob's bytes by the name a row gives, None when the dump lacks it
 
     def actions(self, rows: list[Row], session_year: str, out: list) -> tuple[list[dict], list[str]]:
         actions, committees = [], []
@@ -270,8 +271,6 @@ class BillBuilder:
                          "url": bill_url(bill_id, "billStatusClient"), "text": text})
         docs.sort(key=lambda d: (d["date"] or dt.date.min, d["note"]))
         return docs
-
-    lob = staticmethod(lambda name: None)  # replaced per dump
 
 
 class _Text:

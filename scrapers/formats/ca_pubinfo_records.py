@@ -80,8 +80,7 @@ def dump_records(dump: Dump, *, since: dt.datetime | None = None, stats: dict | 
     motions = {r.get("MOTION_ID") or "": (r.get("MOTION_TEXT") or "").strip()
                for r in dump.tables.get("BILL_MOTION_TBL", [])}
     newest = None
-    builder = BillBuilder(places, people, dump.present)
-    builder.lob = dump.lob
+    builder = BillBuilder(places, people, dump.present, dump.lob)
     known = set()
     for b in bills:
         bill_id = b.get("BILL_ID") or ""

@@ -76,5 +76,3 @@ TABLES: dict[str, Table] = {t.name: t for t in (
 READ = ("BILL_TBL", "BILL_HISTORY_TBL", "BILL_VERSION_TBL", "BILL_VERSION_AUTHORS_TBL",
         "BILL_SUMMARY_VOTE_TBL", "BILL_DETAIL_VOTE_TBL", "BILL_MOTION_TBL", "BILL_ANALYSIS_TBL",
         "VETO_MESSAGE_TBL", "LEGISLATOR_TBL", "LOCATION_CODE_TBL", "COMMITTEE_HEARING_TBL")
-# Lobs the reader needs: bill text and veto messages (analyses are linked, not copied).
-LOBS_READ = ("BILL_VERSION_TBL", "VETO_MESSAGE_TBL")
