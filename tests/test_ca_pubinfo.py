@@ -257,6 +257,22 @@ def test_import_plan_claims_the_dump():
     assert any(f.name == "ca-pubinfo" for f in all_formats())
 
 
+def test_import_reads_the_zip_as_published(tmp_path):
+    import zipfile
+
+    from scrapers.importer import iter_records
+
+    folder = real_fixture("ca-pubinfo", "1989")
+    archive = tmp_path / "pubinfo_1989.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for p in sorted(folder.iterdir()):
+            zf.write(p, p.name)
+    items = list(iter_records(plan([str(archive)])))
+    assert Counter(getattr(i, "kind", "error") for i in items) == {"session": 1, "bill": 5, "bill_text": 5}
+    text = next(i for i in items if getattr(i, "kind", "") == "bill_text")
+    assert text.source.url.startswith("https://leginfo.legislature.ca.gov/")  # not the zip's path
+
+
 def test_only_bills_changed_since_a_stamp():
     import datetime as dt
 
