@@ -161,3 +161,21 @@ def test_first_year_bills_short_of_their_house_die_after_january_31(engine, tmp_
     load(engine, dump, today=dt.date(2026, 1, 31))
     with Session(engine) as s:
         assert s.exec(select(Bill.stage).where(Bill.key == "ca-20252026-ab13")).one() == "in_committee"
+
+
+def test_bill_page_and_api_list_analyses_and_the_governors_message(app_env, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from tracker.db import get_engine
+    from tracker.settings import get_settings
+
+    dump = tables(tmp_path, "BILL_TBL", "BILL_HISTORY_TBL", "BILL_ANALYSIS_TBL", "VETO_MESSAGE_TBL")
+    (dump / "VETO_MESSAGE_TBL_1.lob").write_bytes(real_fixture("ca-pubinfo", "2025-daily", "VETO_MESSAGE_TBL_1.lob").read_bytes())
+    load(get_engine(app_env), dump)
+    with TestClient(create_app(get_settings())) as client:
+        data = client.get("/bills/ca-20252026s1-sbx12").json()
+        assert [d["kind"] for d in data["documents"]] == ["analysis"] * 3 + ["governor's message"]
+        for lang, heading in (("en", "Analyses and messages"), ("es", "Análisis y mensajes")):
+            page = client.get(f"/bill/ca-20252026s1-sbx12?lang={lang}", headers={"Accept": "text/html"}).text
+            assert heading in page and "I am signing Senate Bill X1 2" in page
