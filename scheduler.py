@@ -76,6 +76,8 @@ DEFAULT_JOBS: tuple[Job, ...] = (
     _crawl("us_legislators", "us_legislators", "cron: 15 1 * * *", "historical=0"),
     _crawl("us_legislators_historical", "us_legislators", "cron: 15 1 * * sun"),
     _crawl("congress_api", "congress_api", "cron: 20 8-20/4 * * mon-fri", in_session="us"),
+    # California's own bulk data: the Legislature rebuilds the daily zips overnight (Pacific time).
+    _crawl("ca_pubinfo", "ca_pubinfo", "cron: 30 9 * * *", timeout=3 * 3600),
     # Whole-service jobs (their "call" targets take no argument and return counts).
     Job("retag", "call", "tracker.ops.jobs:retag", "cron: 0 4 * * *", timeout=1800),
     Job("rescore", "call", "tracker.ops.jobs:rescore", "cron: 15 4 * * *", timeout=1800),

@@ -37,6 +37,8 @@ def quality_cmd(jurisdiction: str | None = typer.Argument(None, help="us, ca, ny
             typer.echo(f"  unmatched {n['name']!r}: {n['votes']} votes, {n['sponsorships']} "
                        f"sponsorships ({', '.join(n['reasons'])})")
             seen.update(n["reasons"])
+        for name in r.get("people_by_seat_name_only", [])[:names]:
+            typer.echo(f"  known only by seat name (no Open States or other record): {name}")
         for key in r["bills_without_actions"][:names]:
             typer.echo(f"  no actions: {key}")
         for d in r["result_disagreements"][:names]:

@@ -2,12 +2,23 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from tracker.contract import Record, RecordError
 from tracker.db import get_engine
 from tracker.ingest import IngestResult, Ingestor
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Checkpoint:
+    """Incremental state to save once every item yielded before it is stored: a spider that
+    processes items in order (CONCURRENT_ITEMS = 1) resumes after the last checkpoint when a
+    crawl dies half-way, instead of at the last clean finish."""
+
+    spider: str
+    values: dict[str, str] = field(default_factory=dict)
 
 
 class IngestPipeline:
@@ -36,6 +47,13 @@ class IngestPipeline:
     def process_item(self, item):
         if isinstance(item, (Record, RecordError)):
             self.ingestor.ingest_one(item)
+        elif isinstance(item, Checkpoint):
+            from tracker.ops.crawlstate import save_state
+
+            self.ingestor.finish()
+            written = save_state(self.ingestor.engine, item.spider, item.values)
+            self.crawler.stats.inc_value("edtracker/checkpoints")
+            log.info("checkpoint saved for %s: %s (%d written)", item.spider, item.values, written)
         else:
             log.warning("not a contract record, dropped: %r", type(item))
             self.crawler.stats.inc_value("edtracker/ingest/not_a_record")

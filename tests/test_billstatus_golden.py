@@ -37,6 +37,9 @@ BILL_HASHES = {
     "v3-future/BILLSTATUS-117hr6658.xml": "12238b69b922037f",
 }
 CLASSIFY_HASH = (489, "cb47e275deba2241")
+# `BillIn` fields added after the hashes were taken; BILLSTATUS leaves them empty, and the hash
+# is of the record without them (issue 20 added `documents`).
+ADDED_SINCE = {"documents"}
 
 
 def _digest(text: str) -> str:
@@ -53,7 +56,8 @@ def test_parser_output_unchanged(rel, cache):
         parse_bill(path.read_bytes(), "https://example.test/" + path.name)
     bill = parse_bill(path.read_bytes(), "https://example.test/" + path.name)
     assert isinstance(bill, BillIn), bill
-    got = _digest(bill.model_dump_json())
+    assert all(not getattr(bill, name) for name in ADDED_SINCE)
+    got = _digest(bill.model_dump_json(exclude=ADDED_SINCE))
     print(f'    "{rel}": "{got}",')
     assert got == BILL_HASHES[rel]
 

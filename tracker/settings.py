@@ -108,7 +108,7 @@ class Settings(BaseSettings):
         # Official sources first: GovInfo's BILLSTATUS over the Congress.gov API, a state's own
         # service over the aggregators.
         default_factory=lambda: {"*": ["govinfo-billstatus", "congress-gov-api", "ny-openleg",
-                                       "openstates", "legiscan"]},
+                                       "ca-pubinfo", "openstates", "legiscan"]},
         description="Which source wins for which bill field when several carry a bill: field -> "
         "source format prefixes, best first (JSON; \"*\" = every other field).")
     people_source_precedence: list[str] = Field(
@@ -132,6 +132,9 @@ class Settings(BaseSettings):
         default=None, description="NY Senate OpenLegislation API key; empty disables the ny_bills spider.")
     ny_openleg_base_url: str = Field(default="https://legislation.nysenate.gov",
                                      description="NY Senate OpenLegislation API v3 (or a local mirror).")
+    ca_pubinfo_base_url: str = Field(
+        default="https://downloads.leginfo.legislature.ca.gov",
+        description="California Legislature pubinfo downloads (or a local mirror of its zips).")
 
     # Alerts (issue 7): mail, webhooks, delivery retries. Signed links use SECRET_KEY.
     public_url: str = Field(default="http://127.0.0.1:8000",

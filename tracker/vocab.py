@@ -64,6 +64,11 @@ ID_SCHEMES = {
     "congress-gov": "Congress.gov member id",
 }
 
+# Id schemes that name a seat-holder as one source prints them, not a person across sources: a
+# legislator known only by these is the same person as the one another source keys who held the
+# same seat at the same time under the same family name (tracker/people/seats.py).
+WEAK_ID_SCHEMES = frozenset({"ca-name"})
+
 # Coalition positions on bills (issue 5); scorecards read `support`/`oppose` and the amended forms.
 STANCES = {
     "support": "Support",

@@ -19,6 +19,7 @@ _MODULES = (
     "scrapers.formats.legiscan_json",
     "scrapers.formats.legiscan_xml",
     "scrapers.formats.ny_openleg",
+    "scrapers.formats.ca_pubinfo",
 )
 
 

@@ -100,7 +100,7 @@ def motion_classification(text: str) -> list[str]:
 
 
 _YEARS = re.compile(r"(?<!\d)(\d{4})(?:\s*-\s*(\d{4}))?(?!\d)")
-_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)\s+special", re.I)
+_ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)\s+(?:special|extraordinary)", re.I)
 
 
 def session_identifier(session: dict) -> tuple[str, bool, int | None, int | None]:

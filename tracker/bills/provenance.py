@@ -5,7 +5,9 @@ content and the record itself). When a bill has records from more than one sourc
 takes the value of the best-ranked source that has one (setting EDTRACKER_SOURCE_PRECEDENCE:
 field -> source format prefixes, best first; "*" for the other fields; unlisted sources rank
 after listed ones, then by name so the choice never depends on crawl order). Empty values
-never override: a source without a summary does not erase another's.
+never override: a source without a summary does not erase another's, and neither do the fields
+a record lists in `extras["placeholder_fields"]` (a title the source does not have, filled with
+the bill's number only because a title is required).
 
 Actions are the exception: the best source's list, plus the classified actions only other
 sources know (one action = same date, same chamber and a classification in common), each kept
@@ -30,7 +32,7 @@ from tracker.models import Bill, BillSource
 # Fields taken whole from one source (children included: mixing two sources' sponsor lists
 # would duplicate every sponsor under slightly different spelling). Actions: see `union_actions`.
 MERGE_FIELDS = ("identifier", "title", "other_titles", "summary", "subjects", "policy_area", "introduced_date",
-                "sponsorships", "versions", "related_bills", "laws", "committees",
+                "sponsorships", "versions", "documents", "related_bills", "laws", "committees",
                 "sources", "stage", "extras", "bill_type", "classification", "origin_chamber")
 
 
@@ -114,6 +116,10 @@ class Merged:
     stage_hints: list[str] = field(default_factory=list)
 
 
+def _placeholders(payload: dict) -> list:
+    return (payload.get("extras") or {}).get("placeholder_fields") or []
+
+
 def merged_record(session: Session, rec: BillIn, precedence: dict[str, list[str]] | None = None) -> BillIn:
     """`rec` with each field from the best source holding the bill (itself when it is alone)."""
     return merge(session, rec, precedence).record
@@ -154,7 +160,8 @@ def merge(session: Session, rec: BillIn, precedence: dict[str, list[str]] | None
     candidates = {rec.source.format: payload, **others}
     merged = dict(payload)
     for name in MERGE_FIELDS:
-        present = [(fmt, p.get(name)) for fmt, p in candidates.items() if not _empty(p.get(name))]
+        present = [(fmt, p.get(name)) for fmt, p in candidates.items()
+                   if not _empty(p.get(name)) and name not in _placeholders(p)]
         if present:
             merged[name] = min(present, key=lambda fp: _rank(fp[0], name, precedence))[1]
     actions = union_actions(candidates, precedence)

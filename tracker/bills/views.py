@@ -96,6 +96,7 @@ class BillDetail(BillSummary):
     related_bills: list[dict[str, Any]]
     laws: list[dict[str, Any]]
     versions: list[dict[str, Any]]
+    documents: list[dict[str, Any]] = []
     committees: list[str]
     sources: list[str]
     source_url: str | None = None

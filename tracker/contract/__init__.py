@@ -10,21 +10,23 @@ from typing import Annotated, Any, Union
 from pydantic import Field, ValidationError
 
 from tracker.contract.base import PersonRef, Record, RecordError, SourceRef
-from tracker.contract.bills import (ActionIn, BillIn, LawIn, RelatedBillIn, SessionIn, SponsorshipIn,
-                                    TitleIn, VersionIn)
+from tracker.contract.bills import (ActionIn, BillIn, DocumentIn, LawIn, RelatedBillIn, SessionIn,
+                                    SponsorshipIn, TitleIn, VersionIn)
 from tracker.contract.events import AgendaItemIn, HearingIn, PersonVoteIn, VoteEventIn
 from tracker.contract.people import KEY_SCHEMES, CommitteeIn, LegislatorIn, MembershipIn, RoleIn
+from tracker.contract.texts import TEXT_FORMATS, BillTextIn, TextSectionIn
 from tracker.bills.keys import bill_key
 
-__all__ = ["ActionIn", "AgendaItemIn", "AnyRecord", "BillIn", "CommitteeIn", "HearingIn", "KEY_SCHEMES",
-           "LawIn", "LegislatorIn", "MembershipIn", "PersonRef", "PersonVoteIn", "RECORD_TYPES", "Record",
+__all__ = ["ActionIn", "AgendaItemIn", "AnyRecord", "BillIn", "BillTextIn", "CommitteeIn", "DocumentIn",
+           "HearingIn", "KEY_SCHEMES", "LawIn", "LegislatorIn", "MembershipIn", "PersonRef", "PersonVoteIn", "RECORD_TYPES", "Record",
            "RecordError", "RelatedBillIn", "RoleIn", "SessionIn", "SourceRef", "SponsorshipIn", "TitleIn",
-           "VersionIn", "VoteEventIn", "build", "build_any"]
+           "TEXT_FORMATS", "TextSectionIn", "VersionIn", "VoteEventIn", "build", "build_any"]
 
 RECORD_TYPES: dict[str, type[Record]] = {
-    cls.kind: cls for cls in (SessionIn, BillIn, LegislatorIn, CommitteeIn, HearingIn, VoteEventIn)
+    cls.kind: cls for cls in (SessionIn, BillIn, LegislatorIn, CommitteeIn, HearingIn, VoteEventIn,
+                              BillTextIn)
 }
-AnyRecord = Annotated[Union[SessionIn, BillIn, LegislatorIn, CommitteeIn, HearingIn, VoteEventIn],
+AnyRecord = Annotated[Union[SessionIn, BillIn, LegislatorIn, CommitteeIn, HearingIn, VoteEventIn, BillTextIn],
                       Field(discriminator="type")]
 
 

@@ -70,6 +70,19 @@ class VersionIn(_Strict):
     media_type: str | None = None
 
 
+class DocumentIn(_Strict):
+    """A document about a bill that is not its text: a committee or floor analysis, a veto
+    message, a fiscal note. `text` holds short ones whole (a veto message); long ones are linked."""
+
+    note: str = Field(min_length=1)
+    kind: str = Field(default="document", description="analysis, veto message, fiscal note, ...")
+    date: dt.date | None = None
+    url: str | None = None
+    media_type: str | None = None
+    text: str | None = None
+    extras: dict[str, Any] = Field(default_factory=dict)
+
+
 class RelatedBillIn(_Strict):
     identifier: str
     session: str
@@ -111,6 +124,7 @@ class BillIn(Record):
     actions: list[ActionIn] = Field(default_factory=list)
     sponsorships: list[SponsorshipIn] = Field(default_factory=list)
     versions: list[VersionIn] = Field(default_factory=list)
+    documents: list[DocumentIn] = Field(default_factory=list)
     related_bills: list[RelatedBillIn] = Field(default_factory=list)
     laws: list[LawIn] = Field(default_factory=list)
     committees: list[str] = Field(default_factory=list)

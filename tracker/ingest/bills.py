@@ -62,6 +62,7 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
         "related_bills": [dict(r.model_dump(mode="json"), key=r.key) for r in rec.related_bills],
         "laws": [law.model_dump(mode="json") for law in rec.laws],
         "versions": [v.model_dump(mode="json") for v in rec.versions],
+        "documents": [d.model_dump(mode="json") for d in rec.documents],
         "committees": rec.committees, "sources": rec.sources, "extras": rec.extras,
         "source_url": rec.source.url, "source_format": rec.source.format,
         "fetched_at": rec.source.fetched_at,

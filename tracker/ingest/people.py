@@ -9,6 +9,7 @@ from tracker.contract import CommitteeIn, HearingIn, LegislatorIn, RecordError
 from tracker.bills.provenance import superseded
 from tracker.ingest.diff import sync_children, upsert
 from tracker.people.matching import IdResolver
+from tracker.people.seats import seat_holder, weak_key, weak_record
 from tracker.people.namematch import invalidate_cache as invalidate_name_cache
 from tracker.people.sources import keep_source, merged_person, record_payload, stored_sources
 from tracker.models import (Committee, CommitteeMembership, Hearing, HearingBill, Legislator,
@@ -35,6 +36,15 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
         match = IdResolver(session).resolve(single)
         if match.legislator_id is not None:
             row = session.get(Legislator, match.legislator_id)
+    rekey = False
+    if row is None:  # a source without person ids, or a person stored from one (tracker.people.seats)
+        row = seat_holder(session, rec)
+        rekey = row is not None and not weak_record(rec) and weak_key(row.key)
+    if row is not None and weak_record(rec) and not weak_key(row.key):
+        # a seat name of a person another source keys: it adds its ids and nothing else
+        new_ids = _add_ids(session, row, rec, pairs)
+        session.flush()
+        return ("update", {"ids": {"added": new_ids}}) if new_ids else ("noop", {})
     incoming = record_payload(rec)
     stored = stored_sources(session, row.id if row is not None else None)
     mine = stored.get(rec.source.format)
@@ -53,21 +63,12 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
         "fetched_at": merged.source.fetched_at,
     }
     lookup = {} if row is not None else {"key": rec.key}
+    if rekey:
+        values["key"] = rec.key
     person, outcome, changes = upsert(session, Legislator, lookup, values, row=row)
     keep_source(session, person.id, rec, incoming, mine)
 
-    held = {(i.scheme, i.value): i.legislator_id for i in session.exec(
-        select(LegislatorIdentifier).where(LegislatorIdentifier.scheme.in_({s for s, _ in pairs}))
-        .where(LegislatorIdentifier.value.in_({v for _, v in pairs}))).all()} if pairs else {}
-    new_ids = []
-    for scheme, value in pairs:
-        owner = held.get((scheme, value))
-        if owner is None:
-            session.add(LegislatorIdentifier(legislator_id=person.id, scheme=scheme, value=value))
-            new_ids.append(f"{scheme}:{value}")
-        elif owner != person.id:
-            raise RecordError(rec.source.url, rec.key, f"ids.{scheme}",
-                              f"{scheme} id {value!r} already belongs to another legislator (#{owner})")
+    new_ids = _add_ids(session, person, rec, pairs)
     if new_ids and outcome != "insert":
         changes["ids"] = {"added": new_ids}
 
@@ -106,6 +107,23 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
     if outcome != "noop":
         invalidate_name_cache()  # names or roles changed: name matching must see them
     return outcome, changes
+
+
+def _add_ids(session: Session, person: Legislator, rec: LegislatorIn, pairs: list[tuple[str, str]]) -> list[str]:
+    """Store the record's ids the person lacks; an id held by someone else is an error."""
+    held = {(i.scheme, i.value): i.legislator_id for i in session.exec(
+        select(LegislatorIdentifier).where(LegislatorIdentifier.scheme.in_({s for s, _ in pairs}))
+        .where(LegislatorIdentifier.value.in_({v for _, v in pairs}))).all()} if pairs else {}
+    new_ids = []
+    for scheme, value in pairs:
+        owner = held.get((scheme, value))
+        if owner is None:
+            session.add(LegislatorIdentifier(legislator_id=person.id, scheme=scheme, value=value))
+            new_ids.append(f"{scheme}:{value}")
+        elif owner != person.id:
+            raise RecordError(rec.source.url, rec.key, f"ids.{scheme}",
+                              f"{scheme} id {value!r} already belongs to another legislator (#{owner})")
+    return new_ids
 
 
 def _dated_roles_kept(rows: list[LegislatorRole], desired: dict[tuple, dict]) -> list[LegislatorRole]:

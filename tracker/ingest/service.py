@@ -12,13 +12,14 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from tracker.alerts.events import derive_events
-from tracker.contract import (BillIn, CommitteeIn, HearingIn, LegislatorIn, Record, RecordError,
-                              SessionIn, VoteEventIn, build_any)
+from tracker.contract import (BillIn, BillTextIn, CommitteeIn, HearingIn, LegislatorIn, Record,
+                              RecordError, SessionIn, VoteEventIn, build_any)
 from tracker.ingest.bills import ingest_bill
 from tracker.ingest.diff import jsonable, upsert
 from tracker.jurisdictions import calendar
 from tracker.jurisdictions.seed import SESSION_FIELDS
 from tracker.ingest.people import ingest_committee, ingest_hearing, ingest_legislator
+from tracker.ingest.texts import ingest_bill_text
 from tracker.ingest.votes import ingest_vote_event
 from tracker.models import LegislativeSession
 from tracker.scoring.dirty import mark_ingested, process_quietly
@@ -50,6 +51,7 @@ def ingest_session(session: Session, rec: SessionIn, today: dt.date) -> tuple[st
 HANDLERS: dict[type[Record], Callable[[Session, Any, dt.date], tuple[str, dict]]] = {
     SessionIn: ingest_session, BillIn: ingest_bill, LegislatorIn: ingest_legislator,
     CommitteeIn: ingest_committee, HearingIn: ingest_hearing, VoteEventIn: ingest_vote_event,
+    BillTextIn: ingest_bill_text,
 }
 
 

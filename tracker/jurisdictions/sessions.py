@@ -12,10 +12,14 @@ import re
 # Legislatures whose two-year session is named by its (odd) first year.
 _START_YEAR = {"ny"}
 _SPECIAL = re.compile(r"^(\d{4})\s*(?:-\s*\d{4})?\s*(?:ss|x|s|special\s*session\s*)(\d*)$", re.I)
+# California names its extraordinary sessions by the two-year session: Open States writes
+# `20252026 Special Session 1`, the Legislature session 20252026 with session number 1.
+_BIENNIAL_SPECIAL = re.compile(r"^(\d{8})\s*(?:ss|x|s|special\s*session|extraordinary\s*session)\s*(\d+)$", re.I)
 
 
 def canonical_session(jurisdiction: str, identifier: str) -> str:
-    """`ny`, `2023-2024` -> `2023`; `ky`, `2024RS` -> `2024`; `ca`, `2023-2024` -> `20232024`."""
+    """`ny`, `2023-2024` -> `2023`; `ky`, `2024RS` -> `2024`; `ca`, `2023-2024` -> `20232024`;
+    `ca`, `20252026 Special Session 1` -> `20252026s1`."""
     raw = identifier.strip()
     compact = re.sub(r"[\s\-_/]+", "", raw)
     m = re.fullmatch(r"(\d{4})(\d{4})?(RS|R)?", compact, re.I)
@@ -26,6 +30,9 @@ def canonical_session(jurisdiction: str, identifier: str) -> str:
         if end and end != start:
             return f"{start}{end}"
         return str(start)
+    m = _BIENNIAL_SPECIAL.match(raw)
+    if m:
+        return f"{m.group(1)}s{int(m.group(2))}"
     m = _SPECIAL.match(raw)
     if m:
         return f"{m.group(1)}s{m.group(2) or 1}"

@@ -46,3 +46,6 @@ __all__ += ["ChangeEvent", "Delivery", "Subscriber", "Subscription"]
 from tracker.models.accounts import LoginThrottle, PasswordReset, StaffSession  # noqa: E402
 
 __all__ += ["LoginThrottle", "PasswordReset", "StaffSession"]
+from tracker.models.text import BillText  # noqa: E402
+
+__all__ += ["BillText"]

@@ -11,7 +11,9 @@ from collections import defaultdict
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tracker.models import Bill, BillAction, LegislativeSession, PersonVote, Sponsorship, VoteEvent
+from tracker.models import (Bill, BillAction, LegislativeSession, Legislator, LegislatorRole, PersonVote,
+                            Sponsorship, VoteEvent)
+from tracker.vocab import WEAK_ID_SCHEMES
 
 # What each reason an unmatched name is listed with means, and what fixes it.
 REASONS = {
@@ -120,6 +122,15 @@ def quality_report(session: Session, *, jurisdiction: str | None = None,
                 "motion_text": ev.motion_text, "record_result": ev.result, "vendor_result": vendor,
                 "source_format": ev.source_format})
 
+    # People a source names only by seat (California's pubinfo) whom no source with person ids
+    # has matched yet: their votes count, but they have no Open States (or other) record.
+    seat_only: dict[str, list[str]] = defaultdict(list)
+    for key, name, jur in session.exec(select(Legislator.key, Legislator.name, LegislatorRole.jurisdiction_id)
+                                       .join(LegislatorRole, LegislatorRole.legislator_id == Legislator.id)
+                                       .distinct()).all():
+        if key.split(":", 1)[0] in WEAK_ID_SCHEMES and name not in seat_only[jur]:
+            seat_only[jur].append(name)
+
     report = []
     for (jur, sid), data in sorted(out.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
         names = sorted(data["unmatched"].items(),
@@ -135,5 +146,6 @@ def quality_report(session: Session, *, jurisdiction: str | None = None,
                                  "reasons": sorted(v["reasons"])} for n, v in names[:names_limit]],
             "unmatched_names_total": len(names),
             "bills": data["bills"], "bills_without_actions": data["bills_without_actions"],
-            "result_disagreements": data["result_disagreements"]})
+            "result_disagreements": data["result_disagreements"],
+            "people_by_seat_name_only": sorted(seat_only.get(jur, []))})
     return report

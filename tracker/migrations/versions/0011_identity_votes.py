@@ -21,7 +21,7 @@ from alembic import op
 from sqlalchemy import text
 
 revision: str = "0011_identity_votes"
-down_revision: Union[str, Sequence[str], None] = "0010"
+down_revision: Union[str, Sequence[str], None] = "0016_accounts"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,0 +1,112 @@
+"""California's CAML bill XML (the Legislative Counsel's `caml:MeasureDoc`): plain text and sections.
+
+A version's lob holds a description (id, history, authors, title, subject, digest) and the bill
+itself (`caml:Bill`: a preamble and `caml:BillSection`s, each with its number, an action line
+saying what it amends and the law text). The text is rendered one block (paragraph, number,
+action line) per line; each bill section is located by offsets into that text. The document is
+kept as received: Counsel's markup (insertion and deletion marks included) stays in the stored
+content for the redline work to read.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from scrapers.xmlsafe import parse_xml
+
+NS = "http://lc.ca.gov/legalservices/schemas/caml.1#"
+_C = "{%s}" % NS
+# Elements rendered as one line of text each (XHTML paragraphs and CAML's headings).
+_BLOCKS = frozenset({"p", "Num", "ActionLine", "li", "tr", "h1", "h2", "h3", "h4", "Heading", "Title"})
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class CamlDoc:
+    version_id: str | None = None
+    title: str | None = None
+    subject: str | None = None
+    digest: str | None = None
+    text: str = ""
+    sections: list[dict] = field(default_factory=list)
+
+
+def _local(el) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _pieces(el, out: list[str]) -> None:
+    if isinstance(el.tag, str):
+        if el.text:
+            out.append(el.text)
+        elif _local(el) in ("span", "br") and len(el) == 0:
+            out.append(" ")  # <span class="EnSpace"/>: Counsel's fixed-width space after "(a)"
+        for child in el:
+            _pieces(child, out)
+            if child.tail:
+                out.append(child.tail)
+
+
+def _flat(el) -> str:
+    out: list[str] = []
+    _pieces(el, out)
+    return _SPACE.sub(" ", "".join(out)).strip()
+
+
+def _lines(el, out: list[str]) -> None:
+    if not isinstance(el.tag, str):
+        return
+    if _local(el) in _BLOCKS:
+        line = _flat(el)
+        if line:
+            out.append(line)
+        return
+    if el.text and el.text.strip():
+        out.append(_SPACE.sub(" ", el.text).strip())
+    for child in el:
+        _lines(child, out)
+        if child.tail and child.tail.strip():
+            out.append(_SPACE.sub(" ", child.tail).strip())
+
+
+def parse_caml(data: bytes) -> CamlDoc:
+    """The plain text and sections of one CAML document; raises `etree.XMLSyntaxError` or
+    `ValueError` when it is not one."""
+    root = parse_xml(data)
+    if root.tag != f"{_C}MeasureDoc":
+        raise ValueError(f"not a CAML MeasureDoc: root element <{_local(root)}>")
+    doc = CamlDoc()
+    desc = root.find(f"{_C}Description")
+    if desc is not None:
+        doc.version_id = (desc.findtext(f"{_C}Id") or "").strip() or None
+        title = desc.find(f"{_C}Title")
+        doc.title = _flat(title) if title is not None else None
+        subject = desc.find(f"{_C}GeneralSubject/{_C}Subject")
+        doc.subject = _flat(subject) if subject is not None else None
+        digest = desc.find(f"{_C}DigestText")
+        if digest is not None:
+            parts: list[str] = []
+            _lines(digest, parts)
+            doc.digest = "\n".join(parts) or None
+    bill = root.find(f"{_C}Bill")
+    chunks: list[str] = []
+    size = 0
+    for part in (bill if bill is not None else []):
+        lines: list[str] = []
+        _lines(part, lines)
+        if not lines:
+            continue
+        block = "\n".join(lines)
+        start = size + (2 if chunks else 0)
+        chunks.append(block)
+        size = start + len(block)
+        if _local(part) == "BillSection":
+            num = part.find(f"{_C}Num")
+            action = part.find(f"{_C}ActionLine")
+            doc.sections.append({"num": _flat(num) if num is not None else None,
+                                 "heading": _flat(action) if action is not None else None,
+                                 "path": [], "start": start, "end": size})
+    doc.text = "\n\n".join(chunks)
+    return doc
