@@ -111,7 +111,9 @@ def week(db: Session, today: dt.date, days: int = WEEK, shown: int = SHOWN) -> W
               .where(Bill.latest_action_date >= start, Bill.id.in_(edu)))
     new_rows = db.execute(recent.where(Bill.introduced_date.between(start, end))
                           .order_by(Bill.introduced_date.desc(), Bill.key)).all()
-    stage_rows = db.execute(recent.where(Bill.stage_date.between(start, end), Bill.stage != "introduced")
+    # A bill referred to committee the day it was introduced is new, not a stage change.
+    stage_rows = db.execute(recent.where(Bill.stage_date.between(start, end), Bill.stage != "introduced",
+                                         or_(Bill.introduced_date.is_(None), Bill.stage_date != Bill.introduced_date))
                             .order_by(Bill.stage_date.desc(), Bill.key)).all()
     out = Week(start=start, end=end, current=current)
     out.new_bills = [_moved("new_bill", b.introduced_date, b, s) for b, s in new_rows[:shown]]
