@@ -8,7 +8,7 @@ from tests.web import check_page, chromium_page
 
 PAGES = [
     ("home", "/"),
-    ("search-filtered", "/search?q=school&stage=in_committee&issue_area=school-meals-health&jurisdiction=us"),
+    ("home-search", "/?q=school&stage=in_committee"),
     ("bill-enacted", "/bill/us-119-s410"),
     ("bill-failed", "/bill/us-119-hr1822"),
     ("bill-dead-ky", "/bill/ky-2025-hb215"),
