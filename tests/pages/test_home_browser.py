@@ -17,6 +17,7 @@ PAGES = [
     ("status", "/status"),
     ("quality", "/quality"),
     ("quality-one-session", "/quality?session=ky:2025"),
+    ("alerts-signup", "/alerts/signup?target_type=bill&target=us-119-hr1340"),
 ]
 
 

@@ -150,3 +150,29 @@ def test_quality_page(site):
     assert "Kentucky, 2025" in only_ky and "U.S. Congress" not in only_ky.split("</form>", 1)[1]
     assert 'value="ky:2025" selected' in only_ky
     assert "Calidad de los datos" in site.get("/quality?lang=es").text
+
+
+def test_alert_signup_is_a_page_in_both_languages(site):
+    en = site.get("/alerts/signup?target_type=bill&target=us-119-hr1340").text
+    assert "<h1>Get alerts</h1>" in en and 'value="us-119-hr1340"' in en and "weekly digest" in en
+    es = site.get("/alerts/signup?lang=es").text
+    assert "<h1>Recibir alertas</h1>" in es and "resumen semanal" in es and "Votación nominal" in es
+    assert "Get alerts" not in es
+
+
+def test_alert_signup_form_answers_a_page_to_a_browser(site):
+    form = {"email": "reader@example.org", "target_type": "bill", "target": "us-119-hr1340",
+            "frequency": "daily"}
+    r = site.post("/alerts/signup", data=form)
+    assert r.status_code == 202 and r.headers["content-type"].startswith("text/html")
+    assert "Check your email" in r.text
+    es = site.post("/alerts/signup?lang=es", data=dict(form, email="lector@example.org"))
+    assert "Revise su correo" in es.text
+    bad = site.post("/alerts/signup?lang=en", data=dict(form, email="not-an-address", timezone="Mars/Olympus"))
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith("text/html")
+    assert "the email address does not look right" in bad.text and 'value="not-an-address"' in bad.text
+    # Programs still get JSON.
+    api = site.post("/alerts/signup", data=dict(form, email="bot@example.org"), headers={"accept": "application/json"})
+    assert api.status_code == 202 and api.json()["status"] == "accepted"
+    wrong = site.post("/alerts/signup", data=dict(form, email="nope"), headers={"accept": "application/json"})
+    assert wrong.status_code == 422 and wrong.json()["detail"]["field"] == "email"
