@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlmodel import Session
 
 from tracker.models import (Bill, BillTag, ChangeEvent, Hearing, HearingBill, IssueArea,
@@ -67,10 +67,12 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
 
 
-def _education_bills():
-    """Ids of bills with a default-taxonomy issue area that staff did not reject."""
-    return (select(BillTag.bill_id).join(IssueArea, BillTag.issue_area_id == IssueArea.id)
-            .where(IssueArea.coalition_id.is_(None), BillTag.status != "rejected"))
+def _is_education(db: Session):
+    """A condition on Bill: tagged with a default-taxonomy area that staff did not reject. Checked
+    per bill (bill_tag is indexed by bill) after the dates have narrowed the bills down."""
+    areas = list(db.execute(select(IssueArea.id).where(IssueArea.coalition_id.is_(None))).scalars())
+    return exists().where(BillTag.bill_id == Bill.id, BillTag.issue_area_id.in_(areas),
+                          BillTag.status != "rejected")
 
 
 def newest_date(db: Session, today: dt.date) -> dt.date | None:
@@ -104,11 +106,11 @@ def week(db: Session, today: dt.date, days: int = WEEK, shown: int = SHOWN) -> W
     current = newest >= today - dt.timedelta(days=days - 1)
     end = today if current else newest
     start = end - dt.timedelta(days=days - 1)
-    edu = _education_bills()
+    edu = _is_education(db)
     # Introductions and stage changes are actions, so latest_action_date (indexed) bounds both.
     recent = (select(Bill, LegislativeSession.identifier)
               .join(LegislativeSession, Bill.session_id == LegislativeSession.id)
-              .where(Bill.latest_action_date >= start, Bill.id.in_(edu)))
+              .where(Bill.latest_action_date >= start, edu))
     new_rows = db.execute(recent.where(Bill.introduced_date.between(start, end))
                           .order_by(Bill.introduced_date.desc(), Bill.key)).all()
     # A bill referred to committee the day it was introduced is new, not a stage change.
@@ -123,7 +125,7 @@ def week(db: Session, today: dt.date, days: int = WEEK, shown: int = SHOWN) -> W
     votes = db.execute(select(VoteEvent, Bill, LegislativeSession.identifier)
                        .join(Bill, Bill.key == VoteEvent.bill_key)
                        .join(LegislativeSession, Bill.session_id == LegislativeSession.id)
-                       .where(VoteEvent.date.between(start, end), Bill.id.in_(edu))
+                       .where(VoteEvent.date.between(start, end), edu)
                        .order_by(VoteEvent.date.desc(), VoteEvent.key)).all()
     floor = [(v, b, s) for v, b, s in votes if is_floor_vote(v.organization, v.motion_classification)]
     out.floor_votes = [_moved("floor_vote", v.date, b, s, vote_key=v.key, chamber=v.chamber,
@@ -150,11 +152,11 @@ def _previous_stages(db: Session, keys: list[str]) -> dict[tuple[str, str], str]
 def upcoming_hearings(db: Session, now: dt.datetime, limit: int = 10) -> list[UpcomingHearing]:
     """Hearings from `now` on with an education bill on the agenda or an education committee."""
     now = now.astimezone(dt.timezone.utc)     # stored times are UTC (SQLite keeps them naive)
-    edu_keys = select(Bill.key).where(Bill.id.in_(_education_bills()))
-    on_agenda = select(HearingBill.hearing_id).where(HearingBill.bill_key.in_(edu_keys))
+    on_agenda = (select(HearingBill.hearing_id).join(Bill, Bill.key == HearingBill.bill_key)
+                 .where(HearingBill.hearing_id == Hearing.id, _is_education(db)))
     rows = db.execute(select(Hearing).where(
         Hearing.start >= now,
-        or_(Hearing.id.in_(on_agenda), func.lower(Hearing.committee_name).like("%educa%")))
+        or_(func.lower(Hearing.committee_name).like("%educa%"), on_agenda.exists()))
         .order_by(Hearing.start, Hearing.key).limit(limit)).scalars().all()
     agenda: dict[int, list[tuple[str, str]]] = {}
     if rows:
