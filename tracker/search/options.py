@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlmodel import Session
 
 from tracker.models import Bill, IssueArea, LegislativeSession
@@ -31,9 +31,10 @@ def jurisdiction_order(ids) -> list[str]:
 
 def session_options(db: Session) -> dict[str, list[SessionOption]]:
     """Jurisdiction id -> its sessions that have bills, newest first (Congress first)."""
-    with_bills = select(Bill.session_id).distinct()
+    # One index probe per session (a short table), not a pass over every bill.
+    with_bills = exists().where(Bill.session_id == LegislativeSession.id)
     out: dict[str, list[SessionOption]] = {}
-    for s in db.execute(select(LegislativeSession).where(LegislativeSession.id.in_(with_bills))
+    for s in db.execute(select(LegislativeSession).where(with_bills)
                         .order_by(LegislativeSession.jurisdiction_id, LegislativeSession.start_date.desc(),
                                   LegislativeSession.identifier.desc())).scalars():
         out.setdefault(s.jurisdiction_id, []).append(
