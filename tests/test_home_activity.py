@@ -70,6 +70,16 @@ def test_the_week_of_the_newest_data_when_it_is_old(store):
     assert week.totals == {"new_bills": 1, "stage_changes": 1, "floor_votes": 1}
 
 
+def test_counts_beyond_what_is_listed_and_the_committee_of_the_whole(store):
+    Ingestor(store).ingest([f.vote(key="us-house-2025-cow", roll_number="18", date="2025-03-04",
+                                   motion_text="On agreeing to the amendment", motion_classification=["amendment"],
+                                   organization="Committee of the Whole House on the state of the Union")])
+    with Session(store) as db:
+        week = activity.week(db, today=dt.date(2026, 12, 3), shown=1)
+    assert week.totals == {"new_bills": 1, "stage_changes": 1, "floor_votes": 2}
+    assert [m.vote_key for m in week.floor_votes] == ["us-house-2025-17"]     # newest first, one shown
+
+
 def test_the_last_seven_days_when_the_data_is_fresh(store):
     with Session(store) as db:
         week = activity.week(db, today=dt.date(2025, 3, 6))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import String, and_, cast, exists, func, or_, select
 from sqlmodel import Session
 
 from tracker.models import (Bill, BillTag, ChangeEvent, Hearing, HearingBill, IssueArea,
@@ -84,12 +84,16 @@ def newest_date(db: Session, today: dt.date) -> dt.date | None:
     return max(dates, default=None)
 
 
-def is_floor_vote(organization: str | None, classification: list | None) -> bool:
-    """A vote of a whole chamber, not of a committee (the House's Committee of the Whole is the floor)."""
-    if any(str(c).startswith("committee") for c in classification or []):
-        return False
-    org = (organization or "").lower()
-    return "committee" not in org or "committee of the whole" in org
+def floor_only():
+    """A condition on VoteEvent: a vote of a whole chamber, not of a committee (no committee motion,
+    no committee as the body voting; the House's Committee of the Whole is the floor)."""
+    org = func.lower(func.coalesce(VoteEvent.organization, ""))
+    return and_(~cast(VoteEvent.motion_classification, String).like('%"committee%'),
+                or_(~org.like("%committee%"), org.like("%committee of the whole%")))
+
+
+def _count(db: Session, query) -> int:
+    return db.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
 
 
 def _moved(kind: str, date: dt.date, bill: Bill, session: str, **extra) -> Moved:
@@ -107,31 +111,31 @@ def week(db: Session, today: dt.date, days: int = WEEK, shown: int = SHOWN) -> W
     end = today if current else newest
     start = end - dt.timedelta(days=days - 1)
     edu = _is_education(db)
-    # Introductions and stage changes are actions, so latest_action_date (indexed) bounds both.
+    # Introductions and stage changes are actions, so latest_action_date (indexed) bounds both;
+    # bills that died when a session ended (no action) are not counted as moving.
     recent = (select(Bill, LegislativeSession.identifier)
               .join(LegislativeSession, Bill.session_id == LegislativeSession.id)
               .where(Bill.latest_action_date >= start, edu))
-    new_rows = db.execute(recent.where(Bill.introduced_date.between(start, end))
-                          .order_by(Bill.introduced_date.desc(), Bill.key)).all()
+    new = recent.where(Bill.introduced_date.between(start, end)).order_by(Bill.introduced_date.desc(), Bill.key)
     # A bill referred to committee the day it was introduced is new, not a stage change.
-    stage_rows = db.execute(recent.where(Bill.stage_date.between(start, end), Bill.stage != "introduced",
-                                         or_(Bill.introduced_date.is_(None), Bill.stage_date != Bill.introduced_date))
-                            .order_by(Bill.stage_date.desc(), Bill.key)).all()
+    moved = (recent.where(Bill.stage_date.between(start, end), Bill.stage != "introduced",
+                          or_(Bill.introduced_date.is_(None), Bill.stage_date != Bill.introduced_date))
+             .order_by(Bill.stage_date.desc(), Bill.key))
+    votes = (select(VoteEvent, Bill, LegislativeSession.identifier)
+             .join(Bill, Bill.key == VoteEvent.bill_key)
+             .join(LegislativeSession, Bill.session_id == LegislativeSession.id)
+             .where(VoteEvent.date.between(start, end), edu, floor_only())
+             .order_by(VoteEvent.date.desc(), VoteEvent.key))
     out = Week(start=start, end=end, current=current)
-    out.new_bills = [_moved("new_bill", b.introduced_date, b, s) for b, s in new_rows[:shown]]
-    old = _previous_stages(db, [b.key for b, _ in stage_rows[:shown]])
+    out.new_bills = [_moved("new_bill", b.introduced_date, b, s) for b, s in db.execute(new.limit(shown))]
+    stage_rows = db.execute(moved.limit(shown)).all()
+    old = _previous_stages(db, [b.key for b, _ in stage_rows])
     out.stage_changes = [_moved("stage_changed", b.stage_date, b, s, old_stage=old.get((b.key, b.stage)))
-                         for b, s in stage_rows[:shown]]
-    votes = db.execute(select(VoteEvent, Bill, LegislativeSession.identifier)
-                       .join(Bill, Bill.key == VoteEvent.bill_key)
-                       .join(LegislativeSession, Bill.session_id == LegislativeSession.id)
-                       .where(VoteEvent.date.between(start, end), edu)
-                       .order_by(VoteEvent.date.desc(), VoteEvent.key)).all()
-    floor = [(v, b, s) for v, b, s in votes if is_floor_vote(v.organization, v.motion_classification)]
+                         for b, s in stage_rows]
     out.floor_votes = [_moved("floor_vote", v.date, b, s, vote_key=v.key, chamber=v.chamber,
                               motion=v.motion_text, result=v.result, counts=dict(v.counts or {}))
-                       for v, b, s in floor[:shown]]
-    out.totals = {"new_bills": len(new_rows), "stage_changes": len(stage_rows), "floor_votes": len(floor)}
+                       for v, b, s in db.execute(votes.limit(shown))]
+    out.totals = {"new_bills": _count(db, new), "stage_changes": _count(db, moved), "floor_votes": _count(db, votes)}
     return out
 
 
