@@ -6,7 +6,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.routes import bills, health, quality, status
+from api.routes import activity, bills, health, quality, status
 from api.routes import alerts, alerts_admin
 from api.routes import legislators as legislators_api
 from api import docs, errors
@@ -14,14 +14,30 @@ from tracker.db import get_engine
 from tracker.settings import Settings, get_settings
 
 
+# The API's groups in the OpenAPI document (old paths without /api/ are hidden aliases: api/legacy.py).
+API_TAGS = [
+    {"name": "bills", "description": "Bills with their actions, sponsors and roll calls."},
+    {"name": "search", "description": "Full-text bill search with filters (default issue areas)."},
+    {"name": "activity", "description": "What moved this week; upcoming hearings."},
+    {"name": "scorecards", "description": "Published scorecards as JSON and CSV, and the open export."},
+    {"name": "coalitions", "description": "A coalition's issue areas, positions, search and tag review "
+                                          "(API key for private data)."},
+    {"name": "quality", "description": "Data quality: matched voters and sponsors, gaps."},
+    {"name": "status", "description": "Crawl and job runs."},
+    {"name": "alerts", "description": "Alert sign-up, unsubscribe and feeds."},
+]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for `settings` (default: from the environment)."""
     settings = settings or get_settings()
     app = FastAPI(title="edtracker", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Education bills, votes and legislator scorecards for advocacy coalitions. "
+                  "The JSON API lives under `/api/`; the other addresses are pages for people. "
                   f"Source code: {settings.source_url} (AGPL-3.0). Answers with LegiScan data carry "
                   "its credit (CC BY 4.0) in `attribution`.",
-                  license_info={"name": "AGPL-3.0-or-later", "url": "https://www.gnu.org/licenses/agpl-3.0.html"})
+                  license_info={"name": "AGPL-3.0-or-later", "url": "https://www.gnu.org/licenses/agpl-3.0.html"},
+                  openapi_tags=API_TAGS)
     app.state.settings = settings
     app.state.engine = get_engine(settings.effective_database_url)
     errors.install(app)
@@ -30,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
               name="assets")
     app.include_router(health.router)
     app.include_router(bills.router)
+    app.include_router(activity.router)
     app.include_router(__import__("api.scorecards", fromlist=["router"]).router)
     app.include_router(quality.router)
     app.include_router(status.router)
@@ -37,7 +54,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(alerts_admin.router)
     app.include_router(legislators_api.router)
     _add_coalition_pages(app, settings)
+    from api.legacy import LegacyPaths
     from api.security import SecurityHeaders
+    app.add_middleware(LegacyPaths)
     app.add_middleware(SecurityHeaders, docs_paths=docs.PATHS)
     return app
 
@@ -46,7 +65,7 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     """Search, coalition API and the server-rendered pages (staff login uses a signed cookie)."""
     from starlette.middleware.sessions import SessionMiddleware
 
-    from api.pages import people, public, staff, staff_auth
+    from api.pages import home, ops, people, public, staff, staff_auth
     from api.routes import coalitions, search
 
     settings.check_secrets()
@@ -59,3 +78,5 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     app.include_router(staff.router)
     app.include_router(public.router)
     app.include_router(people.router)
+    app.include_router(home.router)
+    app.include_router(ops.router)

@@ -29,6 +29,8 @@ MAX_ID = 2 ** 31 - 1        # database integer ids
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"rows to skip (at most {MAX_OFFSET:,})")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size (cut to the server's PAGE_SIZE_MAX)")]
 Text = Annotated[str | None, Query(max_length=200)]
+SessionText = Annotated[str | None, Query(max_length=200, description="session identifier (`119`), or one "
+                                                                       "jurisdiction's (`ky:2025`)")]
 SearchText = Annotated[str | None, Query(max_length=500, description="words of the title, summary, subjects or actions")]
 KeyPath = Annotated[str, Path(max_length=200)]
 SlugPath = Annotated[str, Path(max_length=64)]

@@ -100,31 +100,30 @@ def _print_summary(rows: list[dict]) -> None:
     console.print(table)
 
 
-def _where_to_look(base: str) -> list[str]:
+def _where_to_look(base: str) -> dict[str, list[str]]:
+    """What to open first: the pages a person reads, then the JSON API for programs."""
+    import yaml
+
     from scrapers.demo.cast import BILLS, bill_key
+    from scrapers.demo.setup import COALITION_SLUG, SCORECARD_FILE
 
-    from api.app import create_app
-
-    paths = set(create_app().openapi().get("paths", {}))
-    urls = [f"{base}/bills  (the sample bills with their stages)",
-            f"{base}/bills/{bill_key(BILLS[4])}  (a bill that became law, with its actions and votes)",
-            f"{base}/docs  (the API, interactive)", f"{base}/status/jobs  (every crawl and job run)"]
-    if "/quality" in paths:
-        urls.append(f"{base}/quality  (data quality: matched voters and sponsors)")
-    from scrapers.demo.setup import COALITION_SLUG
-
-    if "/search" in paths:
-        urls.append(f"{base}/search?q=school+meals  (full-text search across jurisdictions)")
-
-    for sub, what in (("positions", "the sample coalition's public positions"),
-                      ("issue-areas", "its issue areas")):
-        if f"/coalitions/{{slug}}/{sub}" in paths:
-            urls.append(f"{base}/coalitions/{COALITION_SLUG}/{sub}  ({what})")
-    for p in sorted(paths):
-        if "scorecard" in p and "{" not in p:
-            urls.append(f"{base}{p}  (scorecards)")
-            break
-    return urls
+    bill = bill_key(BILLS[4])
+    card = yaml.safe_load(SCORECARD_FILE.read_text(encoding="utf-8"))["slug"]
+    pages = [f"{base}/  (home: what moved this week, hearings, coalitions, alerts)",
+             f"{base}/bill/{bill}  (a bill that became law: timeline, actions, roll calls)",
+             f"{base}/c/{COALITION_SLUG}/scorecards/{card}  (the sample coalition's legislator scorecard)",
+             f"{base}/legislators  (every legislator, with filters)",
+             f"{base}/search?q=school+meals  (search with filters: issue area, jurisdiction, stage, ...)",
+             f"{base}/alerts/signup  (get alerts by email or feed)",
+             f"{base}/coalitions  (coalitions and their scorecards)",
+             f"{base}/status  (every crawl and what it stored)"]
+    api = [f"{base}/docs  (the API, interactive; OpenAPI at {base}/openapi.json)",
+           f"{base}/api/bills  (bills as JSON)", f"{base}/api/bills/{bill}",
+           f"{base}/api/search?q=school+meals", f"{base}/api/activity  (what moved this week)",
+           f"{base}/api/coalitions/{COALITION_SLUG}/positions  (public positions)",
+           f"{base}/api/scorecards/{COALITION_SLUG}/{card}  (the scorecard as JSON; ?format=csv)",
+           f"{base}/api/status/jobs", f"{base}/api/quality"]
+    return {"Pages": pages, "API (JSON)": api}
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -185,9 +184,10 @@ def demo_cmd(port: int = typer.Option(8000, help="port of the pages and API"),
         scheduler_proc = subprocess.Popen([sys.executable, "-m", "cli", "scheduler"], env={**os.environ, **env})
         base = f"http://{settings.api_host}:{port}"
         console.print(f"\n[bold]edtracker is running at {base}[/]  (scheduler pid {scheduler_proc.pid}; Ctrl-C stops)")
-        console.print("Look first at:")
-        for line in _where_to_look(base):
-            console.print(f"  {line}", highlight=False)
+        for section, lines in _where_to_look(base).items():
+            console.print(f"{section}:")
+            for line in lines:
+                console.print(f"  {line}", highlight=False, soft_wrap=True)
         import uvicorn
 
         uvicorn.run("api.app:create_app", factory=True, host=settings.api_host, port=port,

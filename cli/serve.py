@@ -17,6 +17,6 @@ def serve_cmd(host: Optional[str] = typer.Option(None, help="default: EDTRACKER_
     settings = get_settings()
     upgrade(settings.effective_database_url)
     host, port = host or settings.api_host, port or settings.api_port
-    typer.echo(f"edtracker API on http://{host}:{port}/ (docs at /docs)")
+    typer.echo(f"edtracker on http://{host}:{port}/ (pages; the JSON API under /api/, docs at /docs)")
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level=settings.log_level.lower())

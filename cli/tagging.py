@@ -13,7 +13,7 @@ from tracker.tagging.store import retag, retag_all
 
 def tag_cmd(coalition: Optional[str] = typer.Option(
                 None, "--coalition", "-c",
-                help="coalition slug; default: every loaded coalition, or the default taxonomy if none"),
+                help="coalition slug; default: the default taxonomy, then every loaded coalition"),
             as_json: bool = typer.Option(False, "--json")) -> None:
     """Tag every stored bill with issue areas (suggested until staff confirm or reject)."""
     url = get_settings().effective_database_url

@@ -27,23 +27,23 @@ def test_healthz(client):
 
 
 def test_bills_paginated_and_filtered(client):
-    page = client.get("/bills", params={"limit": 3}).json()
+    page = client.get("/api/bills", params={"limit": 3}).json()
     assert page["total"] == 7 and len(page["items"]) == 3
-    rest = client.get("/bills", params={"limit": 3, "offset": 6}).json()
+    rest = client.get("/api/bills", params={"limit": 3, "offset": 6}).json()
     assert len(rest["items"]) == 1
-    assert client.get("/bills", params={"jurisdiction": "ca"}).json()["total"] == 0
-    assert client.get("/bills", params={"session": "119", "stage": "passed_origin"}).json()["total"] == 7
-    assert client.get("/bills", params={"stage": "limbo"}).status_code == 422
+    assert client.get("/api/bills", params={"jurisdiction": "ca"}).json()["total"] == 0
+    assert client.get("/api/bills", params={"session": "119", "stage": "passed_origin"}).json()["total"] == 7
+    assert client.get("/api/bills", params={"stage": "limbo"}).status_code == 422
 
 
 def test_bill_detail(client):
-    bill = client.get("/bills/us-119-hr5").json()
+    bill = client.get("/api/bills/us-119-hr5").json()
     assert bill["identifier"] == "H.R. 5" and bill["session"] == "119"
     assert len(bill["actions"]) == 3 and len(bill["sponsors"]) == 2
     assert bill["votes"][0]["key"] == "us-house-2025-17"
-    assert client.get("/bills/us-119-hr404").status_code == 404
+    assert client.get("/api/bills/us-119-hr404").status_code == 404
 
 
 def test_openapi_documents_routes(client):
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/healthz", "/bills", "/bills/{key}"} <= set(paths)
+    assert {"/healthz", "/api/bills", "/api/bills/{key}"} <= set(paths)

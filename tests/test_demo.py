@@ -44,6 +44,15 @@ def _get(url: str) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
+def _get_html(url: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Accept": "text/html"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
 # --- the sample -------------------------------------------------------------------------------
 
 def test_sample_is_deterministic_and_parses_with_the_real_parsers():
@@ -120,7 +129,11 @@ def test_demo_runs_end_to_end_serves_pages_and_second_run_is_noop(tmp_path):
             time.sleep(0.5)
         else:
             pytest.fail("the demo never answered /healthz")
-        status, body = _get(f"{base}/bills?limit=50")
+        # The pages a person opens first: HTML, and every one the demo printed answers.
+        for path in ("/", "/search?q=school+meals", "/coalitions", "/alerts/signup", "/status"):
+            status, body = _get_html(f"{base}{path}")
+            assert status == 200 and body.lstrip().startswith(b"<!doctype html>"), path
+        status, body = _get(f"{base}/api/bills?limit=50")
         assert status == 200
         page = json.loads(body)
         keys = {b["key"] for b in page["items"]}
@@ -131,14 +144,15 @@ def test_demo_runs_end_to_end_serves_pages_and_second_run_is_noop(tmp_path):
         assert stages["us-119-s410"] == "enacted"
         assert stages["us-119-hr1340"] == "in_committee"
         assert stages["us-119-hr1822"] == "failed"
-        status, body = _get(f"{base}/bills/us-119-s410")
+        status, body = _get(f"{base}/api/bills/us-119-s410")
         detail = json.loads(body)
         assert status == 200 and detail["title"] == "Special Education Full Funding Act"
-        assert _get(f"{base}/status/jobs")[0] == 200
-        status, body = _get(f"{base}/coalitions/demo-public-schools/positions")
+        assert _get(f"{base}/api/status/jobs")[0] == 200
+        status, body = _get(f"{base}/api/coalitions/demo-public-schools/positions")
         if status != 404:  # the coalition API, where this checkout has it
             assert status == 200 and {"us-119-hr1201", "us-119-hr1822"} <= {p["bill_key"] for p in json.loads(body)}
-        assert _get(f"{base}/bills/us-119-hr0")[0] == 404
+        assert _get(f"{base}/api/bills/us-119-hr0")[0] == 404
+        assert _get(f"{base}/bills/us-119-s410")[0] == 200     # the old address still answers API clients
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -146,6 +160,9 @@ def test_demo_runs_end_to_end_serves_pages_and_second_run_is_noop(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             out, err = proc.communicate()
+    # What to look at: the pages first, then the API.
+    assert err.index("Pages:") < err.index(f"{base}/bill/us-119-s410") < err.index("API (JSON):") \
+        < err.index(f"{base}/api/bills"), err[-3000:]
     first = _crawl_rows(out)
     assert first["demo-us_bills"]["inserted"] == len(cast.BILLS), err[-3000:]
     assert {"demo-us_legislators", "demo-us_votes", "demo-legiscan_bills", "demo-ny_bills"} <= set(first)

@@ -1,4 +1,4 @@
-"""`edtracker quality` and `/quality` on the real Mississippi 2013 LegiScan dataset."""
+"""`edtracker quality` and `/api/quality` on the real Mississippi 2013 LegiScan dataset."""
 from __future__ import annotations
 
 import json
@@ -31,6 +31,6 @@ def test_quality_names_the_one_voter_without_a_people_file(app_env):
     assert "unmatched 'LegiScan person 6492': 2 votes" in text
 
     with TestClient(create_app(get_settings())) as client:
-        api = client.get("/quality", params={"jurisdiction": "ms"}).json()
+        api = client.get("/api/quality", params={"jurisdiction": "ms"}).json()
     assert api[0]["votes_matched"] == entry["votes_matched"]
     assert api[0]["unmatched_names"][0]["name"] == "LegiScan person 6492"

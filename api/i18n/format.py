@@ -100,3 +100,49 @@ def format_date(value, lang: str, style: str = "medium") -> str:
         return (f"{value.day} de {month} de {value.year}" if style == "long"
                 else f"{value.day} {month[:3]} {value.year}")
     return f"{month} {value.day}, {value.year}" if style == "long" else f"{month[:3]} {value.day}, {value.year}"
+
+
+def label(prefix: str, value: str | None, lang: str) -> str:
+    """The catalog's name of `value` under `prefix` ("outcome.success"), else the value as is."""
+    if not value:
+        return ""
+    key = f"{prefix}.{value}"
+    return translator(lang)(key) if key in catalog("en") else value
+
+
+def area_name(slug: str, name: str, lang: str) -> str:
+    """A default-taxonomy issue area in the page's language (English keeps the stored name, which a
+    deployment may have edited); other areas are shown as their coalition names them."""
+    key = f"area.{slug}"
+    return translator(lang)(key) if lang != "en" and key in catalog(lang) else name
+
+
+@lru_cache
+def _timezones() -> dict[str, str]:
+    return {row["id"]: row.get("timezone") or "America/New_York" for row in all_jurisdictions()}
+
+
+def format_when(value: dt.datetime | None, jurisdiction: str | None, lang: str) -> str:
+    """A meeting time where it happens: "Dec 3, 2026, 10:00 (PST)" / "3 dic 2026, 10:00 (PST)"."""
+    if value is None:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    local = value.astimezone(ZoneInfo(_timezones().get((jurisdiction or "").lower(), "America/New_York")))
+    return f"{format_date(local.date(), lang)}, {local:%H:%M} ({local.tzname()})"
+
+
+def format_utc(value, lang: str) -> str:
+    """A moment in UTC: "Dec 3, 2026, 09:08 UTC" (ISO strings are parsed)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc)
+    return f"{format_date(value.date(), lang)}, {value:%H:%M} UTC"

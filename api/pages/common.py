@@ -20,7 +20,8 @@ from tracker.search.query import SORTS, SearchParams
 from tracker.vocab import STAGE_LABELS, STAGES, STANCES
 
 # Links of the site's main menu: (path, catalog key). Pages add themselves here.
-NAV = [("/", "nav.home"), ("/legislators", "nav.legislators")]
+NAV = [("/", "nav.home"), ("/search", "nav.search"), ("/legislators", "nav.legislators"),
+       ("/coalitions", "nav.coalitions"), ("/alerts/signup", "nav.alerts")]
 
 
 def with_lang(request: Request, lang: str) -> str:
@@ -43,6 +44,10 @@ def site_context(request: Request) -> dict:
         "stage_label": lambda s: fmt.stage_label(s, lang),
         "vote_option": lambda o: fmt.vote_option(o, lang),
         "fdate": lambda d, style="medium": fmt.format_date(d, lang, style),
+        "label": lambda prefix, value: fmt.label(prefix, value, lang),
+        "fwhen": lambda value, jurisdiction=None: fmt.format_when(value, jurisdiction, lang),
+        "futc": lambda value: fmt.format_utc(value, lang),
+        "area_name": lambda slug, name: fmt.area_name(slug, name, lang),
         "source_code_url": getattr(settings, "source_url", None) or "https://github.com/edtracker/edtracker",
     }
 

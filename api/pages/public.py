@@ -1,7 +1,8 @@
-"""Public pages: bill list with search and filters, bill page; stable URLs.
+"""Public pages: bill search with filters, bill page; stable URLs.
 
-`/` and `/bill/{key}` use the default taxonomy; `/c/{coalition}/` and `/c/{coalition}/bills/{key}`
-show that coalition's confirmed issue areas and public positions, nothing of other coalitions.
+`/search` and `/bill/{key}` use the default taxonomy; `/c/{coalition}/` and
+`/c/{coalition}/bills/{key}` show that coalition's confirmed issue areas and public positions,
+nothing of other coalitions.
 """
 from __future__ import annotations
 
@@ -13,18 +14,16 @@ from sqlalchemy import select
 
 from api.deps import SessionDep
 from api.pages.common import TIMELINE, coalition_or_404, csrf_token, render, search_params, staff_user
-from tracker.models import IssueArea, MemberOrganization, MemberStance, Position
+from tracker.models import MemberOrganization, MemberStance, Position
 from tracker.bills.queries import bill_detail
 from tracker.bills.stage import furthest_progress
 from tracker.scoring.attention import following
+from tracker.search.options import issue_areas, session_options
 from tracker.search.query import search_page
 
 router = APIRouter(include_in_schema=False)
-
-
-def _areas(db, coalition_id: int | None) -> list[IssueArea]:
-    cond = IssueArea.coalition_id.is_(None) if coalition_id is None else IssueArea.coalition_id == coalition_id
-    return list(db.execute(select(IssueArea).where(cond).order_by(IssueArea.position)).scalars())
+# Filters kept out of sight on a phone until opened (the form shows them open when one is set).
+MORE_FILTERS = ("sponsor", "committee", "updated_since")
 
 
 def _list_page(request: Request, db, coalition=None, user=None) -> HTMLResponse:
@@ -33,14 +32,19 @@ def _list_page(request: Request, db, coalition=None, user=None) -> HTMLResponse:
     statuses = ("suggested", "confirmed") if (user or coalition is None) else ("confirmed",)
     result = search_page(db, p, coalition_id=cid, public_only=user is None, tag_statuses=statuses)
     total, items = result.total, result.items
-    query = {k: v for k, v in request.query_params.items() if k != "page" and v}
+    query = {k: v for k, v in request.query_params.items() if k not in ("page", "lang") and v}
     page = p.offset // p.limit + 1
+    pages = None if result.total_is_estimate else max(1, -(-total // p.limit))
     link = lambda n: "?" + urlencode({**query, "page": n})  # noqa: E731
+    sessions = session_options(db)
     return render(request, "bills.html", {
         "coalition": coalition, "user": user, "items": items, "total": total, "params": p,
-        "total_is_estimate": result.total_is_estimate,
+        "total_is_estimate": result.total_is_estimate, "filtered": bool(query),
         "credits": next((i.attribution for i in items if i.attribution), []),
-        "areas": _areas(db, cid), "page": page,
+        "areas": issue_areas(db, cid), "translate_areas": coalition is None,
+        "jurisdictions": list(sessions), "sessions": sessions,
+        "more_open": any(request.query_params.get(k) for k in MORE_FILTERS),
+        "page": page, "pages": pages, "action": f"/c/{coalition.slug}/" if coalition else "/search",
         "prev_link": link(page - 1) if page > 1 else None,
         "next_link": link(page + 1) if p.offset + p.limit < total else None,
         "bill_base": f"/c/{coalition.slug}/bills/" if coalition else "/bill/"})
@@ -77,8 +81,9 @@ def _bill_page(request: Request, db, key: str, coalition=None, user=None) -> HTM
         "credits": detail.attribution})
 
 
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request, db: SessionDep) -> HTMLResponse:
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, db: SessionDep) -> HTMLResponse:
+    """Bill search with filters (API clients asking /search get the JSON of /api/search)."""
     return _list_page(request, db)
 
 

@@ -8,15 +8,17 @@ import time
 from collections import deque
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import select
 
 from api.deps import SessionDep, SettingsDep
-from api.pages.common import templates
+from api.errors import wants_html
+from api.i18n import request_lang, translator
+from api.pages.common import render, templates
 from tracker.alerts import subscribe as svc
 from tracker.alerts.feeds import atom, followed_hearings, icalendar, matching_events
-from tracker.alerts.kinds import EVENT_KINDS, FREQUENCIES
+from tracker.alerts.kinds import EVENT_KINDS, FREQUENCIES, TARGET_TYPES
 from tracker.alerts.smtp import envelope_address, parse_smtp_url, send_message
 from tracker.alerts.tokens import BadToken
 from tracker.bills.attribution import legiscan_events
@@ -65,11 +67,18 @@ def _send_confirmation(settings, msg, recipient: str) -> None:
         log.warning("confirmation to %s not sent: %s", recipient, exc)
 
 
-@router.get("/signup", response_class=HTMLResponse, include_in_schema=False)
-def signup_form(request: Request, target_type: str = "bill", target: str = "") -> HTMLResponse:
-    return templates.TemplateResponse(request, "alerts/signup.html", {
+def _signup_page(request: Request, target_type: str = "bill", target: str = "", values: dict | None = None,
+                 error: svc.InvalidRequest | None = None, status: int = 200) -> HTMLResponse:
+    return render(request, "alerts/signup.html", {
         "coalition": None, "user": None, "target_type": target_type, "target": target,
-        "kinds": EVENT_KINDS, "frequencies": FREQUENCIES})
+        "target_types": list(TARGET_TYPES), "kinds": list(EVENT_KINDS), "frequencies": FREQUENCIES,
+        "values": values or {}, "error": error}, status_code=status)
+
+
+@router.get("/signup", response_class=HTMLResponse, include_in_schema=False)
+def signup_form(request: Request, target_type: Annotated[str, Query(max_length=32)] = "bill",
+                target: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+    return _signup_page(request, target_type if target_type in TARGET_TYPES else "bill", target)
 
 
 @router.post("/signup", status_code=202)
@@ -77,8 +86,9 @@ def signup(request: Request, db: SessionDep, settings: SettingsDep, background: 
            email: Annotated[str, Form()], target_type: Annotated[str, Form()], target: Annotated[str, Form()],
            frequency: Annotated[str, Form()] = "immediate", kinds: Annotated[list[str] | None, Form()] = None,
            send_time: Annotated[str, Form()] = "08:00", timezone: Annotated[str, Form()] = "America/New_York",
-           weekday: Annotated[int, Form()] = 0, coalition: Annotated[str | None, Form()] = None) -> JSONResponse:
-    """Ask for alerts; the answer is the same whether or not the address is known."""
+           weekday: Annotated[int, Form()] = 0, coalition: Annotated[str | None, Form()] = None) -> Response:
+    """Ask for alerts; the answer is the same whether or not the address is known (a page for a
+    browser's form, JSON otherwise)."""
     client = request.client.host if request.client else "unknown"
     if not by_client.allow(client, settings.alerts_signup_per_hour):
         raise HTTPException(429, "too many sign-ups from this address; try again in an hour",
@@ -90,6 +100,10 @@ def signup(request: Request, db: SessionDep, settings: SettingsDep, background: 
     try:
         req.validate()
     except svc.InvalidRequest as exc:
+        if wants_html(request):     # the form again, with what was typed and what is wrong
+            return _signup_page(request, target_type, target, error=exc, status=422, values={
+                "email": email, "frequency": frequency, "send_time": send_time, "timezone": timezone,
+                "kinds": kinds or []})
         raise HTTPException(422, {"field": exc.field, "problem": exc.problem}) from None
     # One address receives a bounded number of confirmations, whoever asks (no mail-bombing);
     # past the bound the answer stays the same, so it reveals nothing either.
@@ -98,6 +112,11 @@ def signup(request: Request, db: SessionDep, settings: SettingsDep, background: 
         msg = svc.request_subscription(db, settings, req)
         db.commit()
         background.add_task(_send_confirmation, settings, msg, req.email)
+    if wants_html(request):         # a person submitted the form: a page, not JSON
+        t = translator(request_lang(request))
+        return render(request, "alerts/page.html", {"title": t("alerts.sent_title"), "message": t("alerts.sent"),
+                                                    "coalition": None, "user": None, "link": "/",
+                                                    "link_text": t("error.go_home")}, status_code=202)
     return JSONResponse({"status": "accepted", "message": SIGNUP_ANSWER}, status_code=202)
 
 

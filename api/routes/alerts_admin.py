@@ -12,7 +12,7 @@ from tracker.alerts.jobs import status
 router = APIRouter(tags=["alerts"])
 
 
-@router.get("/coalitions/{slug}/alerts/status")
+@router.get("/api/coalitions/{slug}/alerts/status", summary="Alert deliveries of a coalition")
 def alerts_status(caller: CallerDep, request: Request) -> dict:
     """Deliveries of the alerts made through this coalition: counts, failures, bounces (viewer role)."""
     require(caller, "viewer")

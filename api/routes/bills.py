@@ -9,10 +9,10 @@ from tracker.bills.queries import bill_detail, list_bills
 from tracker.bills.views import BillDetail, Page
 from tracker.vocab import STAGES
 
-router = APIRouter(prefix="/bills", tags=["bills"])
+router = APIRouter(prefix="/api/bills", tags=["bills"])
 
 
-@router.get("", response_model=Page)
+@router.get("", response_model=Page, summary="List bills")
 def bills(db: SessionDep, settings: SettingsDep,
           jurisdiction: Annotated[str | None, Query(max_length=200, description="us, ca, ny, ...")] = None,
           session: Annotated[str | None, Query(max_length=200, description="session identifier, e.g. 119")] = None,
@@ -27,7 +27,7 @@ def bills(db: SessionDep, settings: SettingsDep,
     return Page(total=total, limit=limit, offset=offset, items=items)
 
 
-@router.get("/{key}", response_model=BillDetail)
+@router.get("/{key}", response_model=BillDetail, summary="One bill")
 def bill(key: KeyPath, db: SessionDep) -> BillDetail:
     """One bill with its actions, sponsors and roll-call votes."""
     detail = bill_detail(db, key)

@@ -1,4 +1,5 @@
-"""Coalition API: search, issue areas, positions, the tag review queue (per-coalition keys)."""
+"""Coalition API under /api/coalitions/{slug}: search, issue areas, positions, the tag review queue
+(per-coalition keys)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from api.coalition_deps import CallerDep, require
-from api.deps import IdPath, KeyPath, Limit, Offset, SearchText, SessionDep, SettingsDep, Text
+from api.deps import IdPath, KeyPath, Limit, Offset, SearchText, SessionDep, SessionText, SettingsDep, Text
 from tracker.coalitions.positions import set_position
 from tracker.models import Bill, BillTag, IssueArea, MemberOrganization, MemberStance, Position
 from tracker.scoring.dirty import process_quietly
@@ -18,7 +19,7 @@ from tracker.tagging.store import set_tag_status
 from tracker.bills.views import Page
 from tracker.vocab import STANCES
 
-router = APIRouter(prefix="/coalitions/{slug}", tags=["coalitions"])
+router = APIRouter(prefix="/api/coalitions/{slug}", tags=["coalitions"])
 
 
 class PositionOut(BaseModel):
@@ -60,16 +61,16 @@ class AreaOut(BaseModel):
     description: str | None = None
 
 
-@router.get("/issue-areas", response_model=list[AreaOut])
+@router.get("/issue-areas", response_model=list[AreaOut], summary="The coalition's issue areas")
 def issue_areas(caller: CallerDep, db: SessionDep) -> list[AreaOut]:
     rows = db.execute(select(IssueArea).where(IssueArea.coalition_id == caller.coalition.id)
                       .order_by(IssueArea.position)).scalars()
     return [AreaOut(slug=a.slug, name=a.name, parent=a.parent_slug, description=a.description) for a in rows]
 
 
-@router.get("/search", response_model=Page)
+@router.get("/search", response_model=Page, summary="Search bills with the coalition's tags and positions")
 def search(caller: CallerDep, db: SessionDep, settings: SettingsDep,
-           q: SearchText = None, jurisdiction: Text = None, session: Text = None,
+           q: SearchText = None, jurisdiction: Text = None, session: SessionText = None,
            stage: Text = None, issue_area: Text = None, stance: Text = None,
            sponsor: Text = None, committee: Text = None,
            updated_since: dt.date | None = None,
@@ -98,7 +99,7 @@ def _position_out(db, coalition_id: int, positions: list[Position]) -> list[Posi
     return [PositionOut(**p.model_dump(), member_stances=stances.get(p.bill_key, {})) for p in positions]
 
 
-@router.get("/positions", response_model=list[PositionOut])
+@router.get("/positions", response_model=list[PositionOut], summary="The coalition's positions")
 def positions(caller: CallerDep, db: SessionDep) -> list[PositionOut]:
     """Public positions; with a key of this coalition, the private ones and member stances too."""
     query = select(Position).where(Position.coalition_id == caller.coalition.id)
@@ -111,7 +112,7 @@ def positions(caller: CallerDep, db: SessionDep) -> list[PositionOut]:
     return out
 
 
-@router.put("/positions/{bill_key}", response_model=PositionOut)
+@router.put("/positions/{bill_key}", response_model=PositionOut, summary="Set a position")
 def put_position(bill_key: KeyPath, body: PositionIn, caller: CallerDep, db: SessionDep) -> PositionOut:
     """Set the coalition's position on a bill (editor or admin key); changes are kept as history."""
     require(caller, "editor")
@@ -122,7 +123,7 @@ def put_position(bill_key: KeyPath, body: PositionIn, caller: CallerDep, db: Ses
     return _position_out(db, caller.coalition.id, [pos])[0]
 
 
-@router.get("/tags", response_model=list[TagOut])
+@router.get("/tags", response_model=list[TagOut], summary="The tag review queue")
 def tags(caller: CallerDep, db: SessionDep, status: Annotated[str, Query(max_length=32)] = "suggested",
          limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[TagOut]:
     """The review queue (viewer key or better)."""
@@ -135,7 +136,7 @@ def tags(caller: CallerDep, db: SessionDep, status: Annotated[str, Query(max_len
                    explanation=t.explanation or []) for t, k, title, area in rows]
 
 
-@router.post("/tags/{tag_id}", response_model=TagOut)
+@router.post("/tags/{tag_id}", response_model=TagOut, summary="Confirm or reject a tag")
 def decide_tag(tag_id: IdPath, body: TagDecision, caller: CallerDep, db: SessionDep) -> TagOut:
     """Confirm or reject a suggested tag (editor key or better)."""
     require(caller, "editor")

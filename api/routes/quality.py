@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from api.deps import SessionDep
 from tracker.people.quality import quality_report
 
-router = APIRouter(prefix="/quality", tags=["quality"])
+router = APIRouter(prefix="/api/quality", tags=["quality"])
 
 
 class UnmatchedName(BaseModel):
@@ -45,7 +45,7 @@ class QualityEntry(BaseModel):
     result_disagreements: list[ResultDisagreement]
 
 
-@router.get("", response_model=list[QualityEntry])
+@router.get("", response_model=list[QualityEntry], summary="Data quality report")
 def quality(db: SessionDep,
             jurisdiction: Annotated[str | None, Query(max_length=200, description="us, ca, ny, ...")] = None,
             session: Annotated[str | None, Query(max_length=200, description="session identifier")] = None,

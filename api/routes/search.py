@@ -1,4 +1,4 @@
-"""GET /search: full-text bill search over the default taxonomy (no coalition data)."""
+"""GET /api/search: full-text bill search over the default taxonomy (no coalition data)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from api.deps import Limit, Offset, SearchText, SessionDep, SettingsDep, Text
+from api.deps import Limit, Offset, SearchText, SessionDep, SessionText, SettingsDep, Text
 from tracker.search.query import SORTS, SearchParams, search_page
 from tracker.bills.views import Page
 from tracker.vocab import STAGES
@@ -14,14 +14,14 @@ from tracker.vocab import STAGES
 router = APIRouter(tags=["search"])
 
 
-@router.get("/search", response_model=Page)
+@router.get("/api/search", response_model=Page, summary="Search bills")
 def search(db: SessionDep, settings: SettingsDep,
-           q: SearchText = None, jurisdiction: Text = None, session: Text = None, stage: Text = None,
+           q: SearchText = None, jurisdiction: Text = None, session: SessionText = None, stage: Text = None,
            issue_area: Annotated[str | None, Query(max_length=200, description="default taxonomy slug")] = None,
            sponsor: Text = None, committee: Text = None, updated_since: dt.date | None = None,
            sort: Annotated[str, Query(max_length=32, description=", ".join(SORTS))] = "relevance",
            limit: Limit = 25, offset: Offset = 0) -> Page:
-    """Bills matching the words and filters; for coalition stances use /coalitions/{slug}/search."""
+    """Bills matching the words and filters; for coalition stances use /api/coalitions/{slug}/search."""
     if stage and stage not in STAGES:
         raise HTTPException(422, f"unknown stage {stage!r}; expected one of {list(STAGES)}")
     if sort not in SORTS:

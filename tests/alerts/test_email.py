@@ -61,7 +61,11 @@ def test_signup_double_opt_in_alert_links_and_one_click_unsubscribe(alerts_env, 
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
     assert "Engrossed in House" in text and "Engrossed in House" in html
-    assert "http://testserver/bills/us-119-hr5" in text and 'href="http://testserver/bills/us-119-hr5"' in html
+    # The bill's link opens its page (not the JSON API) under the configured public URL.
+    assert "http://testserver/bill/us-119-hr5" in text and 'href="http://testserver/bill/us-119-hr5"' in html
+    assert "testserver/bills/" not in text and "testserver/api/" not in text and "testserver/bills/" not in html
+    bill_page = client.get("/bill/us-119-hr5", headers={"accept": "text/html"})
+    assert bill_page.status_code == 200 and bill_page.headers["content-type"].startswith("text/html")
     links = dict((p.split("/")[2], p) for p in LINK.findall(text))
     assert client.get(links["preferences"]).status_code == 200
     assert "ada@example.org" in client.get(links["preferences"]).text

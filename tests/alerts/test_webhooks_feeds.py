@@ -76,6 +76,9 @@ def test_webhook_is_signed_and_verified_on_loopback(loopback_ok):
         assert ok and delivery_id == str(body["delivery_id"])
         assert body["events"][0]["kind"] == "stage_changed"
         assert body["events"][0]["payload"]["new_stage"] == "passed_second"
+        # A person reading the payload gets the page; a program the JSON.
+        assert body["events"][0]["url"].endswith("/bill/us-119-hr5")
+        assert body["events"][0]["api_url"].endswith("/api/bills/us-119-hr5")
         assert not webhooks.verify(SECRET, str(int(utcnow().timestamp())), b"{}", "sha256=00")
     finally:
         rx.close()
@@ -130,9 +133,15 @@ def test_feeds_atom_and_icalendar(alerts_env):
     root = ET.fromstring(r.content)
     titles = [e.findtext("{http://www.w3.org/2005/Atom}title") for e in root.iter("{http://www.w3.org/2005/Atom}entry")]
     assert any("Hearing scheduled" in t for t in titles) and any("Stage changed" in t for t in titles)
+    links = {e.get("href") for e in root.iter("{http://www.w3.org/2005/Atom}link") if e.get("rel") is None}
+    assert links == {"http://testserver/bill/us-119-hr5"}, links   # the bill's page
+    for href in links:
+        page = client.get(href.removeprefix("http://testserver"), headers={"accept": "text/html"})
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     ics = client.get(f"/alerts/feeds/{token}.ics")
     assert ics.status_code == 200 and "BEGIN:VEVENT" in ics.text and "DTSTART:20250401T140000Z" in ics.text
     assert "LOCATION:2175 Rayburn" in ics.text
+    assert "/bill/us-119-hr5" in ics.text.replace("\r\n ", "") and "/bills/" not in ics.text
     assert client.get("/alerts/feeds/nope.atom").status_code == 404
 
 

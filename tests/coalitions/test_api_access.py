@@ -42,68 +42,68 @@ def auth(key):
 
 def test_anonymous_sees_public_positions_only(world):
     client, _ = world
-    got = client.get("/coalitions/a/positions").json()
+    got = client.get("/api/coalitions/a/positions").json()
     assert [(p["bill_key"], p["rationale"]) for p in got] == [("us-119-hr5", "a public")]
 
 
 def test_own_key_sees_private_positions(world):
     client, keys = world
-    got = client.get("/coalitions/a/positions", headers=auth(keys[("a", "viewer")])).json()
+    got = client.get("/api/coalitions/a/positions", headers=auth(keys[("a", "viewer")])).json()
     assert {p["rationale"] for p in got} == {"a public", "a secret"}
 
 
 def test_other_coalitions_key_cannot_read_private_positions(world):
     client, keys = world
-    r = client.get("/coalitions/b/positions", headers=auth(keys[("a", "editor")]))
+    r = client.get("/api/coalitions/b/positions", headers=auth(keys[("a", "editor")]))
     assert r.status_code == 403
     assert "b secret" not in r.text
     # Nor search b's private stances with it.
-    r = client.get("/coalitions/b/search", params={"stance": "oppose"}, headers=auth(keys[("a", "editor")]))
+    r = client.get("/api/coalitions/b/search", params={"stance": "oppose"}, headers=auth(keys[("a", "editor")]))
     assert r.status_code == 403
 
 
 def test_viewer_cannot_set_a_position(world):
     client, keys = world
-    r = client.put("/coalitions/a/positions/us-119-hr6", json={"stance": "support"},
+    r = client.put("/api/coalitions/a/positions/us-119-hr6", json={"stance": "support"},
                    headers=auth(keys[("a", "viewer")]))
     assert r.status_code == 403
-    r = client.put("/coalitions/a/positions/us-119-hr6", json={"stance": "support", "public": True},
+    r = client.put("/api/coalitions/a/positions/us-119-hr6", json={"stance": "support", "public": True},
                    headers={"X-API-Key": keys[("a", "editor")]})
     assert r.status_code == 200 and r.json()["set_by"].startswith("key:")
-    assert "us-119-hr6" in {p["bill_key"] for p in client.get("/coalitions/a/positions").json()}
+    assert "us-119-hr6" in {p["bill_key"] for p in client.get("/api/coalitions/a/positions").json()}
 
 
 def test_missing_wrong_or_revoked_key_is_refused(world, engine):
     client, keys = world
-    assert client.put("/coalitions/a/positions/us-119-hr6", json={"stance": "support"}).status_code == 401
-    assert client.get("/coalitions/a/tags", headers=auth("edt_00000000_nope")).status_code == 401
+    assert client.put("/api/coalitions/a/positions/us-119-hr6", json={"stance": "support"}).status_code == 401
+    assert client.get("/api/coalitions/a/tags", headers=auth("edt_00000000_nope")).status_code == 401
     key = keys[("a", "editor")]
     with Session(engine) as db:
         row = db.execute(select(ApiKey).where(ApiKey.prefix == key.split("_")[1])).scalar_one()
         row.revoked_at = utcnow()
         db.commit()
-    r = client.get("/coalitions/a/tags", headers=auth(key))
+    r = client.get("/api/coalitions/a/tags", headers=auth(key))
     assert r.status_code == 401 and "revoked" in r.text
 
 
 def test_review_queue_through_the_api(world):
     client, keys = world
-    queue = client.get("/coalitions/a/tags", headers=auth(keys[("a", "viewer")])).json()
+    queue = client.get("/api/coalitions/a/tags", headers=auth(keys[("a", "viewer")])).json()
     assert queue and all(t["explanation"] for t in queue)
     tag = queue[0]
-    assert client.post(f"/coalitions/a/tags/{tag['id']}", json={"status": "confirmed"},
+    assert client.post(f"/api/coalitions/a/tags/{tag['id']}", json={"status": "confirmed"},
                        headers=auth(keys[("a", "viewer")])).status_code == 403
-    r = client.post(f"/coalitions/a/tags/{tag['id']}", json={"status": "confirmed"},
+    r = client.post(f"/api/coalitions/a/tags/{tag['id']}", json={"status": "confirmed"},
                     headers=auth(keys[("a", "editor")]))
     assert r.json()["status"] == "confirmed"
     # b cannot touch a's tag.
-    assert client.post(f"/coalitions/b/tags/{tag['id']}", json={"status": "rejected"},
+    assert client.post(f"/api/coalitions/b/tags/{tag['id']}", json={"status": "rejected"},
                        headers=auth(keys[("b", "editor")])).status_code == 404
 
 
 def test_public_search_has_no_coalition_data(world):
     client, _ = world
-    body = client.get("/search", params={"q": "community"}).json()
+    body = client.get("/api/search", params={"q": "community"}).json()
     assert body["total"] == 2
     assert all(t["coalition"] is None for b in body["items"] for t in b["issue_areas"])
 

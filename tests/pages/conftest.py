@@ -36,3 +36,22 @@ def demo_url(demo_db_template, tmp_path) -> str:
 def demo_server(demo_url, tmp_path):
     with live_server(demo_url, tmp_path) as base:
         yield base
+
+
+BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+@pytest.fixture
+def site(demo_url, tmp_path):
+    """The app on a copy of the demo's data, in-process (TestClient), asking as a browser does."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from tracker.settings import Settings
+
+    settings = Settings(database_url=demo_url, data_dir=tmp_path, secret_key="test-secret-key-test-secret-key-123",
+                        public_url="http://testserver", _env_file=None)
+    app = create_app(settings)
+    with TestClient(app, headers=BROWSER) as client:
+        yield client
+    app.state.engine.dispose()

@@ -26,11 +26,11 @@ def client(demo_url, tmp_path):
 
 
 def test_language_from_header_switch_and_cookie(client):
-    en = client.get("/", headers=HTML)
-    assert '<html lang="en">' in en.text and "Bills" in en.text
+    en = client.get("/search", headers=HTML)
+    assert '<html lang="en">' in en.text and "Search bills" in en.text
     assert "Accept-Language" in en.headers["vary"]
-    es = client.get("/", headers={**HTML, "accept-language": "es-MX,es;q=0.9"})
-    assert '<html lang="es">' in es.text and "Proyectos de ley" in es.text
+    es = client.get("/search", headers={**HTML, "accept-language": "es-MX,es;q=0.9"})
+    assert '<html lang="es">' in es.text and "Buscar proyectos de ley" in es.text
     assert es.headers["content-language"] == "es"
     # The switch link sets a cookie; the next page keeps Spanish without the parameter.
     switched = client.get("/?lang=es", headers=HTML)
@@ -42,8 +42,8 @@ def test_language_from_header_switch_and_cookie(client):
 
 
 def test_switch_link_keeps_the_query(client):
-    page = client.get("/?q=school&stage=in_committee", headers=HTML)
-    assert 'href="/?q=school&amp;stage=in_committee&amp;lang=es"' in page.text
+    page = client.get("/search?q=school&stage=in_committee", headers=HTML)
+    assert 'href="/search?q=school&amp;stage=in_committee&amp;lang=es"' in page.text
 
 
 def test_spanish_names_of_stages_chambers_and_jurisdictions(client):
@@ -63,7 +63,7 @@ def test_404_is_a_page_for_people(client, lang, title):
 
 
 def test_404_stays_json_for_api_clients(client):
-    r = client.get("/bills/us-119-hr99999", headers={"accept": "application/json"})
+    r = client.get("/api/bills/us-119-hr99999", headers={"accept": "application/json"})
     assert r.status_code == 404 and r.json()["detail"]
     assert client.get("/no/such/thing").headers["content-type"].startswith("application/json")
 

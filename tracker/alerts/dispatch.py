@@ -14,6 +14,7 @@ from tracker.alerts.render import build_email, message_id
 from tracker.bills.attribution import credits, legiscan_events
 from tracker.alerts.smtp import (Ambiguous, NotCommitted, PermanentFailure, SmtpSender, TemporaryFailure,
                                  envelope_address, parse_smtp_url)
+from tracker.bills.keys import bill_page_url
 from tracker.db import session_scope
 from tracker.models import ChangeEvent, Delivery, Legislator, Subscriber, Subscription
 from tracker.models.base import utcnow
@@ -143,7 +144,8 @@ def webhook_payload(settings, job: _Job) -> dict:
                         "jurisdiction": e.jurisdiction_id, "payload": e.payload,
                         "votes_followed": job.extra.get(e.id, {}).get("votes", []),
                         "created_at": e.created_at.isoformat() if e.created_at else None,
-                        "url": f"{base}/bills/{e.bill_key}" if e.bill_key else None} for e in job.events],
+                        "url": bill_page_url(base, e.bill_key) if e.bill_key else None,
+                        "api_url": f"{base}/api/bills/{e.bill_key}" if e.bill_key else None} for e in job.events],
             "attribution": job.credits}
 
 

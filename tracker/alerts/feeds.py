@@ -9,6 +9,7 @@ from tracker.alerts.kinds import EVENT_KINDS
 from tracker.alerts.render import summary
 from tracker.alerts.sqlutil import aware
 from tracker.bills.attribution import LEGISCAN, credit_text, credits
+from tracker.bills.keys import bill_page_url
 from tracker.models import ChangeEvent, Hearing
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -40,7 +41,7 @@ def atom(*, title: str, feed_id: str, self_url: str, base: str, events: Iterable
         ET.SubElement(entry, q("updated")).text = aware(e.created_at).isoformat()
         ET.SubElement(entry, q("category"), term=e.kind, label=EVENT_KINDS.get(e.kind, e.kind))
         if e.bill_key:
-            ET.SubElement(entry, q("link"), href=f"{base}/bills/{e.bill_key}")
+            ET.SubElement(entry, q("link"), href=bill_page_url(base, e.bill_key))
         ET.SubElement(entry, q("summary")).text = summary(e)
         if e.id in credited:
             ET.SubElement(entry, q("rights")).text = notice
@@ -82,7 +83,7 @@ def icalendar(hearings: Iterable[tuple[Hearing, list[str]]], *, name: str, base:
                   f"STATUS:{'CANCELLED' if h.status == 'cancelled' else 'CONFIRMED'}"]
         if h.location:
             lines.append(f"LOCATION:{_ics_text(h.location)}")
-        desc = (h.description or "") + "\n" + "\n".join(f"{base}/bills/{b}" for b in bills)
+        desc = (h.description or "") + "\n" + "\n".join(bill_page_url(base, b) for b in bills)
         lines += [f"DESCRIPTION:{_ics_text(desc.strip())}", "END:VEVENT"]
     lines.append("END:VCALENDAR")
     return "".join(f + "\r\n" for line in lines for f in _fold(line))

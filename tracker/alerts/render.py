@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from tracker.alerts.kinds import EVENT_KINDS, OPS_EVENT_KINDS
 from tracker.alerts.tokens import make_token
+from tracker.bills.keys import bill_page_url
 from tracker.models import ChangeEvent, Delivery, Subscriber, Subscription
 from tracker.models.base import utcnow
 from tracker.vocab import STAGE_LABELS, STANCES
@@ -75,7 +76,7 @@ def group_by_bill(events: Iterable[ChangeEvent], base: str, extra: dict[int, dic
         g = groups.setdefault(key, {
             "bill_key": ev.bill_key, "title": (ev.payload or {}).get("title") or "",
             "identifier": (ev.payload or {}).get("identifier") or ev.bill_key or "Other news",
-            "url": f"{base}/bills/{ev.bill_key}" if ev.bill_key else base, "events": []})
+            "url": bill_page_url(base, ev.bill_key) if ev.bill_key else base, "events": []})
         if not g["title"]:
             g["title"] = (ev.payload or {}).get("title") or ""
         label = EVENT_KINDS.get(ev.kind) or OPS_EVENT_KINDS.get(ev.kind, ev.kind)

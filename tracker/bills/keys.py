@@ -35,3 +35,11 @@ def bill_key(jurisdiction: str, session: str, identifier: str) -> str:
     """`us`, `119`, `H.R. 1234` -> `us-119-hr1234`."""
     session_part = _PUNCT.sub("", session).lower()
     return f"{jurisdiction.lower()}-{session_part}-{normalize_identifier(identifier).lower()}"
+
+
+def bill_page_url(base: str, key: str) -> str:
+    """The public page of a bill under the site's address (emails, feeds, webhooks link here;
+    the JSON is at /api/bills/{key})."""
+    from urllib.parse import quote
+
+    return f"{base.rstrip('/')}/bill/{quote(key, safe='')}"

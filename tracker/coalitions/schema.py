@@ -60,6 +60,7 @@ class IssueAreas(_Strict):
 class CoalitionSettings(BaseModel):
     model_config = ConfigDict(extra="allow")
     embed_origins: list[str] = []
+    listed: bool = True      # shown in the public directory (/coalitions) and on the home page
 
     @field_validator("embed_origins")
     @classmethod

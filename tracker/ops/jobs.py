@@ -12,7 +12,7 @@ from tracker.db import get_engine
 
 
 def retag() -> dict:
-    """Re-run the tagging rules of every coalition (or the default taxonomy) over every bill."""
+    """Re-run the default taxonomy's and every coalition's tagging rules over every bill."""
     from tracker.tagging.store import retag_all
 
     runs = retag_all(get_engine())

@@ -96,8 +96,12 @@ def _conditions(p: SearchParams, coalition_id: int | None, public_only: bool,
     if p.jurisdiction:
         conds.append(Bill.jurisdiction_id == p.jurisdiction.lower())
     if p.session:
-        conds.append(Bill.session_id.in_(select(LegislativeSession.id)
-                                         .where(LegislativeSession.identifier == p.session)))
+        # "ky:2025" names one jurisdiction's session; a bare "2025" matches it in every jurisdiction.
+        where, _, ident = p.session.rpartition(":")
+        sessions = select(LegislativeSession.id).where(LegislativeSession.identifier == ident)
+        if where:
+            sessions = sessions.where(LegislativeSession.jurisdiction_id == where.lower())
+        conds.append(Bill.session_id.in_(sessions))
     if p.stage:
         conds.append(Bill.stage == p.stage)
     if p.updated_since:

@@ -183,11 +183,11 @@ def retag(engine: Engine, *, coalition: str | None = None, bill_ids: Iterable[in
 
 
 def retag_all(engine: Engine, *, bill_ids: Iterable[int] | None = None) -> list[TagRun]:
-    """Tag for every loaded coalition, or with the default taxonomy when none is loaded."""
+    """Tag with the default taxonomy (the public pages' issue areas), then for every coalition."""
     with Session(engine) as session:
         slugs = list(session.execute(select(Coalition.slug).order_by(Coalition.slug)).scalars())
     ids = list(bill_ids) if bill_ids is not None else None
-    return [retag(engine, coalition=s, bill_ids=ids) for s in slugs] or [retag(engine, bill_ids=ids)]
+    return [retag(engine, bill_ids=ids)] + [retag(engine, coalition=s, bill_ids=ids) for s in slugs]
 
 
 def set_tag_status(session: Session, tag: BillTag, status: str, by: str) -> BillTag:
