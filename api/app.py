@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from api.routes import bills, health, quality, status
 from api.routes import alerts, alerts_admin
 from api.routes import legislators as legislators_api
+from api.routes import find as find_api, hearings as hearings_api
 from api import docs, errors
 from tracker.db import get_engine
 from tracker.settings import Settings, get_settings
@@ -33,6 +34,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(alerts.router)
     app.include_router(alerts_admin.router)
     app.include_router(legislators_api.router)
+    app.include_router(hearings_api.router)
+    app.include_router(find_api.router)
     _add_coalition_pages(app, settings)
     from api.security import SecurityHeaders
     app.add_middleware(SecurityHeaders, docs_paths=docs.PATHS)
@@ -56,3 +59,6 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     app.include_router(staff.router)
     app.include_router(public.router)
     app.include_router(people.router)
+    from api.pages import find, hearings
+    app.include_router(hearings.router)
+    app.include_router(find.router)
