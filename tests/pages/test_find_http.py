@@ -16,7 +16,11 @@ from tests.districts.mirror import GeocoderMirror, Silent
 from tests.conftest import real_fixture
 from tests.pages.test_people_http import HTML, make_client
 from tests.people import real_data
+from sqlmodel import Session, select
+
 from tracker.db import get_engine, upgrade
+from tracker.models import Coalition, Legislator
+from tracker.scoring import service
 
 ASHBY_FILE = "Angelique-V-Ashby"
 
@@ -40,6 +44,16 @@ def real_url(tmp_path_factory):
     engine = get_engine(url)
     real_data.congress(engine)
     real_data.states(engine, "ca")
+    with Session(engine) as db:     # Ashby's grades: one on a published scorecard, one on a draft
+        ashby = db.exec(select(Legislator).where(Legislator.key == person_key("ca", ASHBY_FILE))).one()
+        db.add(Coalition(slug="find-test", name="Find Test Coalition"))
+        db.flush()
+        for slug, publish in (("public-card", True), ("draft-card", False)):
+            card = service.create_scorecard(db, coalition="find-test", slug=slug, jurisdiction="ca",
+                                            title=f"Senate 2025 ({slug})", publish=publish)
+            item = service.add_item(db, card, kind="manual", label="School meals", rationale="testimony on record")
+            service.add_manual_entry(db, item, ashby.id, 1.0, "testified in committee")
+        db.commit()
     engine.dispose()
     return url
 
@@ -67,6 +81,9 @@ def test_address_form_posts_and_lists_the_legislators(client):
     assert "California Senate" in page and "California Assembly" in page and "Census name: Assembly District 7" in page
     ashby = person_key("ca", ASHBY_FILE)
     assert f'<a href="/legislators/{ashby}">Angelique Ashby</a>' in page and "Democratic" in page
+    assert f'<a href="/c/find-test/scorecards/public-card/legislators/{ashby}">Find Test Coalition: ' \
+           'Senate 2025 (public-card)</a> — Grade' in page
+    assert "draft-card" not in page                                                   # not published
     assert 'value="1315 10th Street, Sacramento, CA 95814"' in page                   # to correct it
     assert '<option value="8" selected>8</option>' in page                           # the state form follows
     assert mirror.CA not in r.headers.get("location", "") and r.url.path == "/find"   # not in the URL
