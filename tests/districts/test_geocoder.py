@@ -118,6 +118,12 @@ def test_an_answer_dripped_byte_by_byte_is_cut_at_the_deadline():
         assert err.value.kind == "timeout" and time.monotonic() - started < 3
 
 
+def test_a_base_url_that_is_not_http_is_unavailable_not_a_crash(caplog):
+    with pytest.raises(GeocoderUnavailable):
+        geocode(mirror.CA, base_url="ftp://example.org/geocoder", timeout=1, user_agent=UA)
+    assert "EDTRACKER_GEOCODER_BASE_URL" in caplog.text
+
+
 def test_nobody_listening_is_unavailable():
     with Silent() as gone:
         url = gone.base_url

@@ -8,7 +8,6 @@ import re
 
 import icalendar
 import pytest
-from fastapi.testclient import TestClient
 
 from tests.hearings import data
 from tests.pages.test_people_http import HTML, make_client

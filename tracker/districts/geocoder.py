@@ -195,7 +195,8 @@ def fetch(address: str, *, base_url: str, timeout: float, user_agent: str) -> di
     seconds in all; the parsed JSON answer. Raises `GeocoderUnavailable`."""
     parts = urlsplit(base_url.rstrip("/") + "/geographies/onelineaddress")
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("EDTRACKER_GEOCODER_BASE_URL must be an http(s) URL")
+        log.error("EDTRACKER_GEOCODER_BASE_URL is not an http(s) URL: /find cannot look up addresses")
+        raise GeocoderUnavailable("unreachable")
     query = urlencode({"address": address, "benchmark": BENCHMARK, "vintage": VINTAGE, "layers": "all",
                        "format": "json"})
     conn_cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
