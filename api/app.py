@@ -59,6 +59,6 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     app.include_router(staff.router)
     app.include_router(public.router)
     app.include_router(people.router)
-    from api.pages import find, hearings
+    from api.pages import hearings, find  # noqa: I001  (menu order: Hearings, then Find my legislators)
     app.include_router(hearings.router)
     app.include_router(find.router)
