@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from api.routes import activity, bills, health, quality, status
 from api.routes import alerts, alerts_admin
 from api.routes import legislators as legislators_api
+from api.routes import find as find_api, hearings as hearings_api
 from api import docs, errors
 from tracker.db import get_engine
 from tracker.settings import Settings, get_settings
@@ -53,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(alerts.router)
     app.include_router(alerts_admin.router)
     app.include_router(legislators_api.router)
+    app.include_router(hearings_api.router)
+    app.include_router(find_api.router)
     _add_coalition_pages(app, settings)
     from api.legacy import LegacyPaths
     from api.security import SecurityHeaders
@@ -80,3 +83,6 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     app.include_router(people.router)
     app.include_router(home.router)
     app.include_router(ops.router)
+    from api.pages import hearings, find  # noqa: I001  (menu order: Hearings, then Find my legislators)
+    app.include_router(hearings.router)
+    app.include_router(find.router)

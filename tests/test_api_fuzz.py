@@ -96,12 +96,16 @@ def api_schema(request, sqlite_template, tmp_path_factory):
             pytest.skip("PostgreSQL tests need EDTRACKER_TEST_POSTGRES_URL (./dev test starts a server)")
         url, drop = _pg_db(request.getfixturevalue("pg_template"))
     known = _load_data(url)
+    from tests.districts.mirror import GeocoderMirror
+
+    census = GeocoderMirror().start()   # /api/find asks a local geocoder, never the Census Bureau's
     app = create_app(Settings(database_url=url, data_dir=folder, secret_key="fuzz-secret-key-0123456789-abcdef",
-                              _env_file=None))
+                              geocoder_base_url=census.base_url, _env_file=None))
     schema = schemathesis.openapi.from_dict(_offer_known(app.openapi(), known))
     schema.app = app
     schema.location = "/openapi.json"
     yield schema
+    census.stop()
     app.state.engine.dispose()
     if drop:
         drop()

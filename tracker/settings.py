@@ -184,6 +184,14 @@ class Settings(BaseSettings):
     remote_photos: bool = Field(
         default=False, description="Show legislators' photos from the source's server on their pages "
         "(visitors' browsers then contact that server); off, the page links to the photo instead.")
+    # Find my legislators (issue 16): the U.S. Census Geocoder turns an address into districts.
+    geocoder_base_url: str = Field(
+        default="https://geocoding.geo.census.gov/geocoder",
+        description="Base URL of the Census Geocoder (no key); /geographies/onelineaddress is asked under it.")
+    geocoder_timeout_seconds: float = Field(
+        default=8.0, gt=0, le=60, description="Longest wait for the geocoder's whole answer before /find says it is down.")
+    find_per_hour: int = Field(
+        default=60, ge=0, description="Address look-ups one client address may make per hour (0: no bound).")
 
     def check_secrets(self) -> None:
         """Refuse to serve staff pages in production with the placeholder or a short secret key."""

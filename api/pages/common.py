@@ -21,7 +21,8 @@ from tracker.vocab import STAGE_LABELS, STAGES, STANCES
 
 # Links of the site's main menu: (path, catalog key). Pages add themselves here.
 NAV = [("/", "nav.home"), ("/search", "nav.search"), ("/legislators", "nav.legislators"),
-       ("/coalitions", "nav.coalitions"), ("/alerts/signup", "nav.alerts")]
+       ("/hearings", "hearings.nav"), ("/find", "find.nav"), ("/coalitions", "nav.coalitions"),
+       ("/alerts/signup", "nav.alerts")]
 
 
 def with_lang(request: Request, lang: str) -> str:

@@ -1,6 +1,6 @@
 """The demo's New York data as NY Senate OpenLegislation API v3 answers it
 (https://legislation.nysenate.gov/static/docs/html/): `/api/3/members/{session}`, the bill listing
-`/api/3/bills/{session}`, each bill `/api/3/bills/{session}/{printNo}`, agenda listings per year
+`/api/3/bills/{session}`, each bill `/api/3/bills/{session}/{printNo}`, agenda listings per year, two weekly committee agendas
 and `/api/3/updates/{since}` (empty: nothing changes in the demo). Every answer is the API's
 envelope `{success, message, responseType, result}`; listings are paged with offsets from 1.
 Member ids start at 99001, far from the real ones.
@@ -42,6 +42,15 @@ BILLS = (
      "Sets a minimum annual salary for certified public school teachers and phases it in over four years.",
      99006, (), "Education Law", "IN_ASSEMBLY_COMM", "EDUCATION",
      (("2025-01-21", "ASSEMBLY", "referred to education"),), None),
+)
+
+# Weekly Senate committee agendas (`/api/3/agendas/{year}/{no}`): agenda no, week of,
+# [(committee, meeting time in Albany, place, notes, [printNo])]. S5120 and S1001 are bills the
+# demo does not hold; Health hears no education bill.
+AGENDAS = (
+    (9, "2025-03-10", (("Education", "2025-03-11T10:00", "Room 124 CAP", "", ("S3150", "S4471")),)),
+    (16, "2025-04-28", (("Finance", "2025-04-29T11:00", "Room 124 CAP", "Meeting off the floor.", ("S3150", "S5120")),
+                        ("Health", "2025-04-29T13:30", "Room 811 LOB", "", ("S1001",)))),
 )
 
 
@@ -110,6 +119,18 @@ def _bill(row) -> dict:
     }
 
 
+def _agenda(row) -> dict:
+    number, week, meetings = row
+    committees = [{"committeeId": {"chamber": "SENATE", "name": name}, "addenda": {"items": [{
+        "addendumId": "", "hasVotes": False,
+        "meeting": {"chair": None, "location": place, "meetingDateTime": when, "notes": notes},
+        "bills": {"items": [{"billId": {"basePrintNo": b, "session": SESSION, "printNo": b, "version": ""},
+                             "message": ""} for b in bills], "size": len(bills)}}], "size": 1}}
+        for name, when, place, notes, bills in meetings]
+    return {"id": {"number": number, "year": SESSION}, "weekOf": week,
+            "committeeAgendas": {"items": committees, "size": len(committees)}}
+
+
 def ny_routes() -> list:
     """Routes of the OpenLegislation mirror (the key travels as `key=`)."""
     from scrapers.demo.sample import QueryRoute
@@ -121,6 +142,9 @@ def ny_routes() -> list:
               route(f"bills/{SESSION}", _listing("bill-info list", [
                   {"basePrintNo": b[0], "session": SESSION, "printNo": b[0], "title": b[1]} for b in BILLS]))]
     routes += [route(f"bills/{SESSION}/{b[0]}", _ok("bill", _bill(b))) for b in BILLS]
-    routes += [route(f"agendas/{year}", _listing("agenda-summary list", [])) for year in (SESSION, SESSION + 1)]
+    routes += [route(f"agendas/{SESSION}", _listing("agenda-summary list", [
+        {"id": {"number": no, "year": SESSION}, "weekOf": week} for no, week, _ in AGENDAS]))]
+    routes += [route(f"agendas/{SESSION + 1}", _listing("agenda-summary list", []))]
+    routes += [route(f"agendas/{SESSION}/{a[0]}", _ok("agenda", _agenda(a))) for a in AGENDAS]
     routes.append(route("updates/*", _listing("update-token list", [])))  # any `since`
     return routes

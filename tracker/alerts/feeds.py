@@ -10,6 +10,7 @@ from tracker.alerts.render import summary
 from tracker.alerts.sqlutil import aware
 from tracker.bills.attribution import LEGISCAN, credit_text, credits
 from tracker.bills.keys import bill_page_url
+from tracker.hearings.ical import CalendarEvent, calendar
 from tracker.models import ChangeEvent, Hearing
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -49,44 +50,19 @@ def atom(*, title: str, feed_id: str, self_url: str, base: str, events: Iterable
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
 
 
-def _ics_text(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n"))
-
-
-def _fold(line: str) -> list[str]:
-    """RFC 5545 line folding at 75 octets."""
-    out, raw = [], line.encode("utf-8")
-    while len(raw) > 75:
-        cut = 75 if not out else 74
-        while raw[cut] & 0xC0 == 0x80:  # never split a UTF-8 sequence
-            cut -= 1
-        out.append(raw[:cut].decode())
-        raw = raw[cut:]
-    out.append(raw.decode())
-    return [out[0]] + [" " + x for x in out[1:]]
-
-
 def icalendar(hearings: Iterable[tuple[Hearing, list[str]]], *, name: str, base: str,
               now: dt.datetime) -> str:
     """A VCALENDAR of hearings (with the followed bills on their agenda); times in UTC."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//edtracker//alerts//EN", "CALSCALE:GREGORIAN",
-             f"X-WR-CALNAME:{_ics_text(name)}"]
-    stamp = now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    events = []
     for h, bills in hearings:
         if h.start is None:
             continue
         start = aware(h.start).astimezone(dt.timezone.utc)
-        lines += ["BEGIN:VEVENT", f"UID:{_ics_text(h.key)}@edtracker", f"DTSTAMP:{stamp}",
-                  f"DTSTART:{start.strftime('%Y%m%dT%H%M%SZ')}",
-                  f"DTEND:{(start + dt.timedelta(hours=2)).strftime('%Y%m%dT%H%M%SZ')}",
-                  f"SUMMARY:{_ics_text((h.committee_name or 'Hearing') + ': ' + ', '.join(bills))}",
-                  f"STATUS:{'CANCELLED' if h.status == 'cancelled' else 'CONFIRMED'}"]
-        if h.location:
-            lines.append(f"LOCATION:{_ics_text(h.location)}")
         desc = (h.description or "") + "\n" + "\n".join(bill_page_url(base, b) for b in bills)
-        lines += [f"DESCRIPTION:{_ics_text(desc.strip())}", "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return "".join(f + "\r\n" for line in lines for f in _fold(line))
+        events.append(CalendarEvent(uid=f"{h.key}@edtracker", start=start, end=start + dt.timedelta(hours=2),
+                                    summary=(h.committee_name or "Hearing") + ": " + ", ".join(bills),
+                                    location=h.location, description=desc.strip(), status=h.status))
+    return calendar(events, name=name, now=now, prodid="-//edtracker//alerts//EN")
 
 
 def matching_events(session, sub, *, limit: int = 50, scan: int = 2000) -> list[ChangeEvent]:

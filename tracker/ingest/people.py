@@ -193,8 +193,10 @@ def ingest_committee(session: Session, rec: CommitteeIn, today: dt.date) -> tupl
 
 
 def ingest_hearing(session: Session, rec: HearingIn, today: dt.date) -> tuple[str, dict]:
+    # Stored in UTC: SQLite would keep the clock time of another offset and drop the offset.
+    start = rec.start.astimezone(dt.timezone.utc) if rec.start and rec.start.tzinfo else rec.start
     values = {"jurisdiction_id": rec.jurisdiction, "committee_key": rec.committee_key,
-              "committee_name": rec.committee_name, "start": rec.start, "location": rec.location,
+              "committee_name": rec.committee_name, "start": start, "location": rec.location,
               "description": rec.description, "status": rec.status, "links": rec.links,
               "source_url": rec.source.url, "source_format": rec.source.format,
               "fetched_at": rec.source.fetched_at}

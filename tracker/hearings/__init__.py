@@ -1,0 +1,2 @@
+"""Hearings across legislatures: the filtered list behind `/hearings` and `/api/hearings`, and
+the iCalendar writer its feed and the alerts' feed share."""
