@@ -14,7 +14,8 @@ import scrapy
 
 from scrapers.formats.guard import convert, record_name
 from scrapers.formats.legiscan_records import (Context, bill_and_session, bill_info, legiscan_int,
-                                               person_record, roll_call_record, session_record)
+                                               person_record, roll_call_record, session_info,
+                                               session_record)
 from scrapers.spiders.apikeys import redact_logs, strip_params
 from scrapers.spiders.base import EdSpider
 from tracker.contract import RecordError
