@@ -89,9 +89,12 @@ def _legislator(client, card: str) -> str:
 
 def _html_pages(client, card: str, bill: str) -> list[str]:
     leg = _legislator(client, card)
-    return [f"/bill/{bill}", f"/c/edfund/bills/{bill}", f"/?jurisdiction={bill[:2]}",
+    return [f"/bill/{bill}", f"/c/edfund/bills/{bill}", f"/search?jurisdiction={bill[:2]}",
             card, f"{card}?lang=es", f"{card}/methodology", f"{card}/legislators/{leg}",
             f"/embed{card}", f"/embed{card}/legislators/{leg}"]
+
+
+HTML = {"accept": "text/html"}  # a browser: /search answers API clients with JSON
 
 
 def _credited_html(body: str) -> bool:
@@ -120,7 +123,7 @@ def test_every_page_and_embed_links_to_the_configured_source(site):
     pages = ["/", "/alerts/signup", "/c/edfund/", "/c/edfund/staff/login",
              *_html_pages(client, MS_CARD, LEGISCAN_BILL), *_html_pages(client, US_CARD, FEDERAL_BILL)]
     for path in pages:
-        r = client.get(path)
+        r = client.get(path, headers=HTML)
         assert r.status_code == 200, path
         assert f'href="{SOURCE}"' in r.text, f"{path} has no link to the source code"
         assert "agpl-3.0" in r.text, f"{path} does not name the license"
@@ -138,8 +141,8 @@ def test_the_source_link_defaults_to_the_project_repository(monkeypatch):
 
 def test_legiscan_data_is_credited_on_every_surface(site):
     client, _ = site
-    for path in _html_pages(client, MS_CARD, LEGISCAN_BILL) + ["/?q=charter"]:
-        r = client.get(path)
+    for path in _html_pages(client, MS_CARD, LEGISCAN_BILL) + ["/search?q=charter"]:
+        r = client.get(path, headers=HTML)
         assert r.status_code == 200 and _credited_html(r.text), f"{path} shows LegiScan data without its credit"
     leg = _legislator(client, MS_CARD)
     badge = client.get(f"{MS_CARD}/badge.svg", params={"legislator": leg}).text
@@ -163,7 +166,7 @@ def test_legiscan_data_is_credited_on_every_surface(site):
 def test_no_legiscan_credit_where_no_legiscan_data_shows(site):
     client, _ = site
     for path in ["/alerts/signup", *_html_pages(client, US_CARD, FEDERAL_BILL)]:
-        r = client.get(path)
+        r = client.get(path, headers=HTML)
         assert r.status_code == 200 and "legiscan" not in r.text.lower(), f"{path} credits LegiScan needlessly"
     leg = _legislator(client, US_CARD)
     assert "<desc>" not in client.get(f"{US_CARD}/badge.svg", params={"legislator": leg}).text

@@ -4,7 +4,6 @@ on a LegiScan bill page, a scorecard page and its embed. Screenshots in test-art
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -12,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from tests.web import axe_script
 from sqlmodel import Session
 
 from tests.conftest import ROOT, real_fixture
@@ -29,18 +30,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _axe() -> Path:
-    """axe-core from the npm registry, kept in the user's cache folder."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "edtracker-tests" / "axe"
-    script = cache / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
-        if not shutil.which("npm"):
-            pytest.skip("npm not found: the accessibility check needs axe-core from the npm registry")
-        subprocess.run(["npm", "install", "--silent", "--prefix", str(cache), "axe-core@4"],
-                       check=True, capture_output=True, timeout=300)
-    return script
 
 
 @pytest.fixture
@@ -85,7 +74,7 @@ PAGES = {"bill": "/bill/ms-2013-hb369", "scorecard": "/c/edfund/scorecards/ms-ch
 def test_credit_and_source_link_are_visible_reachable_and_accessible(server):
     from playwright.sync_api import sync_playwright
 
-    axe = _axe()
+    axe = axe_script()  # installed by ./dev test (tests/web.py)
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)

@@ -150,9 +150,11 @@ def test_first_year_bills_short_of_their_house_die_after_january_31(engine, tmp_
         got = {b.key: (b.stage, b.stage_date) for b in s.exec(select(Bill).where(Bill.key.in_(
             ["ca-20252026-ab13", "ca-20252026-acr22", "ca-20252026s1-sbx11", "ca-20252026-ab21"])))}
     # art. IV sec. 10(c): AB 13 and AB 21 (introduced 2024-12-02, not passed by the Assembly) are
-    # dead from 2026-02-01; a concurrent resolution carries over; an enacted bill stays enacted.
-    assert got == {"ca-20252026-ab13": ("dead", dt.date(2026, 2, 1)),
-                   "ca-20252026-ab21": ("dead", dt.date(2026, 2, 1)),
+    # dead from 2026-02-01 (the stage date is the deadline, January 31, as a session's end is its
+    # last day: tracker/data/calendars.yaml); a concurrent resolution carries over; an enacted bill
+    # stays enacted.
+    assert got == {"ca-20252026-ab13": ("dead", dt.date(2026, 1, 31)),
+                   "ca-20252026-ab21": ("dead", dt.date(2026, 1, 31)),
                    "ca-20252026-acr22": ("passed_origin", dt.date(2025, 2, 6)),
                    "ca-20252026s1-sbx11": ("enacted", dt.date(2025, 2, 7))}
     with engine.connect() as conn:  # the day before the deadline nothing died

@@ -244,7 +244,7 @@ def test_real_california_two_year_bills_die_at_the_origin_deadline_then_at_sine_
     kinds = {f"ca-20252026-{r['identifier'].lower().replace(' ', '')}": r["bill_type"] for r in records}
     before_origin = {k for k, (s, _) in before.items() if s in ("introduced", "in_committee", "out_of_committee")}
     amendments = {k for k in before_origin if kinds[k] == "constitutional amendment"}
-    assert len(before_origin) > 200 and amendments  # most of the dump still sits in its first house
+    assert len(before_origin) > len(records) // 2 and amendments  # most of the dump still sits in its first house
 
     assert sweep(engine, today=D(2026, 1, 31)).died == 0
     sweep(engine, today=D(2026, 2, 1))

@@ -15,7 +15,7 @@ from tracker.contract import RecordError
 from tracker.ingest import Ingestor
 
 # Per fixture folder: (glob of data files, the reader that must claim them). Files of a folder
-# matching no pattern are read by nobody (formats edtracker does not read, such as ca-pubinfo).
+# matching no pattern are read by nobody (formats edtracker does not read, such as the lone CAML samples and schema files).
 EXPECTED: dict[str, list[tuple[str, str]]] = {
     "billstatus": [("*/*BILLSTATUS-*.xml", "govinfo-billstatus")],
     "congress-gov-api-json": [("httptest2/*.json", "congress-gov-api"),
@@ -36,6 +36,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
                           ("*/municipalities/*.yml", "openstates-people"),
                           ("*/retired/*.yml", "openstates-people"),
                           ("*/committees/*.yml", "openstates-committees")],
+    "ca-pubinfo": [("1989/*", "ca-pubinfo"), ("2025-daily/*", "ca-pubinfo"), ("2025-mini/*", "ca-pubinfo")],
     "votes-house-clerk": [("*.xml", "house-clerk-xml")],
     "votes-senate-lis": [("*.xml", "senate-lis-xml")],
 }

@@ -7,6 +7,8 @@ nothing or the whole schema, and upgrading again gives exactly a clean upgrade's
 """
 from __future__ import annotations
 
+import re
+
 import json
 import os
 import signal
@@ -38,6 +40,19 @@ def _run_killer(jobs: list[dict]) -> list[dict]:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _canonical(row) -> tuple:
+    """A schema object with a SQLite table's column and constraint lines in a fixed order: a
+    migration that recreates a table (Alembic's batch mode) writes its constraints in the order
+    reflection found them, which varies between processes; the table is the same."""
+    kind, name, table, sql = tuple(row)
+    if kind == "table" and sql and "(" in sql:
+        head, _, body = sql.partition("(")
+        body, _, tail = body.rpartition(")")
+        parts = sorted(p.strip() for p in re.split(r",\s*\n", body))
+        sql = f"{head}({', '.join(parts)}){tail}"
+    return (kind, name, table, sql)
+
+
 def _snapshot(url: str) -> dict:
     """Everything the schema is made of, the version row and the reference rows."""
     engine = make_engine(url)
@@ -65,7 +80,7 @@ def _snapshot(url: str) -> dict:
                        if "alembic_version" in tables else None)
             jurisdictions = (conn.execute(text("SELECT count(*) FROM jurisdiction")).scalar()
                              if "jurisdiction" in tables else None)
-        return {"objects": [tuple(r) for r in objects], "version": version,
+        return {"objects": [_canonical(r) for r in objects], "version": version,
                 "jurisdictions": jurisdictions}
     finally:
         engine.dispose()

@@ -2,18 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
 from scrapers.importer import iter_records, plan
-from tests.conftest import ROOT, real_fixture
+from tests.conftest import real_fixture
+from tests.web import check_page, chromium_page, live_server
 from tracker.ingest import Ingestor
 from tracker.models import Bill, BillAction
 
@@ -71,59 +66,22 @@ def test_a_source_status_does_not_hold_a_bill_behind_its_actions(engine):
 
 # --- the bill page says where an action comes from (Chromium, axe-core, 360 and 1280 px) -------------
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-AXE = Path(os.environ.get("EDTRACKER_AXE_JS", ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"))
-WCAG = "{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}"
-
-
 @pytest.fixture
 def page_server(sqlite_url, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (./dev test does)")
-    if not AXE.exists():
-        pytest.skip(f"axe-core not found at {AXE}: `npm install axe-core@4` in .cache/axe, or set EDTRACKER_AXE_JS")
-    pytest.importorskip("playwright.sync_api", reason="the playwright package is in the dev extras")
     from tracker.db import get_engine
 
     hb1 = legiscan_bill("HB1")
     Ingestor(get_engine(sqlite_url), today=DURING).ingest([lagging_openstates_copy(hb1, "2011-04-07"), hb1])
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "EDTRACKER_DATABASE_URL": sqlite_url, "EDTRACKER_DATA_DIR": str(tmp_path),
-           "EDTRACKER_SECRET_KEY": "test-secret-key-test-secret-key-123"}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
-                             "127.0.0.1", "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(10)
+    with live_server(sqlite_url, tmp_path) as base:
+        yield base
 
 
 def test_bill_page_names_the_source_of_added_actions(page_server):
-    from playwright.sync_api import sync_playwright
-
-    out = ROOT / "test-artifacts"
-    out.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium_page() as page:
         for width in (360, 1280):
-            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.set_viewport_size({"width": width, "height": 900})
             page.goto(f"{page_server}/bill/ak-20112012-hb1")
             row = page.locator("tr", has_text="READ THE THIRD TIME CSHB 1(JUD)")
             assert "(from LegiScan)" in row.inner_text()
             assert "(from" not in page.locator("tr", has_text="JUD RPT CS(JUD) NT 5DP 1NR").inner_text()
-            assert page.evaluate("document.documentElement.scrollWidth") <= width
-            page.screenshot(path=str(out / f"bill-action-sources-{width}.png"), full_page=True)
-            page.add_script_tag(path=str(AXE))
-            violations = page.evaluate(f"async () => (await axe.run(document, {WCAG})).violations")
-            assert violations == [], [(v["id"], v["nodes"][0]["target"]) for v in violations]
-            page.close()
-        browser.close()
+        check_page(page, f"{page_server}/bill/ak-20112012-hb1", "bill-action-sources")

@@ -36,7 +36,10 @@ def catalog() -> dict[str, dict[str, str]]:
 
 
 def lang_of(request: Request) -> str:
-    lang = request.query_params.get("lang", "en")
+    """The site's language choice: `?lang=`, the language cookie, then Accept-Language."""
+    from api.i18n import request_lang
+
+    lang = request_lang(request)
     return lang if lang in LANGS else "en"
 
 
@@ -70,7 +73,8 @@ def csp(frame_ancestors: list[str] | None = None) -> str:
 
 def etag_for(card: Scorecard, request: Request, extra: str = "") -> str:
     """A strong validator: the scorecard's version (bumped by every recompute) and the exact URL."""
-    raw = f"{card.id}:{card.version}:{card.updated_at}:{request.url.path}?{request.url.query}:{extra}"
+    raw = (f"{card.id}:{card.version}:{card.updated_at}:{request.url.path}?{request.url.query}:{extra}:"
+           f"{lang_of(request)}")
     return '"sc-' + hashlib.sha1(raw.encode()).hexdigest()[:20] + '"'
 
 
@@ -126,7 +130,7 @@ def cached_response(request: Request, card: Scorecard, coalition: Coalition, med
     with ETag, Last-Modified, Cache-Control and the security headers."""
     etag = etag_for(card, request, extra)
     origins = valid_origins((coalition.settings or {}).get("embed_origins")) if embed else []
-    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding",
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding, Accept-Language, Cookie",
                "Content-Security-Policy": csp(origins if embed else None), "X-Content-Type-Options": "nosniff",
                "Referrer-Policy": "strict-origin-when-cross-origin"}
     if not embed:

@@ -16,7 +16,8 @@ from typing import Callable, Iterator
 from lxml import etree
 
 from scrapers.formats.ca_pubinfo_people import People, Places, committee_chamber
-from scrapers.formats.ca_pubinfo_rows import BadValue, Row, as_date, as_int, decode, error
+from scrapers.formats.ca_pubinfo import STAMPS
+from scrapers.formats.ca_pubinfo_rows import BadValue, Row, as_date, as_datetime, as_int, decode, error
 from scrapers.formats.caml import parse_caml
 from tracker.actions import ca as codes
 from tracker.actions.state import classify_state_action
@@ -183,7 +184,8 @@ class BillBuilder:
             "appropriation": _flag((latest or {}).get("APPROPRIATION")),
             "fiscal_committee": _flag((latest or {}).get("FISCAL_COMMITTEE")),
             "urgency": _flag((latest or {}).get("URGENCY")),
-            "placeholder_fields": placeholder}.items() if v not in (None, [], "")}
+            "placeholder_fields": placeholder, "updated_at": _updated_at(b, children)}.items()
+            if v not in (None, [], "")}
         record = {
             "jurisdiction": "ca", "session": session, "identifier": ident, "bill_type": bill_type,
             "classification": [bill_type], "origin_chamber": origin, "title": title or ident,
@@ -279,3 +281,23 @@ class _Text:
     def __init__(self, code, record, title, subject, digest):
         self.code, self.record = code, record
         self.extras_title, self.extras_subject, self.extras_digest = title, subject, digest
+
+
+def _updated_at(b: Row, children: dict[str, list[Row]]) -> str | None:
+    """The latest change the Legislature stamped on any of the bill's rows (TRANS_UPDATE), as UTC
+    ISO: two dumps holding the same bill keep the newer one (tracker.bills.provenance)."""
+    from zoneinfo import ZoneInfo
+
+    stamps = []
+    for table, rows in (("BILL_TBL", [b]), *children.items()):
+        column = STAMPS.get(table)
+        for row in rows if column else ():
+            try:
+                when = as_datetime(row, column)
+            except BadValue:
+                continue
+            if when is not None:
+                stamps.append(when)
+    if not stamps:
+        return None
+    return max(stamps).replace(tzinfo=ZoneInfo("America/Los_Angeles")).astimezone(dt.timezone.utc).isoformat()

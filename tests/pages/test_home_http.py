@@ -41,7 +41,7 @@ def test_home_in_english(site):
     assert 'href="/coalitions"' in main and 'href="/alerts/signup"' in main
     assert 'href="/search?updated_since=2025-05-24&amp;sort=latest"' in main
     menu = re.search(r'<nav class="main"[^>]*>(.*?)</nav>', r.text, re.S).group(1)
-    assert re.findall(r'href="([^"]+)"', menu) == ["/", "/search", "/legislators", "/coalitions", "/alerts/signup"]
+    assert re.findall(r'href="([^"]+)"', menu) == ["/", "/search", "/legislators", "/hearings", "/find", "/coalitions", "/alerts/signup"]
 
 
 def test_home_in_spanish(site):

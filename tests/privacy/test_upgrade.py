@@ -2,6 +2,8 @@
 queued for rescoring by the migration, and the first public read serves the rescored numbers."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import uuid
 
 import pytest
@@ -38,9 +40,25 @@ def empty_url(request, tmp_path):
     admin.dispose()
 
 
+def _run_migration(engine, filename: str) -> None:
+    """Run one migration's upgrade() on the store as it is (whatever comes after it in the chain)."""
+    import importlib.util
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    import tracker.migrations
+    path = Path(tracker.migrations.__file__).parent / "versions" / filename
+    spec = importlib.util.spec_from_file_location("migration_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with engine.begin() as conn, Operations.context(MigrationContext.configure(conn)):
+        module.upgrade()
+
+
 def test_upgrade_queues_stance_items_and_the_first_read_rescores(empty_url, monkeypatch, tmp_path):
     url = empty_url
-    upgrade(url, "0010")
+    upgrade(url)
     engine = get_engine(url)
     h.published_house(engine, evil=False)
     with Session(engine) as db:
@@ -50,7 +68,7 @@ def test_upgrade_queues_stance_items_and_the_first_read_rescores(empty_url, monk
         db.commit()
         stale = db.exec(select(ScoreCell.rule).where(ScoreCell.vote_event_key == "us-house-2025-1")).all()
     assert any("agrees" in r for r in stale)
-    upgrade(url)
+    _run_migration(engine, "0012_scorecard_trust.py")  # the data step, on a store scored before it
     with Session(engine) as db:
         queued = db.exec(select(ScoreDirty.item_id)).all()
     assert len(queued) == 1  # us-house-2025-1 follows the stance; the others are staff-set or manual

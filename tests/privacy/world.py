@@ -28,7 +28,8 @@ from tracker.tagging.store import retag
 
 BILL = "ms-2013-hb369"
 LATE_VOTE = "258529.xml"       # the Senate's conference-report roll call, imported after subscribing
-HOUSE_MEMBER = "legiscan:6499"  # Bell: on both House roll calls
+HOUSE_MEMBER = "legiscan:6499"
+COMMITTEE = "ms-lower-education"  # Bell: on both House roll calls
 STAFF = ("editor@edfund.example", "s3cret-pass-123")
 # Unique words no public page may ever show: the private rationale and the member's private note.
 SECRET_RATIONALE = "PRIVATE-RATIONALE-b7e1 we quietly oppose charter expansion"
@@ -40,8 +41,10 @@ STAFF_PREFIX = "/c/{slug}/staff"
 # Mounted apps that serve files shipped with the code (no stored data); a new mount fails the walk.
 STATIC_MOUNTS = {"/assets": ["/assets/site.css"], "/assets/docs": []}
 WRITES = {("POST", "/alerts/signup"), ("POST", "/alerts/preferences/{token}/{sub_id}"),
-          ("POST", "/alerts/unsubscribe/{token}"), ("PUT", "/coalitions/{slug}/positions/{bill_key}"),
-          ("POST", "/coalitions/{slug}/tags/{tag_id}")}
+          ("POST", "/alerts/unsubscribe/{token}"), ("PUT", "/api/coalitions/{slug}/positions/{bill_key}"),
+          ("POST", "/api/coalitions/{slug}/tags/{tag_id}"),
+          # the address form: answers from the geocoder and the legislators' public pages only
+          ("POST", "/find")}
 
 
 def ms_folder(tmp_path: Path, *, late: bool) -> Path:
@@ -75,6 +78,13 @@ def build(engine, app, tmp_path: Path, secret_key: str, webhook_url: str | None 
     """Everything but the late roll call; a published scorecard whose passage vote and sponsorship
     items follow the coalition's stance (there is none yet); subscribers who claim the coalition."""
     import_folder(engine, ms_folder(tmp_path, late=False))
+    # A committee of the House member, so the committee pages show real answers (hand-made: the
+    # LegiScan files name no committee members).
+    Ingestor(engine).ingest([{"type": "committee", "key": COMMITTEE, "jurisdiction": "ms",
+                              "name": "Education", "chamber": "lower",
+                              "members": [{"person": {"name": "Bell", "ids": {"legiscan": "6499"}}, "role": "chair"}],
+                              "source": {"format": "test", "url": "file:///tests/privacy/world.py",
+                                         "fetched_at": "2013-03-01T00:00:00Z"}}])
     with Session(engine) as db:
         co = Coalition(slug="edfund", name="Education Fund", settings={"embed_origins": ["https://partner.example"]})
         db.add(co)
@@ -220,6 +230,30 @@ def public_urls(world: World, app) -> dict[str, list[str]]:
         "/c/{slug}/": ["/c/edfund/", "/c/edfund/?q=charter"] + [f"/c/edfund/?stance={s}"
                                                                  for s in ("support", "oppose", "neutral")],
         "/c/{slug}/bills/{key}": [f"/c/edfund/bills/{BILL}"],
+        # The JSON API under /api/ (the old addresses above still answer API clients).
+        "/api/bills": ["/api/bills", "/api/bills?jurisdiction=ms"], "/api/bills/{key}": [f"/api/bills/{BILL}"],
+        "/api/search": ["/api/search?q=charter", "/api/search?jurisdiction=ms"],
+        "/api/activity": ["/api/activity"], "/api/quality": ["/api/quality"],
+        "/api/status/jobs": ["/api/status/jobs"],
+        "/api/coalitions/{slug}/alerts/status": ["/api/coalitions/edfund/alerts/status"],
+        "/api/coalitions/{slug}/issue-areas": ["/api/coalitions/edfund/issue-areas"],
+        "/api/coalitions/{slug}/search": ["/api/coalitions/edfund/search?q=charter"] + [
+            f"/api/coalitions/edfund/search?stance={s}" for s in ("support", "oppose", "neutral", "watching")],
+        "/api/coalitions/{slug}/positions": ["/api/coalitions/edfund/positions"],
+        "/api/coalitions/{slug}/tags": ["/api/coalitions/edfund/tags"],
+        "/api/legislators": ["/api/legislators?jurisdiction=ms", "/api/legislators?jurisdiction=ms&chamber=lower"],
+        "/api/legislators/{key:path}": [f"/api/legislators/{leg}"],
+        "/api/committees": ["/api/committees?jurisdiction=ms"],
+        "/api/committees/{key:path}": [f"/api/committees/{COMMITTEE}"],
+        "/api/hearings": ["/api/hearings?scope=all&when=past"],
+        "/api/find": ["/api/find?state=MS&district=1"],
+        "/legislators": ["/legislators?jurisdiction=ms", "/legislators?jurisdiction=ms&lang=es"],
+        "/legislators/{key:path}": [f"/legislators/{leg}", f"/legislators/{leg}?lang=es"],
+        "/committees": ["/committees?jurisdiction=ms"],
+        "/committees/{key:path}": [f"/committees/{COMMITTEE}", f"/committees/{COMMITTEE}?lang=es"],
+        "/coalitions": ["/coalitions"], "/status": ["/status"],
+        "/hearings": ["/hearings?scope=all&when=past"], "/hearings.ics": ["/hearings.ics?scope=all"],
+        "/find": ["/find", "/find?state=MS&district=1"],
     }
     missing, urls = [], {}
     for method, path in app_routes(app):
@@ -263,6 +297,7 @@ def walk(world: World, app) -> dict[str, tuple[int, str]]:
     out = {}
     for urls in public_urls(world, app).values():
         for url in urls:
+            world.client.cookies.clear()  # each URL as a new visitor (?lang=es sets a cookie)
             r = world.client.get(url)
             out[url] = (r.status_code, normalize(r.text))
     return out

@@ -122,6 +122,17 @@ def with_source_stages(stage: str, hints: Sequence[str]) -> str:
     return best
 
 
+def source_stage_date(stage: str, actions: Sequence[ActionLike]) -> dt.date | None:
+    """When a bill reached a stage a source gave (not derived from the actions): the latest
+    action classified as leading to it, else the bill's latest action (the source's status
+    reflects what happened by then at the latest)."""
+    leading = {r.classification for r in STAGE_RULES if r.stage == stage}
+    for action in reversed(actions):
+        if leading & set(action.classification):
+            return action.date
+    return actions[-1].date if actions else None
+
+
 def is_final(stage: str) -> bool:
     return stage in FINAL_STAGES
 

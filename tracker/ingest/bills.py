@@ -16,7 +16,7 @@ from tracker.bills.provenance import keep_source, merge, record_payload, stored_
 from tracker.search.index import index_bills
 from tracker.jurisdictions.calendar import death
 from tracker.jurisdictions.seed import get_or_create_session
-from tracker.bills.stage import derive_stage, origin_from_identifier, with_source_stages
+from tracker.bills.stage import derive_stage, origin_from_identifier, source_stage_date, with_source_stages
 
 
 def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dict]:
@@ -40,7 +40,9 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
                                     else origin_from_identifier(rec.identifier))
     stage, stage_date = derive_stage(actions, bill_type=rec.bill_type, origin_chamber=origin,
                                      unicameral=juris.unicameral)
-    stage = with_source_stages(stage, merged.stage_hints)
+    derived, stage = stage, with_source_stages(stage, merged.stage_hints)
+    if stage != derived:
+        stage_date = source_stage_date(stage, actions)
     introduced = rec.introduced_date or (actions[0].date if actions else None)
     # A pending bill whose session ended (or missed its house-of-origin deadline) is dead: the
     # same rule as the daily sweep (tracker.bills.adjournment), so a re-import changes nothing.

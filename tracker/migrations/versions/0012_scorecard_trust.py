@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy import text
 
 revision: str = "0012_scorecard_trust"
-down_revision: Union[str, Sequence[str], None] = "0011_identity_votes"
+down_revision: Union[str, Sequence[str], None] = "0019_ca_pubinfo"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0019_ca_pubinfo"
-down_revision: Union[str, Sequence[str], None] = "0012_scorecard_trust"
+down_revision: Union[str, Sequence[str], None] = "0011_identity_votes"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
