@@ -219,8 +219,8 @@ def test_installed_wheel_serves_every_page(installed, tmp_path):
         legislator = rows[0]["key"]
         card = "/c/wheel-check/scorecards/ms-charter"
         pages = {
-            "/": "Mississippi Charter Schools Act",
-            "/?q=charter": "Mississippi Charter Schools Act",
+            "/": "Mississippi",  # among the tracked jurisdictions
+            "/?q=charter": "Mississippi Charter Schools Act",  # the old home's search now opens /search
             "/bills": "ms-2013-hb369",
             "/bill/ms-2013-hb369": "Mississippi Charter Schools Act",
             "/bill/us-117-hr1": "For the People Act",
