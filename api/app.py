@@ -79,6 +79,10 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     app.include_router(coalitions.router)
     app.include_router(staff_auth.router)
     app.include_router(staff.router)
+    from api.pages import staff_hooks, staff_ops, staff_people  # issue 17: the admins' pages
+    app.include_router(staff_people.router)
+    app.include_router(staff_ops.router)
+    app.include_router(staff_hooks.router)
     app.include_router(public.router)
     app.include_router(people.router)
     app.include_router(home.router)

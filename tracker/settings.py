@@ -170,6 +170,8 @@ class Settings(BaseSettings):
     password_reset_max_age: int = Field(default=3600, description="Seconds a password reset link stays valid.")
     password_reset_per_hour: int = Field(
         default=3, description="Reset emails one account may receive per hour (more requests send nothing).")
+    staff_invitation_max_age: int = Field(
+        default=7 * 24 * 3600, description="Seconds an emailed invitation to a coalition's staff stays valid.")
 
     # Source health (issue 14): failing or stale crawls flag their source and tell the admins.
     admin_emails: list[str] = Field(

@@ -1,12 +1,12 @@
 """Staff view of alert deliveries: status API (API key) and page (staff login), per coalition."""
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.coalition_deps import CallerDep, require
 from api.deps import SessionDep
-from api.pages.common import coalition_or_404, staff_user, templates
+from api.pages.staff_admin import admin, page
 from tracker.alerts.jobs import status
 
 router = APIRouter(tags=["alerts"])
@@ -21,10 +21,7 @@ def alerts_status(caller: CallerDep, request: Request) -> dict:
 
 @router.get("/c/{slug}/staff/alerts", response_class=HTMLResponse, include_in_schema=False)
 def alerts_page(slug: str, request: Request, db: SessionDep) -> HTMLResponse:
-    coal = coalition_or_404(db, slug)
-    user = staff_user(request, db, coal)
-    if user is None:
-        raise HTTPException(303, headers={"Location": f"/c/{slug}/staff/login"})
+    """Deliveries, failures, bounces and disabled webhooks of this coalition (admins)."""
+    coal, user = admin(request, db, slug)
     data = status(request.app.state.engine, coalition_id=coal.id, failures=50)
-    return templates.TemplateResponse(request, "alerts/staff.html",
-                                      {"coalition": coal, "user": user, "data": data})
+    return page(request, "alerts/staff.html", coal, user, data=data)

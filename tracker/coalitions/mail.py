@@ -35,3 +35,38 @@ def reset_email(*, mail_from: str, to: str, coalition: str, url: str, max_age: i
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(text["body"].format(**values))
     return msg
+
+
+INVITE_TEXTS = {
+    "en": {
+        "subject": "You are invited to the {coalition} staff workspace",
+        "body": ("{inviter} invited you ({email}) to the staff workspace of {coalition} on edtracker, "
+                 "with the {role} role.\n\nTo accept, open this link within {days} day(s), then choose "
+                 "your name and a password. It works once:\n\n{url}\n\nIf you did not expect this, "
+                 "ignore this email: nothing happens unless the link is used.\n"),
+        "roles": {"viewer": "viewer", "editor": "editor", "admin": "admin"},
+    },
+    "es": {
+        "subject": "Invitación al espacio de personal de {coalition}",
+        "body": ("{inviter} le invitó ({email}) al espacio de personal de {coalition} en edtracker, "
+                 "con el rol de {role}.\n\nPara aceptar, abra este enlace en los próximos {days} día(s) y "
+                 "elija su nombre y una contraseña. Funciona una sola vez:\n\n{url}\n\nSi no esperaba "
+                 "esta invitación, ignore este correo: no pasa nada si nadie usa el enlace.\n"),
+        "roles": {"viewer": "lector", "editor": "editor", "admin": "administrador"},
+    },
+}
+
+
+def invitation_email(*, mail_from: str, to: str, coalition: str, inviter: str, role: str, url: str,
+                     max_age: int, lang: str = "en") -> EmailMessage:
+    text = INVITE_TEXTS.get(lang, INVITE_TEXTS["en"])
+    values = {"coalition": coalition, "email": to, "url": url, "inviter": inviter,
+              "role": text["roles"].get(role, role), "days": max(1, max_age // 86400)}
+    msg = EmailMessage()
+    msg["From"], msg["To"] = mail_from, to
+    msg["Subject"] = text["subject"].format(**values)
+    msg["Date"] = format_datetime(utcnow())
+    msg["Message-ID"] = make_msgid(domain="edtracker.invalid")
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(text["body"].format(**values))
+    return msg

@@ -49,3 +49,7 @@ __all__ += ["LoginThrottle", "PasswordReset", "StaffSession"]
 from tracker.models.text import BillText  # noqa: E402
 
 __all__ += ["BillText"]
+
+from tracker.models.staffadmin import AuditEntry, StaffInvitation  # noqa: E402
+
+__all__ += ["AuditEntry", "StaffInvitation"]
