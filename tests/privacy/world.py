@@ -47,6 +47,71 @@ WRITES = {("POST", "/alerts/signup"), ("POST", "/alerts/preferences/{token}/{sub
           ("POST", "/find")}
 
 
+# Every staff route and who may use it: "open" (no login: the link or the form is the
+# credential), else the least role. The staff walk (test_staff_routes.py) enumerates the app's
+# routes, so a staff route added later fails `staff_routes` until it is listed here.
+STAFF_ROUTES = {
+    ("GET", "/c/{slug}/staff/login"): "open", ("POST", "/c/{slug}/staff/login"): "open",
+    ("GET", "/c/{slug}/staff/forgot"): "open", ("POST", "/c/{slug}/staff/forgot"): "open",
+    ("GET", "/c/{slug}/staff/reset/{token}"): "open", ("POST", "/c/{slug}/staff/reset/{token}"): "open",
+    ("GET", "/c/{slug}/staff/invite/{token}"): "open", ("POST", "/c/{slug}/staff/invite/{token}"): "open",
+    ("POST", "/c/{slug}/staff/logout"): "open",
+    ("GET", "/c/{slug}/staff/"): "viewer", ("GET", "/c/{slug}/staff/password"): "viewer",
+    ("POST", "/c/{slug}/staff/password"): "viewer", ("GET", "/c/{slug}/staff/scorecards"): "viewer",
+    ("POST", "/c/{slug}/staff/tags/{tag_id}"): "editor", ("POST", "/c/{slug}/staff/bills/{key}/position"): "editor",
+    ("POST", "/c/{slug}/staff/scorecards/items/{item_id}/preferred"): "editor",
+    ("GET", "/c/{slug}/staff/settings"): "admin", ("POST", "/c/{slug}/staff/settings"): "admin",
+    ("GET", "/c/{slug}/staff/alerts"): "admin",
+    # issue 17: people, audit, operations, webhooks
+    ("GET", "/c/{slug}/staff/people"): "admin", ("POST", "/c/{slug}/staff/people/invite"): "admin",
+    ("POST", "/c/{slug}/staff/people/{user_id}/role"): "admin",
+    ("POST", "/c/{slug}/staff/people/{user_id}/active"): "admin",
+    ("POST", "/c/{slug}/staff/people/{user_id}/reset"): "admin",
+    ("POST", "/c/{slug}/staff/people/invitations/{invitation_id}/revoke"): "admin",
+    ("GET", "/c/{slug}/staff/audit"): "admin", ("GET", "/c/{slug}/staff/operations"): "admin",
+    ("GET", "/c/{slug}/staff/quality"): "admin", ("POST", "/c/{slug}/staff/quality/alias"): "admin",
+    ("GET", "/c/{slug}/staff/crawls"): "admin",
+    ("GET", "/c/{slug}/staff/webhooks"): "admin", ("POST", "/c/{slug}/staff/webhooks"): "admin",
+    ("POST", "/c/{slug}/staff/webhooks/{hook_id}/test"): "admin",
+    ("POST", "/c/{slug}/staff/webhooks/{hook_id}/revoke"): "admin",
+}
+# Form fields a staff POST needs to pass validation (so the walk reaches the login and role checks).
+STAFF_FORMS = {
+    "/c/{slug}/staff/bills/{key}/position": {"stance": "oppose", "rationale": "walk"},
+    "/c/{slug}/staff/password": {"current_password": "wrong-password", "new_password": "walk-pass-123",
+                                 "new_password_again": "walk-pass-123"},
+    "/c/{slug}/staff/scorecards/items/{item_id}/preferred": {"preferred": "no"},
+    "/c/{slug}/staff/settings": {"name": "Taken Over"},
+    "/c/{slug}/staff/tags/{tag_id}": {"decision": "rejected"},
+    "/c/{slug}/staff/people/invite": {"email": "walker@example.org", "role": "admin"},
+    "/c/{slug}/staff/people/{user_id}/role": {"role": "viewer"},
+    "/c/{slug}/staff/people/{user_id}/active": {"active": "0"},
+    "/c/{slug}/staff/webhooks": {"url": "https://example.org/hook"},
+    "/c/{slug}/staff/quality/alias": {"jurisdiction": "ms", "raw_name": "Walker", "legislator_key": HOUSE_MEMBER},
+}
+# Values for the staff routes' path parameters (an id that exists or not: the role is checked first).
+STAFF_PARAMS = {"slug": "edfund", "tag_id": "1", "key": BILL, "item_id": "1", "user_id": "1",
+                "invitation_id": "1", "token": "not-a-token", "hook_id": "1"}
+
+
+def staff_routes(app) -> dict[tuple[str, str], tuple[str, dict]]:
+    """(method, sample URL) -> (role, form) for every staff route; raises naming routes not listed."""
+    out, missing = {}, []
+    for method, path in app_routes(app):
+        if not path.startswith(STAFF_PREFIX):
+            continue
+        role = STAFF_ROUTES.get((method, path))
+        if role is None:
+            missing.append(f"{method} {path}")
+            continue
+        url = re.sub(r"\{(\w+)(:path)?\}", lambda m: STAFF_PARAMS[m.group(1)], path)
+        out[(method, url)] = (role, STAFF_FORMS.get(path, {}) if method == "POST" else {})
+    if missing:
+        raise AssertionError("staff routes without a role in tests/privacy/world.py STAFF_ROUTES: "
+                             + ", ".join(missing))
+    return out
+
+
 def ms_folder(tmp_path: Path, *, late: bool) -> Path:
     """The ms-2013 folder (links to the real files), without the late roll call unless `late`."""
     src = real_fixture("legiscan-ms-xml", "ms-2013")
