@@ -7,19 +7,29 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from api.app import create_app
 from tests.alerts.mailserver import MailServer
 from tests.privacy import world as w
-from tests.web import block_outside, check_page, chromium_page, live_server
+from tests.coalitions.test_staff_webhooks import Receiver
+from tests.web import axe_violations, block_outside, check_page, chromium_page, live_server, sideways_overflow
+from tracker.ingest import Ingestor
 from tracker.coalitions.auth import hash_password
 from tracker.db import get_engine
-from tracker.models import StaffUser
+from tracker.models import Legislator, PersonVote, StaffUser
 from tracker.settings import Settings
 
 ADMIN = ("ada@edfund.example", "admin-pass-123")
 NEWCOMER = "nia@edfund.example"
+# A House roll call whose clerk printed the presiding officer's title, not his name (hand-made).
+SPEAKER_VOTE = {"type": "vote_event", "key": "ms-test-speaker-1", "jurisdiction": "ms", "session": "2013",
+                "bill_key": w.BILL, "chamber": "lower", "date": "2013-02-01", "motion_text": "On Passage",
+                "motion_classification": ["passage"], "result": "pass", "counts": {"yes": 1},
+                "votes": [{"voter_name": "Mr. Speaker", "option": "yes", "raw_option": "Yea"}],
+                "source": {"format": "test", "url": "file:///tests/pages/test_staff_admin_browser.py",
+                           "fetched_at": "2013-02-02T00:00:00Z"}}
 ADMIN_PAGES = ("people", "audit", "operations", "quality", "crawls", "alerts", "webhooks")
 
 
@@ -51,13 +61,14 @@ def test_invite_accept_reset_and_every_admin_page(sqlite_url, tmp_path):
     settings = Settings(database_url=url, data_dir=tmp_path, secret_key="test-secret-key-test-secret-key-123",
                         public_url="http://testserver", _env_file=None)
     w.build(engine, create_app(settings), tmp_path, settings.secret_key)
+    Ingestor(engine).ingest([SPEAKER_VOTE])
     with Session(engine) as db:
         db.add(StaffUser(coalition_id=1, email=ADMIN[0], display_name="Ada Admin",
                          password_hash=hash_password(ADMIN[1]), role="admin"))
         db.commit()
     mail = MailServer().start()
     try:
-        with live_server(url, tmp_path, EDTRACKER_SMTP_URL=mail.url) as base, \
+        with live_server(url, tmp_path, EDTRACKER_SMTP_URL=mail.url, EDTRACKER_ALERTS_WEBHOOK_ALLOW_LOOPBACK="true") as base, \
                 chromium_page() as page:
             log_in(page, base, *ADMIN)
             assert "Ada Admin" not in page.inner_text("header") and ADMIN[0] in page.inner_text("header")
@@ -130,10 +141,44 @@ def test_invite_accept_reset_and_every_admin_page(sqlite_url, tmp_path):
 
             assert newcomer.outside_requests == []
             other.close()
+            # One click: "Mr. Speaker", as a clerk prints him (hand-made roll call), is a member.
+            page.goto(f"{base}/c/edfund/staff/quality")
+            row = page.locator("tr", has_text="Mr. Speaker")
+            chosen = row.locator("select option").first.inner_text()
+            with page.expect_navigation():
+                row.locator("button:has-text('This is the same person')").click()
+            assert "1 vote(s) matched" in page.inner_text("main") and "Mr. Speaker" not in page.inner_text("main")
+            with Session(engine) as db:
+                matched = db.execute(select(Legislator.name).join(PersonVote, PersonVote.legislator_id == Legislator.id)
+                                     .where(PersonVote.voter_name == "Mr. Speaker")).scalar_one()
+            assert matched == chosen
+
+            # A webhook: registered, the secret shown once, a signed test delivery verified.
+            rx = Receiver()
+            try:
+                page.goto(f"{base}/c/edfund/staff/webhooks")
+                page.fill("#hook-url", rx.url)
+                page.check("input[value='stage_changed']")
+                with page.expect_navigation():
+                    page.click("button:has-text('Register')")
+                rx.secret = page.inner_text("#secret-value")
+                for width in (360, 1280):
+                    page.set_viewport_size({"width": width, "height": 900})
+                    page.screenshot(path=str(w_artifact(f"staff-webhook-secret-{width}.png")), full_page=True)
+                    assert axe_violations(page) == [] and sideways_overflow(page) <= 0
+                with page.expect_navigation():
+                    page.click("button:has-text('Send a test')")
+                assert "The test delivery was accepted: HTTP 204." in page.inner_text("#test-result")
+                assert rx.secret not in page.content()
+                assert [ok for ok, _ in rx.got] == [True]
+            finally:
+                rx.close()
+
             # The audit log tells the story; every admin page passes axe in both languages.
             page.goto(f"{base}/c/edfund/staff/audit")
             log = page.inner_text("main")
-            for words in ("Invited", "Accepted an invitation", "Password reset link sent", NEWCOMER):
+            for words in ("Invited", "Accepted an invitation", "Password reset link sent", NEWCOMER,
+                          "Voter name tied to a legislator", "Webhook registered", "Webhook tested"):
                 assert words in log, words
             for name in ADMIN_PAGES:
                 check_page(page, f"{base}/c/edfund/staff/{name}?lang=en", f"staff-{name}")
