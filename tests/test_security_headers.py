@@ -19,7 +19,8 @@ PUBLIC = ["/", "/search?q=school&page=2", "/coalitions", "/status", "/quality", 
           "/c/fair/staff/login", "/c/fair/staff/login?lang=es", "/c/fair/staff/forgot",
           "/c/fair/staff/reset/not-a-token", "/docs", "/redoc"]
 STAFF = ["/c/fair/staff/", "/c/fair/staff/settings", "/c/fair/staff/password", "/c/fair/staff/alerts",
-         "/c/fair/bills/us-119-hr5"]
+         "/c/fair/bills/us-119-hr5", "/c/fair/staff/people", "/c/fair/staff/audit", "/c/fair/staff/operations",
+         "/c/fair/staff/quality", "/c/fair/staff/crawls", "/c/fair/staff/webhooks"]
 
 
 @pytest.fixture

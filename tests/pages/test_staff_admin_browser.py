@@ -5,6 +5,7 @@ accept page are free of axe-core violations at 360 and 1280 px, in English and S
 not scroll sideways; screenshots in test-artifacts/pages/."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from sqlalchemy import select
@@ -12,13 +13,14 @@ from sqlmodel import Session
 
 from api.app import create_app
 from tests.alerts.mailserver import MailServer
-from tests.privacy import world as w
 from tests.coalitions.test_staff_webhooks import Receiver
+from tests.privacy import world as w
 from tests.web import axe_violations, block_outside, check_page, chromium_page, live_server, sideways_overflow
-from tracker.ingest import Ingestor
 from tracker.coalitions.auth import hash_password
 from tracker.db import get_engine
-from tracker.models import Legislator, PersonVote, StaffUser
+from tracker.ingest import Ingestor
+from tracker.models import JobRun, Legislator, PersonVote, StaffUser
+from tracker.models.base import utcnow
 from tracker.settings import Settings
 
 ADMIN = ("ada@edfund.example", "admin-pass-123")
@@ -62,6 +64,13 @@ def test_invite_accept_reset_and_every_admin_page(sqlite_url, tmp_path):
                         public_url="http://testserver", _env_file=None)
     w.build(engine, create_app(settings), tmp_path, settings.secret_key)
     Ingestor(engine).ingest([SPEAKER_VOTE])
+    now = utcnow()
+    with Session(engine) as db:     # a source failing three runs in a row is flagged
+        for i in range(3):
+            db.add(JobRun(job_id="legiscan-ms", started_at=now - dt.timedelta(hours=3 - i), finished_at=now,
+                          outcome="failed", errors=1, message="HTTP 503 from the LegiScan API"))
+        db.add(JobRun(job_id="congress-votes", started_at=now, finished_at=now, outcome="success", inserted=4))
+        db.commit()
     with Session(engine) as db:
         db.add(StaffUser(coalition_id=1, email=ADMIN[0], display_name="Ada Admin",
                          password_hash=hash_password(ADMIN[1]), role="admin"))
