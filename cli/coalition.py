@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from cli.common import console, print_json
+from tracker.coalitions import audit
 from tracker.coalitions.accounts import deactivate, revoke_sessions
 from tracker.coalitions.auth import hash_password, new_api_key
 from tracker.coalitions.loader import export_coalition, load_coalition
@@ -18,6 +19,8 @@ from tracker.models import ApiKey, Coalition, StaffUser
 from tracker.models.base import utcnow
 from tracker.settings import get_settings
 from tracker.vocab import ROLES
+
+CLI_ACTOR = "command line"   # who the audit log names for account changes made with `edtracker`
 
 app = typer.Typer(help="Coalitions: load and export their YAML, staff accounts, API keys.",
                   no_args_is_help=True)
@@ -90,9 +93,12 @@ def add_user_cmd(slug: str, email: str, role: str = typer.Option("viewer", callb
             raise typer.BadParameter(str(exc)) from None
         if user is not None:
             revoke_sessions(db, user.id)   # a password reset by an admin ends the old logins
+        before = (user.role, user.active) if user is not None else None
         user = user or StaffUser(coalition_id=coal.id, email=email.lower(), password_hash=hashed)
         user.password_hash, user.role, user.display_name, user.active = hashed, role, name, True
         db.add(user)
+        audit.record(db, coal, CLI_ACTOR, "staff.added" if before is None else "staff.updated_by_cli", user.email,
+                     {"role": role} if before is None else {"from": before[0], "to": role, "password": "set"})
         db.commit()
     typer.echo(f"{email} is {role} of {slug}")
 
@@ -108,6 +114,7 @@ def deactivate_user_cmd(slug: str, email: str) -> None:
             typer.echo(f"no staff account {email!r} in {slug}", err=True)
             raise typer.Exit(1)
         deactivate(db, user)
+        audit.record(db, coal, CLI_ACTOR, "staff.deactivated", user.email)
         db.commit()
     typer.echo(f"{email} can no longer log in to {slug}; its sessions were ended")
 

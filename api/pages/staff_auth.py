@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api.deps import SessionDep, SettingsDep
 from api.pages.common import check_csrf, coalition_or_404, csrf_token, render, staff_user
 from api.pages.i18n import lang_of, message
-from tracker.coalitions import accounts, throttle
+from tracker.coalitions import accounts, audit, throttle
 from tracker.coalitions.auth import PASSWORD_MAX, PASSWORD_MIN, check_password
 from tracker.coalitions.mail import reset_email
 from tracker.alerts.smtp import envelope_address, parse_smtp_url, send_message
@@ -152,10 +152,12 @@ def reset(slug: str, token: str, request: Request, db: SessionDep, new_password:
         user = accounts.reset_user(db, coal.id, token)
         return _no_referrer(_page(request, "staff_reset.html", coal, lang, 422, error=message(lang, problem),
                                   valid=user is not None, token=token, email=user.email if user else ""))
-    if accounts.redeem_reset(db, coal.id, token, new_password) is None:
+    user = accounts.redeem_reset(db, coal.id, token, new_password)
+    if user is None:
         db.rollback()
         return _no_referrer(_page(request, "staff_reset.html", coal, lang, 400, error=message(lang, "bad_link"),
                                   valid=False))
+    audit.record(db, coal, user, "staff.password_reset", user.email)
     db.commit()
     request.session.clear()
     return RedirectResponse(f"/c/{slug}/staff/login?reset=1" + ("&lang=es" if lang == "es" else ""), status_code=303)
@@ -196,6 +198,7 @@ def change_password(slug: str, request: Request, db: SessionDep, settings: Setti
         return _page(request, "staff_password.html", coal, lang, 422, user=user, error=message(lang, problem))
     throttle.clear(db, key)
     accounts.set_password(db, user, new_password)
+    audit.record(db, coal, user, "staff.password_changed", user.email)
     sid = accounts.start_session(db, user, settings.session_max_age, _client(request))
     db.commit()
     request.session.clear()

@@ -337,3 +337,34 @@ def test_people_page_in_spanish(world):
     assert 'lang="es"' in page and "Invitar a alguien" in page and "Cuentas del personal" in page
     assert "Administrador" in page and "Desactivar" in page
     assert "Registro de auditoría" in admin.get("/c/fair/staff/audit").text
+
+
+def test_account_actions_outside_the_people_page_are_audited(world, env, monkeypatch):
+    from typer.testing import CliRunner
+
+    from cli.main import app as cli
+
+    # One's own password change, and a reset through the emailed link.
+    editor = login(client(), EDITOR)
+    page = editor.get("/c/fair/staff/password")
+    r = editor.post("/c/fair/staff/password", data={"current_password": EDITOR[1], "new_password": "changed-pass-1",
+                                                     "new_password_again": "changed-pass-1", "csrf": token_of(page.text)})
+    assert r.status_code == 200
+    anon = client("203.0.113.70")
+    anon.post("/c/fair/staff/forgot", data={"email": EDITOR[0], "csrf": token_of(anon.get("/c/fair/staff/forgot").text)})
+    path = re.search(r"http://testserver(/c/fair/staff/reset/\S+)", body(env.inbox.messages[-1])).group(1)
+    anon.post(path, data={"new_password": "reset-pass-12", "new_password_again": "reset-pass-12",
+                          "csrf": token_of(anon.get(path).text)})
+    # The command line: a new account, then deactivated.
+    runner = CliRunner()
+    monkeypatch.setenv("EDTRACKER_NEW_PASSWORD", "cli-pass-1234")
+    assert runner.invoke(cli, ["coalition", "add-user", "fair", "cli@fair.example", "--role", "editor"]).exit_code == 0
+    assert runner.invoke(cli, ["coalition", "deactivate-user", "fair", "cli@fair.example"]).exit_code == 0
+    with Session(world) as db:
+        got = [(e.actor, e.action, e.target) for e in audit.entries(db, uid_coalition(world)).entries]
+    assert got == [("command line", "staff.deactivated", "cli@fair.example"),
+                   ("command line", "staff.added", "cli@fair.example"),
+                   (EDITOR[0], "staff.password_reset", EDITOR[0]),
+                   (EDITOR[0], "staff.password_changed", EDITOR[0])]
+    log = login(client("203.0.113.71")).get("/c/fair/staff/audit?group=staff").text
+    assert "Password changed" in log and "Account made with the command line" in log
