@@ -336,6 +336,7 @@ def test_people_page_in_spanish(world):
     page = admin.get("/c/fair/staff/people?lang=es").text
     assert 'lang="es"' in page and "Invitar a alguien" in page and "Cuentas del personal" in page
     assert "Administrador" in page and "Desactivar" in page
+    assert f"{ADMIN[0]} (Administrador)" in page          # the role in the header, in the page's language
     assert "Registro de auditoría" in admin.get("/c/fair/staff/audit").text
 
 

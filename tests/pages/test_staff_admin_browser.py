@@ -121,7 +121,7 @@ def test_invite_accept_reset_and_every_admin_page(sqlite_url, tmp_path):
             with newcomer.expect_navigation():
                 newcomer.click("button:has-text('Join')")
             assert newcomer.url.endswith("/c/edfund/staff/")
-            assert NEWCOMER in newcomer.inner_text("header") and "(editor)" in newcomer.inner_text("header")
+            assert NEWCOMER in newcomer.inner_text("header") and "(Editor)" in newcomer.inner_text("header")
             # An editor sees no admin menu and gets the 403 page.
             assert newcomer.locator("nav.main a:has-text('People')").count() == 0
             resp = newcomer.goto(f"{base}/c/edfund/staff/people")
