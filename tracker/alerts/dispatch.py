@@ -82,7 +82,7 @@ def _load(engine: Engine, ids: list[int]) -> list[_Job]:
         return jobs
 
 
-CHUNK = 50  # messages marked in flight, then sent, per database transaction
+CHUNK = 20  # messages marked in flight, then sent, per database transaction (a crash repeats at most these)
 
 
 class _Book:
