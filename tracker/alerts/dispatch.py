@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
@@ -83,6 +84,7 @@ def _load(engine: Engine, ids: list[int]) -> list[_Job]:
 
 
 CHUNK = 20  # messages marked in flight, then sent, per database transaction (a crash repeats at most these)
+FLUSH_SECONDS = 0.25  # and what was accepted is marked at least this often, however slow the server
 
 
 class _Book:
@@ -93,8 +95,13 @@ class _Book:
         self.sent: dict[int, str] = {}
         self.retry: dict[int, str] = {}
         self.uncertain: set[int] = set()
+        self.last = time.monotonic()
+
+    def due(self) -> bool:
+        return bool(self.sent) and time.monotonic() - self.last >= FLUSH_SECONDS
 
     def flush(self, in_flight: list[int]) -> None:
+        self.last = time.monotonic()
         if self.retry:
             states = claims.retry_later(self.engine, self.settings, self.retry, self.worker, self.now,
                                         self.uncertain)
@@ -149,6 +156,8 @@ def send_email(engine: Engine, settings, ids: list[int], worker: str = WORKER,
                     continue
                 try:
                     book.sent[d.id] = smtp.send(wire, envelope_from, recipient)
+                    if book.due():
+                        book.flush([])
                 except Unreachable as exc:
                     # The server is down: this and every message not tried yet wait for it.
                     for rest in jobs[start + n:]:

@@ -107,7 +107,7 @@ class Delivery(SQLModel, table=True):
     in_flight: bool = False
     uncertain: int = Field(default=0, description="attempts whose outcome at the server is unknown")
     message_id: str | None = Field(default=None, description="assigned when queued; every copy carries it")
-    server_reply: str | None = Field(default=None, description="the server's answer; empty = unconfirmed")
+    server_reply: str | None = Field(default=None, description="the server's answer to the end of DATA")
     last_error: str | None = Field(default=None, sa_type=Text)
     created_at: dt.datetime | None = stamped()
     sent_at: dt.datetime | None = tz_datetime()
