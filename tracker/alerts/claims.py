@@ -140,7 +140,7 @@ def progress(engine: Engine, settings, worker: str, now: dt.datetime, sent: dict
             conn.execute(update(Delivery).where(Delivery.id.in_(in_flight), Delivery.claimed_by == worker,
                                                 Delivery.state == "sending").values(in_flight=True))
         conn.execute(update(Delivery).where(Delivery.claimed_by == worker, Delivery.state == "sending")
-                     .values(lease_until=utcnow() + dt.timedelta(seconds=settings.alerts_claim_timeout_seconds)))
+                     .values(lease_until=max(now, utcnow()) + dt.timedelta(seconds=settings.alerts_claim_timeout_seconds)))
 
 
 def retry_later(engine: Engine, settings, errors: dict[int, str], worker: str, now: dt.datetime | None = None,
