@@ -6,6 +6,7 @@ compared with a bare smtplib loop sending the same messages to the same server i
 from __future__ import annotations
 
 import argparse
+import os
 import datetime as dt
 import random
 import secrets
@@ -89,7 +90,13 @@ def main() -> None:
     t0 = time.perf_counter()
     planned = outbox.plan_digests(engine, settings, "daily", now, force=True)
     t1 = time.perf_counter()
-    report = send_due(engine, settings, now, batch=500)
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        prof = cProfile.Profile()
+        report = prof.runcall(send_due, engine, settings, now, batch=500)
+        prof.dump_stats(os.environ["BENCH_PROFILE"])
+    else:
+        report = send_due(engine, settings, now, batch=500)
     t2 = time.perf_counter()
     sent = len(handler.raw)
     assert sent == report.sent == planned, (sent, report.as_dict(), planned)

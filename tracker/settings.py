@@ -144,8 +144,13 @@ class Settings(BaseSettings):
     mail_from: str = Field(default="edtracker alerts <alerts@example.org>",
                            description="From address of alert emails.")
     alerts_retry_base_seconds: float = Field(
-        default=60.0, description="First retry delay of a failed delivery; doubles per attempt (max 6 h).")
-    alerts_max_attempts: int = Field(default=8, description="Attempts before a delivery is marked failed.")
+        default=60.0, description="First retry delay of a delivery that could not go out; doubles per attempt.")
+    alerts_retry_max_seconds: float = Field(
+        default=1800.0, description="Longest wait between two attempts (an unreachable server is tried this often).")
+    alerts_retry_days: float = Field(
+        default=5.0, description="Days a message waits for an unreachable or busy (4xx) server before it is failed.")
+    alerts_smtp_timeout_seconds: float = Field(
+        default=30.0, description="Longest wait for the SMTP server's answer; a timeout is retried, not a bounce.")
     alerts_webhook_max_failures: int = Field(
         default=5, description="Failed webhook deliveries in a row before the subscription is disabled.")
     alerts_webhook_allow_loopback: bool = Field(

@@ -14,7 +14,8 @@ from api.pages.i18n import lang_of, message
 from tracker.coalitions import accounts, audit, throttle
 from tracker.coalitions.auth import PASSWORD_MAX, PASSWORD_MIN, check_password
 from tracker.coalitions.mail import reset_email
-from tracker.alerts.smtp import envelope_address, parse_smtp_url, send_message
+from tracker.alerts.dispatch import send_now
+from tracker.alerts.outbox import enqueue
 
 log = logging.getLogger("edtracker.staff")
 router = APIRouter(prefix="/c/{slug}/staff", include_in_schema=False)
@@ -89,13 +90,6 @@ def forgot_form(slug: str, request: Request, db: SessionDep) -> HTMLResponse:
     return _page(request, "staff_forgot.html", coalition_or_404(db, slug), lang_of(request))
 
 
-def _send(settings, msg, to: str) -> None:
-    try:
-        send_message(parse_smtp_url(settings.smtp_url), msg, envelope_address(settings.mail_from), to)
-    except Exception as exc:  # noqa: BLE001 - the visitor has the same answer either way
-        log.warning("password reset email to %s not sent: %s", to, exc)
-
-
 @router.post("/forgot", response_class=HTMLResponse)
 def forgot(slug: str, request: Request, db: SessionDep, settings: SettingsDep, background: BackgroundTasks,
            email: Email, csrf: Csrf = "", lang: Lang = "") -> HTMLResponse:
@@ -111,13 +105,17 @@ def forgot(slug: str, request: Request, db: SessionDep, settings: SettingsDep, b
                      error=message(lang, "throttled", minutes=max(1, -(-wait // 60))))
     issued = accounts.request_reset(db, coal.id, email, max_age=settings.password_reset_max_age,
                                     per_hour=settings.password_reset_per_hour)
-    db.commit()
+    queued = None
     if issued:
         user, token = issued
         url = f"{settings.public_url.rstrip('/')}/c/{coal.slug}/staff/reset/{token}" + ("?lang=es" if lang == "es" else "")
-        background.add_task(_send, settings, reset_email(mail_from=settings.mail_from, to=user.email,
-                                                         coalition=coal.name, url=url,
-                                                         max_age=settings.password_reset_max_age, lang=lang), user.email)
+        # Through the outbox: kept until the SMTP server takes it, sent at once when it can be.
+        queued = enqueue(db, reset_email(mail_from=settings.mail_from, to=user.email, coalition=coal.name, url=url,
+                                         max_age=settings.password_reset_max_age, lang=lang),
+                         user.email, purpose="password_reset", mail_from=settings.mail_from, coalition_id=coal.id)
+    db.commit()
+    if queued is not None:
+        background.add_task(send_now, request.app.state.engine, settings, [queued.id])
     return _page(request, "staff_forgot.html", coal, lang, 200, sent=True,
                  notice=message(lang, "link_sent", email=email.strip(),
                                 minutes=max(1, settings.password_reset_max_age // 60)))

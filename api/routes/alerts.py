@@ -19,7 +19,8 @@ from api.pages.common import render, templates
 from tracker.alerts import subscribe as svc
 from tracker.alerts.feeds import atom, followed_hearings, icalendar, matching_events
 from tracker.alerts.kinds import EVENT_KINDS, FREQUENCIES, TARGET_TYPES
-from tracker.alerts.smtp import envelope_address, parse_smtp_url, send_message
+from tracker.alerts.dispatch import send_now
+from tracker.alerts.outbox import enqueue
 from tracker.alerts.tokens import BadToken
 from tracker.bills.attribution import legiscan_events
 from tracker.models import Coalition, IssueArea, Subscription
@@ -58,13 +59,6 @@ def _page(request: Request, title: str, message: str, status: int = 200, **extra
     return templates.TemplateResponse(request, "alerts/page.html",
                                       {"title": title, "message": message, "coalition": None, "user": None,
                                        **extra}, status_code=status)
-
-
-def _send_confirmation(settings, msg, recipient: str) -> None:
-    try:
-        send_message(parse_smtp_url(settings.smtp_url), msg, envelope_address(settings.mail_from), recipient)
-    except Exception as exc:  # noqa: BLE001 - the visitor already has the same answer either way
-        log.warning("confirmation to %s not sent: %s", recipient, exc)
 
 
 def _signup_page(request: Request, target_type: str = "bill", target: str = "", values: dict | None = None,
@@ -110,8 +104,9 @@ def signup(request: Request, db: SessionDep, settings: SettingsDep, background: 
     address_key = hashlib.sha256(req.email.encode()).hexdigest()
     if by_address.allow(address_key, settings.alerts_signup_per_hour):
         msg = svc.request_subscription(db, settings, req)
+        queued = enqueue(db, msg, req.email, purpose="confirmation", mail_from=settings.mail_from)  # the outbox
         db.commit()
-        background.add_task(_send_confirmation, settings, msg, req.email)
+        background.add_task(send_now, request.app.state.engine, settings, [queued.id])
     if wants_html(request):         # a person submitted the form: a page, not JSON
         t = translator(request_lang(request))
         return render(request, "alerts/page.html", {"title": t("alerts.sent_title"), "message": t("alerts.sent"),

@@ -286,6 +286,27 @@ def test_reset_by_emailed_single_use_link(mail):
                               "csrf": csrf(c)}).status_code == 400
 
 
+def test_a_reset_asked_for_while_the_mail_server_is_down_goes_out_when_it_is_back(world, env, engine):
+    """Issue 18: the reset email was sent directly and lost for good with no SMTP server."""
+    from tracker.alerts.jobs import dispatch
+    from tracker.models import Delivery
+
+    server = MailServer()  # not started: nothing listens
+    setting(env, smtp_url=server.url)
+    assert ask_reset(client(), EMAIL).status_code == 200
+    with Session(engine) as db:
+        row = db.execute(select(Delivery)).scalar_one()
+    assert (row.purpose, row.state, row.recipient) == ("password_reset", "pending", EMAIL)
+    server.start()
+    try:
+        assert dispatch(now=utcnow() + dt.timedelta(hours=1))["sent"] == 1
+        [msg] = server.inbox.messages
+        assert msg["Message-ID"] == row.message_id and msg["To"] == EMAIL
+        assert client().get(link_in(msg)).status_code == 200
+    finally:
+        server.stop()
+
+
 def test_reset_link_expires(mail, engine):
     c = client()
     ask_reset(c, EMAIL)

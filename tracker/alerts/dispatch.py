@@ -1,19 +1,21 @@
-"""Send what the outbox holds: email through SMTP, webhooks over HTTP."""
+"""Send what the outbox holds: email through SMTP, webhooks over HTTP, at least once."""
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
-from tracker.alerts import outbox, webhooks
+from tracker.alerts import claims, webhooks
+from tracker.alerts.claims import WORKER
 from tracker.alerts.matching import Matcher
-from tracker.alerts.render import build_email, message_id
+from tracker.alerts.render import build_email
 from tracker.bills.attribution import credits, legiscan_events
-from tracker.alerts.smtp import (Ambiguous, NotCommitted, PermanentFailure, SmtpSender, TemporaryFailure,
-                                 envelope_address, parse_smtp_url)
+from tracker.alerts.smtp import (PermanentFailure, SmtpSender, TemporaryFailure, Unreachable, envelope_address,
+                                 parse_smtp_url, to_wire)
 from tracker.bills.keys import bill_page_url
 from tracker.db import session_scope
 from tracker.models import ChangeEvent, Delivery, Legislator, Subscriber, Subscription
@@ -26,20 +28,21 @@ log = logging.getLogger("edtracker.alerts")
 class SendReport:
     sent: int = 0
     retried: int = 0
+    bounced: int = 0
     failed: int = 0
     cancelled: int = 0
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"sent": self.sent, "retried": self.retried, "failed": self.failed,
+        return {"sent": self.sent, "retried": self.retried, "bounced": self.bounced, "failed": self.failed,
                 "cancelled": self.cancelled}
 
 
 @dataclass
 class _Job:
     delivery: Delivery
-    subscription: Subscription
-    subscriber: Subscriber
+    subscription: Subscription | None  # None: a ready-made email (confirmation, password reset)
+    subscriber: Subscriber | None
     events: list[ChangeEvent]
     extra: dict[int, dict]
     credits: list[dict] = field(default_factory=list)  # LegiScan's, when an event shows its data
@@ -49,7 +52,7 @@ def _load(engine: Engine, ids: list[int]) -> list[_Job]:
     with session_scope(engine) as s:
         deliveries = s.scalars(select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)).all()
         subs = {x.id: x for x in s.scalars(select(Subscription).where(
-            Subscription.id.in_({d.subscription_id for d in deliveries})))}
+            Subscription.id.in_({d.subscription_id for d in deliveries if d.subscription_id is not None})))}
         people = {x.id: x for x in s.scalars(select(Subscriber).where(
             Subscriber.id.in_({x.subscriber_id for x in subs.values()})))}
         events = {e.id: e for e in s.scalars(select(ChangeEvent).where(
@@ -59,6 +62,9 @@ def _load(engine: Engine, ids: list[int]) -> list[_Job]:
         followed: dict[int, list[int]] = {}
         jobs = []
         for d in deliveries:
+            if d.subscription_id is None:
+                jobs.append(_Job(d, None, None, [], {}))
+                continue
             sub = subs[d.subscription_id]
             person = people[sub.subscriber_id]
             evs = [events[i] for i in d.event_ids if i in events]
@@ -77,49 +83,103 @@ def _load(engine: Engine, ids: list[int]) -> list[_Job]:
         return jobs
 
 
-def send_email(engine: Engine, settings, ids: list[int], worker: str = outbox.WORKER,
+CHUNK = 20  # messages marked in flight, then sent, per database transaction (a crash repeats at most these)
+FLUSH_SECONDS = 0.25  # and what was accepted is marked at least this often, however slow the server
+
+
+class _Book:
+    """What one batch's sends came to, written in one transaction per chunk."""
+
+    def __init__(self, engine: Engine, settings, worker: str, now: dt.datetime, report: SendReport):
+        self.engine, self.settings, self.worker, self.now, self.report = engine, settings, worker, now, report
+        self.sent: dict[int, str] = {}
+        self.retry: dict[int, str] = {}
+        self.uncertain: set[int] = set()
+        self.last = time.monotonic()
+
+    def due(self) -> bool:
+        return bool(self.sent) and time.monotonic() - self.last >= FLUSH_SECONDS
+
+    def flush(self, in_flight: list[int]) -> None:
+        self.last = time.monotonic()
+        if self.retry:
+            states = claims.retry_later(self.engine, self.settings, self.retry, self.worker, self.now,
+                                        self.uncertain)
+            self.report.retried += sum(st == "pending" for st in states.values())
+            self.report.failed += sum(st == "failed" for st in states.values())
+            self.retry, self.uncertain = {}, set()
+        if self.sent or in_flight:
+            claims.progress(self.engine, self.settings, self.worker, self.now, self.sent, in_flight)
+            self.report.sent += len(self.sent)
+            self.sent = {}
+
+
+def _prepare(settings, job: _Job) -> tuple[str, bytes]:
+    """The recipient and the bytes of one claimed email."""
+    d = job.delivery
+    if job.subscription is None:
+        return d.recipient or "", to_wire(d.body or "")
+    msg = build_email(settings=settings, delivery=d, subscriber=job.subscriber, subscription=job.subscription,
+                      events=job.events, extra=job.extra, credits=job.credits)
+    del msg["Message-ID"]
+    msg["Message-ID"] = d.message_id  # stored when queued: every copy carries the same one
+    return job.subscriber.email, to_wire(msg)
+
+
+def send_email(engine: Engine, settings, ids: list[int], worker: str = WORKER,
                now: dt.datetime | None = None) -> SendReport:
-    """Send claimed email deliveries over one SMTP connection."""
+    """Send claimed email deliveries over one SMTP connection; record them chunk by chunk."""
+    now = now or utcnow()
     report = SendReport()
-    replies: dict[int, str] = {}
+    book = _Book(engine, settings, worker, now, report)
     bounced: set[int] = set()
     envelope_from = envelope_address(settings.mail_from)
-    with SmtpSender(parse_smtp_url(settings.smtp_url)) as smtp:
-        for job in _load(engine, ids):
-            d = job.delivery
-            if job.subscriber.id in bounced:
-                job.subscriber.status = "bounced"
-            if job.subscriber.status != "active" or not job.subscription.active or not job.events:
-                outbox.finish(engine, d.id, worker, "cancelled", f"subscriber {job.subscriber.status}")
-                report.cancelled += 1
-                continue
-            msg = build_email(settings=settings, delivery=d, subscriber=job.subscriber,
-                              subscription=job.subscription, events=job.events, extra=job.extra,
-                              credits=job.credits)
-            mid = message_id(d, settings.mail_from)
-            try:
-                replies[d.id] = smtp.send(msg, envelope_from, job.subscriber.email,
-                                          commit=lambda: outbox.mark_sent(engine, d.id, worker, mid))
-                report.sent += 1
-            except NotCommitted:
-                continue
-            except TemporaryFailure as exc:
-                state = outbox.retry_later(engine, settings, d.id, worker, str(exc), now)
-                report.retried += state == "pending"
-                report.failed += state == "failed"
-                report.errors.append(f"delivery {d.id} to {job.subscriber.email}: {exc}")
-            except PermanentFailure as exc:
-                outbox.finish(engine, d.id, worker, "failed", str(exc))
-                report.failed += 1
-                report.errors.append(f"delivery {d.id} to {job.subscriber.email}: {exc}")
-                if exc.recipient:
-                    bounce(engine, job.subscriber.id, str(exc))
-                    bounced.add(job.subscriber.id)
-            except Ambiguous as exc:
-                # Marked sent before the final dot; without the server's answer we do not resend.
-                outbox.finish(engine, d.id, worker, "sent", f"unconfirmed: {exc}")
-                report.sent += 1
-    outbox.record_replies(engine, replies)
+    jobs = _load(engine, ids)
+    with SmtpSender(parse_smtp_url(settings.smtp_url), timeout=settings.alerts_smtp_timeout_seconds) as smtp:
+        for start in range(0, len(jobs), CHUNK):
+            chunk = jobs[start:start + CHUNK]
+            book.flush([j.delivery.id for j in chunk])
+            for n, job in enumerate(chunk):
+                d = job.delivery
+                if job.subscriber is not None:
+                    if job.subscriber.id in bounced:
+                        job.subscriber.status = "bounced"
+                    if job.subscriber.status != "active" or not job.subscription.active or not job.events:
+                        claims.finish(engine, d.id, worker, "cancelled", f"subscriber {job.subscriber.status}")
+                        report.cancelled += 1
+                        continue
+                try:
+                    recipient, wire = _prepare(settings, job)
+                except Exception as exc:  # noqa: BLE001 - a rendering bug must not lose the alert
+                    log.exception("delivery %s could not be rendered", d.id)
+                    book.retry[d.id] = f"could not render: {exc!r}"
+                    continue
+                try:
+                    book.sent[d.id] = smtp.send(wire, envelope_from, recipient)
+                    if book.due():
+                        book.flush([])
+                except Unreachable as exc:
+                    # The server is down: this and every message not tried yet wait for it.
+                    for rest in jobs[start + n:]:
+                        book.retry[rest.delivery.id] = str(exc)
+                    report.errors.append(f"{len(jobs) - start - n} message(s) wait: {exc}")
+                    book.flush([])
+                    return report
+                except TemporaryFailure as exc:
+                    book.retry[d.id] = str(exc)
+                    if exc.uncertain:
+                        book.uncertain.add(d.id)
+                    report.errors.append(f"delivery {d.id} to {recipient}: {exc}")
+                except PermanentFailure as exc:
+                    book.flush([])  # what was accepted before is recorded before the bounce
+                    claims.finish(engine, d.id, worker, "bounced" if exc.recipient else "failed", str(exc))
+                    report.bounced += exc.recipient
+                    report.failed += not exc.recipient
+                    report.errors.append(f"delivery {d.id} to {recipient}: {exc}")
+                    if exc.recipient and job.subscriber is not None:
+                        bounce(engine, job.subscriber.id, str(exc))
+                        bounced.add(job.subscriber.id)
+        book.flush([])
     return report
 
 
@@ -149,16 +209,17 @@ def webhook_payload(settings, job: _Job) -> dict:
             "attribution": job.credits}
 
 
-def send_webhooks(engine: Engine, settings, ids: list[int], worker: str = outbox.WORKER,
+def send_webhooks(engine: Engine, settings, ids: list[int], worker: str = WORKER,
                   now: dt.datetime | None = None) -> SendReport:
     """POST claimed webhook deliveries; disable a subscription after persistent failure."""
     report = SendReport()
     for job in _load(engine, ids):
         d, sub = job.delivery, job.subscription
         if not sub.active or job.subscriber.status not in ("active",):
-            outbox.finish(engine, d.id, worker, "cancelled", "subscription inactive")
+            claims.finish(engine, d.id, worker, "cancelled", "subscription inactive")
             report.cancelled += 1
             continue
+        claims.progress(engine, settings, worker, now or utcnow(), {}, [d.id])  # a crash now may repeat it
         try:
             # One DNS lookup: the address checked is the address connected to.
             status = webhooks.post(sub.webhook_url or "", sub.webhook_secret or "", webhook_payload(settings, job),
@@ -167,19 +228,18 @@ def send_webhooks(engine: Engine, settings, ids: list[int], worker: str = outbox
                                    allow_loopback=settings.alerts_webhook_allow_loopback)
             error = None if 200 <= status < 300 else f"HTTP {status}"
         except webhooks.RefusedUrl as exc:
-            outbox.finish(engine, d.id, worker, "failed", str(exc))
+            claims.finish(engine, d.id, worker, "failed", str(exc))
             _webhook_failed(engine, settings, sub.id, str(exc), permanent=True)
             report.failed += 1
             continue
         except OSError as exc:
             error = f"unreachable: {exc}"
         if error is None:
-            outbox.mark_sent(engine, d.id, worker)
-            outbox.record_replies(engine, {d.id: f"HTTP {status}"})
+            claims.mark_sent(engine, settings, d.id, worker, f"HTTP {status}", now)
             _webhook_ok(engine, sub.id)
             report.sent += 1
             continue
-        state = outbox.retry_later(engine, settings, d.id, worker, error, now)
+        state = claims.retry_later(engine, settings, {d.id: error}, worker, now)[d.id]
         report.retried += state == "pending"
         report.failed += state == "failed"
         report.errors.append(f"webhook delivery {d.id}: {error}")
@@ -208,23 +268,54 @@ def _webhook_failed(engine: Engine, settings, sub_id: int, error: str, permanent
 SENDERS = {"email": send_email, "webhook": send_webhooks}
 
 
-def send_due(engine: Engine, settings, now: dt.datetime | None = None, batch: int = 200) -> SendReport:
-    """Recover lost claims, then send every due delivery of every channel, batch by batch."""
+def send_due(engine: Engine, settings, now: dt.datetime | None = None, batch: int = 200,
+             worker: str = WORKER) -> SendReport:
+    """Recover lost claims, then send every due delivery of every channel, batch by batch.
+
+    On PostgreSQL several dispatchers may run at once (each row is claimed by one). On SQLite
+    one runs at a time: a second finds the lock held and returns at once.
+    """
     total = SendReport()
-    outbox.recover(engine, settings, now)
-    for channel, send in SENDERS.items():
-        seen: set[int] = set()
-        while True:
-            ids = outbox.claim(engine, channel, batch, now)
-            if not ids:
-                break
-            r = send(engine, settings, ids, now=now)
-            for k in ("sent", "retried", "failed", "cancelled"):
-                setattr(total, k, getattr(total, k) + getattr(r, k))
-            total.errors.extend(r.errors)
-            if seen.issuperset(ids):  # only retries came back (a `now` in the future): stop
-                break
-            seen.update(ids)
+    lock = None
+    if engine.dialect.name != "postgresql":
+        from tracker.ops.locks import DbLock
+
+        lock = DbLock(engine, "alerts-dispatch", ttl=settings.alerts_claim_timeout_seconds)
+        claims.drop_dead_lease(engine, "alerts-dispatch")
+        if not lock.acquire():
+            total.errors.append("another dispatcher is running (SQLite runs one at a time)")
+            return total
+    try:
+        claims.recover(engine, settings, now)
+        for channel, send in SENDERS.items():
+            seen: set[int] = set()
+            while True:
+                ids = claims.claim(engine, settings, channel, batch, now, worker)
+                if not ids:
+                    break
+                if lock is not None:
+                    lock.renew()
+                r = send(engine, settings, ids, worker=worker, now=now)
+                for k in ("sent", "retried", "bounced", "failed", "cancelled"):
+                    setattr(total, k, getattr(total, k) + getattr(r, k))
+                total.errors.extend(r.errors)
+                if seen.issuperset(ids):  # only retries came back (a `now` in the future): stop
+                    break
+                seen.update(ids)
+    finally:
+        if lock is not None:
+            lock.release()
     for err in total.errors[:50]:
         log.warning("alert delivery: %s", err)
     return total
+
+
+def send_now(engine: Engine, settings, ids: list[int]) -> SendReport:
+    """Try at once the emails just queued (a confirmation the visitor waits for); what cannot go
+    out now stays queued for the dispatcher. Never raises."""
+    try:
+        mine = claims.claim_ids(engine, settings, ids)
+        return send_email(engine, settings, mine) if mine else SendReport()
+    except Exception as exc:  # noqa: BLE001 - the message is safe in the outbox either way
+        log.warning("queued email(s) %s not sent at once: %s", ids, exc)
+        return SendReport(errors=[str(exc)])

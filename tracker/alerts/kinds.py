@@ -33,7 +33,7 @@ TARGET_TYPES = {
 FREQUENCIES = ("immediate", "daily", "weekly")
 CHANNELS = ("email", "webhook", "feed")
 SUBSCRIBER_STATUSES = ("pending", "active", "unsubscribed", "bounced")
-DELIVERY_STATES = ("pending", "sending", "sent", "failed", "cancelled")
+DELIVERY_STATES = ("pending", "sending", "sent", "bounced", "failed", "cancelled")
 
 # Which stance expects which vote on a passage-like motion (a roll call "matches" the position).
 EXPECTED_VOTE = {"support": "yes", "support_if_amended": "yes",

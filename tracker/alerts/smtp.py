@@ -1,10 +1,9 @@
-"""SMTP from a URL, and a send that records "sent" before the server can accept the message.
+"""SMTP from a URL, and a send that reports exactly what the server said.
 
-The server accepts a message only when it receives the final "." of DATA (RFC 5321 section
-4.1.1.4); a connection that drops before that aborts the transaction. So `SmtpSender.send`
-streams the whole message but the final dot, calls `commit()` (which marks the delivery sent in
-the database), and only then sends the dot. A crash before `commit()` returns leaves nothing at
-the server (the delivery is retried); a crash after leaves a delivery marked sent. See docs/alerts.md.
+At least once: a message counts as sent only when the server answered 250 to the end of its
+DATA (RFC 5321 section 4.1.1.4). A failure before the final "." leaves nothing at the server
+(`TemporaryFailure`, retried); no answer after it may mean the server took it (`uncertain`):
+it is sent again with the same Message-ID. See docs/alerts.md.
 """
 from __future__ import annotations
 
@@ -17,13 +16,12 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 SCHEMES = {"smtp": "plain", "smtp+starttls": "starttls", "smtps": "tls"}
 DEFAULT_PORTS = {"plain": 25, "starttls": 587, "tls": 465}
 
-# Test-only: SIGKILL this process at a named point of the send (see tests/alerts/test_crash.py).
+# Test-only: SIGKILL this process at a named point of the send (tests/alerts/test_crash.py).
 CRASH_ENV = "EDTRACKER_ALERTS_TEST_CRASH"
 
 
@@ -53,7 +51,15 @@ def parse_smtp_url(url: str) -> SmtpConfig:
 
 
 class TemporaryFailure(Exception):
-    """Try again later: connection refused or lost, 4xx answers."""
+    """Try again later: 4xx answers, a lost connection, a timeout."""
+
+    def __init__(self, message: str, *, uncertain: bool = False):
+        super().__init__(message)
+        self.uncertain = uncertain  # the final dot went out: the server may have the message
+
+
+class Unreachable(TemporaryFailure):
+    """No connection to the server at all: nothing else in the batch can go out either."""
 
 
 class PermanentFailure(Exception):
@@ -64,17 +70,12 @@ class PermanentFailure(Exception):
         self.recipient = recipient
 
 
-class NotCommitted(Exception):
-    """`commit()` declined (another dispatcher took the delivery): nothing was accepted."""
-
-
-class Ambiguous(Exception):
-    """The final dot was sent but no answer came: the server may have accepted the message."""
-
-
-def to_wire(msg: EmailMessage) -> bytes:
-    """The message as SMTP DATA without the terminating dot: CRLF lines, leading dots doubled."""
-    data = msg.as_bytes(policy=SMTP_POLICY)
+def to_wire(msg: EmailMessage | str) -> bytes:
+    """The message (or its stored text) as SMTP DATA without the terminating dot: CRLF lines,
+    leading dots doubled."""
+    data = msg.as_bytes(policy=SMTP_POLICY) if isinstance(msg, EmailMessage) else msg.encode("utf-8")
+    if isinstance(msg, str) and b"\r\n" not in data:
+        data = data.replace(b"\n", b"\r\n")
     data = re.sub(rb"(?m)^\.", b"..", data)
     return data if data.endswith(b"\r\n") else data + b"\r\n"
 
@@ -94,9 +95,8 @@ class SmtpSender:
                                         context=ssl.create_default_context())
             else:
                 conn = smtplib.SMTP(cfg.host, cfg.port, timeout=self.timeout)
-            # The final dot goes out alone, after the database commit: with Nagle's algorithm it
-            # waits for the ACK of the message body, which the server delays (40 ms on Linux):
-            # that wait capped delivery at about 20 messages a second.
+            # Commands are small writes each awaiting an answer: with Nagle's algorithm a write
+            # following another can wait for a delayed ACK (40 ms on Linux).
             conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             conn.ehlo(self.local_hostname)
             if cfg.security == "starttls":
@@ -105,9 +105,9 @@ class SmtpSender:
             if cfg.username:
                 conn.login(cfg.username, cfg.password or "")
         except smtplib.SMTPAuthenticationError as exc:
-            raise TemporaryFailure(f"SMTP login refused: {exc.smtp_code} {exc.smtp_error!r}") from None
+            raise Unreachable(f"SMTP login refused: {exc.smtp_code} {exc.smtp_error!r}") from None
         except (OSError, smtplib.SMTPException) as exc:
-            raise TemporaryFailure(f"cannot reach SMTP server {cfg.host}:{cfg.port}: {exc}") from None
+            raise Unreachable(f"cannot reach SMTP server {cfg.host}:{cfg.port}: {exc}") from None
         self.conn = conn
 
     def close(self) -> None:
@@ -124,8 +124,8 @@ class SmtpSender:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def send(self, msg: EmailMessage, sender: str, recipient: str, commit: Callable[[], bool]) -> str:
-        """Send one message; `commit()` runs before the final dot. Return the server's answer."""
+    def send(self, wire: bytes, sender: str, recipient: str) -> str:
+        """Send one message (`to_wire` bytes); return the server's answer to the end of DATA."""
         if self.conn is None:
             self.connect()
         conn = self.conn
@@ -140,24 +140,19 @@ class SmtpSender:
             code, resp = conn.getreply()
             if code != 354:
                 self._fail(code, resp, recipient=False)
-            conn.send(to_wire(msg))
+            crash_point("before_end_of_data")
+            conn.send(wire + b".\r\n")
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
-            self._drop()
+            self._drop()  # the transaction ends unfinished: the server keeps nothing
             raise TemporaryFailure(f"SMTP connection lost: {exc}") from None
-        crash_point("before_commit")
-        if not commit():
-            self._drop()  # closing mid-DATA aborts the transaction at the server
-            raise NotCommitted("delivery taken over by another dispatcher")
-        crash_point("after_commit")
+        crash_point("after_end_of_data")
         try:
-            conn.send(b".\r\n")
             code, resp = conn.getreply()
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
             self._drop()
-            raise Ambiguous(f"no answer to the end of data: {exc}") from None
+            raise TemporaryFailure(f"no answer to the end of data: {exc}", uncertain=True) from None
         crash_point("after_reply")
         if code != 250:
-            self._reset()
             self._fail(code, resp, recipient=False)
         return f"{code} {resp.decode('utf-8', 'replace')}"
 
@@ -182,12 +177,6 @@ class SmtpSender:
                 self.conn.close()
             finally:
                 self.conn = None
-
-
-def send_message(config: SmtpConfig, msg: EmailMessage, sender: str, recipient: str) -> str:
-    """Send one message outside the outbox (sign-up confirmations)."""
-    with SmtpSender(config) as smtp:
-        return smtp.send(msg, sender, recipient, commit=lambda: True)
 
 
 def envelope_address(mail_from: str) -> str:

@@ -86,19 +86,28 @@ class Delivery(SQLModel, table=True):
     __tablename__ = "alert_delivery"
 
     id: int | None = Field(default=None, primary_key=True)
-    dedupe_key: str = Field(unique=True, description="sub:<id>:event:<id> or sub:<id>:digest:<key>")
-    subscription_id: int = Field(foreign_key="alert_subscription.id", index=True)
+    dedupe_key: str = Field(unique=True, description="sub:<id>:event:<id>, sub:<id>:digest:<key> or mail:<purpose>:<random>")
+    # None for a ready-made email (confirmation, password reset): `recipient` and `body` hold it.
+    subscription_id: int | None = Field(default=None, foreign_key="alert_subscription.id", index=True)
+    purpose: str = Field(default="alert", description="alert, confirmation, password_reset, ...")
+    recipient: str | None = None
+    body: str | None = Field(default=None, sa_type=Text, description="the whole message, for ready-made emails")
+    coalition_id: int | None = Field(default=None, description="whose staff see it (ready-made emails)")
     channel: str
     digest_key: str | None = None
     event_ids: list = json_list()
     state: str = Field(default="pending", index=True,
-                       description="pending, sending, sent, failed or cancelled")
+                       description="pending, sending, sent, bounced, failed or cancelled")
     attempts: int = 0
     next_attempt_at: dt.datetime | None = tz_datetime()
     claimed_by: str | None = None
     claimed_at: dt.datetime | None = tz_datetime()
-    message_id: str | None = None
-    server_reply: str | None = Field(default=None, description="the server's answer; empty = unconfirmed")
+    lease_until: dt.datetime | None = tz_datetime()
+    # Set while this attempt may have reached the server: a claim lost with it set may repeat.
+    in_flight: bool = False
+    uncertain: int = Field(default=0, description="attempts whose outcome at the server is unknown")
+    message_id: str | None = Field(default=None, description="assigned when queued; every copy carries it")
+    server_reply: str | None = Field(default=None, description="the server's answer to the end of DATA")
     last_error: str | None = Field(default=None, sa_type=Text)
     created_at: dt.datetime | None = stamped()
     sent_at: dt.datetime | None = tz_datetime()
