@@ -13,7 +13,8 @@ from api.i18n import LANGS, translator
 from api.pages.common import check_csrf, coalition_or_404, csrf_token, render
 from api.pages.i18n import lang_of
 from api.pages.staff_admin import admin, back, page
-from tracker.alerts.smtp import envelope_address, parse_smtp_url, send_message
+from tracker.alerts.dispatch import send_now
+from tracker.alerts.outbox import enqueue
 from tracker.coalitions import accounts, audit, team
 from tracker.coalitions.auth import PASSWORD_MAX
 from tracker.coalitions.mail import invitation_email, reset_email
@@ -28,8 +29,14 @@ Password = Annotated[str, Form(max_length=PASSWORD_MAX)]
 AUDIT_PAGE = 50
 
 
-def _send(settings, msg, to: str) -> None:
-    send_message(parse_smtp_url(settings.smtp_url), msg, envelope_address(settings.mail_from), to)
+def _queue(db, settings, msg, to: str, coal, purpose: str) -> int:
+    """Into the outbox, in the caller's transaction: the email exists exactly when what it is about
+    exists, and waits for the SMTP server if it is down."""
+    return enqueue(db, msg, to, purpose=purpose, mail_from=settings.mail_from, coalition_id=coal.id).id
+
+
+def _send_queued(request: Request, settings, ids: list[int]) -> None:
+    send_now(request.app.state.engine, settings, ids)   # never raises; what fails stays queued
 
 
 def _link(settings, path: str, lang: str) -> str:
@@ -66,16 +73,12 @@ def invite(slug: str, request: Request, db: SessionDep, settings: SettingsDep, e
                                inviter=user.display_name or user.email, role=inv.role,
                                url=_link(settings, f"/c/{coal.slug}/staff/invite/{token}", mail_lang),
                                max_age=settings.staff_invitation_max_age, lang=mail_lang)
-        _send(settings, msg, inv.email)   # before the commit: an invitation nobody got is not kept
+        queued = _queue(db, settings, msg, inv.email, coal, "invitation")
     except team.TeamError as exc:
         db.rollback()
         return _people(request, db, coal, user, 422, errors={exc.field: _error(lang, exc)}, form=form)
-    except Exception as exc:  # noqa: BLE001 - SMTP refused or unreachable: say so, keep nothing
-        db.rollback()
-        log.warning("invitation email to %s not sent: %s", email, exc)
-        return _people(request, db, coal, user, 502, form=form,
-                       errors={"email": translator(lang)("admin.error.mail", problem=type(exc).__name__)})
     db.commit()
+    _send_queued(request, settings, [queued])
     return back(f"/c/{slug}/staff/people", "invited")
 
 
@@ -120,20 +123,17 @@ def send_reset(slug: str, user_id: int, request: Request, db: SessionDep, settin
     try:
         target, token = team.send_reset(db, coal, user, user_id, max_age=settings.password_reset_max_age,
                                         per_hour=settings.password_reset_per_hour)
-        _send(settings, reset_email(mail_from=settings.mail_from, to=target.email, coalition=coal.name,
-                                    url=_link(settings, f"/c/{coal.slug}/staff/reset/{token}", mail_lang),
-                                    max_age=settings.password_reset_max_age, lang=mail_lang), target.email)
+        queued = _queue(db, settings, reset_email(mail_from=settings.mail_from, to=target.email, coalition=coal.name,
+                                                  url=_link(settings, f"/c/{coal.slug}/staff/reset/{token}", mail_lang),
+                                                  max_age=settings.password_reset_max_age, lang=mail_lang),
+                        target.email, coal, "password_reset")
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
     except team.TeamError as exc:
         db.rollback()
         return _people(request, db, coal, user, 422, errors={f"{user_id}": _error(lang, exc)})
-    except Exception as exc:  # noqa: BLE001
-        db.rollback()
-        log.warning("password reset email for account %s not sent: %s", user_id, exc)
-        return _people(request, db, coal, user, 502,
-                       errors={f"{user_id}": translator(lang)("admin.error.mail", problem=type(exc).__name__)})
     db.commit()
+    _send_queued(request, settings, [queued])
     return back(f"/c/{slug}/staff/people", "reset")
 
 

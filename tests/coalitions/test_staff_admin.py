@@ -194,18 +194,28 @@ def test_invitation_errors_expiry_reinvite_and_revoke(world, env):
     assert client().get(invite_link(env.inbox.messages[-1]).replace("/c/fair/", "/c/other/")).status_code == 400
 
 
-def test_an_invitation_nobody_got_is_not_kept(world, env, monkeypatch):
+def test_an_invitation_waits_in_the_outbox_while_the_mail_server_is_down(world, env, monkeypatch):
+    import datetime as dt
+
+    from tracker.alerts.dispatch import send_due
+    from tracker.models import Delivery
     from tracker.settings import get_settings
 
-    env.stop()          # the SMTP server is down
+    env.stop()          # the SMTP server is down: the invitation is kept and queued, not lost
     get_settings.cache_clear()
     admin = login(client())
-    r = invite(admin, "lost@fair.example")
-    assert r.status_code == 502 and "could not be sent" in r.text
+    before = len(env.inbox.messages)
+    assert invite(admin, "later@fair.example").status_code == 303
     with Session(world) as db:
-        assert db.execute(select(StaffInvitation)).first() is None
-        assert db.execute(select(AuditEntry).where(AuditEntry.action == "staff.invited")).first() is None
+        assert db.execute(select(StaffInvitation).where(StaffInvitation.email == "later@fair.example")).first()
+        queued = db.execute(select(Delivery).where(Delivery.purpose == "invitation",
+                                                   Delivery.recipient == "later@fair.example")).scalar_one()
+        assert queued.state != "sent"
     env.start()
+    get_settings.cache_clear()
+    send_due(world, get_settings(), now=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) + dt.timedelta(hours=1))
+    assert len(env.inbox.messages) == before + 1
+    assert "later@fair.example" in str(env.inbox.messages[-1]["To"])
 
 
 # --- roles, deactivation, resets ------------------------------------------------------------------
