@@ -79,6 +79,10 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     app.include_router(coalitions.router)
     app.include_router(staff_auth.router)
     app.include_router(staff.router)
+    from api.pages import members as member_pages, positions as position_pages, watchlist as watch_pages
+    app.include_router(position_pages.router)
+    app.include_router(member_pages.router)
+    app.include_router(watch_pages.router)
     app.include_router(public.router)
     app.include_router(people.router)
     app.include_router(home.router)

@@ -49,3 +49,6 @@ __all__ += ["LoginThrottle", "PasswordReset", "StaffSession"]
 from tracker.models.text import BillText  # noqa: E402
 
 __all__ += ["BillText"]
+from tracker.models.watchlist import WatchItem  # noqa: E402
+
+__all__ += ["WatchItem"]
