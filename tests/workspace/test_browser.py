@@ -67,7 +67,7 @@ def test_member_sets_a_differing_stance_and_the_matrix_shows_it(server):
 
     with web.chromium_page(bypass_csp=True) as page:
         log_in(page, base, w.VIEWER)
-        web.check_page(page, f"{base}/c/edfund/staff/matrix", "ws-matrix")
+        web.check_page(page, f"{base}/c/edfund/staff/matrix?lang=en", "ws-matrix")
         hb = page.locator(f"#x-{w.HB}").inner_text()
         assert "Oppose" in hb and "opposite to the coalition" in hb and "1 disagree" in hb
         assert "Our board voted against it" in hb      # staff see the member's note
@@ -88,8 +88,11 @@ def test_workspace_pages_are_accessible_and_forms_show_errors(server):
                            ("/c/edfund/staff/members", "ws-members"),
                            ("/c/edfund/staff/watchlist", "ws-watchlist"),
                            ("/c/edfund/?jurisdiction=ms", "ws-bill-list-csv-link")):
-            web.check_page(page, f"{base}{path}", name)
-            web.check_page(page, f"{base}{path}{'&' if '?' in path else '?'}lang=es", name + "-es")
+            join = "&" if "?" in path else "?"
+            web.check_page(page, f"{base}{path}{join}lang=en", name)
+            assert page.evaluate("() => document.documentElement.lang") == "en"
+            web.check_page(page, f"{base}{path}{join}lang=es", name + "-es")
+            assert page.evaluate("() => document.documentElement.lang") == "es"
         page.goto(f"{base}/c/edfund/staff/positions?lang=en")
         history = page.inner_text("table.history")
         assert "Support" in history and w.ADMIN in history
@@ -110,4 +113,8 @@ def test_workspace_pages_are_accessible_and_forms_show_errors(server):
         # The CSV link of the coalition's bill list keeps the filter.
         page.goto(f"{base}/c/edfund/?jurisdiction=ms")
         assert page.get_attribute("a[download]", "href") == "/c/edfund/bills.csv?jurisdiction=ms"
+        with page.expect_download() as download:
+            page.click("a[download]")
+        text = open(download.value.path(), encoding="utf-8-sig").read()
+        assert text.startswith("key,jurisdiction,") and w.HB in text and w.SB in text
         assert page.outside_requests == []
