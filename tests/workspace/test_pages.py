@@ -203,7 +203,7 @@ def test_a_member_sets_a_stance_that_differs_and_the_matrix_shows_it(ids, engine
         assert (row.member_id, row.stance, row.set_by) == (ids["parents"], "oppose", w.PARENTS)
     staff = client(w.VIEWER)
     page = staff.get("/c/edfund/staff/matrix").text
-    assert "1 bills with a disagreement." in page and "opposite to the coalition" in page
+    assert "1 bill with a disagreement." in page and "opposite to the coalition" in page
     assert 'class="against"' in page
     only = staff.get("/c/edfund/staff/matrix?only=disagreements").text
     assert w.HB in only
@@ -257,3 +257,16 @@ def test_bill_lists_link_to_a_csv_with_the_same_filters(ids, engine):
     assert {x["key"] for x in rows(anon.get("/c/edfund/bills.csv?jurisdiction=ms").text)} == {w.HB, w.SB}
     staff = client(w.VIEWER)
     assert [x["key"] for x in rows(staff.get("/c/edfund/bills.csv?stance=oppose").text)] == [w.HB]
+
+
+def test_a_refused_stance_is_not_shown_as_a_chosen_one(ids, engine):
+    """An invalid stance for a bill that has a position comes back with no stance chosen (not the
+    list's first one, which a second click would save by mistake)."""
+    with Session(engine) as db:
+        set_position(db, ids["coalition"], w.SB, "oppose", False, None, 0, w.EDITOR)
+        db.commit()
+    c = client(w.EDITOR)
+    r = post_position(c, bill_key=w.SB, stance="", priority="0")
+    assert r.status_code == 422
+    select_html = r.text.split('<select name="stance" id="stance"')[1].split("</select>")[0]
+    assert '<option value="">' in select_html and " selected" not in select_html
