@@ -54,18 +54,22 @@ def test_set_position_records_each_change_with_who_and_what_before(engine, ids):
 
 
 def test_the_old_keyword_form_still_works(engine, ids):
-    """The coalition file loader and the JSON API call set_position(..., stance=, by=)."""
+    """The coalition file loader and the JSON API call set_position(..., stance=, by=), with the
+    API's bounds (priority -1000 to 1000, rationale up to 10,000 characters)."""
     with Session(engine) as db:
         pos, _ = set_position(db, ids["coalition"], w.SB, stance="neutral", public=True, by="yaml:edfund.yaml")
         assert pos.set_by == "yaml:edfund.yaml"
+        pos, _ = set_position(db, ids["coalition"], w.SB, stance="oppose", priority=-1000, rationale="x" * 10_000,
+                              by="key:ab12")
+        assert (pos.priority, len(pos.rationale)) == (-1000, 10_000)
 
 
 @pytest.mark.parametrize("args,field", [
     (("maybe", False, None, 0), "stance"),
-    (("support", False, None, 10), "priority"),
-    (("support", False, None, -1), "priority"),
+    (("support", False, None, 1001), "priority"),
+    (("support", False, None, -1001), "priority"),
     (("support", False, None, "2"), "priority"),
-    (("support", False, "x" * 4001, 0), "rationale"),
+    (("support", False, "x" * 10_001, 0), "rationale"),
 ])
 def test_bad_input_names_the_field_and_writes_nothing(engine, ids, args, field):
     with Session(engine) as db:

@@ -13,9 +13,10 @@ from tracker.models import Bill, Coalition, MemberStance, Position, PositionHist
 from tracker.models.base import utcnow
 from tracker.vocab import STANCES
 
-RATIONALE_MAX = 4000
+# The JSON API's bounds (api/routes/coalitions.py PositionIn): nothing it accepts is refused here.
+RATIONALE_MAX = 10_000
 NOTE_MAX = 4000
-PRIORITY_MAX = 9
+PRIORITY_MIN, PRIORITY_MAX = -1000, 1000
 
 
 class PositionError(ValueError):
@@ -41,8 +42,8 @@ def _check(bill_key: str, stance: str, rationale: str | None, priority) -> tuple
     if not bill_key or len(bill_key) > 200:
         raise PositionError("bill_key", "a bill key has 1 to 200 characters")
     check_stance(stance)
-    if isinstance(priority, bool) or not isinstance(priority, int) or not 0 <= priority <= PRIORITY_MAX:
-        raise PositionError("priority", f"priority is a whole number from 0 to {PRIORITY_MAX}")
+    if isinstance(priority, bool) or not isinstance(priority, int) or not PRIORITY_MIN <= priority <= PRIORITY_MAX:
+        raise PositionError("priority", f"priority is a whole number from {PRIORITY_MIN} to {PRIORITY_MAX}")
     rationale = (rationale or "").strip() or None
     if rationale and len(rationale) > RATIONALE_MAX:
         raise PositionError("rationale", f"a rationale has at most {RATIONALE_MAX} characters")
