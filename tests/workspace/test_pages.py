@@ -106,7 +106,10 @@ def test_the_bill_page_form_uses_the_same_service(ids):
     assert (r.status_code, r.headers["location"]) == (303, f"/c/edfund/bills/{w.HB}")
     r = c.post(f"/c/edfund/staff/bills/{w.HB}/position", data={"csrf": token, "stance": "nope", "priority": "0"})
     assert r.status_code == 422 and 'id="err-stance"' in r.text
-    assert "Set to Neutral".lower() in c.get(f"/c/edfund/staff/positions/{w.HB}").text.lower()
+    assert "set to Neutral" in c.get(f"/c/edfund/staff/positions/{w.HB}").text
+    # The bill page links staff to the position's history; visitors get no such link.
+    assert f'href="/c/edfund/staff/positions/{w.HB}"' in c.get(f"/c/edfund/bills/{w.HB}").text
+    assert "/staff/positions/" not in client().get(f"/c/edfund/bills/{w.HB}").text
 
 
 def test_every_form_refuses_a_missing_csrf_token(ids):

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from tracker.coalitions.auth import hash_password, password_problem
 from tracker.coalitions.csvout import to_csv
 from tracker.coalitions.positions import PositionError
-from tracker.models import Bill, Coalition, MemberOrganization, MemberStance, Position, StaffUser
+from tracker.models import Bill, MemberOrganization, MemberStance, Position, StaffUser
 from tracker.vocab import MEMBER_ROLE
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
