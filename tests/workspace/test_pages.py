@@ -273,3 +273,33 @@ def test_a_refused_stance_is_not_shown_as_a_chosen_one(ids, engine):
     assert r.status_code == 422
     select_html = r.text.split('<select name="stance" id="stance"')[1].split("</select>")[0]
     assert '<option value="">' in select_html and " selected" not in select_html
+
+
+def test_no_staff_page_opens_for_a_visitor_another_coalition_or_a_member(ids):
+    """Every GET route under /c/{slug}/staff (the app's own list, so a page added later is
+    covered): a visitor and another coalition's admin go to the login, a member organization's
+    login is refused (its own stances page and password aside)."""
+    from tests.privacy.world import app_routes
+
+    app = create_app()
+    open_to_all = {"/login", "/forgot", "/reset/{token}"}
+    fill = {"{key}": w.HB, "{tag_id}": "1", "{item_id}": "1", "{member_id}": str(ids["parents"])}
+    paths = []
+    for method, path in app_routes(app):
+        rest = path.removeprefix("/c/{slug}/staff")
+        if method != "GET" or rest == path or rest in open_to_all:
+            continue
+        for k, v in fill.items():
+            rest = rest.replace(k, v)
+        assert "{" not in rest, f"give {path} a sample value"
+        paths.append("/c/edfund/staff" + rest)
+    assert {"/c/edfund/staff/positions", "/c/edfund/staff/matrix", "/c/edfund/staff/watchlist"} <= set(paths)
+    anon, outsider, member = client(), client(w.OTHER_ADMIN, "other"), client(w.PARENTS)
+    for url in paths:
+        for who in (anon, outsider):
+            r = who.get(url)
+            assert (r.status_code, r.headers.get("location")) == (303, "/c/edfund/staff/login"), url
+        if url not in ("/c/edfund/staff/stances", "/c/edfund/staff/password"):
+            r = member.get(url)   # refused, or sent to the login (pages that know only staff)
+            assert r.status_code == 403 or (r.status_code, r.headers.get("location")) == (
+                303, "/c/edfund/staff/login"), url
