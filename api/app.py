@@ -83,6 +83,10 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     app.include_router(staff_people.router)
     app.include_router(staff_ops.router)
     app.include_router(staff_hooks.router)
+    from api.pages import members as member_pages, positions as position_pages, watchlist as watch_pages
+    app.include_router(position_pages.router)
+    app.include_router(member_pages.router)
+    app.include_router(watch_pages.router)
     app.include_router(public.router)
     app.include_router(people.router)
     app.include_router(home.router)

@@ -80,4 +80,8 @@ STANCES = {
 }
 # Staff and API key roles, weakest first: viewer reads, editor tags and sets positions, admin manages.
 ROLES = ("viewer", "editor", "admin")
+# A member organization's login: sets its own stances, never a staff role (not in ROLES).
+MEMBER_ROLE = "member"
+# Watchlist item statuses (issue 17), in the order a bill moves through them.
+WATCH_STATUSES = ("watching", "working", "done")
 TAG_STATUSES = ("suggested", "confirmed", "rejected")

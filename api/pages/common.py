@@ -17,7 +17,7 @@ from tracker.coalitions.accounts import session_user
 from tracker.bills.provenance import source_name
 from tracker.models import Coalition, StaffUser
 from tracker.search.query import SORTS, SearchParams
-from tracker.vocab import STAGE_LABELS, STAGES, STANCES
+from tracker.vocab import ROLES, STAGE_LABELS, STAGES, STANCES
 
 # Links of the site's main menu: (path, catalog key). Pages add themselves here.
 NAV = [("/", "nav.home"), ("/search", "nav.search"), ("/legislators", "nav.legislators"),
@@ -95,11 +95,19 @@ def coalition_or_404(db, slug: str) -> Coalition:
     return coal
 
 
-def staff_user(request: Request, db, coalition: Coalition) -> StaffUser | None:
-    """The logged-in staff member of this coalition, if any (a login is for one coalition): the
-    cookie names a server-side session, which logout, a password change or deactivation ends."""
+def session_account(request: Request, db, coalition: Coalition) -> StaffUser | None:
+    """The logged-in account of this coalition, staff or member organization (a login is for one
+    coalition): the cookie names a server-side session, which logout, a password change or
+    deactivation ends."""
     user = session_user(db, request.session.get("sid"))
     return user if user is not None and user.coalition_id == coalition.id else None
+
+
+def staff_user(request: Request, db, coalition: Coalition) -> StaffUser | None:
+    """The logged-in staff member (viewer, editor or admin) of this coalition, if any. A member
+    organization's login is not staff: it never sees private positions or other members' notes."""
+    user = session_account(request, db, coalition)
+    return user if user is not None and user.role in ROLES else None
 
 
 def search_params(request: Request, page_size: int = 25) -> SearchParams:

@@ -47,7 +47,10 @@ def _list_page(request: Request, db, coalition=None, user=None) -> HTMLResponse:
         "page": page, "pages": pages, "action": f"/c/{coalition.slug}/" if coalition else "/search",
         "prev_link": link(page - 1) if page > 1 else None,
         "next_link": link(page + 1) if p.offset + p.limit < total else None,
-        "bill_base": f"/c/{coalition.slug}/bills/" if coalition else "/bill/"})
+        "bill_base": f"/c/{coalition.slug}/bills/" if coalition else "/bill/",
+        # The same list as CSV, with the same filters (every page of it).
+        "csv_link": (f"/c/{coalition.slug}/bills.csv" if coalition else "/search.csv")
+                    + ("?" + urlencode(query) if query else "")})
 
 
 def _bill_page(request: Request, db, key: str, coalition=None, user=None) -> HTMLResponse:

@@ -9,13 +9,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import func, select
 
 from api.deps import SessionDep
-from api.pages.common import check_csrf, coalition_or_404, csrf_token, staff_user, templates
+from api.pages import positions as positions_page
+from api.pages.common import check_csrf, coalition_or_404, csrf_token, session_account, templates
 from tracker.coalitions.auth import role_allows
-from tracker.coalitions.positions import set_position
 from tracker.coalitions.schema import CoalitionSettings
 from tracker.models import Bill, BillTag, IssueArea, Scorecard, ScoredItem
 from tracker.scoring.attention import needing_preferred
-from tracker.scoring.dirty import process_quietly
 from tracker.scoring.service import set_preferred
 from tracker.tagging.store import set_tag_status
 
@@ -24,7 +23,7 @@ router = APIRouter(prefix="/c/{slug}/staff", include_in_schema=False)
 
 def _need(request: Request, db, slug: str, role: str = "viewer"):
     coal = coalition_or_404(db, slug)
-    user = staff_user(request, db, coal)
+    user = session_account(request, db, coal)   # a member organization's login gets a 403 here
     if user is None:
         raise HTTPException(303, headers={"Location": f"/c/{slug}/staff/login"})
     if not role_allows(user.role, role):
@@ -61,22 +60,17 @@ def decide(slug: str, tag_id: int, request: Request, db: SessionDep, decision: A
 
 
 @router.post("/bills/{key}/position")
-def save_position(slug: str, key: str, request: Request, db: SessionDep, stance: Annotated[str, Form()],
-                  rationale: Annotated[str, Form()] = "", priority: Annotated[int, Form()] = 0,
-                  public: Annotated[str | None, Form()] = None,
-                  csrf: Annotated[str, Form()] = "") -> RedirectResponse:
+def save_position(slug: str, key: str, request: Request, db: SessionDep, stance: Annotated[str, Form()] = "",
+                  rationale: Annotated[str, Form(max_length=8000)] = "", priority: Annotated[str, Form()] = "0",
+                  public: Annotated[str | None, Form()] = None, csrf: Annotated[str, Form()] = ""):
+    """The bill page's position form: back to the bill page, or the position page with the
+    problem next to the field (tracker.coalitions.positions.set_position does the work)."""
     check_csrf(request, csrf)
     coal, user = _need(request, db, slug, "editor")
     if db.execute(select(Bill.id).where(Bill.key == key)).first() is None:
         raise HTTPException(404, f"no bill {key!r}")
-    try:
-        set_position(db, coal.id, key, stance=stance, rationale=rationale.strip() or None, priority=priority,
-                     public=public is not None, by=user.email)
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from None
-    db.commit()
-    process_quietly(db.get_bind())  # rescore now, so the staff page shows what the change did
-    return RedirectResponse(f"/c/{slug}/bills/{key}", status_code=303)
+    return positions_page.save(request, db, coal, user, key, stance, rationale, priority, public,
+                               back=f"/c/{slug}/bills/{key}")
 
 
 @router.get("/scorecards", response_class=HTMLResponse)

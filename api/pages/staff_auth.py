@@ -9,13 +9,14 @@ from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import SessionDep, SettingsDep
-from api.pages.common import check_csrf, coalition_or_404, csrf_token, render, staff_user
+from api.pages.common import check_csrf, coalition_or_404, csrf_token, render, session_account
 from api.pages.i18n import lang_of, message
 from tracker.coalitions import accounts, audit, throttle
 from tracker.coalitions.auth import PASSWORD_MAX, PASSWORD_MIN, check_password
 from tracker.coalitions.mail import reset_email
 from tracker.alerts.dispatch import send_now
 from tracker.alerts.outbox import enqueue
+from tracker.vocab import MEMBER_ROLE
 
 log = logging.getLogger("edtracker.staff")
 router = APIRouter(prefix="/c/{slug}/staff", include_in_schema=False)
@@ -73,7 +74,8 @@ def login(slug: str, request: Request, db: SessionDep, settings: SettingsDep, em
     db.commit()
     request.session.clear()   # a fresh CSRF token too: nothing from before the login carries over
     request.session["sid"] = sid
-    return RedirectResponse(f"/c/{slug}/staff/", status_code=303)
+    home = "stances" if user.role == MEMBER_ROLE else ""   # a member organization has one page
+    return RedirectResponse(f"/c/{slug}/staff/{home}", status_code=303)
 
 
 @router.post("/logout")
@@ -163,7 +165,7 @@ def reset(slug: str, token: str, request: Request, db: SessionDep, new_password:
 
 def _logged_in(request: Request, db, slug: str):
     coal = coalition_or_404(db, slug)
-    user = staff_user(request, db, coal)
+    user = session_account(request, db, coal)   # members change their own password too
     if user is None:
         raise HTTPException(303, headers={"Location": f"/c/{slug}/staff/login"})
     return coal, user

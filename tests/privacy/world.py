@@ -295,6 +295,10 @@ def public_urls(world: World, app) -> dict[str, list[str]]:
         "/c/{slug}/": ["/c/edfund/", "/c/edfund/?q=charter"] + [f"/c/edfund/?stance={s}"
                                                                  for s in ("support", "oppose", "neutral")],
         "/c/{slug}/bills/{key}": [f"/c/edfund/bills/{BILL}"],
+        # Bill lists as CSV, with the filters of their pages (public positions only).
+        "/search.csv": ["/search.csv", "/search.csv?q=charter", "/search.csv?jurisdiction=ms"],
+        "/c/{slug}/bills.csv": ["/c/edfund/bills.csv", "/c/edfund/bills.csv?q=charter"] + [
+            f"/c/edfund/bills.csv?stance={s}" for s in ("support", "oppose", "neutral")],
         # The JSON API under /api/ (the old addresses above still answer API clients).
         "/api/bills": ["/api/bills", "/api/bills?jurisdiction=ms"], "/api/bills/{key}": [f"/api/bills/{BILL}"],
         "/api/search": ["/api/search?q=charter", "/api/search?jurisdiction=ms"],

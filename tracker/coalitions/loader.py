@@ -68,7 +68,7 @@ def apply_coalition_file(session: Session, f: CoalitionFile, *, source: str) -> 
         counts["positions_changed"] += changed
     for s in f.member_stances:
         _, changed = set_member_stance(session, coal.id, members[s.member].id, s.bill, stance=s.stance,
-                                       note=s.note)
+                                       note=s.note, by=f"yaml:{source}")
         counts["member_stances_changed"] += changed
     for s in f.saved_searches:
         _upsert(session, SavedSearch, {"coalition_id": coal.id, "slug": s.slug},

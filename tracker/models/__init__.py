@@ -53,3 +53,6 @@ __all__ += ["BillText"]
 from tracker.models.staffadmin import AuditEntry, StaffInvitation  # noqa: E402
 
 __all__ += ["AuditEntry", "StaffInvitation"]
+from tracker.models.watchlist import WatchItem  # noqa: E402
+
+__all__ += ["WatchItem"]

@@ -44,7 +44,8 @@ class MemberOrganization(SQLModel, table=True):
 
 
 class StaffUser(SQLModel, table=True):
-    """A staff account of one coalition; role is admin, editor or viewer (see tracker.vocab)."""
+    """An account of one coalition; role is admin, editor or viewer (see tracker.vocab), or
+    "member" for a member organization's own login (`member_id` says which; no staff access)."""
 
     __tablename__ = "staff_user"
     __table_args__ = (UniqueConstraint("coalition_id", "email"),)
@@ -55,6 +56,7 @@ class StaffUser(SQLModel, table=True):
     display_name: str | None = None
     password_hash: str
     role: str = "viewer"
+    member_id: int | None = Field(default=None, foreign_key="member_organization.id", index=True)
     active: bool = True
     created_at: dt.datetime | None = stamped()
     last_login_at: dt.datetime | None = tz_datetime()
@@ -120,7 +122,8 @@ class MemberStance(SQLModel, table=True):
     member_id: int = Field(foreign_key="member_organization.id", index=True)
     bill_key: str = Field(index=True)
     stance: str
-    note: str | None = Field(default=None, sa_type=Text)
+    note: str | None = Field(default=None, sa_type=Text, description="seen by the member and staff only")
+    set_by: str | None = Field(default=None, description="account email or 'yaml:FILE'")
     set_at: dt.datetime | None = stamped()
 
 
