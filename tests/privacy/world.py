@@ -74,6 +74,16 @@ STAFF_ROUTES = {
     ("GET", "/c/{slug}/staff/webhooks"): "admin", ("POST", "/c/{slug}/staff/webhooks"): "admin",
     ("POST", "/c/{slug}/staff/webhooks/{hook_id}/test"): "admin",
     ("POST", "/c/{slug}/staff/webhooks/{hook_id}/revoke"): "admin",
+    # issue 17: positions, member organizations, the matrix, the watchlist
+    ("GET", "/c/{slug}/staff/positions"): "viewer", ("GET", "/c/{slug}/staff/positions.csv"): "viewer",
+    ("GET", "/c/{slug}/staff/positions/history.csv"): "viewer",
+    ("GET", "/c/{slug}/staff/positions/{key}"): "viewer", ("POST", "/c/{slug}/staff/positions"): "editor",
+    ("GET", "/c/{slug}/staff/members"): "viewer", ("POST", "/c/{slug}/staff/members"): "editor",
+    ("POST", "/c/{slug}/staff/members/{member_id}/logins"): "admin",
+    ("GET", "/c/{slug}/staff/stances"): "member", ("POST", "/c/{slug}/staff/stances"): "member",
+    ("GET", "/c/{slug}/staff/matrix"): "viewer", ("GET", "/c/{slug}/staff/matrix.csv"): "viewer",
+    ("GET", "/c/{slug}/staff/watchlist"): "viewer", ("GET", "/c/{slug}/staff/watchlist.csv"): "viewer",
+    ("POST", "/c/{slug}/staff/watchlist"): "editor",
 }
 # Form fields a staff POST needs to pass validation (so the walk reaches the login and role checks).
 STAFF_FORMS = {
@@ -91,7 +101,7 @@ STAFF_FORMS = {
 }
 # Values for the staff routes' path parameters (an id that exists or not: the role is checked first).
 STAFF_PARAMS = {"slug": "edfund", "tag_id": "1", "key": BILL, "item_id": "1", "user_id": "1",
-                "invitation_id": "1", "token": "not-a-token", "hook_id": "1"}
+                "invitation_id": "1", "token": "not-a-token", "hook_id": "1", "member_id": "1"}
 
 
 def staff_routes(app) -> dict[tuple[str, str], tuple[str, dict]]:
