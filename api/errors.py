@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
@@ -44,12 +45,23 @@ def way_back(path: str) -> list[tuple[str, str]]:
             ("/coalitions", "error.all_scorecards")]
 
 
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase.lower()
+    except ValueError:
+        return ""
+
+
 def _page(request: Request, status: int, detail: str | None = None, headers=None):
     from api.pages.common import render
 
     known = status if status in (400, 403, 404, 500, 503) else None
     embed = request.url.path.startswith("/embed/")
     # An embed's error shows inside a coalition's page: bare, no menu, framable, no details.
+    # The services' details are English: marked so (lang="en"); a bare status phrase ("Not
+    # Found") says nothing the translated text does not.
+    if detail and detail.strip().lower() == _phrase(status):
+        detail = None
     response = render(request, "error_embed.html" if embed else "error.html", {
         "status": status, "known": known, "detail": detail if status < 500 and not embed else None,
         "back": way_back(request.url.path.removeprefix("/embed")),
