@@ -11,7 +11,7 @@ import pytest
 from tests.districts import mirror
 from tests.pages.test_find_http import ASHBY_FILE, census, person_key, real_url  # noqa: F401 (fixtures)
 from tests.pages.test_people_browser import _tab_to
-from tests.web import ARTIFACTS, axe_violations, chromium_page, live_server, sideways_overflow
+from tests.web import ARTIFACTS, axe_violations, check_page, chromium_page, live_server, sideways_overflow
 
 CARD = "/c/find-test/scorecards/public-card"
 
@@ -120,4 +120,26 @@ def test_keyboard_only_find_open_grade_switch_to_spanish(server, width):
         assert "lang=" not in page.url
         _look(page, "kbd-scorecard-es", "es")
         assert "Calificación legislativa" in page.locator("nav.scorecard-nav").inner_text()
+        assert page.outside_requests == []
+
+
+SC = "/c/demo-public-schools/scorecards/congress-2025"
+DEMO_PAGES = [
+    ("sc-table", SC), ("sc-methodology", f"{SC}/methodology"),
+    ("sc-legislator", f"{SC}/legislators/bioguide:Z900001"), ("sc-index", "/c/demo-public-schools/scorecards"),
+    ("sc-404", f"{SC}x"), ("sc-legislator-404", f"{SC}/legislators/bioguide:X999999"),
+    ("sc-embed", f"/embed{SC}"), ("sc-embed-404", f"/embed{SC}x"),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_demo_scorecard_pages_and_their_errors_are_accessible(demo_server, lang):
+    with chromium_page(locale="es-ES" if lang == "es" else "en-US") as page:
+        for name, path in DEMO_PAGES:
+            check_page(page, f"{demo_server}{path}", f"{name}-{lang}")
+            assert page.evaluate("document.documentElement.lang") == lang, path
+            in_site = page.locator("header.site nav.main").count() == 1
+            assert in_site == (not path.startswith("/embed/")), f"{path}: site layout {in_site}"
+            if "404" in name:                                         # a way back, in this language
+                assert page.locator("main a[href='/']").count() == 1, path
         assert page.outside_requests == []
