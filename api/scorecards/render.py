@@ -173,11 +173,15 @@ def site(request: Request, db, card: Scorecard) -> dict:
 
 
 def names(lang: str) -> dict:
-    """The site's names of parties and chambers ("Demócrata", "Asamblea") in `lang`."""
+    """The site's names of parties and chambers ("Demócrata", "Asamblea") and a cell's audit
+    words in `lang`."""
     from api.i18n import format as fmt
 
+    from api.scorecards.rule_words import rule_text
+
     return {"party_name": lambda p: fmt.party_name(p, lang),
-            "chamber_name": lambda j, c: fmt.chamber_name(j, c, lang)}
+            "chamber_name": lambda j, c: fmt.chamber_name(j, c, lang),
+            "rule_words": lambda rule: rule_text(rule, lang, translator(lang))}
 
 
 def render(template: str, lang: str, **ctx) -> str:
@@ -195,4 +199,5 @@ def render_page(request: Request, template: str, lang: str, **ctx) -> str:
 
     def t(key: str, **kw) -> str:
         return fallback(key, **kw) if key in own else site_t(key, **kw)
-    return env.get_template(template).render(**{**site_ctx, "request": request, "t": t, "lang": lang, **ctx})
+    return env.get_template(template).render(**{**site_ctx, **names(lang), "request": request, "t": t, "lang": lang,
+                                                **ctx})

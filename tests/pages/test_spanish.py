@@ -31,6 +31,8 @@ license free how often daily weekly digest time zone kinds off feeds calendar on
 what where when why who name more than new changed action actions text version versions summary
 open about contact office phone went wrong try again later issue area areas immediately right away
 """.split())
+# Columns whose text the code writes (English), which pages must show in the reader's language.
+CODE_WORDS = {"rule"}
 WORD = re.compile(r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ]+")
 SKIP_TAGS = {"script", "style", "code", "pre"}
 ATTRIBUTES = ("aria-label", "title", "placeholder", "alt")
@@ -77,9 +79,12 @@ def data_values(db_path: str) -> list[str]:
     con = sqlite3.connect(db_path)
     try:
         for (table,) in con.execute("SELECT name FROM sqlite_master WHERE type='table'"):
-            for row in con.execute(f'SELECT * FROM "{table}"'):
-                for v in row:
-                    if isinstance(v, str):
+            cursor = con.execute(f'SELECT * FROM "{table}"')
+            columns = [d[0] for d in cursor.description]
+            for row in cursor:
+                for column, v in zip(columns, row):
+                    # A scored cell's `rule` is written by the scoring code, not by a source.
+                    if isinstance(v, str) and column not in CODE_WORDS:
                         values.add(v.strip())
                         # JSON lists and objects hold names too (subjects, sessions, aliases)
                         values.update(s.strip() for s in re.findall(r'"([^"\\]{2,})"', v))
