@@ -7,6 +7,8 @@ JSON error bodies FastAPI documents (`{"detail": ...}`).
 from __future__ import annotations
 
 import logging
+import re
+from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
@@ -15,6 +17,11 @@ from fastapi.responses import PlainTextResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("edtracker.api")
+_COALITION_PATH = re.compile(r"^/c/([a-z0-9][a-z0-9-]{0,99})/")
+# An embed's error page may be framed by any site (it carries no data, form or script): the
+# coalition's page that frames it shows the reader why the scorecard is missing.
+EMBED_ERROR_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
+                   "form-action 'none'; frame-ancestors *")
 
 # JSON endpoints answer JSON whatever the client accepts.
 JSON_PREFIXES = ("/api/", "/openapi.json", "/healthz", "/oembed")
@@ -27,13 +34,40 @@ def wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
+def way_back(path: str) -> list[tuple[str, str]]:
+    """Links (address, catalog key) an error page offers besides home and search: under a
+    coalition's pages, its home and its scorecards, and every coalition's scorecards."""
+    m = _COALITION_PATH.match(path)
+    if not m:
+        return []
+    slug = m.group(1)
+    return [(f"/c/{slug}/", "error.coalition_home"), (f"/c/{slug}/scorecards", "error.coalition_scorecards"),
+            ("/coalitions", "error.all_scorecards")]
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase.lower()
+    except ValueError:
+        return ""
+
+
 def _page(request: Request, status: int, detail: str | None = None, headers=None):
     from api.pages.common import render
 
-    known = status if status in (400, 403, 404, 500) else None
-    response = render(request, "error.html", {
-        "status": status, "known": known, "detail": detail if status < 500 else None,
+    known = status if status in (400, 403, 404, 500, 503) else None
+    embed = request.url.path.startswith("/embed/")
+    # An embed's error shows inside a coalition's page: bare, no menu, framable, no details.
+    # The services' details are English: marked so (lang="en"); a bare status phrase ("Not
+    # Found") says nothing the translated text does not.
+    if detail and detail.strip().lower() == _phrase(status):
+        detail = None
+    response = render(request, "error_embed.html" if embed else "error.html", {
+        "status": status, "known": known, "detail": detail if status < 500 and not embed else None,
+        "back": way_back(request.url.path.removeprefix("/embed")),
     }, status_code=status)
+    if embed:
+        response.headers["Content-Security-Policy"] = EMBED_ERROR_CSP
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

@@ -116,6 +116,8 @@ def _where_to_look(base: str) -> dict[str, list[str]]:
              f"{base}/search?q=school+meals  (search with filters: issue area, jurisdiction, stage, ...)",
              f"{base}/alerts/signup  (get alerts by email or feed)",
              f"{base}/coalitions  (coalitions and their scorecards)",
+             f"{base}/find  (your legislators by street address, or by state and district)",
+             f"{base}/hearings  (upcoming hearings, with an iCalendar feed)",
              f"{base}/status  (every crawl and what it stored)"]
     api = [f"{base}/docs  (the API, interactive; OpenAPI at {base}/openapi.json)",
            f"{base}/api/bills  (bills as JSON)", f"{base}/api/bills/{bill}",

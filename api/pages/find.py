@@ -79,8 +79,14 @@ def _answer(request: Request, db, settings, *, address: str | None, state: str |
         result = lookup(request, db, settings, address=address, state=state, district=district,
                         upper=upper, lower=lower)
     except FilterError as err:
-        field = translator(request_lang(request))(f"find.field_{err.field}")
-        return _page(request, db, error=f"{field}: {err.problem}", address=address or "", state=state,
+        lang = request_lang(request)
+        t = translator(lang)
+        field = t(f"find.field_{err.field}")
+        value = repr({"state": state, "district": district, "upper": upper, "lower": lower}.get(err.field) or "")[:42]
+        # The service's own words are English; other languages say the same from the catalog.
+        problem = err.problem if lang == "en" else t("find.invalid_state" if err.field == "state"
+                                                     else "find.invalid_district", value=value)
+        return _page(request, db, error=f"{field}: {problem}", address=address or "", state=state,
                      chosen=chosen, status_code=400)
     return _page(request, db, result=result, address=address or "", state=result.state or state, chosen=chosen)
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from api.deps import SessionDep, SettingsDep
 from api.errors import wants_html
 from api.i18n import request_lang, translator
-from api.pages.common import render, templates
+from api.pages.common import render
 from tracker.alerts import subscribe as svc
 from tracker.alerts.feeds import atom, followed_hearings, icalendar, matching_events
 from tracker.alerts.kinds import EVENT_KINDS, FREQUENCIES, TARGET_TYPES
@@ -56,9 +56,25 @@ by_client, by_address = _Window(), _Window()
 
 
 def _page(request: Request, title: str, message: str, status: int = 200, **extra) -> HTMLResponse:
-    return templates.TemplateResponse(request, "alerts/page.html",
-                                      {"title": title, "message": message, "coalition": None, "user": None,
-                                       **extra}, status_code=status)
+    """A short answer page; `title`, `message` and `link_text` are catalog keys (alerts.*)."""
+    t = translator(request_lang(request))
+    if extra.get("link_text"):
+        extra["link_text"] = t(f"alerts.{extra['link_text']}")
+    return render(request, "alerts/page.html",
+                  {"title": t(f"alerts.{title}"), "message": message if extra.pop("literal", False) else t(f"alerts.{message}"),
+                   "coalition": None, "user": None, **extra}, status_code=status)
+
+
+def _bad_link(request: Request, exc: BadToken) -> HTMLResponse:
+    return _page(request, "link_invalid_title", "link_expired" if "expired" in str(exc) else "link_invalid", 400)
+
+
+def what(t, target_type: str | None, target: str | None) -> str:
+    """What a subscription follows, in the reader's language ("un tema: school-meals-health")."""
+    if not target_type:
+        return t("alerts.unsubscribe_all")
+    kind = t(f"alerts.target_{target_type}")
+    return f"{kind}: {target}" if kind != f"alerts.target_{target_type}" else f"{target_type} {target}"
 
 
 def _signup_page(request: Request, target_type: str = "bill", target: str = "", values: dict | None = None,
@@ -120,13 +136,13 @@ def confirm(token: str, request: Request, db: SessionDep, settings: SettingsDep)
     try:
         person, sub = svc.confirm(db, settings, token)
     except BadToken as exc:
-        return _page(request, "Link not valid", str(exc), 400)
+        return _bad_link(request, exc)
     db.commit()
     from tracker.alerts.tokens import make_token
     prefs = make_token(settings.secret_key, "preferences", person.id, person.token_version)
-    return _page(request, "Alert confirmed",
-                 f"You will receive alerts about {sub.target_type.replace('_', ' ')} {sub.target}.",
-                 link=f"/alerts/preferences/{prefs}", link_text="Your alert preferences")
+    t = translator(request_lang(request))
+    return _page(request, "confirmed_title", t("alerts.confirmed", what=what(t, sub.target_type, sub.target)),
+                 literal=True, link=f"/alerts/preferences/{prefs}", link_text="preferences_link")
 
 
 @router.get("/preferences/{token}", response_class=HTMLResponse, include_in_schema=False)
@@ -134,12 +150,13 @@ def preferences(token: str, request: Request, db: SessionDep, settings: Settings
     try:
         person, _ = svc.subscriber_from(db, settings, "preferences", token)
     except BadToken as exc:
-        return _page(request, "Link not valid", str(exc), 400)
+        return _bad_link(request, exc)
     subs = db.scalars(select(Subscription).where(Subscription.subscriber_id == person.id)
                       .order_by(Subscription.id)).all()
-    return templates.TemplateResponse(request, "alerts/preferences.html", {
+    t = translator(request_lang(request))
+    return render(request, "alerts/preferences.html", {
         "coalition": None, "user": None, "person": person, "subs": subs, "token": token,
-        "kinds": EVENT_KINDS, "frequencies": FREQUENCIES})
+        "kinds": EVENT_KINDS, "frequencies": FREQUENCIES, "what": lambda s: what(t, s.target_type, s.target)})
 
 
 @router.post("/preferences/{token}/{sub_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -151,7 +168,7 @@ def save_preferences(token: str, sub_id: int, request: Request, db: SessionDep, 
     try:
         person, _ = svc.subscriber_from(db, settings, "preferences", token)
     except BadToken as exc:
-        return _page(request, "Link not valid", str(exc), 400)
+        return _bad_link(request, exc)
     sub = db.get(Subscription, sub_id)
     if sub is None or sub.subscriber_id != person.id:
         raise HTTPException(404, "no such alert for this address")
@@ -159,10 +176,14 @@ def save_preferences(token: str, sub_id: int, request: Request, db: SessionDep, 
         svc.update_preferences(db, sub, frequency=frequency, kinds=kinds or [], send_time=send_time,
                                timezone=timezone, weekday=weekday, active=active is not None)
     except svc.InvalidRequest as exc:
-        return _page(request, "Not saved", str(exc), 422)
+        t = translator(request_lang(request))
+        field = t(f"alerts.field_{exc.field}")
+        field = exc.field if field == f"alerts.field_{exc.field}" else field
+        return _page(request, "not_saved_title", t("alerts.not_saved", field=field), 422, literal=True,
+                     link=f"/alerts/preferences/{token}", link_text="back_to_preferences")
     db.commit()
-    return _page(request, "Saved", "Your preferences are saved.", link=f"/alerts/preferences/{token}",
-                 link_text="Back to your preferences")
+    return _page(request, "saved_title", "saved", link=f"/alerts/preferences/{token}",
+                 link_text="back_to_preferences")
 
 
 @router.get("/unsubscribe/{token}", response_class=HTMLResponse, include_in_schema=False)
@@ -171,10 +192,11 @@ def unsubscribe_form(token: str, request: Request, db: SessionDep, settings: Set
     try:
         person, sub = svc.subscriber_from(db, settings, "unsubscribe", token)
     except BadToken as exc:
-        return _page(request, "Link not valid", str(exc), 400)
-    what = f"{sub.target_type.replace('_', ' ')} {sub.target}" if sub else "all alerts"
-    return templates.TemplateResponse(request, "alerts/unsubscribe.html", {
-        "coalition": None, "user": None, "what": what, "email": person.email, "token": token})
+        return _bad_link(request, exc)
+    t = translator(request_lang(request))
+    return render(request, "alerts/unsubscribe.html", {
+        "coalition": None, "user": None, "email": person.email, "token": token,
+        "what": what(t, sub.target_type if sub else None, sub.target if sub else None)})
 
 
 @router.post("/unsubscribe/{token}")
@@ -183,9 +205,9 @@ def unsubscribe(token: str, request: Request, db: SessionDep, settings: Settings
     try:
         svc.unsubscribe(db, settings, token)
     except BadToken as exc:
-        return _page(request, "Link not valid", str(exc), 400)
+        return _bad_link(request, exc)
     db.commit()
-    return _page(request, "Unsubscribed", "You will receive no more of these alerts.")
+    return _page(request, "unsubscribed_title", "unsubscribed")
 
 
 # --- feeds ---------------------------------------------------------------------------------

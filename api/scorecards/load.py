@@ -32,6 +32,13 @@ def published_card(db: Session, coalition: str, slug: str) -> tuple[Coalition, S
     return row[0], row[1]
 
 
+def published_cards(db: Session, coalition: Coalition) -> list[Scorecard]:
+    """The coalition's published scorecards, by title."""
+    return list(db.execute(select(Scorecard).where(Scorecard.coalition_id == coalition.id,
+                                                   Scorecard.published_at.is_not(None))
+                           .order_by(Scorecard.title, Scorecard.slug)).scalars())
+
+
 def legislator_by_key(db: Session, key: str) -> Legislator:
     leg = db.execute(select(Legislator).where(Legislator.key == key)).scalar_one_or_none()
     if leg is None:

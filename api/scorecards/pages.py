@@ -7,11 +7,11 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.deps import SessionDep
 from api.scorecards import load
-from api.scorecards.render import STATIC, cached_response, lang_of, render, site
+from api.scorecards.render import STATIC, cached_response, lang_of, render, render_page, site
 from tracker.scoring import methodology, views
 from tracker.scoring.settings import ScoringSettings
 
@@ -27,7 +27,7 @@ def _table_context(request: Request, db, coalition, card, embed: bool) -> dict:
                        sort=params.get("sort", "name"), desc=params.get("dir") == "desc")
     everyone = views.table(db, card, session=session)
     items = [] if embed else views.items(db, card)
-    return {"coalition": coalition, "card": card, "rows": rows, "params": params, "session": session,
+    return {"org": coalition, "card": card, "rows": rows, "params": params, "session": session,
             "embed": embed, "with_params": load.with_params, "sort": params.get("sort", "name"),
             "desc": params.get("dir") == "desc",
             "parties": sorted({r.party for r in everyone if r.party}),
@@ -46,9 +46,21 @@ def _html(request: Request, db, coalition: str, slug: str, template: str, contex
     """A cached page of a published scorecard; `context(co, card)` builds the template's values."""
     co, card = load.published_card(db, coalition, slug)
     lang = lang_of(request)
-    return cached_response(request, card, co, "text/html; charset=utf-8",
-                           lambda: render(template, lang, **context(co, card), **site(request, db, card)),
-                           embed=embed)
+    if embed:
+        body = lambda: render(template, lang, **context(co, card), **site(request, db, card))  # noqa: E731
+    else:
+        body = lambda: render_page(request, template, lang, **context(co, card), **site(request, db, card))  # noqa: E731
+    return cached_response(request, card, co, "text/html; charset=utf-8", body, embed=embed)
+
+
+@router.get("/c/{coalition}/scorecards", response_class=HTMLResponse)
+def coalition_scorecards(coalition: str, request: Request, db: SessionDep) -> HTMLResponse:
+    """The coalition's published scorecards (linked from its menu)."""
+    from api.pages.common import coalition_or_404, render as render_site
+
+    co = coalition_or_404(db, coalition)
+    cards = load.published_cards(db, co)
+    return render_site(request, "scorecards/index.html", {"coalition": co, "cards": cards})
 
 
 @router.get("/c/{coalition}/scorecards/{slug}")
@@ -72,7 +84,7 @@ def _legislator_context(db, co, card, key: str, embed: bool) -> dict:
         raise HTTPException(404, f"{key} is not scored on {co.slug}/{card.slug}")
     current = next((s for s in detail["summaries"] if s["session"] == views.default_session(card)),
                    detail["summaries"][-1])
-    return {"coalition": co, "card": card, "leg": detail, "current": current, "embed": embed,
+    return {"org": co, "card": card, "leg": detail, "current": current, "embed": embed,
             "base": f"/c/{co.slug}/scorecards/{card.slug}", "params": {}, "with_params": load.with_params}
 
 
@@ -98,13 +110,13 @@ def methodology_page(coalition: str, slug: str, request: Request, db: SessionDep
     items = views.items(db, card)
     # The rules are written from the settings that compute the scores; the coalition's own text
     # is shown apart, as its note.
-    ctx = {"coalition": co, "card": card, "rules": methodology.rules(card.settings, items, lang),
+    ctx = {"org": co, "card": card, "rules": methodology.rules(card.settings, items, lang),
            "words": methodology.chrome(lang),
            "items": items, "base": f"/c/{co.slug}/scorecards/{card.slug}",
            "embed": False, "params": {}, "with_params": load.with_params,
            "origin": str(request.base_url).rstrip("/")}
     return cached_response(request, card, co, "text/html; charset=utf-8",
-                           lambda: render("methodology.html", lang, **ctx, **site(request, db, card)),
+                           lambda: render_page(request, "methodology.html", lang, **ctx, **site(request, db, card)),
                            embed=False)
 
 

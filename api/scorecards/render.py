@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import yaml
 from fastapi import Request, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from tracker.models import Coalition, Scorecard
 
@@ -24,7 +24,10 @@ STATIC = Path(__file__).resolve().parent.parent / "static" / "scorecards"
 LANGS = ("en", "es")
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
 
-env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
+SITE_TEMPLATES = TEMPLATES.parent
+# The scorecard's own templates first; the site's (base.html, _footer.html) for the pages, which
+# show the site's header, menu, language switch and footer. Embeds keep their bare layout.
+env = Environment(loader=ChoiceLoader([FileSystemLoader(str(TEMPLATES)), FileSystemLoader(str(SITE_TEMPLATES))]),
                   autoescape=select_autoescape(enabled_extensions=("html", "svg", "xml"), default=True),
                   trim_blocks=True, lstrip_blocks=True)
 
@@ -135,16 +138,30 @@ def cached_response(request: Request, card: Scorecard, coalition: Coalition, med
                "Referrer-Policy": "strict-origin-when-cross-origin"}
     if not embed:
         headers["X-Frame-Options"] = "DENY"
+        headers["Content-Language"] = lang_of(request)
     last = http_date(card)
     if last:
         headers["Last-Modified"] = last
     if not_modified(request, etag, card):
-        return Response(status_code=304, headers=headers)
+        return _remember_lang(request, Response(status_code=304, headers=headers), embed)
 
     def _bytes() -> bytes:
         out = render()
         return out.encode("utf-8") if isinstance(out, str) else out
-    return Response(CACHE.get_or_render(etag, _bytes), media_type=media_type, headers=headers)
+    return _remember_lang(request, Response(CACHE.get_or_render(etag, _bytes), media_type=media_type,
+                                            headers=headers), embed)
+
+
+def _remember_lang(request: Request, response: Response, embed: bool) -> Response:
+    """A page's language switch (`?lang=`) sets the site's language cookie, as every page does;
+    that answer is then for this browser only. Embeds never set cookies."""
+    from api.i18n import COOKIE
+
+    chosen = request.query_params.get("lang")
+    if not embed and chosen in LANGS and request.cookies.get(COOKIE) != chosen:
+        response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def site(request: Request, db, card: Scorecard) -> dict:
@@ -155,5 +172,32 @@ def site(request: Request, db, card: Scorecard) -> dict:
     return {"credits": scorecard_credits(db, card.id), "source_url": request.app.state.settings.source_url}
 
 
+def names(lang: str) -> dict:
+    """The site's names of parties and chambers ("Demócrata", "Asamblea") and a cell's audit
+    words in `lang`."""
+    from api.i18n import format as fmt
+
+    from api.scorecards.rule_words import rule_text
+
+    return {"party_name": lambda p: fmt.party_name(p, lang),
+            "chamber_name": lambda j, c: fmt.chamber_name(j, c, lang),
+            "rule_words": lambda rule: rule_text(rule, lang, translator(lang))}
+
+
 def render(template: str, lang: str, **ctx) -> str:
-    return env.get_template(template).render(t=translator(lang), lang=lang, **ctx)
+    return env.get_template(template).render(t=translator(lang), lang=lang, **names(lang), **ctx)
+
+
+def render_page(request: Request, template: str, lang: str, **ctx) -> str:
+    """A scorecard page inside the site's layout: the site's menu, switch, footer and messages
+    (dotted keys) beside the scorecard's own catalog."""
+    from api.pages.common import site_context
+
+    site_ctx = site_context(request)
+    own, site_t = catalog()[lang], site_ctx["t"]
+    fallback = translator(lang)
+
+    def t(key: str, **kw) -> str:
+        return fallback(key, **kw) if key in own else site_t(key, **kw)
+    return env.get_template(template).render(**{**site_ctx, **names(lang), "request": request, "t": t, "lang": lang,
+                                                **ctx})

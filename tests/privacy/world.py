@@ -274,6 +274,7 @@ def public_urls(world: World, app) -> dict[str, list[str]]:
         "/api/scorecards/{coalition}/{slug}/export": [f"{api}/export"],
         "/api/scorecards/{coalition}/{slug}/legislators/{key:path}": [f"{api}/legislators/{leg}",
                                                                       f"{api}/legislators/{leg}?format=csv"],
+        "/c/{coalition}/scorecards": ["/c/edfund/scorecards", "/c/edfund/scorecards?lang=es"],
         "/c/{coalition}/scorecards/{slug}": [card, f"{card}?lang=es", f"{card}?sort=score&dir=desc"],
         "/embed/c/{coalition}/scorecards/{slug}": [f"/embed{card}", f"/embed{card}?lang=es"],
         "/c/{coalition}/scorecards/{slug}/legislators/{key:path}": [f"{card}/legislators/{leg}",

@@ -49,7 +49,10 @@ def test_methodology_and_staff_pages_are_accessible(server):
         web.check_page(page, f"{card}/methodology?lang=es", "scorecard-methodology-es")
         assert page.evaluate("() => document.documentElement.lang") == "es"
         assert "cuentan en contra del legislador" in page.inner_text("#rule-absence")
-        web.check_page(page, card, "scorecard-table")
+        # The Spanish choice is remembered (the site's language cookie) until English is chosen.
+        web.check_page(page, card, "scorecard-table-es-remembered")
+        assert "cuentan en contra del legislador" in page.inner_text("#how-scored")
+        web.check_page(page, f"{card}?lang=en", "scorecard-table")
         assert "count against the legislator" in page.inner_text("#how-scored")
         web.check_page(page, f"{card}/legislators/bioguide:A000001", "scorecard-legislator")
 
