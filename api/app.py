@@ -77,6 +77,8 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
                        https_only=settings.secure_cookies)
     app.include_router(search.router)
     app.include_router(coalitions.router)
+    from api.scorecards import manage_api
+    app.include_router(manage_api.router)
     app.include_router(staff_auth.router)
     app.include_router(staff.router)
     app.include_router(public.router)
