@@ -81,6 +81,9 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     app.include_router(manage_api.router)
     app.include_router(staff_auth.router)
     app.include_router(staff.router)
+    from api.pages import staff_builder, staff_embed
+    app.include_router(staff_builder.router)
+    app.include_router(staff_embed.router)
     app.include_router(public.router)
     app.include_router(people.router)
     app.include_router(home.router)

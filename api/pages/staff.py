@@ -1,12 +1,12 @@
 """Staff pages of a coalition: tag review queue, positions, settings (CSRF-protected; login and
-passwords are in staff_auth)."""
+passwords are in staff_auth, the scorecard builder in staff_builder)."""
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from api.deps import SessionDep
 from api.pages.common import check_csrf, coalition_or_404, csrf_token, staff_user, templates
@@ -14,7 +14,6 @@ from tracker.coalitions.auth import role_allows
 from tracker.coalitions.positions import set_position
 from tracker.coalitions.schema import CoalitionSettings
 from tracker.models import Bill, BillTag, IssueArea, Scorecard, ScoredItem
-from tracker.scoring.attention import needing_preferred
 from tracker.scoring.dirty import process_quietly
 from tracker.scoring.service import set_preferred
 from tracker.tagging.store import set_tag_status
@@ -77,22 +76,6 @@ def save_position(slug: str, key: str, request: Request, db: SessionDep, stance:
     db.commit()
     process_quietly(db.get_bind())  # rescore now, so the staff page shows what the change did
     return RedirectResponse(f"/c/{slug}/bills/{key}", status_code=303)
-
-
-@router.get("/scorecards", response_class=HTMLResponse)
-def scorecards(slug: str, request: Request, db: SessionDep) -> HTMLResponse:
-    """The coalition's scorecards and the items nobody is scored on for lack of a public stance."""
-    coal, user = _need(request, db, slug)
-    attention = needing_preferred(db, coal.id)
-    cards = []
-    for card in db.execute(select(Scorecard).where(Scorecard.coalition_id == coal.id)
-                           .order_by(Scorecard.slug)).scalars():
-        n = db.execute(select(func.count()).select_from(ScoredItem).where(ScoredItem.scorecard_id == card.id)).scalar()
-        cards.append({"slug": card.slug, "title": card.title, "published": card.published_at is not None,
-                      "n_items": n, "unscored": sum(1 for a in attention if a["scorecard"] == card.slug)})
-    return templates.TemplateResponse(request, "staff_scorecards.html", {
-        "coalition": coal, "user": user, "cards": cards, "attention": attention, "csrf": csrf_token(request),
-        "can_edit": role_allows(user.role, "editor"), "error": None})
 
 
 @router.post("/scorecards/items/{item_id}/preferred")

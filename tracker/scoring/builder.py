@@ -79,9 +79,10 @@ def _sessions(values) -> list[str]:
 def _settings(changes: dict | None, base: dict | None = None) -> dict:
     try:
         return ScoringSettings.from_dict({**ScoringSettings.from_dict(base).to_dict(), **(changes or {})}).to_dict()
-    except (ValueError, TypeError) as exc:
-        field = str(exc).split(":")[0].split(" ")[0] if ":" in str(exc) else "settings"
-        raise FieldError(field if field in ScoringSettings.__dataclass_fields__ else "settings", str(exc)) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # The settings' messages start with the field's name ("partial_credit must be ...").
+        first = re.split(r"[\s:]", str(exc), maxsplit=1)[0]
+        raise FieldError(first if first in ScoringSettings.__dataclass_fields__ else "settings", str(exc)) from None
 
 
 # --- scorecards ----------------------------------------------------------------------------------
