@@ -207,6 +207,10 @@ def test_notice_alerts_and_attaches_to_the_roll_call(api):
     assert r.status_code == 201, r.text
     item = r.json()
     assert item["vote_event_key"] is None and item["notice_published_at"]
+    # Public, with its time, on the scorecard page once the scorecard is published.
+    client.post(f"{BASE}/scorecards/house/publish", headers=ed)
+    page = client.get("/c/edfund/scorecards/house").text
+    assert "We will score the vote on H.R. 6" in page and item["notice_published_at"][:10] in page
     with Session(engine) as db:
         ev = db.execute(select(ChangeEvent).where(ChangeEvent.kind == "scored_vote_notice")).scalar_one()
         assert ev.bill_key == "us-119-hr6" and ev.payload["notice"] == "We will score the vote on H.R. 6"
