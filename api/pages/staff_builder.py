@@ -4,6 +4,7 @@ scorecard with its items, the bill search to add roll calls and sponsorships, ma
 Forms post with a CSRF token and work without scripts; a bad field is shown next to it."""
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -11,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import func, select
 
 from api.deps import SessionDep
+from api.i18n import request_lang
 from api.pages.common import check_csrf, csrf_token, render
 from api.pages.staff import _need
 from tracker.coalitions.auth import role_allows
@@ -27,6 +29,48 @@ Short = Annotated[str, Form(max_length=300)]
 Long = Annotated[str, Form(max_length=10_000)]
 LANGS_FIELD = Annotated[list[str], Form()]
 
+# The service's field messages in Spanish (pattern of the English message, Spanish template);
+# a message without a match is shown as the service wrote it.
+ES_MESSAGES = [
+    (r"this field is required", "este campo es obligatorio"),
+    (r"at most (\d+) characters", "como máximo {0} caracteres"),
+    (r"use 1 to 64 lowercase letters, digits and dashes", "use de 1 a 64 minúsculas, cifras y guiones"),
+    (r"the coalition already has a scorecard (.+)", "la coalición ya tiene una calificación {0}"),
+    (r"no jurisdiction (.+)", "no existe la jurisdicción {0}"),
+    (r"choose at least one language", "elija al menos un idioma"),
+    (r"(.+) is not a number", "{0} no es un número"),
+    (r"the weight must be more than 0 and at most 100", "el peso debe ser mayor que 0 y como máximo 100"),
+    (r"choose yes, no, or follow the coalition's public position",
+     "elija sí, no, o seguir la postura pública de la coalición"),
+    (r"no roll call (.+?) \(.*", "no existe la votación {0} (anuncie una votación futura con un aviso)"),
+    (r"no bill (.+)", "no existe el proyecto {0}"),
+    (r"a manual item needs a written rationale", "un elemento manual necesita una justificación escrita"),
+    (r"a manual item needs a label", "un elemento manual necesita una etiqueta"),
+    (r"this is already on the scorecard", "ya está en la calificación"),
+    (r"only passage votes and sponsorships .*",
+     "solo las votaciones de aprobación y las autorías siguen la postura de la coalición; elija sí o no"),
+    (r"(\w+) must be between 0 and 1", "{0} debe estar entre 0 y 1"),
+    (r"(\w+) must be 0 or more", "{0} debe ser 0 o más"),
+    (r"rounding must be 0 to 3 decimals", "el redondeo debe ser de 0 a 3 decimales"),
+    (r"choose one of (.+)", "elija uno de: {0}"),
+    (r"type the scorecard's short name", "escriba el nombre corto de la calificación"),
+]
+
+
+def field_errors(request: Request, errors: dict[str, str]) -> dict[str, str]:
+    """The errors in the page's language."""
+    if request_lang(request) != "es":
+        return errors
+    out = {}
+    for field, msg in errors.items():
+        for pattern, es in ES_MESSAGES:
+            m = re.fullmatch(pattern, msg)
+            if m:
+                msg = es.format(*m.groups())
+                break
+        out[field] = msg
+    return out
+
 
 def _list_context(request, db, coal, user, **extra) -> dict:
     attention = needing_preferred(db, coal.id)
@@ -38,7 +82,8 @@ def _list_context(request, db, coal, user, **extra) -> dict:
     jurisdictions = db.execute(select(Jurisdiction.id, Jurisdiction.name).order_by(Jurisdiction.id)).all()
     return {"coalition": coal, "user": user, "cards": cards, "attention": attention, "csrf": csrf_token(request),
             "can_edit": role_allows(user.role, "editor"), "jurisdictions": jurisdictions,
-            "errors": {}, "form": {"languages": ["en", "es"]}, **extra}
+            "form": {"languages": ["en", "es"]}, **extra,
+            "errors": field_errors(request, extra.get("errors") or {})}
 
 
 @router.get("", response_class=HTMLResponse)
@@ -90,7 +135,8 @@ def _card_context(request, db, coal, user, card, **extra) -> dict:
             "waiting": notices.waiting(db, card), "q": q, "found": found, "taken": taken,
             "changes": builder.changes(db, card), "settings": ScoringSettings.from_dict(card.settings),
             "POLICIES": list(POLICIES), "MISSING": list(MISSING_POLICIES), "SPONSOR_MODES": list(SPONSORSHIP_MODES),
-            "errors": {}, "form": {}, "preview": None, "saved": request.query_params.get("saved"), **extra}
+            "form": {}, "preview": None, "saved": request.query_params.get("saved"), **extra,
+            "errors": field_errors(request, extra.get("errors") or {})}
 
 
 def _page(request, db, coal, user, card, status: int = 200, **extra):

@@ -113,6 +113,10 @@ def test_validation_messages_sit_next_to_the_field(site):
     r = client.post("/c/edfund/staff/scorecards/house/settings", data={"csrf": csrf(client), "action": "preview",
                                                                        "partial_credit": "7"})
     assert r.status_code == 422 and 'id="setting_partial_credit-err"' in r.text
+    # In Spanish, the message next to the field is Spanish too.
+    r = client.post("/c/edfund/staff/scorecards/house/items?lang=es", data={"csrf": csrf(client), "kind": "manual",
+                                                                            "label": "Carta", "rationale": ""})
+    assert r.status_code == 422 and "un elemento manual necesita una justificación escrita" in r.text
 
 
 def test_csrf_and_roles(site):
