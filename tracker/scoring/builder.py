@@ -117,20 +117,22 @@ def create(db: Session, coalition: Coalition, *, slug: str, title: str, jurisdic
 
 def update(db: Session, card: Scorecard, changes: dict, by: str | None = None) -> Scorecard:
     """Change the title, chambers, sessions, languages, methodology note or settings."""
-    done: dict = {}
+    new: dict = {}
     if "title" in changes:
-        card.title = done["title"] = _text("title", changes["title"], required=True, max_len=300)
+        new["title"] = _text("title", changes["title"], required=True, max_len=300)
     if "chambers" in changes:
-        card.chambers = done["chambers"] = _subset("chambers", changes["chambers"], CHAMBERS)
+        new["chambers"] = _subset("chambers", changes["chambers"], CHAMBERS)
     if "sessions" in changes:
-        card.sessions = done["sessions"] = _sessions(changes["sessions"])
+        new["sessions"] = _sessions(changes["sessions"])
     if "languages" in changes:
-        langs = _subset("languages", changes["languages"], LANGUAGES)
-        if not langs:
+        new["languages"] = _subset("languages", changes["languages"], LANGUAGES)
+        if not new["languages"]:
             raise FieldError("languages", "choose at least one language")
-        card.languages = done["languages"] = langs
     if "methodology" in changes:
-        card.methodology = done["methodology"] = _text("methodology", changes["methodology"])
+        new["methodology"] = _text("methodology", changes["methodology"])
+    done = {k: v for k, v in new.items() if getattr(card, k) != v}   # only what really changes is logged
+    for k, v in done.items():
+        setattr(card, k, v)
     rescore = False
     if changes.get("settings") is not None:
         new = _settings(changes["settings"], card.settings)
