@@ -199,3 +199,40 @@ def test_api_key_is_shown_once_and_stored_hashed(site):
     assert r.status_code == 201
     with Session(engine) as db:
         assert db.execute(select(ScorecardChange.by)).scalar().startswith("key:")
+
+
+def test_items_are_edited_removed_and_announced_with_forms(site):
+    app, engine = site
+    client = login(app, "editor")
+    build(client)
+    token = csrf(client)
+    page = client.get("/c/edfund/staff/scorecards/house").text
+    ids = re.findall(r'<tr id="item-(\d+)">', page)
+    assert len(ids) == 3
+    r = client.post(f"/c/edfund/staff/scorecards/house/items/{ids[0]}", data={
+        "csrf": token, "preferred": "no", "weight": "0", "rationale": ""})
+    assert r.status_code == 422 and f'id="item{ids[0]}_weight-err"' in r.text
+    r = client.post(f"/c/edfund/staff/scorecards/house/items/{ids[0]}", data={
+        "csrf": token, "preferred": "no", "weight": "2.5", "rationale": "Changed our mind"}, follow_redirects=False)
+    assert r.status_code == 303
+    r = client.post(f"/c/edfund/staff/scorecards/house/items/{ids[1]}/remove", data={"csrf": token},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    r = client.post("/c/edfund/staff/scorecards/house/notices", data={
+        "csrf": token, "bill_key": "us-119-hr5", "chamber": "upper", "kind": "floor_vote", "preferred": "yes",
+        "text": "The Senate vote on H.R. 5 will be scored"}, follow_redirects=False)
+    assert r.status_code == 303
+    page = client.get("/c/edfund/staff/scorecards/house").text
+    assert len(re.findall(r'<tr id="item-(\d+)">', page)) == 3        # two left, plus the notice
+    assert "The Senate vote on H.R. 5 will be scored" in page and "waiting for its roll call" in page
+    log = page.split('id="log-h"')[1]
+    for words in ("item changed", "weight=2.5", "item removed", "notice published"):
+        assert words in log, words
+    r = client.post("/c/edfund/staff/scorecards/house/delete", data={"csrf": token, "confirm": "nope"})
+    assert r.status_code == 422 and 'id="confirm-err"' in r.text
+    r = client.post("/c/edfund/staff/scorecards/house/delete", data={"csrf": token, "confirm": "house"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    with Session(engine) as db:
+        assert db.execute(select(Scorecard)).first() is None
+        assert db.execute(select(ScorecardChange.action).order_by(ScorecardChange.id.desc())).first()[0] == "deleted"
