@@ -171,6 +171,16 @@ def create_scorecard(body: ScorecardIn, caller: CallerDep, db: SessionDep):
     return _card_out(db, card)
 
 
+@router.get("/scorecards", response_model=list[ScorecardOut], summary="The coalition's scorecards",
+            responses=ERRORS)
+def list_scorecards(caller: CallerDep, db: SessionDep) -> list[ScorecardOut]:
+    """Every scorecard of the coalition, published or not, with its items (viewer key or better)."""
+    require(caller, "viewer")
+    cards = db.execute(select(Scorecard).where(Scorecard.coalition_id == caller.coalition.id)
+                       .order_by(Scorecard.slug)).scalars().all()
+    return [_card_out(db, c) for c in cards]
+
+
 @router.get("/scorecards/{sc}", response_model=ScorecardOut, summary="A scorecard with its settings and items",
             responses=ERRORS)
 def get_scorecard(sc: CardPath, caller: CallerDep, db: SessionDep):

@@ -250,6 +250,7 @@ def public_urls(world: World, app) -> dict[str, list[str]]:
         "/api/coalitions/{slug}/positions": ["/api/coalitions/edfund/positions"],
         "/api/coalitions/{slug}/tags": ["/api/coalitions/edfund/tags"],
         # Builder API reads need a key of the coalition: anonymous visitors get 401, nothing else.
+        "/api/coalitions/{slug}/scorecards": ["/api/coalitions/edfund/scorecards"],
         "/api/coalitions/{slug}/scorecards/{sc}": ["/api/coalitions/edfund/scorecards/ms-2013"],
         "/api/coalitions/{slug}/positions/{bill_key}/history": [f"/api/coalitions/edfund/positions/{BILL}/history"],
         "/api/legislators": ["/api/legislators?jurisdiction=ms", "/api/legislators?jurisdiction=ms&chamber=lower"],

@@ -118,6 +118,10 @@ def test_settings_patch_validates_and_rescores(api):
     assert r.json()["title"] == "House, 2025"
     got = client.get(f"{BASE}/scorecards/house", headers=keys[("edfund", "viewer")]).json()
     assert got["settings"]["excused_policy"] == "count_against" and len(got["items"]) == 1
+    listed = client.get(f"{BASE}/scorecards", headers=keys[("edfund", "viewer")]).json()
+    assert [c["slug"] for c in listed] == ["house"]
+    assert client.get("/api/coalitions/other/scorecards", headers=keys[("other", "editor")]).json() == []
+    assert client.get(f"{BASE}/scorecards", headers=keys[("other", "editor")]).status_code == 403
 
 
 def test_validation_names_the_field(api):
