@@ -15,6 +15,7 @@ from tracker.coalitions.positions import set_position
 from tracker.coalitions.schema import CoalitionSettings
 from tracker.models import Bill, BillTag, IssueArea, Scorecard, ScoredItem
 from tracker.scoring.dirty import process_quietly
+from tracker.scoring.builder import log
 from tracker.scoring.service import set_preferred
 from tracker.tagging.store import set_tag_status
 
@@ -91,6 +92,7 @@ def item_preferred(slug: str, item_id: int, request: Request, db: SessionDep,
         set_preferred(db, item, preferred, by=user.email)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
+    log(db, card, "item_updated", user.email, item.id, label=item.label, preferred=preferred)
     db.commit()
     return RedirectResponse(f"/c/{slug}/staff/scorecards", status_code=303)
 

@@ -229,3 +229,22 @@ def test_notice_alerts_and_attaches_to_the_roll_call(api):
         points = sorted(c.points for c in db.execute(select(ScoreCell).where(ScoreCell.item_id == item["id"])).scalars())
         assert points == [0.0, 1.0]
         assert "notice_attached" in db.execute(select(ScorecardChange.action)).scalars().all()
+
+
+def test_cli_changes_are_in_the_change_log_too(api):
+    from typer.testing import CliRunner
+
+    from cli.main import app as cli
+
+    _, _, engine = api
+    runner = CliRunner()
+    out = runner.invoke(cli, ["scorecard", "create", "edfund/cli-card", "-j", "us", "--title", "From the CLI"])
+    assert out.exit_code == 0, out.output
+    out = runner.invoke(cli, ["scorecard", "add-item", "edfund/cli-card", "--vote", "us-house-2025-1",
+                              "--preferred", "yes", "--by", "ops@edfund.example"])
+    assert out.exit_code == 0, out.output
+    out = runner.invoke(cli, ["scorecard", "set-preferred", "edfund/cli-card", "us-house-2025-1", "--preferred", "no"])
+    assert out.exit_code == 0, out.output
+    with Session(engine) as db:
+        log = db.execute(select(ScorecardChange.action, ScorecardChange.by).order_by(ScorecardChange.id)).all()
+    assert [tuple(r) for r in log] == [("created", "cli"), ("item_added", "ops@edfund.example"), ("item_updated", "cli")]
