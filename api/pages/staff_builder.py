@@ -16,7 +16,7 @@ from api.i18n import request_lang
 from api.pages.common import check_csrf, csrf_token, render
 from api.pages.staff import _need
 from tracker.coalitions.auth import role_allows
-from tracker.models import Jurisdiction, Scorecard, ScoredItem
+from tracker.models import Bill, Jurisdiction, Scorecard, ScoredItem
 from tracker.scoring import builder, notices
 from tracker.scoring.attention import needing_preferred
 from tracker.scoring.preview import preview as preview_settings
@@ -79,7 +79,10 @@ def _list_context(request, db, coal, user, **extra) -> dict:
         n = db.execute(select(func.count()).select_from(ScoredItem).where(ScoredItem.scorecard_id == card.id)).scalar()
         cards.append({"slug": card.slug, "title": card.title, "published": card.published_at is not None,
                       "n_items": n, "unscored": sum(1 for a in attention if a["scorecard"] == card.slug)})
-    jurisdictions = db.execute(select(Jurisdiction.id, Jurisdiction.name).order_by(Jurisdiction.id)).all()
+    # Jurisdictions with bills first (the usual choice), then the others.
+    with_bills = set(db.execute(select(Bill.jurisdiction_id).distinct()).scalars())
+    jurisdictions = sorted(db.execute(select(Jurisdiction.id, Jurisdiction.name)).all(),
+                           key=lambda j: (j[0] not in with_bills, j[0] != "us", j[1]))
     return {"coalition": coal, "user": user, "cards": cards, "attention": attention, "csrf": csrf_token(request),
             "can_edit": role_allows(user.role, "editor"), "jurisdictions": jurisdictions,
             "form": {"languages": ["en", "es"]}, **extra,
