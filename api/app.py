@@ -77,6 +77,8 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
                        https_only=settings.secure_cookies)
     app.include_router(search.router)
     app.include_router(coalitions.router)
+    from api.scorecards import manage_api
+    app.include_router(manage_api.router)
     app.include_router(staff_auth.router)
     app.include_router(staff.router)
     from api.pages import staff_hooks, staff_ops, staff_people  # issue 17: the admins' pages
@@ -87,6 +89,9 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     app.include_router(position_pages.router)
     app.include_router(member_pages.router)
     app.include_router(watch_pages.router)
+    from api.pages import staff_builder, staff_embed
+    app.include_router(staff_builder.router)
+    app.include_router(staff_embed.router)
     app.include_router(public.router)
     app.include_router(people.router)
     app.include_router(home.router)

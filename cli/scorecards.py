@@ -13,6 +13,7 @@ from sqlmodel import Session
 from cli.common import print_json
 from tracker.bills.attribution import scorecard_credits, with_credit_column
 from tracker.db import get_engine
+from tracker.scoring.builder import log
 from tracker.scoring import engine as scoring_engine
 from tracker.models import ScoredItem
 from tracker.scoring import attention, dirty, export, service, views
@@ -56,6 +57,7 @@ def create_cmd(ref: str = typer.Argument(..., help="COALITION/SLUG"),
                 methodology=methodology.read_text() if methodology else None)
         except (LookupError, ValueError) as err:
             _fail(err)
+        log(db, card, "created", "cli", title=title, jurisdiction=jurisdiction)
         db.commit()
         typer.echo(f"created scorecard {coalition}/{card.slug} (id {card.id})")
         _warn_note(card.methodology)
@@ -90,6 +92,8 @@ def add_item_cmd(ref: str = typer.Argument(..., help="COALITION/SLUG"),
                                     notice_text=notice, notice_published_at=notice_at, chosen_by=by)
         except ValueError as err:
             _fail(err)
+        log(db, card, "item_added", by or "cli", item.id, kind=item.kind, label=item.label,
+            vote_event_key=item.vote_event_key, bill_key=item.bill_key, preferred=item.preferred, weight=item.weight)
         db.commit()
         typer.echo(f"added {item.kind} {item.slug} (preferred {item.preferred or 'from the stance'}, "
                    f"weight {item.weight:g})")
@@ -160,6 +164,7 @@ def set_preferred_cmd(ref: str = typer.Argument(..., help="COALITION/SLUG"),
             service.set_preferred(db, row, preferred, by=by)
         except ValueError as err:
             _fail(err)
+        log(db, card, "item_updated", by or "cli", row.id, label=row.label, preferred=preferred)
         db.commit()
     typer.echo(f"{item}: preferred {preferred} (set by staff, published with the scorecard)")
 

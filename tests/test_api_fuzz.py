@@ -63,7 +63,8 @@ def _offer_known(raw: dict, known: dict[str, list]) -> dict:
     values = {
         ("path", "key"): known["bill"] + known["legislator"], ("path", "bill_key"): known["bill"],
         ("path", "coalition"): ["edfund"], ("path", "slug"): ["edfund", "house-2025"],
-        ("path", "tag_id"): known["tag"], ("path", "feed_token"): known["feed"],
+        ("path", "tag_id"): known["tag"], ("path", "feed_token"): known["feed"], ("path", "sc"): ["house-2025"],
+        ("path", "item_id"): [1, 2, 3, 4],
         ("path", "name"): ["table.css", "frame.js", "embed.js"],
         ("query", "legislator"): known["legislator"],
         ("query", "url"): ["http://localhost/c/edfund/scorecards/house-2025",

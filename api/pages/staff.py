@@ -1,12 +1,12 @@
 """Staff pages of a coalition: tag review queue, positions, settings (CSRF-protected; login and
-passwords are in staff_auth)."""
+passwords are in staff_auth, the scorecard builder in staff_builder)."""
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from api.deps import SessionDep
 from api.pages import positions as positions_page
@@ -14,7 +14,8 @@ from api.pages.common import check_csrf, coalition_or_404, csrf_token, session_a
 from tracker.coalitions.auth import role_allows
 from tracker.coalitions.schema import CoalitionSettings
 from tracker.models import Bill, BillTag, IssueArea, Scorecard, ScoredItem
-from tracker.scoring.attention import needing_preferred
+from tracker.scoring.dirty import process_quietly
+from tracker.scoring.builder import log
 from tracker.scoring.service import set_preferred
 from tracker.tagging.store import set_tag_status
 
@@ -73,22 +74,6 @@ def save_position(slug: str, key: str, request: Request, db: SessionDep, stance:
                                back=f"/c/{slug}/bills/{key}")
 
 
-@router.get("/scorecards", response_class=HTMLResponse)
-def scorecards(slug: str, request: Request, db: SessionDep) -> HTMLResponse:
-    """The coalition's scorecards and the items nobody is scored on for lack of a public stance."""
-    coal, user = _need(request, db, slug)
-    attention = needing_preferred(db, coal.id)
-    cards = []
-    for card in db.execute(select(Scorecard).where(Scorecard.coalition_id == coal.id)
-                           .order_by(Scorecard.slug)).scalars():
-        n = db.execute(select(func.count()).select_from(ScoredItem).where(ScoredItem.scorecard_id == card.id)).scalar()
-        cards.append({"slug": card.slug, "title": card.title, "published": card.published_at is not None,
-                      "n_items": n, "unscored": sum(1 for a in attention if a["scorecard"] == card.slug)})
-    return templates.TemplateResponse(request, "staff_scorecards.html", {
-        "coalition": coal, "user": user, "cards": cards, "attention": attention, "csrf": csrf_token(request),
-        "can_edit": role_allows(user.role, "editor"), "error": None})
-
-
 @router.post("/scorecards/items/{item_id}/preferred")
 def item_preferred(slug: str, item_id: int, request: Request, db: SessionDep,
                    preferred: Annotated[str, Form()], csrf: Annotated[str, Form()] = "") -> RedirectResponse:
@@ -102,6 +87,7 @@ def item_preferred(slug: str, item_id: int, request: Request, db: SessionDep,
         set_preferred(db, item, preferred, by=user.email)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
+    log(db, card, "item_updated", user.email, item.id, label=item.label, preferred=preferred)
     db.commit()
     return RedirectResponse(f"/c/{slug}/staff/scorecards", status_code=303)
 

@@ -105,7 +105,11 @@ def test_no_public_route_changes_with_a_private_stance(env, tmp_path):
     # The walk reads real answers, not error pages (the few refusals are the expected ones).
     refused = {url: status for url, (status, _) in before.items() if status != 200}
     assert refused == {"/alerts/confirm/not-a-token": 400, "/api/coalitions/edfund/alerts/status": 401,
-                       "/api/coalitions/edfund/tags": 401}, refused
+                       "/api/coalitions/edfund/tags": 401,
+                       # the builder API's reads (issue 17) need a key of the coalition
+                       "/api/coalitions/edfund/scorecards": 401,
+                       "/api/coalitions/edfund/scorecards/ms-2013": 401,
+                       f"/api/coalitions/edfund/positions/{w.BILL}/history": 401}, refused
     w.set_position_on_staff_page(world, "oppose", public=False)
     _private_member_stance(world)
     after = w.walk(world, app)

@@ -44,7 +44,15 @@ WRITES = {("POST", "/alerts/signup"), ("POST", "/alerts/preferences/{token}/{sub
           ("POST", "/alerts/unsubscribe/{token}"), ("PUT", "/api/coalitions/{slug}/positions/{bill_key}"),
           ("POST", "/api/coalitions/{slug}/tags/{tag_id}"),
           # the address form: answers from the geocoder and the legislators' public pages only
-          ("POST", "/find")}
+          ("POST", "/find"),
+          # the scorecard builder's API (issue 17): editor keys of the coalition only
+          ("POST", "/api/coalitions/{slug}/scorecards"), ("PATCH", "/api/coalitions/{slug}/scorecards/{sc}"),
+          ("DELETE", "/api/coalitions/{slug}/scorecards/{sc}"), ("POST", "/api/coalitions/{slug}/scorecards/{sc}/items"),
+          ("PATCH", "/api/coalitions/{slug}/scorecards/{sc}/items/{item_id}"),
+          ("DELETE", "/api/coalitions/{slug}/scorecards/{sc}/items/{item_id}"),
+          ("POST", "/api/coalitions/{slug}/scorecards/{sc}/notices"),
+          ("POST", "/api/coalitions/{slug}/scorecards/{sc}/publish"),
+          ("POST", "/api/coalitions/{slug}/scorecards/{sc}/unpublish")}
 
 
 # Every staff route and who may use it: "open" (no login: the link or the form is the
@@ -321,6 +329,10 @@ def public_urls(world: World, app) -> dict[str, list[str]]:
             f"/api/coalitions/edfund/search?stance={s}" for s in ("support", "oppose", "neutral", "watching")],
         "/api/coalitions/{slug}/positions": ["/api/coalitions/edfund/positions"],
         "/api/coalitions/{slug}/tags": ["/api/coalitions/edfund/tags"],
+        # Builder API reads need a key of the coalition: anonymous visitors get 401, nothing else.
+        "/api/coalitions/{slug}/scorecards": ["/api/coalitions/edfund/scorecards"],
+        "/api/coalitions/{slug}/scorecards/{sc}": ["/api/coalitions/edfund/scorecards/ms-2013"],
+        "/api/coalitions/{slug}/positions/{bill_key}/history": [f"/api/coalitions/edfund/positions/{BILL}/history"],
         "/api/legislators": ["/api/legislators?jurisdiction=ms", "/api/legislators?jurisdiction=ms&chamber=lower"],
         "/api/legislators/{key:path}": [f"/api/legislators/{leg}"],
         "/api/committees": ["/api/committees?jurisdiction=ms"],

@@ -51,6 +51,11 @@ def apply_coalition_file(session: Session, f: CoalitionFile, *, source: str) -> 
     info = f.coalition
     tax = taxonomy_of(f)
     settings = {**info.settings.model_dump(), "tagging": {k: tax[k] for k in META_KEYS if k in tax}}
+    existing = session.execute(select(Coalition).where(Coalition.slug == info.slug)).scalar_one_or_none()
+    if existing is not None:
+        # Origins staff allowed in the browser stay: the file adds its own, never removes (issue 17).
+        kept = list((existing.settings or {}).get("embed_origins") or [])
+        settings["embed_origins"] = kept + [o for o in settings.get("embed_origins", []) if o not in kept]
     coal = _upsert(session, Coalition, {"slug": info.slug},
                    {"name": info.name, "description": info.description, "website": info.website,
                     "settings": settings}, counts, "coalition")

@@ -173,3 +173,10 @@ def set_member_stance(db: Session, coalition_id: int, member_id: int, bill_key: 
     db.add(row)
     db.flush()
     return row, True
+
+
+def history(session: Session, coalition_id: int, bill_key: str) -> list[PositionHistory]:
+    """Every change of the coalition's position on the bill, oldest first."""
+    return list(session.execute(select(PositionHistory).where(PositionHistory.coalition_id == coalition_id,
+                                                              PositionHistory.bill_key == bill_key)
+                                .order_by(PositionHistory.id)).scalars())

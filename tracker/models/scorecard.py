@@ -30,6 +30,7 @@ class Scorecard(SQLModel, table=True):
     title: str
     methodology: str | None = Field(default=None, sa_type=Text)
     settings: dict = json_dict()
+    languages: list = json_list()
     version: int = 1
     published_at: dt.datetime | None = tz_datetime()
     created_at: dt.datetime | None = stamped()
@@ -60,6 +61,8 @@ class ScoredItem(SQLModel, table=True):
     chosen_by: str | None = None
     notice_text: str | None = Field(default=None, sa_type=Text)
     notice_published_at: dt.datetime | None = tz_datetime()
+    notice_chamber: str | None = Field(default=None, description="an announced vote waits for the "
+                                       "bill's next roll call in this chamber (lower, upper)")
     position: int = Field(default=0, description="display order")
 
 
@@ -142,3 +145,21 @@ class ScoreDirty(SQLModel, table=True):
     item_id: int
     reason: str | None = None
     created_at: dt.datetime | None = stamped()
+
+
+class ScorecardChange(SQLModel, table=True):
+    """Every change a person or key made to a scorecard: who, when, what (kept after deletions,
+    so no foreign keys)."""
+
+    __tablename__ = "scorecard_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    coalition_id: int = Field(index=True)
+    scorecard_id: int = Field(index=True)
+    scorecard_slug: str
+    item_id: int | None = None
+    action: str = Field(description="created, updated, settings, item_added, item_updated, item_removed, "
+                                    "notice, notice_attached, published, unpublished, deleted")
+    detail: dict = json_dict()
+    by: str | None = Field(default=None, description="staff email or key:PREFIX")
+    at: dt.datetime | None = stamped()

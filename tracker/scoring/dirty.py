@@ -85,7 +85,11 @@ def mark_ingested(session, rec, outcome: str, changes: dict) -> int:
         return 0
     kind = getattr(rec, "kind", None)
     if kind == "vote_event":
-        return mark_vote(session, rec.key)
+        n = 0
+        if outcome == "insert":  # a roll call announced by a "will be scored" notice gets its key
+            from tracker.scoring.notices import attach
+            n = mark(session, attach(session, rec), f"notice attached to {rec.key}")
+        return n + mark_vote(session, rec.key)
     if kind == "bill" and (outcome == "insert" or "sponsorships" in changes):
         return mark_sponsors(session, rec.key)
     return 0
