@@ -92,6 +92,19 @@ STAFF_ROUTES = {
     ("GET", "/c/{slug}/staff/matrix"): "viewer", ("GET", "/c/{slug}/staff/matrix.csv"): "viewer",
     ("GET", "/c/{slug}/staff/watchlist"): "viewer", ("GET", "/c/{slug}/staff/watchlist.csv"): "viewer",
     ("POST", "/c/{slug}/staff/watchlist"): "editor",
+    # issue 17: the scorecard builder, embed setup and API keys
+    ("POST", "/c/{slug}/staff/scorecards"): "editor", ("GET", "/c/{slug}/staff/scorecards/{sc}"): "viewer",
+    ("POST", "/c/{slug}/staff/scorecards/{sc}/details"): "editor",
+    ("POST", "/c/{slug}/staff/scorecards/{sc}/items"): "editor",
+    ("POST", "/c/{slug}/staff/scorecards/{sc}/items/{item_id}"): "editor",
+    ("POST", "/c/{slug}/staff/scorecards/{sc}/items/{item_id}/remove"): "editor",
+    ("POST", "/c/{slug}/staff/scorecards/{sc}/notices"): "editor",
+    ("POST", "/c/{slug}/staff/scorecards/{sc}/settings"): "editor",
+    ("POST", "/c/{slug}/staff/scorecards/{sc}/publish"): "editor",
+    ("POST", "/c/{slug}/staff/scorecards/{sc}/delete"): "editor",
+    ("GET", "/c/{slug}/staff/embed"): "viewer", ("POST", "/c/{slug}/staff/embed"): "editor",
+    ("GET", "/c/{slug}/staff/keys"): "editor", ("POST", "/c/{slug}/staff/keys"): "editor",
+    ("POST", "/c/{slug}/staff/keys/{key_id}/revoke"): "editor",
 }
 # Form fields a staff POST needs to pass validation (so the walk reaches the login and role checks).
 STAFF_FORMS = {
@@ -109,7 +122,8 @@ STAFF_FORMS = {
 }
 # Values for the staff routes' path parameters (an id that exists or not: the role is checked first).
 STAFF_PARAMS = {"slug": "edfund", "tag_id": "1", "key": BILL, "item_id": "1", "user_id": "1",
-                "invitation_id": "1", "token": "not-a-token", "hook_id": "1", "member_id": "1"}
+                "invitation_id": "1", "token": "not-a-token", "hook_id": "1", "member_id": "1", "sc": "charter-2013",
+                "key_id": "1"}
 
 
 def staff_routes(app) -> dict[tuple[str, str], tuple[str, dict]]:
