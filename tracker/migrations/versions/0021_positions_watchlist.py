@@ -1,7 +1,7 @@
 """Member organization logins, who set a member stance, and the coalition watchlist
 
 Revision ID: 0021_positions_watchlist
-Revises: 0012_scorecard_trust
+Revises: 0020_scorecard_builder
 """
 from typing import Sequence, Union
 
@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0021_positions_watchlist"
-down_revision: Union[str, Sequence[str], None] = "0012_scorecard_trust"
+down_revision: Union[str, Sequence[str], None] = "0020_scorecard_builder"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -3,7 +3,7 @@ resets) in the outbox, the Message-ID stored when a message is queued, leases fo
 dispatchers, and the count of attempts whose outcome at the server is unknown.
 
 Revision ID: 0022_alert_delivery
-Revises: 0012_scorecard_trust
+Revises: 0021_positions_watchlist
 """
 from typing import Sequence, Union
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0022_alert_delivery"
-down_revision: Union[str, Sequence[str], None] = "0012_scorecard_trust"
+down_revision: Union[str, Sequence[str], None] = "0021_positions_watchlist"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

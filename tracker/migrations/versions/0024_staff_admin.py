@@ -1,7 +1,7 @@
 """Staff administration (issue 17): invitations to a coalition's staff and the audit log
 
 Revision ID: 0024_staff_admin
-Revises: 0012_scorecard_trust
+Revises: 0022_alert_delivery
 """
 from typing import Sequence, Union
 
@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0024_staff_admin"
-down_revision: Union[str, Sequence[str], None] = "0012_scorecard_trust"
+down_revision: Union[str, Sequence[str], None] = "0022_alert_delivery"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
