@@ -82,8 +82,11 @@ def _signup_page(request: Request, db, target_type: str = "bill", target: str = 
     chosen, choices = None, []
     if target:
         chosen, choices = find(db, target_type, target)
-    elif q or target_type in LISTED:
-        chosen, choices = None, find(db, target_type, q)[1] if q else listed(db, target_type)
+    elif q:
+        one, many = find(db, target_type, q)
+        choices = [one] if one else many  # a search never picks for the visitor: they choose
+    elif target_type in LISTED:
+        choices = listed(db, target_type)
     if error is not None and error.choices:
         choices = error.choices
     return render(request, "alerts/signup.html", {

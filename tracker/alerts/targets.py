@@ -102,7 +102,10 @@ def _legislators(session, text: str) -> tuple[Choice | None, list[Choice]]:
         return _person_choice(one), []
     cond = [or_(func.lower(Legislator.name).like(_like(w), escape="\\"),
                 func.lower(cast(Legislator.other_names, String)).like(_like(w), escape="\\")) for w in text.split()]
-    found = session.scalars(select(Legislator).where(*cond).order_by(Legislator.name).limit(LIMIT)) if cond else []
+    found = list(session.scalars(select(Legislator).where(*cond).order_by(Legislator.name).limit(LIMIT))) if cond else []
+    named = [p for p in found if text.strip().lower() in {str(n).lower() for n in [p.name, *(p.other_names or [])]}]
+    if len(named) == 1:  # another name they go by ("Bernie Sanders")
+        return _person_choice(named[0]), []
     return None, [_person_choice(p) for p in found]
 
 
