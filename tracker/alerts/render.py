@@ -183,7 +183,6 @@ def build_email(*, settings, delivery: Delivery, subscriber: Subscriber, subscri
     msg["To"] = Address(addr_spec=subscriber.email)
     msg["Date"] = format_datetime(utcnow())
     msg["Message-ID"] = message_id(delivery, settings.mail_from)
-    msg["Content-Language"] = lang
     msg["List-Unsubscribe"] = f"<{ctx['unsubscribe_url']}>"
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["Auto-Submitted"] = "auto-generated"
@@ -192,6 +191,7 @@ def build_email(*, settings, delivery: Delivery, subscriber: Subscriber, subscri
     msg.add_alternative(_env.get_template("alert.html").render(ctx), subtype="html")
     if ics:
         msg.add_attachment(ics, subtype="calendar", filename="hearing.ics", params={"method": "PUBLISH"})
+    msg["Content-Language"] = lang  # last: setting content moves Content-* headers into the parts
     return msg
 
 
@@ -208,8 +208,8 @@ def build_confirmation(*, settings, subscriber: Subscriber, subscription: Subscr
     msg["From"] = settings.mail_from
     msg["To"] = Address(addr_spec=subscriber.email)
     msg["Date"] = format_datetime(utcnow())
-    msg["Content-Language"] = lang
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(_env.get_template("confirm.txt").render(ctx))
     msg.add_alternative(_env.get_template("confirm.html").render(ctx), subtype="html")
+    msg["Content-Language"] = lang
     return msg
