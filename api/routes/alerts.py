@@ -173,7 +173,8 @@ def preferences(token: str, request: Request, db: SessionDep, settings: Settings
                       .order_by(Subscription.id)).all()
     return render(request, "alerts/preferences.html", {
         "coalition": None, "user": None, "person": person, "token": token, "kinds": list(EVENT_KINDS),
-        "frequencies": FREQUENCIES, "subs": [(s, describe(db, s.target_type, s.target)) for s in subs]})
+        "frequencies": FREQUENCIES, "subs": [(s, describe(db, s.target_type, s.target)) for s in subs],
+        "unsubscribe_all": make_token(settings.secret_key, "unsubscribe", person.id, person.token_version)})
 
 
 @router.post("/preferences/{token}/lang", response_class=HTMLResponse, include_in_schema=False)

@@ -231,8 +231,8 @@ FINDERS = {"bill": _bills, "legislator": _legislators, "committee": _committees,
 def find(session, target_type: str, text: str) -> tuple[Choice | None, list[Choice]]:
     """(the one thing `text` names, or None; else candidates to choose from)."""
     text = (text or "").strip()
-    if not text or target_type not in FINDERS:
-        return None, []
+    if not text or len(text) > 500 or "\x00" in text or target_type not in FINDERS:
+        return None, []  # PostgreSQL refuses NUL in text; nothing we store is that long
     return FINDERS[target_type](session, text)
 
 
