@@ -263,7 +263,7 @@ def _feed_sub(db, feed_token: str) -> Subscription:
 def subscription_feed(feed_token: str, request: Request, db: SessionDep, settings: SettingsDep) -> Response:
     """Atom feed of one subscription (its secret feed token is the address)."""
     sub = _feed_sub(db, feed_token)
-    return _atom(settings, request, db, f"edtracker: {sub.target_type.replace('_', ' ')} {sub.target}",
+    return _atom(settings, request, db, f"edtracker: {describe(db, sub.target_type, sub.target)}",
                  f"tag:edtracker,2025:subscription:{sub.id}", matching_events(db, sub))
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from email import policy as email_policy
 from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
@@ -79,22 +80,52 @@ for _name in ("list-unsubscribe", "list-unsubscribe-post"):
 POLICY = email_policy.default.clone(header_factory=_registry)
 
 
-def _facts(settings, events: list[ChangeEvent], subscription: Subscription | None) -> tuple[dict, str | None]:
-    """Each bill's identifier, title and stage now, and the followed thing's name, from the store;
-    an email still goes out with what its events carry when the store cannot say."""
+def batch_facts(session, events: Iterable[ChangeEvent]) -> dict[str, dict]:
+    """Identifier, title and stage of the bills of a batch of events, in one query: a dispatcher
+    passes it to `build_email(bills=...)` so no message reads the store on its own."""
     from sqlalchemy import select
+
+    from tracker.models import Bill
+
+    keys = {e.bill_key for e in events if e.bill_key}
+    return {b.key: {"identifier": b.identifier, "title": b.title, "stage": b.stage}
+            for b in session.scalars(select(Bill).where(Bill.key.in_(keys)))} if keys else {}
+
+
+# What `_facts` read lately, by database: a digest run sends many messages about the same bills
+# and targets, and a stage a minute old reads as well as the event that triggered the email.
+_FACTS_TTL, _FACTS_MAX = 60.0, 4096
+_facts_cache: dict[tuple, tuple[float, object]] = {}
+
+
+def _cached(key: tuple, load):
+    now = time.monotonic()
+    hit = _facts_cache.get(key)
+    if hit and hit[0] > now:
+        return hit[1]
+    if len(_facts_cache) >= _FACTS_MAX:
+        _facts_cache.clear()
+    value = load()
+    _facts_cache[key] = (now + _FACTS_TTL, value)
+    return value
+
+
+def _facts(settings, events: list[ChangeEvent], subscription: Subscription | None) -> tuple[dict, str | None]:
+    """Each bill's identifier, title and stage now, and the followed thing's name, from the store
+    (remembered a minute); an email still goes out with what its events carry when the store
+    cannot say."""
     from sqlmodel import Session
 
     from tracker.alerts.targets import describe
     from tracker.db import get_engine
-    from tracker.models import Bill
 
-    keys = {e.bill_key for e in events if e.bill_key}
+    url = settings.effective_database_url
+    keys = tuple(sorted({e.bill_key for e in events if e.bill_key}))
     try:
-        with Session(get_engine(settings.effective_database_url)) as s:
-            bills = {b.key: {"identifier": b.identifier, "title": b.title, "stage": b.stage}
-                     for b in s.scalars(select(Bill).where(Bill.key.in_(keys)))} if keys else {}
-            label = describe(s, subscription.target_type, subscription.target) if subscription else None
+        with Session(get_engine(url)) as s:
+            bills = _cached(("bills", url, keys), lambda: batch_facts(s, events))
+            label = _cached(("label", url, subscription.target_type, subscription.target),
+                            lambda: describe(s, subscription.target_type, subscription.target)) if subscription else None
         return bills, label
     except Exception:  # noqa: BLE001 - the events' own payloads still make a readable email
         return {}, None
