@@ -13,6 +13,7 @@ from sqlalchemy import select
 from api.i18n import COOKIE, LANGS, NAMES, request_lang, translator
 from api.i18n import format as fmt
 from api.deps import MAX_OFFSET
+from api.pages.follow import follow_link
 from tracker.coalitions.accounts import session_user
 from tracker.bills.provenance import source_name
 from tracker.models import Coalition, StaffUser
@@ -56,7 +57,7 @@ def site_context(request: Request) -> dict:
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"),
                             context_processors=[site_context])
 templates.env.globals.update(STAGE_LABELS=STAGE_LABELS, STANCES=STANCES, STAGES=STAGES, SORTS=SORTS,
-                             source_name=source_name)
+                             source_name=source_name, follow_link=follow_link)
 # The usual path of a bill, for the timeline (other end states are shown on their own).
 TIMELINE = ("introduced", "in_committee", "out_of_committee", "passed_origin", "passed_second",
             "to_executive", "enacted")

@@ -21,7 +21,9 @@ from tracker.alerts.feeds import atom, followed_hearings, icalendar, matching_ev
 from tracker.alerts.kinds import EVENT_KINDS, FREQUENCIES, TARGET_TYPES
 from tracker.alerts.dispatch import send_now
 from tracker.alerts.outbox import enqueue
-from tracker.alerts.tokens import BadToken
+from tracker.alerts.render import LANGS as EMAIL_LANGS
+from tracker.alerts.targets import describe, find, listed
+from tracker.alerts.tokens import BadToken, make_token
 from tracker.bills.attribution import legiscan_events
 from tracker.models import Coalition, IssueArea, Subscription
 from tracker.models.base import utcnow
@@ -29,6 +31,9 @@ from tracker.models.base import utcnow
 log = logging.getLogger("edtracker.alerts")
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 
+# What the sign-up search offers (no keys to type), and which lists are short enough to show whole.
+SEARCHABLE = ("bill", "legislator", "committee", "issue_area", "coalition", "jurisdiction")
+LISTED = ("issue_area", "coalition", "jurisdiction")
 SIGNUP_ANSWER = ("If this address can receive mail, a confirmation link is on its way. "
                  "Nothing is sent before you follow it.")
 
@@ -56,39 +61,40 @@ by_client, by_address = _Window(), _Window()
 
 
 def _page(request: Request, title: str, message: str, status: int = 200, **extra) -> HTMLResponse:
-    """A short answer page; `title`, `message` and `link_text` are catalog keys (alerts.*)."""
-    t = translator(request_lang(request))
-    if extra.get("link_text"):
-        extra["link_text"] = t(f"alerts.{extra['link_text']}")
-    return render(request, "alerts/page.html",
-                  {"title": t(f"alerts.{title}"), "message": message if extra.pop("literal", False) else t(f"alerts.{message}"),
-                   "coalition": None, "user": None, **extra}, status_code=status)
+    return render(request, "alerts/page.html", {"title": title, "message": message, "coalition": None,
+                                                "user": None, **extra}, status_code=status)
 
 
 def _bad_link(request: Request, exc: BadToken) -> HTMLResponse:
-    return _page(request, "link_invalid_title", "link_expired" if "expired" in str(exc) else "link_invalid", 400)
+    t = translator(request_lang(request))
+    return _page(request, t("alerts.bad_link_title"), t("alerts.bad_link"), 400)
 
 
-def what(t, target_type: str | None, target: str | None) -> str:
-    """What a subscription follows, in the reader's language ("un tema: school-meals-health")."""
-    if not target_type:
-        return t("alerts.unsubscribe_all")
-    kind = t(f"alerts.target_{target_type}")
-    return f"{kind}: {target}" if kind != f"alerts.target_{target_type}" else f"{target_type} {target}"
-
-
-def _signup_page(request: Request, target_type: str = "bill", target: str = "", values: dict | None = None,
-                 error: svc.InvalidRequest | None = None, status: int = 200) -> HTMLResponse:
+def _signup_page(request: Request, db, target_type: str = "bill", target: str = "", values: dict | None = None,
+                 error: svc.InvalidRequest | None = None, status: int = 200, q: str = "") -> HTMLResponse:
+    """The sign-up page: what is followed, by name, and an email field; or a search to pick it."""
+    chosen, choices = None, []
+    if target:
+        chosen, choices = find(db, target_type, target)
+    elif q:
+        one, many = find(db, target_type, q)
+        choices = [one] if one else many  # a search never picks for the visitor: they choose
+    elif target_type in LISTED:
+        choices = listed(db, target_type)
+    if error is not None and error.choices:
+        choices = error.choices
     return render(request, "alerts/signup.html", {
-        "coalition": None, "user": None, "target_type": target_type, "target": target,
-        "target_types": list(TARGET_TYPES), "kinds": list(EVENT_KINDS), "frequencies": FREQUENCIES,
-        "values": values or {}, "error": error}, status_code=status)
+        "coalition": None, "user": None, "target_type": target_type, "target": target, "chosen": chosen,
+        "choices": choices, "q": q or (target if chosen is None else ""), "searchable": SEARCHABLE,
+        "kinds": list(EVENT_KINDS), "frequencies": FREQUENCIES, "values": values or {}, "error": error},
+        status_code=status)
 
 
 @router.get("/signup", response_class=HTMLResponse, include_in_schema=False)
-def signup_form(request: Request, target_type: Annotated[str, Query(max_length=32)] = "bill",
-                target: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
-    return _signup_page(request, target_type if target_type in TARGET_TYPES else "bill", target)
+def signup_form(request: Request, db: SessionDep, target_type: Annotated[str, Query(max_length=32)] = "bill",
+                target: Annotated[str, Query(max_length=500)] = "",
+                q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+    return _signup_page(request, db, target_type if target_type in TARGET_TYPES else "bill", target, q=q.strip())
 
 
 @router.post("/signup", status_code=202)
@@ -106,14 +112,18 @@ def signup(request: Request, db: SessionDep, settings: SettingsDep, background: 
     coalition_id = db.scalar(select(Coalition.id).where(Coalition.slug == coalition)) if coalition else None
     req = svc.SubscriptionRequest(email=email, target_type=target_type, target=target, kinds=kinds or [],
                                   frequency=frequency, send_time=send_time, timezone=timezone,
-                                  weekday=weekday, channel="email", coalition_id=coalition_id)
+                                  weekday=weekday, channel="email", coalition_id=coalition_id,
+                                  lang=request_lang(request))
     try:
         req.validate()
+        svc.resolve_target(db, req)
     except svc.InvalidRequest as exc:
         if wants_html(request):     # the form again, with what was typed and what is wrong
-            return _signup_page(request, target_type, target, error=exc, status=422, values={
-                "email": email, "frequency": frequency, "send_time": send_time, "timezone": timezone,
-                "kinds": kinds or []})
+            return _signup_page(request, db, target_type if target_type in TARGET_TYPES else "bill",
+                                target if exc.field != "target" else "", error=exc, status=422, values={
+                                    "email": email, "frequency": frequency, "send_time": send_time,
+                                    "timezone": timezone, "kinds": kinds or []},
+                                q=target if exc.field == "target" else "")
         raise HTTPException(422, {"field": exc.field, "problem": exc.problem}) from None
     # One address receives a bounded number of confirmations, whoever asks (no mail-bombing);
     # past the bound the answer stays the same, so it reveals nothing either.
@@ -137,12 +147,15 @@ def confirm(token: str, request: Request, db: SessionDep, settings: SettingsDep)
         person, sub = svc.confirm(db, settings, token)
     except BadToken as exc:
         return _bad_link(request, exc)
+    lang = request_lang(request)
+    person.lang = lang              # the owner of the address chose it: their emails' language
+    db.add(person)
     db.commit()
-    from tracker.alerts.tokens import make_token
+    t = translator(lang)
     prefs = make_token(settings.secret_key, "preferences", person.id, person.token_version)
-    t = translator(request_lang(request))
-    return _page(request, "confirmed_title", t("alerts.confirmed", what=what(t, sub.target_type, sub.target)),
-                 literal=True, link=f"/alerts/preferences/{prefs}", link_text="preferences_link")
+    return _page(request, t("alerts.confirmed_title"),
+                 t("alerts.confirmed", what=describe(db, sub.target_type, sub.target)),
+                 link=f"/alerts/preferences/{prefs}", link_text=t("alerts.your_preferences"))
 
 
 @router.get("/preferences/{token}", response_class=HTMLResponse, include_in_schema=False)
@@ -153,10 +166,27 @@ def preferences(token: str, request: Request, db: SessionDep, settings: Settings
         return _bad_link(request, exc)
     subs = db.scalars(select(Subscription).where(Subscription.subscriber_id == person.id)
                       .order_by(Subscription.id)).all()
-    t = translator(request_lang(request))
     return render(request, "alerts/preferences.html", {
-        "coalition": None, "user": None, "person": person, "subs": subs, "token": token,
-        "kinds": EVENT_KINDS, "frequencies": FREQUENCIES, "what": lambda s: what(t, s.target_type, s.target)})
+        "coalition": None, "user": None, "person": person, "token": token, "kinds": list(EVENT_KINDS),
+        "frequencies": FREQUENCIES, "subs": [(s, describe(db, s.target_type, s.target)) for s in subs],
+        "unsubscribe_all": make_token(settings.secret_key, "unsubscribe", person.id, person.token_version)})
+
+
+@router.post("/preferences/{token}/lang", response_class=HTMLResponse, include_in_schema=False)
+def save_language(token: str, request: Request, db: SessionDep, settings: SettingsDep,
+                  email_lang: Annotated[str, Form(max_length=8)]) -> HTMLResponse:
+    try:
+        person, _ = svc.subscriber_from(db, settings, "preferences", token)
+    except BadToken as exc:
+        return _bad_link(request, exc)
+    t = translator(request_lang(request))
+    if email_lang not in EMAIL_LANGS:
+        return _page(request, t("alerts.not_saved"), t("alerts.bad_language"), 422)
+    person.lang = email_lang
+    db.add(person)
+    db.commit()
+    return _page(request, t("alerts.saved_title"), t("alerts.saved"), link=f"/alerts/preferences/{token}",
+                 link_text=t("alerts.back_to_preferences"))
 
 
 @router.post("/preferences/{token}/{sub_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -172,18 +202,15 @@ def save_preferences(token: str, sub_id: int, request: Request, db: SessionDep, 
     sub = db.get(Subscription, sub_id)
     if sub is None or sub.subscriber_id != person.id:
         raise HTTPException(404, "no such alert for this address")
+    t = translator(request_lang(request))
     try:
         svc.update_preferences(db, sub, frequency=frequency, kinds=kinds or [], send_time=send_time,
                                timezone=timezone, weekday=weekday, active=active is not None)
     except svc.InvalidRequest as exc:
-        t = translator(request_lang(request))
-        field = t(f"alerts.field_{exc.field}")
-        field = exc.field if field == f"alerts.field_{exc.field}" else field
-        return _page(request, "not_saved_title", t("alerts.not_saved", field=field), 422, literal=True,
-                     link=f"/alerts/preferences/{token}", link_text="back_to_preferences")
+        return _page(request, t("alerts.not_saved"), t(f"invalid.{exc.field}"), 422)
     db.commit()
-    return _page(request, "saved_title", "saved", link=f"/alerts/preferences/{token}",
-                 link_text="back_to_preferences")
+    return _page(request, t("alerts.saved_title"), t("alerts.saved"), link=f"/alerts/preferences/{token}",
+                 link_text=t("alerts.back_to_preferences"))
 
 
 @router.get("/unsubscribe/{token}", response_class=HTMLResponse, include_in_schema=False)
@@ -193,21 +220,22 @@ def unsubscribe_form(token: str, request: Request, db: SessionDep, settings: Set
         person, sub = svc.subscriber_from(db, settings, "unsubscribe", token)
     except BadToken as exc:
         return _bad_link(request, exc)
-    t = translator(request_lang(request))
     return render(request, "alerts/unsubscribe.html", {
-        "coalition": None, "user": None, "email": person.email, "token": token,
-        "what": what(t, sub.target_type if sub else None, sub.target if sub else None)})
+        "coalition": None, "user": None, "what": describe(db, sub.target_type, sub.target) if sub else None,
+        "email": person.email, "token": token})
 
 
 @router.post("/unsubscribe/{token}")
 def unsubscribe(token: str, request: Request, db: SessionDep, settings: SettingsDep) -> Response:
-    """One-click unsubscribe (RFC 8058: POST with List-Unsubscribe=One-Click) and the page's button."""
+    """One-click unsubscribe (RFC 8058: POST with List-Unsubscribe=One-Click, no cookie, no CSRF
+    token: the signed link is the proof) and the confirm page's button."""
+    t = translator(request_lang(request))
     try:
         svc.unsubscribe(db, settings, token)
     except BadToken as exc:
         return _bad_link(request, exc)
     db.commit()
-    return _page(request, "unsubscribed_title", "unsubscribed")
+    return _page(request, t("alerts.unsubscribed_title"), t("alerts.unsubscribed"))
 
 
 # --- feeds ---------------------------------------------------------------------------------
@@ -230,7 +258,7 @@ def _feed_sub(db, feed_token: str) -> Subscription:
 def subscription_feed(feed_token: str, request: Request, db: SessionDep, settings: SettingsDep) -> Response:
     """Atom feed of one subscription (its secret feed token is the address)."""
     sub = _feed_sub(db, feed_token)
-    return _atom(settings, request, db, f"edtracker: {sub.target_type.replace('_', ' ')} {sub.target}",
+    return _atom(settings, request, db, f"edtracker: {describe(db, sub.target_type, sub.target)}",
                  f"tag:edtracker,2025:subscription:{sub.id}", matching_events(db, sub))
 
 

@@ -21,6 +21,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.raw: list[bytes] = []  # each message's bytes as received (headers checked verbatim)
         self.reject: set[str] = set()
         self.lock = threading.Lock()
 
@@ -34,6 +35,7 @@ class Inbox:
         msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=default_policy)
         with self.lock:
             self.messages.append(msg)
+            self.raw.append(bytes(envelope.original_content or envelope.content))
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return f"250 2.0.0 queued as {len(self.messages)}"
 

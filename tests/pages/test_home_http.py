@@ -155,7 +155,7 @@ def test_quality_page(site):
 def test_alert_signup_is_a_page_in_both_languages(site):
     en = site.get("/alerts/signup?target_type=bill&target=us-119-hr1340").text
     assert "<h1>Get alerts</h1>" in en and 'value="us-119-hr1340"' in en and "weekly digest" in en
-    es = site.get("/alerts/signup?lang=es").text
+    es = site.get("/alerts/signup?target_type=bill&target=us-119-hr1340&lang=es").text
     assert "<h1>Recibir alertas</h1>" in es and "resumen semanal" in es and "Votación nominal" in es
     assert "Get alerts" not in es
 

@@ -29,6 +29,7 @@ TARGET_TYPES = {
     "committee": "a committee (key or name)",
     "saved_search": "a coalition's saved search (coalition-slug/search-slug)",
     "coalition": "everything a coalition takes a position on (slug)",
+    "search": "bills matching a search of the search page (its query string)",
 }
 FREQUENCIES = ("immediate", "daily", "weekly")
 CHANNELS = ("email", "webhook", "feed")

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import re
 from typing import Callable, Iterable
+from urllib.parse import parse_qsl
 
 from sqlalchemy import select
 
 from tracker.alerts.kinds import EXPECTED_VOTE, OPS_EVENT_KINDS
-from tracker.models import (Bill, BillTag, ChangeEvent, Coalition, IssueArea, Legislator, Position,
+from tracker.alerts.targets import committee_by_any_key, committee_names, federal_code, legislator_by_any_key
+from tracker.models import (Bill, BillTag, ChangeEvent, Coalition, Committee, IssueArea, Legislator, Position,
                             SavedSearch, Subscription)
+from tracker.people.names import chamber_in, name_key
 
 
 class Matcher:
@@ -30,6 +33,7 @@ class Matcher:
             for key, slug in rows:
                 self.tags.setdefault(key, set()).add(slug)
         self._legislators: dict[str, int | None] = {}
+        self._committees: dict[str, Committee | None] = {}
         self._coalitions: dict[str, int | None] = {}
         self._positions: dict[int, dict[str, str]] = {}
         self._private: dict[int, set[str]] = {}
@@ -37,9 +41,16 @@ class Matcher:
 
     # --- lookups, cached per batch ---
     def legislator_id(self, key: str) -> int | None:
+        """The id of the legislator a subscription names by key, by any of their ids or by name."""
         if key not in self._legislators:
-            self._legislators[key] = self.session.scalar(select(Legislator.id).where(Legislator.key == key))
+            found = legislator_by_any_key(self.session, key)
+            self._legislators[key] = found.id if found else None
         return self._legislators[key]
+
+    def committee(self, target: str) -> Committee | None:
+        if target not in self._committees:
+            self._committees[target] = committee_by_any_key(self.session, target)[0]
+        return self._committees[target]
 
     def coalition_id(self, slug: str) -> int | None:
         if slug not in self._coalitions:
@@ -106,11 +117,32 @@ class Matcher:
 
 
 def _committee(m: Matcher, target: str, ev: ChangeEvent) -> bool:
+    """An event names the committee by its key, one of its ids, its system code or its name
+    (the words that tell it apart, in its jurisdiction and chamber); a bill by its referrals."""
     t = target.lower()
-    if (ev.committee_key or "").lower() == t or ((ev.payload or {}).get("committee") or "").lower() == t:
-        return True
+    payload = ev.payload or {}
     bill = m.bills.get(ev.bill_key or "")
-    return bool(bill and any(str(c).lower() == t for c in bill.committees or []))
+    said = [ev.committee_key, payload.get("committee"), *((bill.committees or []) if bill else [])]
+    said = [str(s) for s in said if s]
+    if any(s.lower() == t for s in said):
+        return True
+    c = m.committee(target)
+    if c is None:
+        return False
+    names = committee_names(c)
+    if any(s.lower() in names for s in said):
+        return True
+    code = federal_code(c)
+    if code and bill and code in ((bill.extras or {}).get("committee_codes") or []):
+        return True
+    if ev.jurisdiction_id != c.jurisdiction_id:
+        return False
+    key, acting = name_key(c.name), payload.get("actor") if payload.get("actor") in ("upper", "lower") else None
+    for s in said:
+        chamber = chamber_in(s) or acting
+        if name_key(s) == key and (chamber is None or c.chamber in (None, "legislature", "joint", chamber)):
+            return True
+    return False
 
 
 def _coalition(m: Matcher, target: str, ev: ChangeEvent) -> bool:
@@ -121,6 +153,18 @@ def _coalition(m: Matcher, target: str, ev: ChangeEvent) -> bool:
 def _saved_search(m: Matcher, target: str, ev: ChangeEvent) -> bool:
     bill = m.bills.get(ev.bill_key or "")
     return bool(bill and m.search(target)(bill))
+
+
+def _search(m: Matcher, target: str, ev: ChangeEvent) -> bool:
+    """A search followed from the search page: its query string, checked one bill at a time."""
+    bill = m.bills.get(ev.bill_key or "")
+    if bill is None:
+        return False
+    params = dict(parse_qsl(target))
+    area = params.pop("issue_area", None)
+    if area and area not in m.tags.get(bill.key, ()):
+        return False
+    return not params or saved_search_predicate(params)(bill)
 
 
 # The target type of the operators' subscriptions (tracker.ops.health); not in TARGET_TYPES, so
@@ -136,6 +180,7 @@ RULES: dict[str, Callable[[Matcher, str, ChangeEvent], bool]] = {
     "committee": _committee,
     "coalition": _coalition,
     "saved_search": _saved_search,
+    "search": _search,
 }
 
 

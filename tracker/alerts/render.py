@@ -1,42 +1,32 @@
 """Alert emails: multipart plain text + HTML from Jinja2 templates, grouped by bill."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from email.headerregistry import Address
+import time
+from email import policy as email_policy
+from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import Iterable
 
+import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from tracker.alerts.kinds import EVENT_KINDS, OPS_EVENT_KINDS
 from tracker.alerts.tokens import make_token
 from tracker.bills.keys import bill_page_url
 from tracker.models import ChangeEvent, Delivery, Subscriber, Subscription
 from tracker.models.base import utcnow
-from tracker.vocab import STAGE_LABELS, STANCES
 
 TEMPLATES = Path(__file__).parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                    autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
 
+MESSAGES: dict[str, dict] = yaml.safe_load((TEMPLATES / "messages.yaml").read_text(encoding="utf-8"))
+LANGS = tuple(MESSAGES)
 # One line per event kind, filled from the event's payload (missing fields read as "").
-SUMMARIES = {
-    "new_bill": "New bill: {title}",
-    "stage_changed": "Stage changed: {old_stage_label} -> {new_stage_label}",
-    "died_at_adjournment": "Died when session {session} ended{when}, still {old_stage_label}",
-    "source_flagged": "Source {job_id} flagged after {streak} failed or stale runs in a row: {reason}",
-    "new_action": "{date}: {description}",
-    "hearing_scheduled": "Hearing scheduled {start} ({committee}, {location})",
-    "hearing_changed": "Hearing changed: {status} {start} ({committee}, {location})",
-    "roll_call": "Roll call {roll_number} on {motion}: {result}",
-    "new_version": "New text: {note}",
-    "sponsor_added": "Sponsor added: {sponsor}",
-    "sponsor_withdrawn": "Sponsor withdrawn: {sponsor}",
-    "position_changed": "Coalition position: {stance_label}",
-    "scored_vote_notice": "Scored-vote notice: {title}",
-}
+SUMMARIES = MESSAGES["en"]["summary"]
 
 
 class _Blank(dict):
@@ -44,13 +34,19 @@ class _Blank(dict):
         return ""
 
 
-def summary(ev: ChangeEvent) -> str:
+def words(lang: str | None) -> dict:
+    """The email catalog of `lang` (English when unknown)."""
+    return MESSAGES.get(lang or "en", MESSAGES["en"])
+
+
+def summary(ev: ChangeEvent, lang: str = "en") -> str:
+    w = words(lang)
     p = _Blank({k: ("" if v is None else v) for k, v in (ev.payload or {}).items()})
-    p["old_stage_label"] = STAGE_LABELS.get(p.get("old_stage"), p.get("old_stage"))
-    p["new_stage_label"] = STAGE_LABELS.get(p.get("new_stage"), p.get("new_stage"))
-    p["when"] = f" ({p['date']})" if p.get("date") else " (day not published)"
-    p["stance_label"] = STANCES.get(p.get("stance"), "removed") if p.get("stance") else "removed"
-    return SUMMARIES.get(ev.kind, "{kind}").format_map(_Blank(p, kind=ev.kind))
+    p["old_stage_label"] = w["stage"].get(p.get("old_stage"), p.get("old_stage"))
+    p["new_stage_label"] = w["stage"].get(p.get("new_stage"), p.get("new_stage"))
+    p["when"] = f" ({p['date']})" if p.get("date") else f" ({w['day_unknown']})"
+    p["stance_label"] = w["stance"].get(p.get("stance"), w["removed"]) if p.get("stance") else w["removed"]
+    return w["summary"].get(ev.kind, "{kind}").format_map(_Blank(p, kind=ev.kind))
 
 
 def message_id(delivery: Delivery, mail_from: str) -> str:
@@ -69,39 +65,150 @@ def links(base: str, secret: str, subscriber: Subscriber, subscription: Subscrip
             "site_url": base}
 
 
-def group_by_bill(events: Iterable[ChangeEvent], base: str, extra: dict[int, dict] | None = None) -> list[dict]:
+class _VerbatimHeader(UnstructuredHeader):
+    """A header written as given, never RFC 2047-encoded: RFC 8058 clients read
+    `List-Unsubscribe: <https://...>` literally (a URL has no spaces to fold at; up to 998 octets)."""
+
+    def fold(self, *, policy) -> str:
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+_registry = HeaderRegistry()
+for _name in ("list-unsubscribe", "list-unsubscribe-post"):
+    _registry.map_to_type(_name, _VerbatimHeader)
+# The message's header objects keep their class whatever policy the sender serializes with.
+POLICY = email_policy.default.clone(header_factory=_registry)
+
+
+def batch_facts(session, events: Iterable[ChangeEvent]) -> dict[str, dict]:
+    """Identifier, title and stage of the bills of a batch of events, in one query: a dispatcher
+    passes it to `build_email(bills=...)` so no message reads the store on its own."""
+    from sqlalchemy import select
+
+    from tracker.models import Bill
+
+    keys = {e.bill_key for e in events if e.bill_key}
+    return {b.key: {"identifier": b.identifier, "title": b.title, "stage": b.stage}
+            for b in session.scalars(select(Bill).where(Bill.key.in_(keys)))} if keys else {}
+
+
+# What `_facts` read lately, by database: a digest run sends many messages about the same bills
+# and targets, and a stage a minute old reads as well as the event that triggered the email.
+_FACTS_TTL, _FACTS_MAX = 60.0, 4096
+_facts_cache: dict[tuple, tuple[float, object]] = {}
+
+
+def _cached(key: tuple, load):
+    now = time.monotonic()
+    hit = _facts_cache.get(key)
+    if hit and hit[0] > now:
+        return hit[1]
+    if len(_facts_cache) >= _FACTS_MAX:
+        _facts_cache.clear()
+    value = load()
+    _facts_cache[key] = (now + _FACTS_TTL, value)
+    return value
+
+
+def _facts(settings, events: list[ChangeEvent], subscription: Subscription | None) -> tuple[dict, str | None]:
+    """Each bill's identifier, title and stage now, and the followed thing's name, from the store
+    (remembered a minute); an email still goes out with what its events carry when the store
+    cannot say."""
+    from sqlmodel import Session
+
+    from tracker.alerts.targets import describe
+    from tracker.db import get_engine
+
+    url = settings.effective_database_url
+    keys = tuple(sorted({e.bill_key for e in events if e.bill_key}))
+    try:
+        with Session(get_engine(url)) as s:
+            bills = _cached(("bills", url, keys), lambda: batch_facts(s, events))
+            label = _cached(("label", url, subscription.target_type, subscription.target),
+                            lambda: describe(s, subscription.target_type, subscription.target)) if subscription else None
+        return bills, label
+    except Exception:  # noqa: BLE001 - the events' own payloads still make a readable email
+        return {}, None
+
+
+def group_by_bill(events: Iterable[ChangeEvent], base: str, extra: dict[int, dict] | None = None,
+                  lang: str = "en", bills: dict[str, dict] | None = None) -> list[dict]:
+    w = words(lang)
     groups: dict[str, dict] = {}
     for ev in events:
         key = ev.bill_key or ""
+        p = ev.payload or {}
+        known = (bills or {}).get(key, {})
         g = groups.setdefault(key, {
-            "bill_key": ev.bill_key, "title": (ev.payload or {}).get("title") or "",
-            "identifier": (ev.payload or {}).get("identifier") or ev.bill_key or "Other news",
+            "bill_key": ev.bill_key, "title": known.get("title") or p.get("title") or "",
+            "identifier": known.get("identifier") or p.get("identifier") or ev.bill_key or w["other_news"],
+            "stage": known.get("stage") or p.get("stage"), "stage_label": "",
             "url": bill_page_url(base, ev.bill_key) if ev.bill_key else base, "events": []})
-        if not g["title"]:
-            g["title"] = (ev.payload or {}).get("title") or ""
-        label = EVENT_KINDS.get(ev.kind) or OPS_EVENT_KINDS.get(ev.kind, ev.kind)
-        g["events"].append({"id": ev.id, "kind": ev.kind, "kind_label": label,
-                            "summary": summary(ev), "url": (ev.payload or {}).get("url"),
-                            "votes": (extra or {}).get(ev.id, {}).get("votes", [])})
+        g["title"] = g["title"] or p.get("title") or ""
+        g["stage"] = g["stage"] or p.get("new_stage") or p.get("stage")
+        g["stage_label"] = w["stage"].get(g["stage"], "") if g["stage"] else ""
+        votes = [dict(v, vote_label=w["vote"].get(v.get("vote"), v.get("vote")),
+                      stance_label=w["stance"].get(v.get("stance"), v.get("stance") or ""))
+                 for v in (extra or {}).get(ev.id, {}).get("votes", [])]
+        g["events"].append({"id": ev.id, "kind": ev.kind, "kind_label": w["kind"].get(ev.kind, ev.kind),
+                            "summary": summary(ev, lang), "url": p.get("url"), "votes": votes})
     return sorted(groups.values(), key=lambda g: (g["bill_key"] is None, g["bill_key"] or ""))
+
+
+def hearing_calendar(events: Iterable[ChangeEvent], base: str, now: dt.datetime) -> str | None:
+    """An iCalendar file of the hearings these events announce (None when none has a time)."""
+    from tracker.hearings.ical import CalendarEvent, calendar
+
+    found: dict[str, CalendarEvent] = {}
+    for ev in events:
+        p = ev.payload or {}
+        if ev.kind not in ("hearing_scheduled", "hearing_changed") or not p.get("start"):
+            continue
+        try:
+            start = dt.datetime.fromisoformat(p["start"])
+        except ValueError:
+            continue
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=dt.timezone.utc)
+        key = p.get("hearing_key") or ev.natural_key
+        item = found.setdefault(key, CalendarEvent(
+            uid=f"hearing-{key}@edtracker", start=start, summary=f"{p.get('committee') or 'Committee'}: hearing",
+            location=p.get("location"), description=p.get("description") or "", url=f"{base}/hearings",
+            status=p.get("status") or "scheduled"))
+        if ev.bill_key and ev.bill_key not in (item.description or ""):
+            item.description = f"{item.description}\n{ev.bill_key}".strip()
+    if not found:
+        return None
+    return calendar(found.values(), name="edtracker hearings", now=now)
 
 
 def build_email(*, settings, delivery: Delivery, subscriber: Subscriber, subscription: Subscription,
                 events: list[ChangeEvent], extra: dict[int, dict] | None = None,
-                credits: list[dict] | None = None) -> EmailMessage:
-    """The alert or digest email of one delivery, with one-click unsubscribe headers (RFC 8058)."""
+                credits: list[dict] | None = None, bills: dict[str, dict] | None = None,
+                target_label: str | None = None) -> EmailMessage:
+    """The alert or digest email of one delivery in the subscriber's language, with one-click
+    unsubscribe headers (RFC 8058) and hearings attached as iCalendar."""
+    lang = getattr(subscriber, "lang", None) or "en"
+    w = words(lang)
     base = settings.public_url.rstrip("/")
+    if bills is None or target_label is None:
+        found_bills, found_label = _facts(settings, events, subscription)
+        bills = found_bills if bills is None else bills
+        target_label = target_label or found_label
     ctx = links(base, settings.secret_key, subscriber, subscription)
-    groups = group_by_bill(events, base, extra)
+    groups = group_by_bill(events, base, extra, lang, bills)
     digest = delivery.digest_key is not None
+    frequency = w.get(f"frequency_{subscription.frequency}", subscription.frequency)
     if digest:
-        subject = f"edtracker {subscription.frequency} digest: {len(events)} update(s) on {len(groups)} bill(s)"
+        subject = w["digest_subject"].format(frequency=frequency, n=len(events), bills=len(groups))
     else:
         g = groups[0]
         subject = f"{g['identifier']}: {g['events'][0]['summary']}"[:180]
-    ctx.update(groups=groups, digest=digest, subject=subject, subscription=subscription, credits=credits or [],
-               target_label=f"{subscription.target_type.replace('_', ' ')} {subscription.target}")
-    msg = EmailMessage()
+    ics = hearing_calendar(events, base, utcnow())
+    ctx.update(groups=groups, digest=digest, subject=subject, subscription=subscription, w=w, lang=lang,
+               credits=credits or [], frequency=frequency, calendar=ics is not None,
+               target_label=target_label or f"{subscription.target_type.replace('_', ' ')} {subscription.target}")
+    msg = EmailMessage(policy=POLICY)
     msg["Subject"] = subject
     msg["From"] = settings.mail_from
     msg["To"] = Address(addr_spec=subscriber.email)
@@ -113,21 +220,27 @@ def build_email(*, settings, delivery: Delivery, subscriber: Subscriber, subscri
     msg["X-Edtracker-Delivery"] = str(delivery.id)
     msg.set_content(_env.get_template("alert.txt").render(ctx))
     msg.add_alternative(_env.get_template("alert.html").render(ctx), subtype="html")
+    if ics:
+        msg.add_attachment(ics, subtype="calendar", filename="hearing.ics", params={"method": "PUBLISH"})
+    msg["Content-Language"] = lang  # last: setting content moves Content-* headers into the parts
     return msg
 
 
 def build_confirmation(*, settings, subscriber: Subscriber, subscription: Subscription,
-                       confirm_url: str) -> EmailMessage:
+                       confirm_url: str, target_label: str | None = None, lang: str | None = None) -> EmailMessage:
     """The double opt-in email: nothing else is sent before its link is followed."""
-    ctx = {"confirm_url": confirm_url, "site_url": settings.public_url.rstrip("/"),
-           "target_label": f"{subscription.target_type.replace('_', ' ')} {subscription.target}",
+    lang = lang or getattr(subscriber, "lang", None) or "en"
+    w = words(lang)
+    ctx = {"confirm_url": confirm_url, "site_url": settings.public_url.rstrip("/"), "w": w, "lang": lang,
+           "target_label": target_label or f"{subscription.target_type.replace('_', ' ')} {subscription.target}",
            "subscription": subscription}
-    msg = EmailMessage()
-    msg["Subject"] = "Confirm your edtracker alert"
+    msg = EmailMessage(policy=POLICY)
+    msg["Subject"] = w["confirm_subject"]
     msg["From"] = settings.mail_from
     msg["To"] = Address(addr_spec=subscriber.email)
     msg["Date"] = format_datetime(utcnow())
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(_env.get_template("confirm.txt").render(ctx))
     msg.add_alternative(_env.get_template("confirm.html").render(ctx), subtype="html")
+    msg["Content-Language"] = lang
     return msg

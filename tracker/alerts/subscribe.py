@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from tracker.alerts.kinds import CHANNELS, EVENT_KINDS, FREQUENCIES, TARGET_TYPES
-from tracker.alerts.render import build_confirmation
+from tracker.alerts.render import LANGS, build_confirmation
+from tracker.alerts.targets import Choice, NotFound, resolve
 from tracker.alerts.tokens import BadToken, make_token, read_token
 from tracker.models import Subscriber, Subscription
 from tracker.models.base import utcnow
@@ -20,9 +21,9 @@ TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 class InvalidRequest(ValueError):
     """A sign-up or preference change naming the field that is wrong."""
 
-    def __init__(self, field: str, problem: str):
+    def __init__(self, field: str, problem: str, choices: list | None = None):
         super().__init__(f"{field}: {problem}")
-        self.field, self.problem = field, problem
+        self.field, self.problem, self.choices = field, problem, choices or []
 
 
 @dataclass
@@ -38,6 +39,7 @@ class SubscriptionRequest:
     channel: str = "email"
     webhook_url: str | None = None
     coalition_id: int | None = None
+    lang: str = "en"
 
     def validate(self) -> None:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -68,6 +70,18 @@ class SubscriptionRequest:
             raise InvalidRequest("webhook_url", "required for the webhook channel")
 
 
+def resolve_target(session, req: SubscriptionRequest) -> Choice:
+    """Replace what was typed by the canonical key of what it names (a committee or legislator
+    by any of its keys or names); `InvalidRequest` on "target" when nothing, or several, match."""
+    try:
+        found = resolve(session, req.target_type, req.target)
+    except NotFound as exc:
+        problem = "several match: choose one" if exc.choices else "nothing by that name or key"
+        raise InvalidRequest("target", problem, exc.choices) from None
+    req.target = found.key
+    return found
+
+
 def request_subscription(session, settings, req: SubscriptionRequest):
     """Store an inactive subscription and return the confirmation email to send.
 
@@ -75,9 +89,11 @@ def request_subscription(session, settings, req: SubscriptionRequest):
     caller's answer cannot reveal whether an address is known.
     """
     req.validate()
+    found = resolve_target(session, req)
     person = session.scalar(select(Subscriber).where(Subscriber.email == req.email))
     if person is None:
-        person = Subscriber(email=req.email, status="pending", coalition_id=req.coalition_id)
+        person = Subscriber(email=req.email, status="pending", coalition_id=req.coalition_id,
+                            lang=req.lang if req.lang in LANGS else "en")
         session.add(person)
         session.flush()
     sub = Subscription(subscriber_id=person.id, target_type=req.target_type, target=req.target.strip(),
@@ -90,8 +106,10 @@ def request_subscription(session, settings, req: SubscriptionRequest):
     session.add(sub)
     session.flush()
     token = make_token(settings.secret_key, "confirm", person.id, person.token_version, sub.id)
-    url = f"{settings.public_url.rstrip('/')}/alerts/confirm/{token}"
-    return build_confirmation(settings=settings, subscriber=person, subscription=sub, confirm_url=url)
+    lang = req.lang if req.lang in LANGS else "en"
+    url = f"{settings.public_url.rstrip('/')}/alerts/confirm/{token}?lang={lang}"
+    return build_confirmation(settings=settings, subscriber=person, subscription=sub, confirm_url=url,
+                              target_label=found.label, lang=lang)
 
 
 def _current_cursor(session) -> int:

@@ -44,6 +44,7 @@ class Subscriber(SQLModel, table=True):
     # coalition.id without a foreign key: the coalition tables come from another migration branch.
     coalition_id: int | None = None
     token_version: int = Field(default=1, description="bumped to invalidate every signed link")
+    lang: str = Field(default="en", sa_column_kwargs={"server_default": "en"}, description="emails' language: en or es")
     bounce_reason: str | None = Field(default=None, sa_type=Text)
     created_at: dt.datetime | None = stamped()
     confirmed_at: dt.datetime | None = tz_datetime()
