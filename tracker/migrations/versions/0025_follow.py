@@ -1,7 +1,7 @@
 """The language of a subscriber's emails (issue 18): English or Spanish, chosen at sign-up.
 
 Revision ID: 0025_follow
-Revises: 0012_scorecard_trust
+Revises: 0024_staff_admin
 """
 from typing import Sequence, Union
 
@@ -10,7 +10,7 @@ import sqlmodel  # noqa: F401
 from alembic import op
 
 revision: str = "0025_follow"
-down_revision: Union[str, Sequence[str], None] = "0012_scorecard_trust"
+down_revision: Union[str, Sequence[str], None] = "0024_staff_admin"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
