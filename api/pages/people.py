@@ -17,6 +17,7 @@ from api.i18n import catalog, request_lang, translator
 from api.i18n import format as fmt
 from api.routes.legislators import Chamber, Jurisdiction, people_filter
 from api.pages.common import render
+from tracker.alerts.kinds import TARGET_TYPES
 from tracker.jurisdictions.registry import all_jurisdictions
 from tracker.people.committees import committee_detail, find_committee, list_committees
 from tracker.people.directory import PeopleFilter, directory_options, list_people
@@ -47,6 +48,14 @@ def person_url(key: str) -> str:
 
 def committee_url(key: str) -> str:
     return "/committees/" + key_path(key)
+
+
+def follow_url(target_type: str, key: str) -> str | None:
+    """The alert sign-up page, prefilled to follow this bill, legislator or committee; None for
+    a kind of target alerts do not offer."""
+    if target_type not in TARGET_TYPES:
+        return None
+    return "/alerts/signup?" + urlencode({"target_type": target_type, "target": key})
 
 
 def _helpers(request: Request) -> dict:
@@ -97,7 +106,7 @@ def _helpers(request: Request) -> dict:
         return t(f"seat_title.{key}") if key in titles else fmt.chamber_name(role.jurisdiction, role.chamber, lang)
 
     return {"seat": seat, "seat_title": seat_title, "key_label": _key_label, "role_name": role_name, "when": when, "serving": serving, "person_url": person_url,
-            "committee_url": committee_url, "bill_url": lambda key: "/bill/" + key_path(key),
+            "committee_url": committee_url, "follow_url": follow_url, "bill_url": lambda key: "/bill/" + key_path(key),
             "tel": lambda phone: "".join(ch for ch in phone if ch.isdigit() or ch == "+")}
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from api.deps import SessionDep
 from api.pages.common import TIMELINE, coalition_or_404, csrf_token, render, search_params, staff_user
+from api.pages.people import committee_url, follow_url, person_url
 from tracker.models import MemberOrganization, MemberStance, Position
 from tracker.bills.queries import bill_detail
 from tracker.bills.stage import furthest_progress
@@ -81,7 +82,8 @@ def _bill_page(request: Request, db, key: str, coalition=None, user=None) -> HTM
         "coalition": coalition, "user": user, "bill": detail, "position": position, "members": members,
         "scored_items": scored_items, "timeline": TIMELINE, "reached": reached, "ended": ended,
         "end_class": "done" if detail.stage == "adopted" else "end", "csrf": csrf_token(request) if user else None,
-        "credits": detail.attribution})
+        "credits": detail.attribution, "person_url": person_url, "committee_url": committee_url,
+        "follow_url": follow_url})
 
 
 @router.get("/search", response_class=HTMLResponse)

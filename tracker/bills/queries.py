@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tracker.models import (Bill, BillAction, LegislativeSession, Legislator, PersonVote,
-                            Sponsorship, VoteEvent)
+from tracker.bills import detail
+from tracker.models import Bill, BillAction, LegislativeSession, PersonVote, Sponsorship, VoteEvent
 from tracker.bills.attribution import bill_credits, credits, legiscan_bills
 from tracker.bills.views import (ActionView, BillDetail, BillSummary, PersonVoteView, SponsorView,
                            VoteEventView)
@@ -45,14 +45,9 @@ def _tags(db: Session, bill_ids: list[int], coalition: object) -> dict:
     return tags_for_bills(db, bill_ids, coalition_id=coalition)
 
 
-def _legislator_keys(db: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(db.exec(select(Legislator.id, Legislator.key).where(Legislator.id.in_(ids))).all())
-
-
 def bill_detail(db: Session, key: str, *, tag_coalition: object = None) -> BillDetail | None:
-    """A bill with its actions, sponsors and votes; None when the key is unknown."""
+    """A bill with its actions, sponsors, votes (voters resolved, totals by party), hearings, text
+    versions and public positions; None when the key is unknown."""
     row = db.exec(select(Bill, LegislativeSession.identifier).join(
         LegislativeSession, Bill.session_id == LegislativeSession.id).where(Bill.key == key)).first()
     if row is None:
@@ -66,18 +61,28 @@ def bill_detail(db: Session, key: str, *, tag_coalition: object = None) -> BillD
                      .order_by(VoteEvent.date, VoteEvent.key)).all()
     person_votes = db.exec(select(PersonVote).where(
         PersonVote.vote_event_id.in_([e.id for e in events]))).all() if events else []
-    keys = _legislator_keys(db, {r.legislator_id for r in [*sponsors, *person_votes] if r.legislator_id})
-    by_event: dict[int, list[PersonVoteView]] = {}
+    people = detail.People(db, [r.legislator_id for r in [*sponsors, *person_votes]], bill.jurisdiction_id)
+    committees = detail.Committees(db, bill.jurisdiction_id)
+    by_event: dict[int, list[PersonVote]] = {}
     for pv in person_votes:
-        by_event.setdefault(pv.vote_event_id, []).append(PersonVoteView.model_validate(
-            {**pv.model_dump(), "legislator_key": keys.get(pv.legislator_id)}))
+        by_event.setdefault(pv.vote_event_id, []).append(pv)
+    votes = []
+    for e in events:
+        rows = detail.voters(people, e, by_event.get(e.id, []))
+        committee = committees.resolve(None, e.organization, e.source_format)[0] \
+            if e.organization and detail.is_committee_vote(e) else None
+        votes.append(VoteEventView.model_validate({
+            **e.model_dump(), "votes": [PersonVoteView.model_validate(v) for v in rows],
+            "committee": detail.link(committee), "party_totals": detail.party_totals(rows)}))
     return BillDetail.model_validate({
         **_summary(bill, session_identifier), "issue_areas": _tags(db, [bill.id], tag_coalition).get(bill.id, []),
         "actions": [ActionView.model_validate(a) for a in actions],
-        "sponsors": [SponsorView.model_validate({**s.model_dump(),
-                                                 "legislator_key": keys.get(s.legislator_id)})
+        "sponsors": [SponsorView.model_validate({**s.model_dump(), "legislator_key": people.key(s.legislator_id),
+                                                 "legislator_name": people.name(s.legislator_id)})
                      for s in sponsors],
-        "votes": [VoteEventView.model_validate({**e.model_dump(), "votes": sorted(
-            by_event.get(e.id, []), key=lambda v: v.voter_name)}) for e in events],
+        "votes": votes,
+        "hearings": detail.hearings(db, key, committees),
+        "text_versions": detail.text_versions(db, bill.id, bill.versions),
+        "positions": detail.public_positions(db, key),
         "attribution": bill_credits(db, key, [e.key for e in events]),
     })

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class _View(BaseModel):
@@ -52,12 +52,14 @@ class ActionView(_View):
 
 class SponsorView(_View):
     name: str
+    entity_type: str = "person"
     classification: str
     primary: bool
     original: bool | None = None
     date: dt.date | None = None
     withdrawn_date: dt.date | None = None
     legislator_key: str | None = None
+    legislator_name: str | None = None   # the resolved person's name (the source's is `name`)
     person_ids: dict[str, str] = {}
 
 
@@ -66,8 +68,26 @@ class PersonVoteView(_View):
     option: str
     raw_option: str | None = None
     legislator_key: str | None = None
+    legislator_name: str | None = None   # the resolved person's full name (the source's is `voter_name`)
+    party: str | None = None             # party key on the day of the vote (tracker.people.parties)
     match_method: str | None = None
     match_confidence: float | None = None
+
+
+class PartyTally(BaseModel):
+    """One party's votes in a roll call; `party` None counts voters whose party is not known."""
+
+    party: str | None = None
+    yes: int = 0
+    no: int = 0
+    other: int = 0
+
+
+class CommitteeLink(BaseModel):
+    """A stored committee (its page is `/committees/{key}`)."""
+
+    key: str
+    name: str
 
 
 class VoteEventView(_View):
@@ -82,7 +102,44 @@ class VoteEventView(_View):
     roll_number: str | None = None
     action_position: int | None = None
     source_url: str | None = None
+    vote_type: str | None = None
+    committee: CommitteeLink | None = None   # the committee that voted, when it is stored
     votes: list[PersonVoteView] = []
+    party_totals: list[PartyTally] = []
+
+
+class BillHearingView(BaseModel):
+    """A hearing with this bill on its agenda."""
+
+    key: str
+    start: dt.datetime | None = Field(None, description="in UTC")
+    committee_name: str | None = Field(None, description="as the source names it")
+    committee: CommitteeLink | None = None
+    chamber: str | None = None
+    location: str | None = None
+    status: str
+    description: str | None = None
+    note: str | None = Field(None, description="what the agenda says of this bill")
+    links: list[str] = Field(default_factory=list, description="agendas and notices (http and https only)")
+
+
+class TextVersionView(BaseModel):
+    """A version of the bill's text: stored (`bill_text`) or only listed by the source."""
+
+    name: str
+    date: dt.date | None = None
+    code: str | None = None
+    url: str | None = Field(None, description="the source's page of this version (http and https only)")
+    stored: bool = Field(False, description="edtracker holds this version's text")
+
+
+class PublicPosition(BaseModel):
+    """A coalition's public position on the bill (never a private one)."""
+
+    coalition: str
+    coalition_name: str
+    stance: str
+    rationale: str | None = None
 
 
 class BillDetail(BillSummary):
@@ -105,6 +162,9 @@ class BillDetail(BillSummary):
     actions: list[ActionView] = []
     sponsors: list[SponsorView] = []
     votes: list[VoteEventView] = []
+    hearings: list[BillHearingView] = []
+    text_versions: list[TextVersionView] = []
+    positions: list[PublicPosition] = []
 
 
 class Page(BaseModel):
