@@ -174,4 +174,4 @@ def test_refused_addresses_and_field_errors(site, monkeypatch):
     assert c.post(f"/c/other/staff/webhooks/{hook_id}/revoke", data={"csrf": token(c)}).status_code == 303  # login
     page = c.get("/c/fair/staff/webhooks?lang=es").text
     assert "Registrar un webhook" in page and "Enviar una prueba" in page
-    assert "alerts.kind_" not in page and "Murió al terminar el período de sesiones" in page   # every kind named
+    assert "alerts.kind_" not in page and "Caducó al terminar la sesión" in page   # every kind named

@@ -41,6 +41,7 @@ STAFF_PREFIX = "/c/{slug}/staff"
 # Mounted apps that serve files shipped with the code (no stored data); a new mount fails the walk.
 STATIC_MOUNTS = {"/assets": ["/assets/site.css"], "/assets/docs": []}
 WRITES = {("POST", "/alerts/signup"), ("POST", "/alerts/preferences/{token}/{sub_id}"),
+          ("POST", "/alerts/preferences/{token}/lang"),  # the language of the emails: answers with a page of words only
           ("POST", "/alerts/unsubscribe/{token}"), ("PUT", "/api/coalitions/{slug}/positions/{bill_key}"),
           ("POST", "/api/coalitions/{slug}/tags/{tag_id}"),
           # the address form: answers from the geocoder and the legislators' public pages only
