@@ -115,3 +115,14 @@ def test_import_twice_noop_and_votes_resolved(engine):
             "JOIN bill b ON b.id = s.bill_id WHERE b.key = 'ny-2017-s609'")).scalar()
     assert unresolved == {"ny-2023-s100-floor-2023-05-08": 63, "ny-2023-s1234-floor-2023-06-12": 63}
     assert sponsor == "Phil Boyle"
+
+
+
+def test_text_versions_link_to_the_senates_pages_not_its_json_api():
+    """A reader who follows a version link gets the Senate's page of that print, not JSON."""
+    raw = real_fixture("ny-openleg", "api-v3", "bill_S609-2017.json").read_bytes()
+    [bill] = list(parse_api_bill(raw, "bill_S609-2017.json"))
+    assert [v.url for v in bill.versions] == [
+        "https://www.nysenate.gov/legislation/bills/2017/S609/amendment/original",
+        "https://www.nysenate.gov/legislation/bills/2017/S609/amendment/A"]
+    assert {v.media_type for v in bill.versions} == {"text/html"}

@@ -186,8 +186,9 @@ def _api_bill(bill: dict, base: str, session: str, source: str) -> Item:
                         "extras": {"print_no": (a.get("billId") or {}).get("printNo")}})
     versions = [{"note": f"{v.get('printNo') or base} ({'original' if not k else 'amendment ' + k})",
                  "date": v.get("publishDate"),
-                 "url": f"https://legislation.nysenate.gov/api/3/bills/{session}/{v.get('printNo') or base}",
-                 "media_type": "application/json"} for k, v in sorted(amendments.items())]
+                 # The Senate's public page of that print (its API URL would open JSON to a reader).
+                 "url": f"https://www.nysenate.gov/legislation/bills/{session}/{base}/amendment/{k or 'original'}",
+                 "media_type": "text/html"} for k, v in sorted(amendments.items())]
     related = [{"identifier": r["basePrintNo"], "session": session_of(r["session"]), "jurisdiction": "ny",
                 "relation_type": "companion"}
                for v in amendments.values() for r in (v.get("sameAs") or {}).get("items") or []]
