@@ -126,6 +126,8 @@ def test_mississippi_charter_schools_act_2013():
             rows[pv.option] = rows.get(pv.option, 0) + 1
         assert {k: n for k, n in v.counts.items() if n} == rows
     assert votes[221575].chamber == "lower"
+    # The roll call links to LegiScan's page of it (the one the dataset's bill file lists), not JSON.
+    assert votes[221575].extras["page_url"] == "https://legiscan.com/MS/rollcall/HB369/id/221575"
 
 
 VOTERS = {221575: 121, 248845: 52, 257240: 119, 258529: 52}
@@ -153,6 +155,9 @@ def test_mississippi_voters_all_resolve(engine):
     assert rows[1] == 2
     assert unmatched == {"LegiScan person 6492"}
     assert sponsors == 2 and stage == "enacted"
+    with engine.connect() as conn:
+        urls = {u for (u,) in conn.execute(text("SELECT source_url FROM vote_event WHERE bill_key = 'ms-2013-hb369'"))}
+    assert urls == {f"https://legiscan.com/MS/rollcall/HB369/id/{n}" for n in VOTERS}
 
 
 def test_import_twice_second_is_all_noop(engine):

@@ -41,6 +41,7 @@ class BillInfo:
     jurisdiction: str
     session: str
     origin: str | None
+    identifier: str | None = None
 
 
 @dataclass
@@ -221,7 +222,7 @@ def bill_and_session(payload: dict, source: str, fmt: str) -> tuple[BillIn, Sess
 
 
 def bill_info(rec: BillIn) -> BillInfo:
-    return BillInfo(rec.key, rec.jurisdiction, rec.session, rec.origin_chamber)
+    return BillInfo(rec.key, rec.jurisdiction, rec.session, rec.origin_chamber, rec.identifier)
 
 
 def person_record(person: dict, sessions: list[SessionInfo], source: str, fmt: str,
@@ -307,6 +308,9 @@ def roll_call_record(rc: dict, ctx: Context, source: str, fmt: str, *,
             chamber = codes.ROLE_CHAMBERS.get(top or 0)
     extras = {**LICENSE, "legiscan_roll_call_id": rc_id, "legiscan_passed": flag,
               "total": _int(rc.get("total")) or None}
+    if bill and bill.identifier and rc_id:
+        # LegiScan's own page of the roll call: what a reader opens (the API answer is JSON).
+        extras["page_url"] = f"https://legiscan.com/{st.upper()}/rollcall/{bill.identifier.replace(' ', '')}/id/{rc_id}"
     if said and flag_result and said != flag_result:
         extras["result_disagreement"] = {"record": said, "legiscan_passed": flag_result}
     if counts and counted and counts != {k: counted.get(k, 0) for k in counts}:

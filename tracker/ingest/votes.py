@@ -29,7 +29,8 @@ def ingest_vote_event(session: Session, rec: VoteEventIn, today: dt.date) -> tup
         "roll_number": rec.roll_number, "motion_text": rec.motion_text,
         "motion_classification": rec.motion_classification, "vote_type": rec.vote_type,
         "result": rec.result, "counts": rec.counts, "extras": rec.extras,
-        "source_url": rec.source.url, "source_format": rec.source.format,
+        # A page a person can open when the source names one; else where the record came from.
+        "source_url": (rec.extras or {}).get("page_url") or rec.source.url, "source_format": rec.source.format,
         "fetched_at": rec.source.fetched_at,
     }
     event, outcome, changes = upsert(session, VoteEvent, {"key": rec.key}, values)
