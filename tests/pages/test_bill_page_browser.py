@@ -63,7 +63,7 @@ def test_journey_search_open_voter_then_follow(demo_server, lang, width):
         with page.expect_navigation():
             follow.click()
         assert re.search(r"/alerts/signup\?target_type=bill&target=us-119-s410$", page.url)
-        assert page.locator("select[name=target_type]").input_value() == "bill"
+        assert page.locator("input[name=target_type]").input_value() == "bill"
         assert page.locator("input[name=target]").input_value() == "us-119-s410"
         assert page.evaluate("document.documentElement.lang") == lang
         checked(page, f"{step}-5-signup")
@@ -89,7 +89,7 @@ def test_follow_with_the_keyboard_alone(demo_server, path, target_type, target):
         assert style[0] != "none" and style[1] != "0px"       # the focus is visible
         with page.expect_navigation():
             page.keyboard.press("Enter")
-        assert page.locator("select[name=target_type]").input_value() == target_type
+        assert page.locator("input[name=target_type]").input_value() == target_type
         assert page.locator("input[name=target]").input_value() == target
         # and on, by keyboard, to the email field of the form
         for _ in range(40):

@@ -270,7 +270,7 @@ def test_follow_opens_the_sign_up_page_prefilled(site, path, target_type, target
     url = urlsplit(href)
     assert url.path == "/alerts/signup" and parse_qs(url.query) == {"target_type": [target_type], "target": [target]}
     form = page(site, href).xpath("//form[@action='/alerts/signup']")[0]
-    assert form.xpath(".//select[@name='target_type']/option[@selected]/@value") == [target_type]
+    assert form.xpath(".//input[@name='target_type']/@value") == [target_type]   # chosen: named, not asked
     assert form.xpath(".//input[@name='target']/@value") == [target]
 
 
