@@ -282,8 +282,9 @@ def test_no_staff_page_opens_for_a_visitor_another_coalition_or_a_member(ids):
     from tests.privacy.world import app_routes
 
     app = create_app()
-    open_to_all = {"/login", "/forgot", "/reset/{token}"}
-    fill = {"{key}": w.HB, "{tag_id}": "1", "{item_id}": "1", "{member_id}": str(ids["parents"])}
+    open_to_all = {"/login", "/forgot", "/reset/{token}", "/invite/{token}"}   # links sent by email
+    fill = {"{key}": w.HB, "{tag_id}": "1", "{item_id}": "1", "{member_id}": str(ids["parents"]),
+            "{sc}": "no-such-scorecard"}   # the login and role are checked before the scorecard
     paths = []
     for method, path in app_routes(app):
         rest = path.removeprefix("/c/{slug}/staff")
