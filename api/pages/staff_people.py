@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import SessionDep, SettingsDep
@@ -35,8 +35,10 @@ def _queue(db, settings, msg, to: str, coal, purpose: str) -> int:
     return enqueue(db, msg, to, purpose=purpose, mail_from=settings.mail_from, coalition_id=coal.id).id
 
 
-def _send_queued(request: Request, settings, ids: list[int]) -> None:
-    send_now(request.app.state.engine, settings, ids)   # never raises; what fails stays queued
+def _send_queued(request: Request, background: BackgroundTasks, settings, ids: list[int]) -> None:
+    # After the answer, as sign-up confirmations and reset links do: a slow mail server never
+    # holds the admin's page; send_now never raises, and what fails stays queued.
+    background.add_task(send_now, request.app.state.engine, settings, ids)
 
 
 def _link(settings, path: str, lang: str) -> str:
@@ -60,7 +62,8 @@ def people(slug: str, request: Request, db: SessionDep) -> HTMLResponse:
 
 
 @router.post("/people/invite", response_class=HTMLResponse)
-def invite(slug: str, request: Request, db: SessionDep, settings: SettingsDep, email: Short = "",
+def invite(slug: str, request: Request, db: SessionDep, settings: SettingsDep, background: BackgroundTasks,
+           email: Short = "",
            role: Short = "editor", mail_lang: Short = "en", csrf: Csrf = ""):
     check_csrf(request, csrf)
     coal, user = admin(request, db, slug)
@@ -78,7 +81,7 @@ def invite(slug: str, request: Request, db: SessionDep, settings: SettingsDep, e
         db.rollback()
         return _people(request, db, coal, user, 422, errors={exc.field: _error(lang, exc)}, form=form)
     db.commit()
-    _send_queued(request, settings, [queued])
+    _send_queued(request, background, settings, [queued])
     return back(f"/c/{slug}/staff/people", "invited")
 
 
@@ -115,6 +118,7 @@ def set_active(slug: str, user_id: int, request: Request, db: SessionDep, active
 
 @router.post("/people/{user_id}/reset", response_class=HTMLResponse)
 def send_reset(slug: str, user_id: int, request: Request, db: SessionDep, settings: SettingsDep,
+               background: BackgroundTasks,
                mail_lang: Short = "en", csrf: Csrf = ""):
     check_csrf(request, csrf)
     coal, user = admin(request, db, slug)
@@ -133,7 +137,7 @@ def send_reset(slug: str, user_id: int, request: Request, db: SessionDep, settin
         db.rollback()
         return _people(request, db, coal, user, 422, errors={f"{user_id}": _error(lang, exc)})
     db.commit()
-    _send_queued(request, settings, [queued])
+    _send_queued(request, background, settings, [queued])
     return back(f"/c/{slug}/staff/people", "reset")
 
 
