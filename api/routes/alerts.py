@@ -1,11 +1,7 @@
 """Alerts: public sign-up (double opt-in), confirm, preferences, one-click unsubscribe, feeds."""
 from __future__ import annotations
 
-import hashlib
 import logging
-import threading
-import time
-from collections import deque
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Query, Request
@@ -25,6 +21,7 @@ from tracker.alerts.render import LANGS as EMAIL_LANGS
 from tracker.alerts.targets import describe, find, listed
 from tracker.alerts.tokens import BadToken, make_token
 from tracker.bills.attribution import legiscan_events
+from tracker.coalitions import throttle
 from tracker.models import Coalition, IssueArea, Subscription
 from tracker.models.base import utcnow
 
@@ -38,26 +35,9 @@ SIGNUP_ANSWER = ("If this address can receive mail, a confirmation link is on it
                  "Nothing is sent before you follow it.")
 
 
-class _Window:
-    """Sliding one-hour window of attempts per key (per API process)."""
-
-    def __init__(self) -> None:
-        self.hits: dict[str, deque] = {}
-        self.lock = threading.Lock()
-
-    def allow(self, key: str, limit: int, now: float | None = None) -> bool:
-        now = now or time.monotonic()
-        with self.lock:
-            q = self.hits.setdefault(key, deque())
-            while q and q[0] < now - 3600:
-                q.popleft()
-            if len(q) >= limit:
-                return False
-            q.append(now)
-            return True
-
-
-by_client, by_address = _Window(), _Window()
+# Sign-up limits live in the database (tracker.coalitions.throttle), so every API worker and
+# every restart shares them: one hour, per client address and per email address.
+SIGNUP_WINDOW = 3600
 
 
 def _page(request: Request, title: str, message: str, status: int = 200, **extra) -> HTMLResponse:
@@ -106,9 +86,11 @@ def signup(request: Request, db: SessionDep, settings: SettingsDep, background: 
     """Ask for alerts; the answer is the same whether or not the address is known (a page for a
     browser's form, JSON otherwise)."""
     client = request.client.host if request.client else "unknown"
-    if not by_client.allow(client, settings.alerts_signup_per_hour):
+    wait = throttle.take(db, throttle.key("signup-client", client), settings.alerts_signup_per_hour, SIGNUP_WINDOW)
+    db.commit()
+    if wait:
         raise HTTPException(429, "too many sign-ups from this address; try again in an hour",
-                            headers={"Retry-After": "3600"})
+                            headers={"Retry-After": str(wait)})
     coalition_id = db.scalar(select(Coalition.id).where(Coalition.slug == coalition)) if coalition else None
     req = svc.SubscriptionRequest(email=email, target_type=target_type, target=target, kinds=kinds or [],
                                   frequency=frequency, send_time=send_time, timezone=timezone,
@@ -127,8 +109,10 @@ def signup(request: Request, db: SessionDep, settings: SettingsDep, background: 
         raise HTTPException(422, {"field": exc.field, "problem": exc.problem}) from None
     # One address receives a bounded number of confirmations, whoever asks (no mail-bombing);
     # past the bound the answer stays the same, so it reveals nothing either.
-    address_key = hashlib.sha256(req.email.encode()).hexdigest()
-    if by_address.allow(address_key, settings.alerts_signup_per_hour):
+    over = throttle.take(db, throttle.key("signup-address", req.email), settings.alerts_signup_per_hour,
+                         SIGNUP_WINDOW)
+    db.commit()
+    if not over:
         msg = svc.request_subscription(db, settings, req)
         queued = enqueue(db, msg, req.email, purpose="confirmation", mail_from=settings.mail_from)  # the outbox
         db.commit()

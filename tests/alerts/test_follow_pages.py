@@ -25,11 +25,6 @@ CA_ASSEMBLY_EDUCATION = "ocd-organization/1849e837-f14f-473b-977a-311b2c5923ce"
 @pytest.fixture
 def client(alerts_env, monkeypatch):
     from api.app import create_app
-    from api.routes import alerts
-
-    # The sign-up limits are per process: this test's sign-ups start with empty windows.
-    monkeypatch.setattr(alerts, "by_client", alerts._Window())
-    monkeypatch.setattr(alerts, "by_address", alerts._Window())
 
     engine = get_engine(alerts_env)
     real_data.federal_bills(engine)
