@@ -1,16 +1,22 @@
 """Daily digests for N subscribers (bills and issue areas) delivered to a local aiosmtpd server,
 compared with a bare smtplib loop sending the same messages to the same server in the same run.
 
+The server runs in a process of its own, as a real one would: in a thread of the benchmark's
+process it would compete for the interpreter lock with whatever the sender computes, and so
+measure Python's lock rather than edtracker.
+
     .venv/bin/python bench/digests.py [--subscribers 10000] [--db sqlite|URL]
 """
 from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import datetime as dt
 import random
 import secrets
 import smtplib
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,7 +24,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aiosmtpd.controller import Controller  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
@@ -32,13 +37,56 @@ from tracker.models import Bill, BillTag, IssueArea, Subscriber, Subscription  #
 from tracker.settings import Settings  # noqa: E402
 
 
-class Counter:
-    def __init__(self):
-        self.raw: list[tuple[str, str, bytes]] = []
+SERVER = """
+import pickle, sys, time
+from aiosmtpd.controller import Controller
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+class Keep:
+    def __init__(self):
+        self.raw = []
+
+    async def handle_DATA(self, server, session, envelope):
         self.raw.append((envelope.mail_from, envelope.rcpt_tos[0], envelope.original_content))
         return "250 OK"
+
+keep = Keep()
+ctl = Controller(keep, hostname="127.0.0.1", port=int(sys.argv[1]))
+ctl.start()
+print("ready", flush=True)
+for line in sys.stdin:          # "dump PATH": write what was received so far; "stop"
+    cmd, _, arg = line.strip().partition(" ")
+    if cmd == "dump":
+        with open(arg, "wb") as fh:
+            pickle.dump(keep.raw, fh)
+        keep.raw = []
+        print("dumped", flush=True)
+    elif cmd == "stop":
+        break
+ctl.stop()
+"""
+
+
+class Server:
+    """aiosmtpd in a child process; `take()` returns (and forgets) what it received."""
+
+    def __init__(self, port: int):
+        self.proc = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout.readline().strip() == "ready"
+        self.dir = tempfile.mkdtemp()
+
+    def take(self) -> list[tuple[str, str, bytes]]:
+        path = os.path.join(self.dir, "mail.pickle")
+        self.proc.stdin.write(f"dump {path}\n")
+        self.proc.stdin.flush()
+        assert self.proc.stdout.readline().strip() == "dumped"
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+
+    def stop(self) -> None:
+        self.proc.stdin.write("stop\n")
+        self.proc.stdin.flush()
+        self.proc.wait(timeout=30)
 
 
 def main() -> None:
@@ -51,9 +99,7 @@ def main() -> None:
     upgrade(url)
     engine = get_engine(url)
     port = free_port()
-    handler = Counter()
-    ctl = Controller(handler, hostname="127.0.0.1", port=port)
-    ctl.start()
+    server = Server(port)
     settings = Settings(_env_file=None, database_url=url, smtp_url=f"smtp://127.0.0.1:{port}",
                         secret_key="bench-" + "x" * 40, alerts_settle_seconds=0)
     ing = Ingestor(engine, today=dt.date(2025, 6, 1))
@@ -98,16 +144,17 @@ def main() -> None:
     else:
         report = send_due(engine, settings, now, batch=500)
     t2 = time.perf_counter()
-    sent = len(handler.raw)
+    copies = server.take()
+    sent = len(copies)
     assert sent == report.sent == planned, (sent, report.as_dict(), planned)
 
-    copies = list(handler.raw)
     t3 = time.perf_counter()
     with smtplib.SMTP("127.0.0.1", port) as smtp:
         for mail_from, rcpt, data in copies:
             smtp.sendmail(mail_from, [rcpt], data)
     t4 = time.perf_counter()
-    ctl.stop()
+    assert len(server.take()) == len(copies)
+    server.stop()
     ours, bare = sent / (t2 - t1), len(copies) / (t4 - t3)
     print(f"database: {engine.dialect.name}; subscribers: {args.subscribers}; bills: {args.bills}")
     print(f"digests planned: {planned} in {t1 - t0:.1f} s")

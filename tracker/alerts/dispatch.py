@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from tracker.alerts import claims, webhooks
 from tracker.alerts.claims import WORKER
 from tracker.alerts.matching import Matcher
-from tracker.alerts.render import build_email
+from tracker.alerts.render import Emails
 from tracker.bills.attribution import credits, legiscan_events
 from tracker.alerts.smtp import (PermanentFailure, SmtpSender, TemporaryFailure, Unreachable, envelope_address,
                                  parse_smtp_url, to_wire)
@@ -114,16 +114,15 @@ class _Book:
             self.sent = {}
 
 
-def _prepare(settings, job: _Job) -> tuple[str, bytes]:
+def _prepare(emails: Emails, job: _Job) -> tuple[str, bytes]:
     """The recipient and the bytes of one claimed email."""
     d = job.delivery
     if job.subscription is None:
         return d.recipient or "", to_wire(d.body or "")
-    msg = build_email(settings=settings, delivery=d, subscriber=job.subscriber, subscription=job.subscription,
-                      events=job.events, extra=job.extra, credits=job.credits)
-    del msg["Message-ID"]
-    msg["Message-ID"] = d.message_id  # stored when queued: every copy carries the same one
-    return job.subscriber.email, to_wire(msg)
+    wire = emails.wire(delivery=d, subscriber=job.subscriber, subscription=job.subscription, events=job.events,
+                       extra=job.extra, credits=job.credits,
+                       message_id=d.message_id)  # stored when queued: every copy carries the same one
+    return job.subscriber.email, to_wire(wire)
 
 
 def send_email(engine: Engine, settings, ids: list[int], worker: str = WORKER,
@@ -135,6 +134,7 @@ def send_email(engine: Engine, settings, ids: list[int], worker: str = WORKER,
     bounced: set[int] = set()
     envelope_from = envelope_address(settings.mail_from)
     jobs = _load(engine, ids)
+    emails = Emails(settings)
     with SmtpSender(parse_smtp_url(settings.smtp_url), timeout=settings.alerts_smtp_timeout_seconds) as smtp:
         for start in range(0, len(jobs), CHUNK):
             chunk = jobs[start:start + CHUNK]
@@ -149,7 +149,7 @@ def send_email(engine: Engine, settings, ids: list[int], worker: str = WORKER,
                         report.cancelled += 1
                         continue
                 try:
-                    recipient, wire = _prepare(settings, job)
+                    recipient, wire = _prepare(emails, job)
                 except Exception as exc:  # noqa: BLE001 - a rendering bug must not lose the alert
                     log.exception("delivery %s could not be rendered", d.id)
                     book.retry[d.id] = f"could not render: {exc!r}"

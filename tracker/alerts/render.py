@@ -4,16 +4,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
+from dataclasses import dataclass
 from email import policy as email_policy
 from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import Iterable
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import escape
 
+from tracker.alerts import mime
 from tracker.alerts.tokens import make_token
 from tracker.bills.keys import bill_page_url
 from tracker.models import ChangeEvent, Delivery, Subscriber, Subscription
@@ -49,7 +53,7 @@ def summary(ev: ChangeEvent, lang: str = "en") -> str:
     return w["summary"].get(ev.kind, "{kind}").format_map(_Blank(p, kind=ev.kind))
 
 
-def message_id(delivery: Delivery, mail_from: str) -> str:
+def message_id_of(delivery: Delivery, mail_from: str) -> str:
     """Deterministic per delivery: a resend of the same delivery carries the same Message-ID."""
     domain = parseaddr(mail_from)[1].rpartition("@")[2] or "edtracker.invalid"
     digest = hashlib.sha256(delivery.dedupe_key.encode()).hexdigest()[:16]
@@ -182,48 +186,97 @@ def hearing_calendar(events: Iterable[ChangeEvent], base: str, now: dt.datetime)
     return calendar(found.values(), name="edtracker hearings", now=now)
 
 
+# Placeholders for the subscriber's own links: a content is rendered once with these in it
+# (letters and hyphens only, so no escaping changes them) and each message gets its own links.
+SLOTS = {"preferences_url": "edtracker-slot-preferences-url", "unsubscribe_url": "edtracker-slot-unsubscribe-url",
+         "unsubscribe_all_url": "edtracker-slot-unsubscribe-all-url"}
+
+
+@dataclass
+class _Content:
+    subject: bytes      # the Subject header, encoded
+    text: str
+    html: str
+    ics: str | None
+    lang: str
+
+
+class Emails:
+    """The alert and digest emails of one dispatch batch, as SMTP-ready bytes.
+
+    Many subscribers receive the same news (a digest of the same bills for the same issue area, in
+    the same language): each distinct content is rendered once (and remembered a minute, as the
+    bills' facts are), and each message then
+    gets its subscriber's links, unsubscribe headers and Message-ID. Emails have HTML and plain
+    text parts, one-click unsubscribe headers (RFC 8058) and hearings attached as iCalendar.
+    """
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.base = settings.public_url.rstrip("/")
+        self.from_header = mime.header("From", settings.mail_from)
+
+    def _content(self, delivery: Delivery, subscriber: Subscriber, subscription: Subscription,
+                 events: list[ChangeEvent], extra: dict[int, dict] | None, credits: list[dict] | None) -> _Content:
+        lang = getattr(subscriber, "lang", None) or "en"
+        digest = delivery.digest_key is not None
+        key = ("content", self.settings.effective_database_url, self.base, lang, subscription.target_type,
+               subscription.target, subscription.frequency, digest, tuple(e.id for e in events),
+               repr(sorted((extra or {}).items())), repr(credits or []))
+        return _cached(key, lambda: self._render(lang, digest, subscription, events, extra, credits))
+
+    def _render(self, lang: str, digest: bool, subscription: Subscription, events: list[ChangeEvent],
+                extra: dict[int, dict] | None, credits: list[dict] | None) -> _Content:
+        w = words(lang)
+        bills, target_label = _facts(self.settings, events, subscription)
+        groups = group_by_bill(events, self.base, extra, lang, bills)
+        frequency = w.get(f"frequency_{subscription.frequency}", subscription.frequency)
+        if digest:
+            subject = w["digest_subject"].format(frequency=frequency, n=len(events), bills=len(groups))
+        else:
+            g = groups[0]
+            subject = f"{g['identifier']}: {g['events'][0]['summary']}"[:180]
+        ics = hearing_calendar(events, self.base, utcnow())
+        ctx = dict(SLOTS, site_url=self.base, groups=groups, digest=digest, subject=subject,
+                   subscription=subscription, w=w, lang=lang, credits=credits or [], frequency=frequency,
+                   calendar=ics is not None,
+                   target_label=target_label or f"{subscription.target_type.replace('_', ' ')} {subscription.target}")
+        return _Content(mime.header("Subject", subject), _env.get_template("alert.txt").render(ctx),
+                        _env.get_template("alert.html").render(ctx), ics, lang)
+
+    def wire(self, *, delivery: Delivery, subscriber: Subscriber, subscription: Subscription,
+             events: list[ChangeEvent], extra: dict[int, dict] | None = None, credits: list[dict] | None = None,
+             message_id: str | None = None) -> bytes:
+        """One delivery's email; `message_id` is the one stored when it was queued (every copy
+        ever sent carries it)."""
+        c = self._content(delivery, subscriber, subscription, events, extra, credits)
+        own = links(self.base, self.settings.secret_key, subscriber, subscription)
+        text, html = c.text, c.html
+        for name, slot in SLOTS.items():
+            text = text.replace(slot, own[name])
+            html = html.replace(slot, str(escape(own[name])))
+        entity = mime.multipart("alternative", [mime.text_part(text, "plain"), mime.text_part(html, "html")])
+        if c.ics:
+            entity = mime.multipart("mixed", [entity, mime.text_part(
+                c.ics, "calendar", '; method="PUBLISH"', 'attachment; filename="hearing.ics"')])
+        headers = [c.subject, self.from_header, mime.header("To", subscriber.email),
+                   mime.header("Date", format_datetime(utcnow())),
+                   mime.verbatim("Message-ID", message_id or message_id_of(delivery, self.settings.mail_from)),
+                   mime.verbatim("List-Unsubscribe", f"<{own['unsubscribe_url']}>"),
+                   b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+                   b"Auto-Submitted: auto-generated\r\n",
+                   mime.verbatim("X-Edtracker-Delivery", str(delivery.id)),
+                   mime.verbatim("Content-Language", c.lang)]
+        return mime.message(headers, entity)
+
+
 def build_email(*, settings, delivery: Delivery, subscriber: Subscriber, subscription: Subscription,
                 events: list[ChangeEvent], extra: dict[int, dict] | None = None,
-                credits: list[dict] | None = None, bills: dict[str, dict] | None = None,
-                target_label: str | None = None) -> EmailMessage:
-    """The alert or digest email of one delivery in the subscriber's language, with one-click
-    unsubscribe headers (RFC 8058) and hearings attached as iCalendar."""
-    lang = getattr(subscriber, "lang", None) or "en"
-    w = words(lang)
-    base = settings.public_url.rstrip("/")
-    if bills is None or target_label is None:
-        found_bills, found_label = _facts(settings, events, subscription)
-        bills = found_bills if bills is None else bills
-        target_label = target_label or found_label
-    ctx = links(base, settings.secret_key, subscriber, subscription)
-    groups = group_by_bill(events, base, extra, lang, bills)
-    digest = delivery.digest_key is not None
-    frequency = w.get(f"frequency_{subscription.frequency}", subscription.frequency)
-    if digest:
-        subject = w["digest_subject"].format(frequency=frequency, n=len(events), bills=len(groups))
-    else:
-        g = groups[0]
-        subject = f"{g['identifier']}: {g['events'][0]['summary']}"[:180]
-    ics = hearing_calendar(events, base, utcnow())
-    ctx.update(groups=groups, digest=digest, subject=subject, subscription=subscription, w=w, lang=lang,
-               credits=credits or [], frequency=frequency, calendar=ics is not None,
-               target_label=target_label or f"{subscription.target_type.replace('_', ' ')} {subscription.target}")
-    msg = EmailMessage(policy=POLICY)
-    msg["Subject"] = subject
-    msg["From"] = settings.mail_from
-    msg["To"] = Address(addr_spec=subscriber.email)
-    msg["Date"] = format_datetime(utcnow())
-    msg["Message-ID"] = message_id(delivery, settings.mail_from)
-    msg["List-Unsubscribe"] = f"<{ctx['unsubscribe_url']}>"
-    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    msg["Auto-Submitted"] = "auto-generated"
-    msg["X-Edtracker-Delivery"] = str(delivery.id)
-    msg.set_content(_env.get_template("alert.txt").render(ctx))
-    msg.add_alternative(_env.get_template("alert.html").render(ctx), subtype="html")
-    if ics:
-        msg.add_attachment(ics, subtype="calendar", filename="hearing.ics", params={"method": "PUBLISH"})
-    msg["Content-Language"] = lang  # last: setting content moves Content-* headers into the parts
-    return msg
+                credits: list[dict] | None = None) -> EmailMessage:
+    """One alert or digest email as a message object (what `Emails.wire` sends, read back)."""
+    wire = Emails(settings).wire(delivery=delivery, subscriber=subscriber, subscription=subscription,
+                                 events=events, extra=extra, credits=credits)
+    return BytesParser(policy=POLICY).parsebytes(wire)
 
 
 def build_confirmation(*, settings, subscriber: Subscriber, subscription: Subscription,

@@ -70,10 +70,13 @@ class PermanentFailure(Exception):
         self.recipient = recipient
 
 
-def to_wire(msg: EmailMessage | str) -> bytes:
-    """The message (or its stored text) as SMTP DATA without the terminating dot: CRLF lines,
-    leading dots doubled."""
-    data = msg.as_bytes(policy=SMTP_POLICY) if isinstance(msg, EmailMessage) else msg.encode("utf-8")
+def to_wire(msg: EmailMessage | str | bytes) -> bytes:
+    """The message (its stored text, or bytes already in CRLF lines) as SMTP DATA without the
+    terminating dot: CRLF lines, leading dots doubled."""
+    if isinstance(msg, bytes):
+        data = msg
+    else:
+        data = msg.as_bytes(policy=SMTP_POLICY) if isinstance(msg, EmailMessage) else msg.encode("utf-8")
     if isinstance(msg, str) and b"\r\n" not in data:
         data = data.replace(b"\n", b"\r\n")
     data = re.sub(rb"(?m)^\.", b"..", data)

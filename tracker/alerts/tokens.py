@@ -5,6 +5,8 @@ the subscriber's `token_version`, bumped to invalidate all links at once.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 PURPOSES = {"confirm": 7 * 86400, "preferences": None, "unsubscribe": None}
@@ -14,6 +16,7 @@ class BadToken(ValueError):
     """A link that is forged, for another purpose, expired or revoked."""
 
 
+@lru_cache(maxsize=32)
 def _serializer(secret: str, purpose: str) -> URLSafeTimedSerializer:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown token purpose {purpose!r}")
