@@ -92,6 +92,8 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     from api.pages import staff_builder, staff_embed
     app.include_router(staff_builder.router)
     app.include_router(staff_embed.router)
+    from api.pages import setup as setup_pages  # first run: the first coalition and admin in the browser
+    app.include_router(setup_pages.router)
     app.include_router(public.router)
     app.include_router(people.router)
     app.include_router(home.router)

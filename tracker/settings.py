@@ -177,6 +177,10 @@ class Settings(BaseSettings):
         default=3, description="Reset emails one account may receive per hour (more requests send nothing).")
     staff_invitation_max_age: int = Field(
         default=7 * 24 * 3600, description="Seconds an emailed invitation to a coalition's staff stays valid.")
+    setup_token: str | None = Field(
+        default=None, description="Opens /setup, where the first coalition and its first admin are made in the "
+        "browser, while the instance has no staff account; the page asks for this value. Use a long random "
+        "value; it is useless once setup is done (remove it then).")
 
     # Source health (issue 14): failing or stale crawls flag their source and tell the admins.
     admin_emails: list[str] = Field(
@@ -210,7 +214,7 @@ class Settings(BaseSettings):
         """Cookies only over HTTPS when the site is served over HTTPS."""
         return self.public_url.lower().startswith("https://")
 
-    @field_validator("database_url")
+    @field_validator("database_url", "setup_token")
     @classmethod
     def _blank_is_none(cls, v: str | None) -> str | None:
         return v or None

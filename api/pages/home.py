@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api.deps import SessionDep
 from api.pages.common import render
 from tracker.bills import activity
+from tracker.coalitions import setup
 from tracker.coalitions.directory import listed_coalitions
 
 router = APIRouter(include_in_schema=False)
@@ -31,6 +32,7 @@ def home(request: Request, db: SessionDep):
     return render(request, "home.html", {
         "week": week, "hearings": activity.upcoming_hearings(db, dt.datetime.now(dt.timezone.utc)),
         "tracked": activity.tracked_jurisdictions(db), "coalitions": listed_coalitions(db),
+        "setup_open": setup.is_open(db),   # a new instance: say where its first coalition is made
         "more_link": "/search?" + urlencode({"updated_since": week.start.isoformat(), "sort": "latest"})
         if week.start else "/search?sort=latest"})
 

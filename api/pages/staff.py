@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from api.deps import SessionDep
 from api.pages import positions as positions_page
-from api.pages.common import check_csrf, coalition_or_404, csrf_token, session_account, templates
+from api.pages.common import check_csrf, coalition_or_404, csrf_token, render, session_account, templates
 from tracker.coalitions.auth import role_allows
 from tracker.coalitions.schema import CoalitionSettings
 from tracker.models import Bill, BillTag, IssueArea, Scorecard, ScoredItem
@@ -40,9 +40,9 @@ def queue(slug: str, request: Request, db: SessionDep, status: str = "suggested"
                       .join(Bill, BillTag.bill_id == Bill.id).join(IssueArea, BillTag.issue_area_id == IssueArea.id)
                       .where(BillTag.coalition_id == coal.id, BillTag.status == status)
                       .order_by(BillTag.score.desc(), Bill.key).limit(200)).all()
-    return templates.TemplateResponse(request, "staff_queue.html", {
+    return render(request, "staff_queue.html", {
         "coalition": coal, "user": user, "rows": rows, "status": status, "csrf": csrf_token(request),
-        "can_edit": role_allows(user.role, "editor")})
+        "can_edit": role_allows(user.role, "editor"), "welcome": request.query_params.get("welcome") == "1"})
 
 
 @router.post("/tags/{tag_id}")

@@ -46,6 +46,8 @@ WRITES = {("POST", "/alerts/signup"), ("POST", "/alerts/preferences/{token}/{sub
           ("POST", "/api/coalitions/{slug}/tags/{tag_id}"),
           # the address form: answers from the geocoder and the legislators' public pages only
           ("POST", "/find"),
+          # first run: closed (404) once any staff account exists, as in every walk
+          ("POST", "/setup"),
           # the scorecard builder's API (issue 17): editor keys of the coalition only
           ("POST", "/api/coalitions/{slug}/scorecards"), ("PATCH", "/api/coalitions/{slug}/scorecards/{sc}"),
           ("DELETE", "/api/coalitions/{slug}/scorecards/{sc}"), ("POST", "/api/coalitions/{slug}/scorecards/{sc}/items"),
@@ -358,7 +360,7 @@ def public_urls(world: World, app) -> dict[str, list[str]]:
         "/legislators/{key:path}": [f"/legislators/{leg}", f"/legislators/{leg}?lang=es"],
         "/committees": ["/committees?jurisdiction=ms"],
         "/committees/{key:path}": [f"/committees/{COMMITTEE}", f"/committees/{COMMITTEE}?lang=es"],
-        "/coalitions": ["/coalitions"], "/status": ["/status"],
+        "/coalitions": ["/coalitions"], "/status": ["/status"], "/setup": ["/setup", "/setup?lang=es"],
         "/hearings": ["/hearings?scope=all&when=past"], "/hearings.ics": ["/hearings.ics?scope=all"],
         "/find": ["/find", "/find?state=MS&district=1"],
     }
