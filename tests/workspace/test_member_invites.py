@@ -225,3 +225,8 @@ def test_a_member_invitation_in_spanish_and_its_revocation_from_the_members_page
     assert "The invitation is revoked." in page and "pat@parents.example" not in page
     assert client().get(link(msg)).status_code == 400
     assert "Member organization invitation revoked" in admin.get("/c/edfund/staff/audit").text
+    # The members page in Spanish, with a pending invitation.
+    post(admin, f"/c/edfund/staff/members/{site['parents']}/invite", email="pat@parents.example", mail_lang="es")
+    es = row(admin.get("/c/edfund/staff/members?lang=es").text, "parents")
+    assert "pat@parents.example" in es and "(vence el " in es and "Anular" in es
+    assert "Correo de una persona de Parents United" in es and "Enviar la invitación" in es
