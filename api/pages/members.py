@@ -1,18 +1,22 @@
-"""Member organizations in the workspace: staff create them (and admins their logins), a member
-organization's login sets its own stances, and staff see the matrix of everyone's stances."""
+"""Member organizations in the workspace: staff create them (and admins invite their people by
+email), a member organization's login sets its own stances, and staff see the matrix of
+everyone's stances."""
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from api.deps import SessionDep
+from api.deps import SessionDep, SettingsDep
+from api.i18n import LANGS
 from api.pages.common import check_csrf, coalition_or_404, csrf_token, render, session_account
+from api.pages.i18n import lang_of
+from api.pages.staff_people import queue_invitation, send_queued
 from api.pages.workspace import csv_response, field_errors, need, page
-from tracker.coalitions.members import (create_member, create_member_login, matrix, matrix_csv, member_of,
-                                        member_view, members)
+from tracker.coalitions import team
+from tracker.coalitions.members import create_member, matrix, matrix_csv, member_of, member_view, members
 from tracker.coalitions.positions import PositionError, set_member_stance
 from tracker.models import Bill, MemberOrganization, StaffUser
 from tracker.vocab import MEMBER_ROLE
@@ -20,6 +24,8 @@ from tracker.vocab import MEMBER_ROLE
 router = APIRouter(prefix="/c/{slug}/staff", include_in_schema=False)
 Short = Annotated[str, Form(max_length=500)]
 Text = Annotated[str, Form(max_length=8000)]
+DONE = ("invited", "revoked")
+WS_ERRORS = {"email": "ws.err.email", "already_staff": "ws.err.email_taken"}
 
 
 def _members_page(request, db, coal, user, status=200, **ctx):
@@ -27,7 +33,14 @@ def _members_page(request, db, coal, user, status=200, **ctx):
     for u in db.execute(select(StaffUser).where(StaffUser.coalition_id == coal.id, StaffUser.role == MEMBER_ROLE)
                         .order_by(StaffUser.email)).scalars():
         logins.setdefault(u.member_id, []).append(u.email + ("" if u.active else " (inactive)"))
-    return page(request, "ws_members.html", coal, user, status, orgs=members(db, coal.id), logins=logins, **ctx)
+    invitations: dict[int, list] = {}
+    for inv in team.pending_invitations(db, coal.id):
+        if inv.member_id is not None:
+            invitations.setdefault(inv.member_id, []).append(inv)
+    done = request.query_params.get("done")
+    ctx.setdefault("form", {"mail_lang": lang_of(request)})
+    return page(request, "ws_members.html", coal, user, status, orgs=members(db, coal.id), logins=logins,
+                invitations=invitations, done=done if done in DONE else None, **ctx)
 
 
 @router.get("/members", response_class=HTMLResponse)
@@ -53,23 +66,27 @@ def add_member(slug: str, request: Request, db: SessionDep, name: Short = "", me
     return RedirectResponse(f"/c/{slug}/staff/members?added={org.slug}", status_code=303)
 
 
-@router.post("/members/{member_id}/logins", response_class=HTMLResponse)
-def add_login(slug: str, member_id: int, request: Request, db: SessionDep, email: Short = "",
-              password: Annotated[str, Form(max_length=1024)] = "", csrf: Short = ""):
-    """An admin gives a member organization a login (it can then set only its own stances)."""
+@router.post("/members/{member_id}/invite", response_class=HTMLResponse)
+def invite_person(slug: str, member_id: int, request: Request, db: SessionDep, settings: SettingsDep,
+                  background: BackgroundTasks, email: Short = "", mail_lang: Short = "en", csrf: Short = ""):
+    """An admin invites someone by email to be a member organization's login (its own stances only)."""
     check_csrf(request, csrf)
     coal, user = need(request, db, slug, "admin")
     org = db.get(MemberOrganization, member_id)
     if org is None or org.coalition_id != coal.id:
         raise HTTPException(404, f"no member organization {member_id} in this coalition")
+    mail_lang = mail_lang if mail_lang in LANGS else "en"
     try:
-        create_member_login(db, org, email=email, password=password)
-    except PositionError as exc:
+        inv, token = team.invite(db, coal, user, email, MEMBER_ROLE, member=org,
+                                 max_age=settings.staff_invitation_max_age)
+        queued = queue_invitation(db, settings, coal, user, inv, token, mail_lang, member=org)
+    except team.TeamError as exc:
         db.rollback()
-        return _members_page(request, db, coal, user, 422, errors=field_errors(exc), error_org=org.id,
-                             form={"email": email})
+        return _members_page(request, db, coal, user, 422, errors={"email": WS_ERRORS.get(exc.code, "ws.err.email")},
+                             error_org=org.id, form={"email": email, "mail_lang": mail_lang})
     db.commit()
-    return RedirectResponse(f"/c/{slug}/staff/members?added={org.slug}", status_code=303)
+    send_queued(request, background, settings, [queued])
+    return RedirectResponse(f"/c/{slug}/staff/members?done=invited", status_code=303)
 
 
 # --- a member organization's own page -----------------------------------------------------------

@@ -1,5 +1,6 @@
-"""People of a coalition's workspace (admins): invitations by email, roles, deactivation,
-password reset links; the invitation's accept page; the audit log."""
+"""People of a coalition's workspace (admins): invitations by email (staff, and member
+organizations' logins), roles, deactivation, password reset links; the invitation's accept page;
+the audit log."""
 from __future__ import annotations
 
 import logging
@@ -18,6 +19,7 @@ from tracker.alerts.outbox import enqueue
 from tracker.coalitions import accounts, audit, team
 from tracker.coalitions.auth import PASSWORD_MAX
 from tracker.coalitions.mail import invitation_email, reset_email
+from tracker.coalitions.members import members as members_of
 from tracker.vocab import ROLES
 
 log = logging.getLogger("edtracker.staff")
@@ -41,14 +43,28 @@ def _send_queued(request: Request, background: BackgroundTasks, settings, ids: l
     background.add_task(send_now, request.app.state.engine, settings, ids)
 
 
+send_queued = _send_queued   # the members page sends its invitations the same way
+
+
 def _link(settings, path: str, lang: str) -> str:
     return f"{settings.public_url.rstrip('/')}{path}" + ("?lang=es" if lang == "es" else "")
 
 
+def queue_invitation(db, settings, coal, by, inv, token: str, mail_lang: str, member=None) -> int:
+    """The invitation email into the outbox (for a staff role, or for `member`'s own login)."""
+    msg = invitation_email(mail_from=settings.mail_from, to=inv.email, coalition=coal.name,
+                           inviter=by.display_name or by.email, role=inv.role,
+                           url=_link(settings, f"/c/{coal.slug}/staff/invite/{token}", mail_lang),
+                           max_age=settings.staff_invitation_max_age, lang=mail_lang,
+                           member=member.name if member is not None else None)
+    return _queue(db, settings, msg, inv.email, coal, "invitation")
+
+
 def _people(request: Request, db, coal, user, status: int = 200, **ctx) -> HTMLResponse:
     ctx.setdefault("form", {"email": "", "role": "editor", "mail_lang": lang_of(request)})
+    orgs = {o.id: o for o in members_of(db, coal.id)}
     return page(request, "staff/people.html", coal, user, status, members=team.members(db, coal.id),
-                invitations=team.pending_invitations(db, coal.id), roles=ROLES, **ctx)
+                invitations=team.pending_invitations(db, coal.id), roles=ROLES, orgs=orgs, **ctx)
 
 
 def _error(lang: str, exc, **values) -> str:
@@ -72,11 +88,7 @@ def invite(slug: str, request: Request, db: SessionDep, settings: SettingsDep, b
     form = {"email": email, "role": role, "mail_lang": mail_lang}
     try:
         inv, token = team.invite(db, coal, user, email, role, max_age=settings.staff_invitation_max_age)
-        msg = invitation_email(mail_from=settings.mail_from, to=inv.email, coalition=coal.name,
-                               inviter=user.display_name or user.email, role=inv.role,
-                               url=_link(settings, f"/c/{coal.slug}/staff/invite/{token}", mail_lang),
-                               max_age=settings.staff_invitation_max_age, lang=mail_lang)
-        queued = _queue(db, settings, msg, inv.email, coal, "invitation")
+        queued = queue_invitation(db, settings, coal, user, inv, token, mail_lang)
     except team.TeamError as exc:
         db.rollback()
         return _people(request, db, coal, user, 422, errors={exc.field: _error(lang, exc)}, form=form)
@@ -142,7 +154,9 @@ def send_reset(slug: str, user_id: int, request: Request, db: SessionDep, settin
 
 
 @router.post("/people/invitations/{invitation_id}/revoke")
-def revoke_invitation(slug: str, invitation_id: int, request: Request, db: SessionDep, csrf: Csrf = ""):
+def revoke_invitation(slug: str, invitation_id: int, request: Request, db: SessionDep, csrf: Csrf = "",
+                      back_to: Short = ""):
+    """Revoke a pending invitation; back to the members page when the button was there."""
     check_csrf(request, csrf)
     coal, user = admin(request, db, slug)
     try:
@@ -150,7 +164,7 @@ def revoke_invitation(slug: str, invitation_id: int, request: Request, db: Sessi
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
     db.commit()
-    return back(f"/c/{slug}/staff/people", "revoked")
+    return back(f"/c/{slug}/staff/{'members' if back_to == 'members' else 'people'}", "revoked")
 
 
 # --- accepting an invitation (no login: the link is the credential) --------------------------
@@ -160,10 +174,10 @@ def _no_referrer(resp):
     return resp
 
 
-def _accept_page(request: Request, coal, inv, token: str, status: int = 200, **ctx) -> HTMLResponse:
+def _accept_page(request: Request, db, coal, inv, token: str, status: int = 200, **ctx) -> HTMLResponse:
     return _no_referrer(render(request, "staff/accept.html", {
-        "coalition": coal, "invitation": inv, "token": token, "csrf": csrf_token(request), "errors": {},
-        "name": "", **ctx}, status_code=status))
+        "coalition": coal, "invitation": inv, "member": team.invited_member(db, inv), "token": token,
+        "csrf": csrf_token(request), "errors": {}, "name": "", **ctx}, status_code=status))
 
 
 @router.get("/invite/{token}", response_class=HTMLResponse)
@@ -171,7 +185,7 @@ def accept_form(slug: str, token: str, request: Request, db: SessionDep) -> HTML
     """The join form (opening the link changes nothing: mail scanners open links)."""
     coal = coalition_or_404(db, slug)
     inv = team.invitation(db, coal.id, token)
-    return _accept_page(request, coal, inv, token, 200 if inv else 400)
+    return _accept_page(request, db, coal, inv, token, 200 if inv else 400)
 
 
 @router.post("/invite/{token}", response_class=HTMLResponse)
@@ -183,26 +197,27 @@ def accept(slug: str, token: str, request: Request, db: SessionDep, settings: Se
     coal = coalition_or_404(db, slug)
     inv = team.invitation(db, coal.id, token)
     if inv is None:
-        return _accept_page(request, coal, None, token, 400)
+        return _accept_page(request, db, coal, None, token, 400)
     t = translator(lang)
     if new_password != new_password_again:
-        return _accept_page(request, coal, inv, token, 422, name=display_name,
+        return _accept_page(request, db, coal, inv, token, 422, name=display_name,
                             errors={"new_password_again": t("account.mismatch")})
     try:
         user = team.accept(db, coal, token, display_name, new_password)
     except team.TeamError as exc:
         db.rollback()
         key = f"account.{exc.code}" if exc.code in ("too_short", "too_long") else f"admin.error.{exc.code}"
-        return _accept_page(request, coal, inv, token, 422, name=display_name, errors={exc.field: t(key)})
+        return _accept_page(request, db, coal, inv, token, 422, name=display_name, errors={exc.field: t(key)})
     if user is None:
         db.rollback()
-        return _accept_page(request, coal, None, token, 400)
+        return _accept_page(request, db, coal, None, token, 400)
     sid = accounts.start_session(db, user, settings.session_max_age,
                                  request.client.host if request.client else None)
     db.commit()
     request.session.clear()
     request.session["sid"] = sid
-    return RedirectResponse(f"/c/{slug}/staff/" + ("?lang=es" if lang == "es" else ""), status_code=303)
+    home = "stances" if user.member_id is not None else ""   # a member organization's login has its own page
+    return RedirectResponse(f"/c/{slug}/staff/{home}" + ("?lang=es" if lang == "es" else ""), status_code=303)
 
 
 # --- the audit log ----------------------------------------------------------------------------

@@ -1,14 +1,21 @@
-"""The workspace in headless Chromium (tests/web.py): a member organization logs in, sets a
-stance that differs from the coalition's, and the staff's matrix shows the disagreement in words;
-every workspace page passes axe-core at 360 and 1280 px without sideways scrolling, in English and
-Spanish. Screenshots in test-artifacts/pages/ws-*."""
+"""The workspace in headless Chromium (tests/web.py): an admin invites a member organization's
+person by email (a real SMTP server), the person accepts the link, sets a stance that differs from
+the coalition's, and the staff's matrix shows the disagreement in words; every workspace page
+passes axe-core at 360 and 1280 px without sideways scrolling, in English and Spanish.
+Screenshots in test-artifacts/pages/ws-*."""
 from __future__ import annotations
+
+import re
+from types import SimpleNamespace
 
 import pytest
 from sqlmodel import Session, select
 
 from tests import web
+from tests.alerts.mailserver import MailServer
 from tests.workspace import world as w
+
+NEWCOMER = "pia@parents.example"
 
 
 @pytest.fixture
@@ -31,8 +38,12 @@ def server(sqlite_url, tmp_path):
         watch(db, ids["coalition"], w.HB, status="working", note="Meet the committee chair", owner_id=editor.id,
               actor=w.EDITOR)
         db.commit()
-    with web.live_server(sqlite_url, tmp_path) as base:
-        yield base
+    mail = MailServer().start()
+    try:
+        with web.live_server(sqlite_url, tmp_path, EDTRACKER_SMTP_URL=mail.url) as base:
+            yield SimpleNamespace(base=base, mail=mail, ids=ids)
+    finally:
+        mail.stop()
 
 
 def log_in(page, base: str, email: str) -> None:
@@ -43,11 +54,48 @@ def log_in(page, base: str, email: str) -> None:
         page.press("#password", "Enter")
 
 
-def test_member_sets_a_differing_stance_and_the_matrix_shows_it(server):
-    base = server
+def invitation_link(mail, page) -> str:
+    for _ in range(100):      # sent after the answer: give the background task a moment
+        got = mail.inbox.to(NEWCOMER)
+        if got:
+            text = got[0].get_body(("plain",)).get_content()
+            return re.search(r"(http://127\.0\.0\.1:\d+/c/edfund/staff/invite/\S+)", text).group(1)
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no invitation to {NEWCOMER}")
+
+
+def test_member_invited_by_email_sets_a_differing_stance_and_the_matrix_shows_it(server):
+    base, parents = server.base, server.ids["parents"]
+    with web.chromium_page(bypass_csp=True) as admin:
+        # The admin invites a person of Parents United from the members page, keyboard only.
+        log_in(admin, base, w.ADMIN)
+        web.check_page(admin, f"{base}/c/edfund/staff/members?lang=en", "ws-members-invite")
+        admin.focus(f"#email-{parents}")
+        admin.keyboard.type(NEWCOMER)
+        admin.keyboard.press("Tab")                   # the language of the email: English stays
+        assert admin.input_value(f"#mail_lang-{parents}") == "en"
+        with admin.expect_navigation():
+            admin.press(f"#email-{parents}", "Enter")
+        assert "The invitation is sent." in admin.inner_text("main")
+        assert NEWCOMER in admin.inner_text("#m-parents") and NEWCOMER not in admin.inner_text("#m-teachers")
+        web.check_page(admin, f"{base}/c/edfund/staff/members?done=invited&lang=en", "ws-members-invited")
+        url = invitation_link(server.mail, admin)
+        assert admin.outside_requests == []
+
     with web.chromium_page(bypass_csp=True) as page:
-        log_in(page, base, w.PARENTS)
+        # The person accepts: the page says which organization they join.
+        web.check_page(page, url, "ws-member-accept")
+        assert "Join Education Fund for Parents United" in page.inner_text("h1")
+        web.check_page(page, url + "?lang=es", "ws-member-accept-es")
+        assert "en nombre de Parents United" in page.inner_text("h1")
+        page.goto(url + "?lang=en")
+        page.fill("#display_name", "Pia Parent")
+        page.fill("#new_password", "pia-password-1")
+        page.fill("#new_password_again", "pia-password-1")
+        with page.expect_navigation():
+            page.press("#new_password_again", "Enter")
         assert page.url.endswith("/c/edfund/staff/stances")
+        assert "Stances of Parents United" in page.inner_text("main")
         web.check_page(page, f"{base}/c/edfund/staff/stances", "ws-member-stances")
         row = page.locator(f"#s-{w.HB}")
         assert "Support" in row.inner_text()          # the coalition's public position
@@ -80,7 +128,7 @@ def test_member_sets_a_differing_stance_and_the_matrix_shows_it(server):
 
 
 def test_workspace_pages_are_accessible_and_forms_show_errors(server):
-    base = server
+    base = server.base
     with web.chromium_page(bypass_csp=True) as page:
         log_in(page, base, w.ADMIN)
         for path, name in (("/c/edfund/staff/positions", "ws-positions"),

@@ -1,5 +1,5 @@
-"""The workspace pages over HTTP: positions (set, change, history, CSV), member organizations and
-their logins, a member's own stances, the matrix, the watchlist, the CSV of bill lists; CSRF,
+"""The workspace pages over HTTP: positions (set, change, history, CSV), member organizations
+(their invitations: test_member_invites.py), a member's own stances, the matrix, the watchlist, the CSV of bill lists; CSRF,
 validation messages next to their field in English and Spanish, and who may do what."""
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ def test_every_form_refuses_a_missing_csrf_token(ids):
     admin = client(w.ADMIN)
     for path, data in (("/positions", {"bill_key": w.HB, "stance": "support"}),
                        ("/members", {"name": "X", "member_slug": "x"}),
-                       (f"/members/{ids['parents']}/logins", {"email": "a@b.example", "password": "long-enough-1"}),
+                       (f"/members/{ids['parents']}/invite", {"email": "a@b.example"}),
                        ("/watchlist", {"bill_key": w.HB})):
         r = admin.post("/c/edfund/staff" + path, data=data)
         assert r.status_code == 403, path
@@ -134,37 +134,17 @@ def test_viewers_read_and_editors_write(ids):
                        ("/watchlist", {"bill_key": w.HB})):
         assert viewer.post("/c/edfund/staff" + path, data={"csrf": token, **data}).status_code == 403, path
     assert 'action="/c/edfund/staff/positions"' not in viewer.get("/c/edfund/staff/positions").text
-    # Editors create member organizations; only admins give them logins.
+    # Editors create member organizations; only admins invite their people.
     editor = client(w.EDITOR)
     r = editor.post("/c/edfund/staff/members", data={"csrf": csrf(editor), "name": "Bus Drivers",
                                                      "member_slug": "drivers", "website": "https://drivers.example"})
     assert r.status_code == 303
-    r = editor.post(f"/c/edfund/staff/members/{ids['parents']}/logins",
-                    data={"csrf": csrf(editor), "email": "two@parents.example", "password": "long-enough-1"})
+    r = editor.post(f"/c/edfund/staff/members/{ids['parents']}/invite",
+                    data={"csrf": csrf(editor), "email": "two@parents.example"})
     assert r.status_code == 403
+    assert f"/members/{ids['parents']}/invite" not in editor.get("/c/edfund/staff/members").text
     r = editor.post("/c/edfund/staff/members", data={"csrf": csrf(editor), "name": "Again", "member_slug": "drivers"})
     assert r.status_code == 422 and 'id="err-member_slug"' in r.text and "already used" in r.text
-
-
-def test_admin_gives_a_member_organization_a_login_that_reaches_only_its_page(ids):
-    admin = client(w.ADMIN)
-    r = admin.post(f"/c/edfund/staff/members/{ids['teachers']}/logins",
-                   data={"csrf": csrf(admin), "email": "second@teachers.example", "password": "long-enough-1"})
-    assert r.status_code == 303
-    r = admin.post(f"/c/edfund/staff/members/{ids['teachers']}/logins",
-                   data={"csrf": csrf(admin), "email": "second@teachers.example", "password": "long-enough-1"})
-    assert r.status_code == 422 and 'id="err-email"' in r.text
-    member = client()
-    r = w.login(member, "second@teachers.example", password="long-enough-1")
-    assert r.headers["location"] == "/c/edfund/staff/stances"
-    assert "Stances of Teachers for Kids" in member.get("/c/edfund/staff/stances").text
-    for path in STAFF_PAGES + ("/", "/scorecards", "/settings"):
-        assert member.get("/c/edfund/staff" + path).status_code == 403, path
-    token = csrf(member)
-    assert member.post("/c/edfund/staff/positions", data={"csrf": token, "bill_key": w.HB,
-                                                          "stance": "oppose"}).status_code == 403
-    assert member.post(f"/c/edfund/staff/bills/{w.HB}/position", data={"csrf": token,
-                                                                       "stance": "oppose"}).status_code == 403
 
 
 def test_a_member_never_sees_private_positions_or_other_members_notes(ids, engine):

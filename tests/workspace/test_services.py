@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from tests.workspace import world as w
 from tracker.coalitions.csvout import cell
-from tracker.coalitions.members import (create_member, create_member_login, matrix, matrix_csv, member_of,
+from tracker.coalitions.members import (create_member, matrix, matrix_csv, member_of,
                                         member_view)
 from tracker.coalitions.positions import (PositionError, history_csv, position_history, positions,
                                           set_member_stance, set_position)
@@ -102,7 +102,7 @@ def test_history_csv_has_every_change_and_defuses_formulas(engine, ids):
     assert cell("-3.5") == "-3.5" and cell(None) == ""
 
 
-def test_member_organizations_and_their_logins(engine, ids):
+def test_member_organizations_and_who_acts_for_them(engine, ids):
     with Session(engine) as db:
         with pytest.raises(PositionError) as err:
             create_member(db, ids["coalition"], name="Parents again", slug="parents")
@@ -112,13 +112,6 @@ def test_member_organizations_and_their_logins(engine, ids):
         assert err.value.field == "slug"
         # The same short name in another coalition is another organization.
         other = create_member(db, ids["other"], name="Parents (other)", slug="parents")
-        org = db.get(MemberOrganization, ids["parents"])
-        with pytest.raises(PositionError) as err:
-            create_member_login(db, org, email=w.EDITOR, password="long-enough-1")
-        assert err.value.code == "email_taken"
-        with pytest.raises(PositionError) as err:
-            create_member_login(db, org, email="new@parents.example", password="short")
-        assert err.value.field == "password"
         user = db.execute(select(StaffUser).where(StaffUser.email == w.PARENTS)).scalar_one()
         assert (user.role, member_of(db, user).slug) == ("member", "parents")
         staff = db.execute(select(StaffUser).where(StaffUser.email == w.ADMIN)).scalar_one()

@@ -1,5 +1,6 @@
-"""Member organizations of a coalition: creating them and their logins, their own stances, and
-the matrix of the coalition's and every member's stance across bills."""
+"""Member organizations of a coalition: creating them (their people are invited by email, see
+tracker.coalitions.team), their own stances, and the matrix of the coalition's and every
+member's stance across bills."""
 from __future__ import annotations
 
 import re
@@ -8,14 +9,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session
 
-from tracker.coalitions.auth import hash_password, password_problem
 from tracker.coalitions.csvout import to_csv
 from tracker.coalitions.positions import PositionError
 from tracker.models import Bill, MemberOrganization, MemberStance, Position, StaffUser
 from tracker.vocab import MEMBER_ROLE
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 # Stances pulling the same way; a member on the other side of the coalition is "against" it.
 LEANING = {"support": 1, "support_if_amended": 1, "oppose": -1, "oppose_unless_amended": -1}
 
@@ -42,25 +41,6 @@ def create_member(db: Session, coalition_id: int, *, name: str, slug: str, websi
     db.add(org)
     db.flush()
     return org
-
-
-def create_member_login(db: Session, member: MemberOrganization, *, email: str, password: str,
-                        display_name: str | None = None) -> StaffUser:
-    """A login for a member organization: role "member", no staff access, its own stances only."""
-    email = email.strip().lower()
-    if not EMAIL.match(email):
-        raise PositionError("email", "this is not an email address")
-    problem = password_problem(password)
-    if problem:
-        raise PositionError("password", problem)
-    if db.execute(select(StaffUser.id).where(StaffUser.coalition_id == member.coalition_id,
-                                             StaffUser.email == email)).first():
-        raise PositionError("email", f"{email} already has an account in this coalition", "email_taken")
-    user = StaffUser(coalition_id=member.coalition_id, email=email, display_name=display_name,
-                     password_hash=hash_password(password), role=MEMBER_ROLE, member_id=member.id)
-    db.add(user)
-    db.flush()
-    return user
 
 
 def member_of(db: Session, user: StaffUser | None) -> MemberOrganization | None:

@@ -1,5 +1,6 @@
-"""A coalition's staff, run by its admins: invitations by email, roles, deactivation and
-reactivation, and password reset links sent on someone's behalf. Every change is audited."""
+"""A coalition's staff, run by its admins: invitations by email (to the staff, or to a member
+organization's own login), roles, deactivation and reactivation, and password reset links sent
+on someone's behalf. Every change is audited."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,9 +12,9 @@ from sqlalchemy import func, select, update
 
 from tracker.coalitions import accounts, audit
 from tracker.coalitions.auth import hash_password, password_problem
-from tracker.models import Coalition, StaffInvitation, StaffUser
+from tracker.models import Coalition, MemberOrganization, StaffInvitation, StaffUser
 from tracker.models.base import utcnow
-from tracker.vocab import ROLES
+from tracker.vocab import MEMBER_ROLE, ROLES
 
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 NAME_MAX = 200
@@ -56,13 +57,19 @@ def _check_role(role: str) -> None:
 
 
 def invite(db, coalition: Coalition, by: StaffUser, email: str, role: str, *,
-           max_age: int) -> tuple[StaffInvitation, str]:
+           max_age: int, member: MemberOrganization | None = None) -> tuple[StaffInvitation, str]:
     """A new invitation (an older pending one to the same address stops working); returns it and
-    the token for the emailed link. Refuses addresses that already have an account here."""
+    the token for the emailed link. With `member`, the account will be that member organization's
+    login (role "member", its own stances only). Refuses addresses that already have an account here."""
     email = (email or "").strip().lower()
     if not EMAIL_RE.match(email) or len(email) > 254:
         raise TeamError("email", "email", "not an email address")
-    _check_role(role)
+    if member is not None:
+        if member.coalition_id != coalition.id:
+            raise LookupError(f"no member organization {member.id} in {coalition.slug}")
+        role = MEMBER_ROLE
+    else:
+        _check_role(role)
     taken = db.execute(select(StaffUser.id).where(StaffUser.coalition_id == coalition.id,
                                                   StaffUser.email == email)).first()
     if taken:
@@ -74,11 +81,23 @@ def invite(db, coalition: Coalition, by: StaffUser, email: str, role: str, *,
         .values(revoked_at=now).execution_options(synchronize_session=False))
     raw = secrets.token_urlsafe(32)
     inv = StaffInvitation(coalition_id=coalition.id, email=email, role=role, token_hash=_sha(raw),
+                          member_id=member.id if member is not None else None,
                           invited_by=by.id, created_at=now, expires_at=now + dt.timedelta(seconds=max_age))
     db.add(inv)
     db.flush()
-    audit.record(db, coalition, by, "staff.invited", email, {"role": role, "invitation": inv.id})
+    if member is not None:
+        audit.record(db, coalition, by, "staff.member_invited", email, {"member": member.slug, "invitation": inv.id})
+    else:
+        audit.record(db, coalition, by, "staff.invited", email, {"role": role, "invitation": inv.id})
     return inv, raw
+
+
+def invited_member(db, inv: StaffInvitation | None) -> MemberOrganization | None:
+    """The member organization an invitation's account will speak for (None for staff ones)."""
+    if inv is None or inv.member_id is None:
+        return None
+    org = db.get(MemberOrganization, inv.member_id)
+    return org if org is not None and org.coalition_id == inv.coalition_id else None
 
 
 def invitation(db, coalition_id: int, raw: str | None) -> StaffInvitation | None:
@@ -112,11 +131,18 @@ def accept(db, coalition: Coalition, raw: str, name: str, password: str) -> Staf
     if db.execute(select(StaffUser.id).where(StaffUser.coalition_id == coalition.id,
                                              StaffUser.email == inv.email)).first():
         raise TeamError("email", "already_staff", f"{inv.email} already has a staff account here")
+    org = invited_member(db, inv)
+    if inv.member_id is not None and org is None:   # an invitation for an organization that is gone
+        return None
     user = StaffUser(coalition_id=coalition.id, email=inv.email, display_name=name,
-                     password_hash=hash_password(password), role=inv.role, active=True)
+                     password_hash=hash_password(password), role=MEMBER_ROLE if org else inv.role,
+                     member_id=org.id if org else None, active=True)
     db.add(user)
     db.flush()
-    audit.record(db, coalition, user, "staff.joined", user.email, {"role": user.role, "invitation": inv.id})
+    if org is not None:
+        audit.record(db, coalition, user, "staff.member_joined", user.email, {"member": org.slug, "invitation": inv.id})
+    else:
+        audit.record(db, coalition, user, "staff.joined", user.email, {"role": user.role, "invitation": inv.id})
     return user
 
 
@@ -127,7 +153,12 @@ def revoke_invitation(db, coalition: Coalition, by: StaffUser, invitation_id: in
     if inv.accepted_at is None and inv.revoked_at is None:
         inv.revoked_at = utcnow()
         db.add(inv)
-        audit.record(db, coalition, by, "staff.invitation_revoked", inv.email, {"invitation": inv.id})
+        org = invited_member(db, inv)
+        if org is not None:
+            audit.record(db, coalition, by, "staff.member_invitation_revoked", inv.email,
+                         {"member": org.slug, "invitation": inv.id})
+        else:
+            audit.record(db, coalition, by, "staff.invitation_revoked", inv.email, {"invitation": inv.id})
     return inv
 
 
@@ -147,6 +178,8 @@ def change_role(db, coalition: Coalition, by: StaffUser, user_id: int, role: str
     """Give an account another role (not one's own; an active admin always remains)."""
     _check_role(role)
     user = _member(db, coalition, user_id)
+    if user.role == MEMBER_ROLE:   # a member organization's login never becomes staff
+        raise TeamError("role", "member_login", "a member organization's login has no staff role")
     if user.role == role:
         return user
     if role != "admin":

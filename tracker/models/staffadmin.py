@@ -14,14 +14,17 @@ from tracker.models.base import json_dict, tz_datetime, utcnow
 
 
 class StaffInvitation(SQLModel, table=True):
-    """An emailed, single-use, expiring invitation to a coalition's staff with a given role."""
+    """An emailed, single-use, expiring invitation to a coalition's staff with a given role, or
+    (role "member", `member_id` set) to a member organization's own login."""
 
     __tablename__ = "staff_invitation"
 
     id: int | None = Field(default=None, primary_key=True)
     coalition_id: int = Field(foreign_key="coalition.id", index=True)
     email: str = Field(max_length=320, description="lower-cased address the invitation was sent to")
-    role: str = Field(max_length=16, description="viewer, editor or admin")
+    role: str = Field(max_length=16, description="viewer, editor or admin; member with member_id")
+    member_id: int | None = Field(default=None, foreign_key="member_organization.id",
+                                  description="the member organization the invited person speaks for")
     token_hash: str = Field(unique=True, max_length=64)
     invited_by: int | None = Field(default=None, foreign_key="staff_user.id")
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
