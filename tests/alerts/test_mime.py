@@ -73,3 +73,13 @@ def test_long_ascii_headers_fold_and_newlines_in_values_cannot_inject_headers():
         mime.verbatim("List-Unsubscribe", "<https://example.org/\r\nBcc: x@example.org>")
     with pytest.raises(ValueError):
         mime.verbatim("Content-Language", "español")
+
+
+def test_an_address_that_would_break_the_smtp_command_is_refused_before_connecting():
+    from tracker.alerts.smtp import PermanentFailure, SmtpSender, parse_smtp_url
+
+    sender = SmtpSender(parse_smtp_url("smtp://127.0.0.1:9"), timeout=1)   # nothing listens there
+    for bad in ("b@example.org\r\nRCPT TO:<evil@example.org>", "b@example.org> SIZE=1", "<b@example.org>"):
+        with pytest.raises(PermanentFailure) as caught:
+            sender.send(b"Subject: x\r\n\r\nx\r\n", "a@example.org", bad)
+        assert caught.value.recipient and sender.conn is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
@@ -125,6 +126,36 @@ def _prepare(emails: Emails, job: _Job) -> tuple[str, bytes]:
     return job.subscriber.email, to_wire(wire)
 
 
+def _sendable(job: _Job) -> bool:
+    return job.subscriber is None or (job.subscriber.status == "active" and job.subscription.active
+                                      and bool(job.events))
+
+
+class _Ahead:
+    """Builds the batch's emails on a helper thread, ahead of the sending: the sending mostly waits
+    for the server's answers (without the interpreter lock), and the building uses that time."""
+
+    def __init__(self, emails: Emails, jobs: list[_Job]):
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="edtracker-render")
+        self.futures = {id(j): self.pool.submit(self._one, emails, j) for j in jobs if _sendable(j)}
+
+    @staticmethod
+    def _one(emails: Emails, job: _Job):
+        try:
+            return _prepare(emails, job), None
+        except Exception as exc:  # noqa: BLE001 - handed to the sender, which keeps the alert for a retry
+            return None, exc
+
+    def get(self, job: _Job) -> tuple[str, bytes]:
+        result, exc = self.futures[id(job)].result()
+        if exc is not None:
+            raise exc
+        return result
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def send_email(engine: Engine, settings, ids: list[int], worker: str = WORKER,
                now: dt.datetime | None = None) -> SendReport:
     """Send claimed email deliveries over one SMTP connection; record them chunk by chunk."""
@@ -134,53 +165,61 @@ def send_email(engine: Engine, settings, ids: list[int], worker: str = WORKER,
     bounced: set[int] = set()
     envelope_from = envelope_address(settings.mail_from)
     jobs = _load(engine, ids)
-    emails = Emails(settings)
-    with SmtpSender(parse_smtp_url(settings.smtp_url), timeout=settings.alerts_smtp_timeout_seconds) as smtp:
-        for start in range(0, len(jobs), CHUNK):
-            chunk = jobs[start:start + CHUNK]
-            book.flush([j.delivery.id for j in chunk])
-            for n, job in enumerate(chunk):
-                d = job.delivery
-                if job.subscriber is not None:
-                    if job.subscriber.id in bounced:
-                        job.subscriber.status = "bounced"
-                    if job.subscriber.status != "active" or not job.subscription.active or not job.events:
-                        claims.finish(engine, d.id, worker, "cancelled", f"subscriber {job.subscriber.status}")
-                        report.cancelled += 1
-                        continue
-                try:
-                    recipient, wire = _prepare(emails, job)
-                except Exception as exc:  # noqa: BLE001 - a rendering bug must not lose the alert
-                    log.exception("delivery %s could not be rendered", d.id)
-                    book.retry[d.id] = f"could not render: {exc!r}"
-                    continue
-                try:
-                    book.sent[d.id] = smtp.send(wire, envelope_from, recipient)
-                    if book.due():
-                        book.flush([])
-                except Unreachable as exc:
-                    # The server is down: this and every message not tried yet wait for it.
-                    for rest in jobs[start + n:]:
-                        book.retry[rest.delivery.id] = str(exc)
-                    report.errors.append(f"{len(jobs) - start - n} message(s) wait: {exc}")
-                    book.flush([])
-                    return report
-                except TemporaryFailure as exc:
-                    book.retry[d.id] = str(exc)
-                    if exc.uncertain:
-                        book.uncertain.add(d.id)
-                    report.errors.append(f"delivery {d.id} to {recipient}: {exc}")
-                except PermanentFailure as exc:
-                    book.flush([])  # what was accepted before is recorded before the bounce
-                    claims.finish(engine, d.id, worker, "bounced" if exc.recipient else "failed", str(exc))
-                    report.bounced += exc.recipient
-                    report.failed += not exc.recipient
-                    report.errors.append(f"delivery {d.id} to {recipient}: {exc}")
-                    if exc.recipient and job.subscriber is not None:
-                        bounce(engine, job.subscriber.id, str(exc))
-                        bounced.add(job.subscriber.id)
-        book.flush([])
+    ahead = _Ahead(Emails(settings), jobs)
+    try:
+        with SmtpSender(parse_smtp_url(settings.smtp_url), timeout=settings.alerts_smtp_timeout_seconds) as smtp:
+            _send_all(engine, worker, jobs, ahead, smtp, book, report, bounced, envelope_from)
+    finally:
+        ahead.close()
     return report
+
+
+def _send_all(engine: Engine, worker: str, jobs: list[_Job], ahead: _Ahead, smtp: SmtpSender, book: _Book,
+              report: SendReport, bounced: set[int], envelope_from: str) -> None:
+    for start in range(0, len(jobs), CHUNK):
+        chunk = jobs[start:start + CHUNK]
+        book.flush([j.delivery.id for j in chunk])
+        for n, job in enumerate(chunk):
+            d = job.delivery
+            if job.subscriber is not None:
+                if job.subscriber.id in bounced:
+                    job.subscriber.status = "bounced"
+                if not _sendable(job):
+                    claims.finish(engine, d.id, worker, "cancelled", f"subscriber {job.subscriber.status}")
+                    report.cancelled += 1
+                    continue
+            try:
+                recipient, wire = ahead.get(job)
+            except Exception as exc:  # noqa: BLE001 - a rendering bug must not lose the alert
+                log.error("delivery %s could not be rendered: %r", d.id, exc, exc_info=exc)
+                book.retry[d.id] = f"could not render: {exc!r}"
+                continue
+            try:
+                book.sent[d.id] = smtp.send(wire, envelope_from, recipient)
+                if book.due():
+                    book.flush([])
+            except Unreachable as exc:
+                # The server is down: this and every message not tried yet wait for it.
+                for rest in jobs[start + n:]:
+                    book.retry[rest.delivery.id] = str(exc)
+                report.errors.append(f"{len(jobs) - start - n} message(s) wait: {exc}")
+                book.flush([])
+                return
+            except TemporaryFailure as exc:
+                book.retry[d.id] = str(exc)
+                if exc.uncertain:
+                    book.uncertain.add(d.id)
+                report.errors.append(f"delivery {d.id} to {recipient}: {exc}")
+            except PermanentFailure as exc:
+                book.flush([])  # what was accepted before is recorded before the bounce
+                claims.finish(engine, d.id, worker, "bounced" if exc.recipient else "failed", str(exc))
+                report.bounced += exc.recipient
+                report.failed += not exc.recipient
+                report.errors.append(f"delivery {d.id} to {recipient}: {exc}")
+                if exc.recipient and job.subscriber is not None:
+                    bounce(engine, job.subscriber.id, str(exc))
+                    bounced.add(job.subscriber.id)
+    book.flush([])
 
 
 def bounce(engine: Engine, subscriber_id: int, reason: str) -> None:

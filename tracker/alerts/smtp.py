@@ -129,14 +129,18 @@ class SmtpSender:
 
     def send(self, wire: bytes, sender: str, recipient: str) -> str:
         """Send one message (`to_wire` bytes); return the server's answer to the end of DATA."""
+        if any(c in sender + recipient for c in "\r\n<> "):
+            raise PermanentFailure(f"address {recipient!r} cannot be written in an SMTP command", recipient=True)
         if self.conn is None:
             self.connect()
         conn = self.conn
         try:
-            code, resp = conn.mail(sender)
+            # The addresses were checked when stored: written as they are (smtplib's mail() and
+            # rcpt() parse each again, a tenth of the time a digest run spends on the client).
+            code, resp = conn.docmd("mail", f"FROM:<{sender}>")
             if code != 250:
                 self._fail(code, resp, recipient=False)
-            code, resp = conn.rcpt(recipient)
+            code, resp = conn.docmd("rcpt", f"TO:<{recipient}>")
             if code not in (250, 251):
                 self._fail(code, resp, recipient=True)
             conn.putcmd("data")
