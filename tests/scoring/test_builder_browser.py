@@ -1,4 +1,5 @@
-"""The issue-17 journey in Chromium, without a terminal: an editor logs in, builds a scorecard from
+"""The issue-17 journey in Chromium, without a terminal: a new editor accepts an emailed invitation
+(the link an admin's invitation holds), builds a scorecard from
 two floor votes and a committee vote found by searching the bill, previews a methodology change,
 publishes, allowlists a partner origin and sees the embed work on a page of that origin (a second
 local server). Every builder page passes axe at 360 and 1280 px in English and Spanish."""
@@ -15,11 +16,13 @@ from sqlmodel import Session
 from tests.scoring import helpers as h
 from tests.scoring.test_builder_api import COMMITTEE
 from tests.web import ARTIFACTS, check_page, chromium_page, free_port, live_server, require_chromium
+from tracker.coalitions import team
 from tracker.coalitions.auth import hash_password
 from tracker.db import get_engine
 from tracker.models import Coalition, StaffUser
 
 EDITOR = ("editor@edfund.example", "correct-horse-battery")
+NEW_EDITOR = "new.editor@edfund.example"
 
 
 @pytest.fixture
@@ -30,6 +33,11 @@ def servers(sqlite_url, tmp_path):
     h.ingest(engine, [COMMITTEE])
     with Session(engine) as db:
         co = db.execute(select(Coalition).where(Coalition.slug == "edfund")).scalar_one()
+        admin = StaffUser(coalition_id=co.id, email="admin@edfund.example", password_hash=hash_password("x" * 16),
+                          role="admin")
+        db.add(admin)
+        db.flush()
+        _, token = team.invite(db, co, admin, NEW_EDITOR, "editor", max_age=3600)
         db.add(StaffUser(coalition_id=co.id, email=EDITOR[0], password_hash=hash_password(EDITOR[1]), role="editor"))
         db.commit()
     engine.dispose()
@@ -44,7 +52,7 @@ def servers(sqlite_url, tmp_path):
         httpd = http.server.ThreadingHTTPServer(("127.0.0.1", partner_port), handler)
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         try:
-            yield api, f"http://127.0.0.1:{partner_port}"
+            yield api, f"http://127.0.0.1:{partner_port}", f"{api}/c/edfund/staff/invite/{token}"
         finally:
             httpd.shutdown()
 
@@ -66,15 +74,18 @@ def _add(page, api, key, preferred=None):
 
 
 def test_editor_builds_publishes_and_embeds(servers):
-    api, partner = servers
+    api, partner, invitation = servers
     shots = ARTIFACTS / "pages"
     shots.mkdir(parents=True, exist_ok=True)
     with chromium_page() as page:
-        page.goto(f"{api}/c/edfund/staff/login")
-        page.fill("#email", EDITOR[0])
-        page.fill("#password", EDITOR[1])
-        page.locator("#password").press("Enter")
-        page.wait_for_url("**/staff/")
+        # The new editor opens the invitation's link, chooses a name and a password, and is in.
+        page.goto(invitation)
+        page.fill("#display_name", "Nia Editor")
+        page.fill("#new_password", "a new editor's passphrase")
+        page.fill("#new_password_again", "a new editor's passphrase")
+        page.locator("#new_password_again").press("Enter")
+        page.wait_for_url("**/staff/**")
+        assert NEW_EDITOR in page.inner_text("header")
         # Create the scorecard with the form (keyboard: type, tick, submit with Enter).
         page.goto(f"{api}/c/edfund/staff/scorecards")
         page.fill("#title", "House 2025")
@@ -128,7 +139,7 @@ def test_editor_builds_publishes_and_embeds(servers):
 
 def test_embed_is_refused_before_the_origin_is_allowed(servers):
     """The partner page shows nothing until staff allow its origin (the CSP frame-ancestors)."""
-    api, partner = servers
+    api, partner, _ = servers
     import urllib.request
     with chromium_page() as page:
         page.goto(f"{api}/c/edfund/staff/login")
