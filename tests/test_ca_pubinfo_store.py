@@ -41,12 +41,18 @@ HAND_CHECKED = {
 }
 
 
-def tables(tmp_path, *names: str):
-    """A dump folder holding only some of the 2025 dump's tables (copied: a folder is one dump)."""
+def tables(tmp_path, *names: str, bills: tuple[str, ...] = ()):
+    """A dump folder holding only some of the 2025 dump's tables (copied: a folder is one dump);
+    with `bills` (pubinfo bill ids such as 202520260AB13), only those bills' rows."""
     out = tmp_path / "dump"
     out.mkdir(exist_ok=True)
+    marks = [f"`{b}`".encode() for b in bills]
     for name in names:
-        (out / f"{name}.dat").write_bytes(real_fixture("ca-pubinfo", "2025-daily", f"{name}.dat").read_bytes())
+        data = real_fixture("ca-pubinfo", "2025-daily", f"{name}.dat").read_bytes()
+        if marks:
+            data = b"".join(line for line in data.splitlines(keepends=True) if any(m in line for m in marks))
+            assert data, f"{name}: none of {bills}"
+        (out / f"{name}.dat").write_bytes(data)
     return out
 
 
@@ -128,7 +134,7 @@ def test_version_text_stored_and_compared_by_checksum(engine):
 
 
 def test_official_source_ranks_first_but_a_placeholder_title_never_wins(engine, tmp_path):
-    load(engine, tables(tmp_path, "BILL_TBL", "BILL_HISTORY_TBL"))
+    load(engine, tables(tmp_path, "BILL_TBL", "BILL_HISTORY_TBL", bills=("202520260AB13",)))
     vendor = build("bill", {
         "jurisdiction": "ca", "session": "20252026", "identifier": "AB13",
         "title": "Public utilities: transmission projects (vendor title)",
@@ -144,7 +150,8 @@ def test_official_source_ranks_first_but_a_placeholder_title_never_wins(engine, 
 
 
 def test_first_year_bills_short_of_their_house_die_after_january_31(engine, tmp_path):
-    dump = tables(tmp_path, "BILL_TBL", "BILL_HISTORY_TBL")
+    dump = tables(tmp_path, "BILL_TBL", "BILL_HISTORY_TBL",
+                  bills=("202520260AB13", "202520260AB21", "202520260ACR22", "202520261SB1"))
     load(engine, dump, today=dt.date(2026, 2, 2))
     with Session(engine) as s:
         got = {b.key: (b.stage, b.stage_date) for b in s.exec(select(Bill).where(Bill.key.in_(
@@ -172,7 +179,8 @@ def test_bill_page_and_api_list_analyses_and_the_governors_message(app_env, tmp_
     from tracker.db import get_engine
     from tracker.settings import get_settings
 
-    dump = tables(tmp_path, "BILL_TBL", "BILL_HISTORY_TBL", "BILL_ANALYSIS_TBL", "VETO_MESSAGE_TBL")
+    dump = tables(tmp_path, "BILL_TBL", "BILL_HISTORY_TBL", "BILL_ANALYSIS_TBL", "VETO_MESSAGE_TBL",
+                  bills=("202520261SB2",))
     (dump / "VETO_MESSAGE_TBL_1.lob").write_bytes(real_fixture("ca-pubinfo", "2025-daily", "VETO_MESSAGE_TBL_1.lob").read_bytes())
     load(get_engine(app_env), dump)
     with TestClient(create_app(get_settings())) as client:
