@@ -124,9 +124,9 @@ def claim(engine: Engine, settings, channel: str, limit: int, now: dt.datetime |
 
 
 def progress(engine: Engine, settings, worker: str, now: dt.datetime, sent: dict[int, str],
-             in_flight: list[int]) -> None:
+             in_flight: list[int], extend_lease: bool = True) -> None:
     """One transaction: mark `sent` the rows the server accepted (id -> its answer), mark the
-    next chunk `in_flight`, and extend this worker's lease."""
+    next chunk `in_flight`, and (unless told not to) extend this worker's lease."""
     with session_scope(engine) as s:
         conn = s.connection()
         if sent:
@@ -139,8 +139,10 @@ def progress(engine: Engine, settings, worker: str, now: dt.datetime, sent: dict
         if in_flight:
             conn.execute(update(Delivery).where(Delivery.id.in_(in_flight), Delivery.claimed_by == worker,
                                                 Delivery.state == "sending").values(in_flight=True))
-        conn.execute(update(Delivery).where(Delivery.claimed_by == worker, Delivery.state == "sending")
-                     .values(lease_until=max(now, utcnow()) + dt.timedelta(seconds=settings.alerts_claim_timeout_seconds)))
+        if extend_lease:
+            conn.execute(update(Delivery).where(Delivery.claimed_by == worker, Delivery.state == "sending")
+                         .values(lease_until=max(now, utcnow())
+                                 + dt.timedelta(seconds=settings.alerts_claim_timeout_seconds)))
 
 
 def retry_later(engine: Engine, settings, errors: dict[int, str], worker: str, now: dt.datetime | None = None,

@@ -96,7 +96,7 @@ class _Book:
         self.sent: dict[int, str] = {}
         self.retry: dict[int, str] = {}
         self.uncertain: set[int] = set()
-        self.last = time.monotonic()
+        self.last = self.leased = time.monotonic()   # the claim set the lease
 
     def due(self) -> bool:
         return bool(self.sent) and time.monotonic() - self.last >= FLUSH_SECONDS
@@ -110,7 +110,12 @@ class _Book:
             self.report.failed += sum(st == "failed" for st in states.values())
             self.retry, self.uncertain = {}, set()
         if self.sent or in_flight:
-            claims.progress(self.engine, self.settings, self.worker, self.now, self.sent, in_flight)
+            # The lease (every row this worker holds) is renewed when a quarter of it has passed,
+            # not at every chunk: the rows are many, the chunks frequent.
+            renew = self.last - self.leased >= self.settings.alerts_claim_timeout_seconds / 4
+            if renew:
+                self.leased = self.last
+            claims.progress(self.engine, self.settings, self.worker, self.now, self.sent, in_flight, renew)
             self.report.sent += len(self.sent)
             self.sent = {}
 
