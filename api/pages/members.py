@@ -32,7 +32,7 @@ def _members_page(request, db, coal, user, status=200, **ctx):
     logins: dict[int, list[str]] = {}
     for u in db.execute(select(StaffUser).where(StaffUser.coalition_id == coal.id, StaffUser.role == MEMBER_ROLE)
                         .order_by(StaffUser.email)).scalars():
-        logins.setdefault(u.member_id, []).append(u.email + ("" if u.active else " (inactive)"))
+        logins.setdefault(u.member_id, []).append((u.email, u.active))
     invitations: dict[int, list] = {}
     for inv in team.pending_invitations(db, coal.id):
         if inv.member_id is not None:

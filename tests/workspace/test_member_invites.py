@@ -205,6 +205,14 @@ def test_an_admin_invites_a_member_person_who_accepts_and_sets_only_its_own_stan
 
     log = admin.get("/c/edfund/staff/audit").text
     assert "Invited a person of a member organization" in log and "Accepted a member organization invitation" in log
+    # A deactivated member login is listed as such, in the page's language.
+    with Session(engine) as db:
+        user = _staff(db, "tia@teachers.example")
+        user.active = False
+        db.add(user)
+        db.commit()
+    assert "tia@teachers.example (Deactivated)" in row(admin.get("/c/edfund/staff/members?lang=en").text, "teachers")
+    assert "tia@teachers.example (Desactivada)" in row(admin.get("/c/edfund/staff/members?lang=es").text, "teachers")
 
 
 def test_a_member_invitation_in_spanish_and_its_revocation_from_the_members_page(site, mail, engine):
