@@ -21,20 +21,31 @@ Address = Annotated[str | None, Query(max_length=200, description="a street addr
 State = Annotated[str | None, Query(max_length=2, pattern=r"^[A-Za-z]{0,2}$", description="postal code: ca, dc, pr")]
 DistrictText = Annotated[str | None, Query(max_length=40)]
 _ADDRESS_IN_QUERY = re.compile(r"(?i)((?:^|[?&])address=)[^&\s]*")
+# Links that are credentials: whoever reads them in a log could confirm, unsubscribe, read a
+# private feed, reset a password or join a coalition's staff.
+_SECRET_IN_PATH = re.compile(r"(/alerts/(?:confirm|preferences|unsubscribe)/|/staff/(?:reset|invite)/)[^/?\s\"]+"
+                             r"|(/alerts/feeds/)[^/?\s.\"]+")
 
 
 def redact(text: str) -> str:
-    """A request line with the value of `address=` removed."""
-    return _ADDRESS_IN_QUERY.sub(r"\1[redacted]", text)
+    """A request line with the value of `address=` and the tokens of secret links removed."""
+    return _SECRET_IN_PATH.sub(lambda m: f"{m.group(1) or m.group(2)}[redacted]",
+                               _ADDRESS_IN_QUERY.sub(r"\1[redacted]", text))
+
+
+def _sensitive(text: str) -> bool:
+    low = text.lower()
+    return "address=" in low or "/alerts/" in low or "/staff/" in low
 
 
 class RedactAddresses(logging.Filter):
-    """Access logs (uvicorn's) never show an address asked for: `address=` values are cut."""
+    """Access logs (uvicorn's) never show an address asked for (`address=` values are cut) nor
+    the token of a secret link (confirmation, preferences, unsubscribe, feed, reset, invitation)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and any(isinstance(a, str) and "address=" in a.lower() for a in record.args):
+        if isinstance(record.args, tuple) and any(isinstance(a, str) and _sensitive(a) for a in record.args):
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
-        elif isinstance(record.msg, str) and "address=" in record.msg.lower():
+        elif isinstance(record.msg, str) and _sensitive(record.msg):
             record.msg = redact(record.msg)
         return True
 

@@ -181,3 +181,24 @@ def test_access_log_never_shows_an_address(caplog):
     assert "1315" not in caplog.text and "Elm" not in caplog.text and "address=[redacted]" in caplog.text
     assert "state=ca" in caplog.text
     assert redact("/api/find?address=1+Main&state=ca") == "/api/find?address=[redacted]&state=ca"
+
+
+def test_access_log_never_shows_the_token_of_a_secret_link(caplog):
+    """Confirmation, preferences, unsubscribe, feed, password reset and invitation links are
+    credentials: the access log keeps the route, not the token."""
+    install_log_redaction()
+    access = logging.getLogger("uvicorn.access")
+    secrets_ = {"/alerts/confirm/eyJzIjo1fQ.Zx1.sig-A_b": "/alerts/confirm/[redacted]",
+                "/alerts/preferences/eyJzIjo2fQ.Zx2.sigB/lang": "/alerts/preferences/[redacted]/lang",
+                "/alerts/unsubscribe/eyJzIjo3fQ.Zx3.sigC": "/alerts/unsubscribe/[redacted]",
+                "/alerts/feeds/FeedTok_9x.atom": "/alerts/feeds/[redacted].atom",
+                "/c/fair/staff/reset/ResetTok-123": "/c/fair/staff/reset/[redacted]",
+                "/c/fair/staff/invite/InviteTok-456?lang=es": "/c/fair/staff/invite/[redacted]?lang=es"}
+    with caplog.at_level(logging.INFO, logger="uvicorn.access"):
+        for path in secrets_:
+            access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", path, "1.1", 200)
+    for path, shown in secrets_.items():
+        assert shown in caplog.text
+    for token in ("Zx1", "sigB", "Zx3", "FeedTok", "ResetTok", "InviteTok"):
+        assert token not in caplog.text, token
+    assert redact("/c/fair/staff/people?lang=es") == "/c/fair/staff/people?lang=es"
