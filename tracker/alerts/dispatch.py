@@ -60,6 +60,7 @@ def _load(engine: Engine, ids: list[int]) -> list[_Job]:
             ChangeEvent.id.in_({i for d in deliveries for i in d.event_ids})))}
         matcher = Matcher(s, [e for e in events.values() if e.kind == "roll_call"])
         from_legiscan = legiscan_events(s, events.values())
+        roll_calls = {e.id for e in events.values() if e.kind == "roll_call"}
         followed: dict[int, list[int]] = {}
         jobs = []
         for d in deliveries:
@@ -70,7 +71,7 @@ def _load(engine: Engine, ids: list[int]) -> list[_Job]:
             person = people[sub.subscriber_id]
             evs = [events[i] for i in d.event_ids if i in events]
             extra = {}
-            if any(e.kind == "roll_call" for e in evs):
+            if not roll_calls.isdisjoint(d.event_ids):
                 if person.id not in followed:
                     keys = s.scalars(select(Subscription.target).where(
                         Subscription.subscriber_id == person.id, Subscription.target_type == "legislator",
@@ -80,7 +81,7 @@ def _load(engine: Engine, ids: list[int]) -> list[_Job]:
                     if e.kind == "roll_call":
                         extra[e.id] = {"votes": matcher.vote_lines(
                             e, followed[person.id], sub.coalition_id or person.coalition_id)}
-            jobs.append(_Job(d, sub, person, evs, extra, credits(any(e.id in from_legiscan for e in evs))))
+            jobs.append(_Job(d, sub, person, evs, extra, credits(not from_legiscan.isdisjoint(d.event_ids))))
         return jobs
 
 
