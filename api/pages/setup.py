@@ -11,6 +11,7 @@ from api.deps import SessionDep, SettingsDep
 from api.i18n import translator
 from api.pages.common import check_csrf, csrf_token, render
 from api.pages.i18n import lang_of
+from api.routes.find import client_of
 from tracker.coalitions import accounts, setup, throttle
 from tracker.coalitions.auth import PASSWORD_MAX
 
@@ -54,7 +55,7 @@ def setup_submit(request: Request, db: SessionDep, settings: SettingsDep, setup_
     t = translator(lang)
     form = {"coalition_name": coalition_name, "slug": slug, "website": website, "display_name": display_name,
             "email": email}
-    client = request.client.host if request.client else "unknown"
+    client = client_of(request)
     # Every attempt counts, a right one too: past the limit no token is even compared.
     wait = throttle.take(db, throttle.key("setup-client", client), TRIES_PER_HOUR, 3600)
     db.commit()

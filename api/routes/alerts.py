@@ -12,6 +12,7 @@ from api.deps import SessionDep, SettingsDep
 from api.errors import wants_html
 from api.i18n import request_lang, translator
 from api.pages.common import render
+from api.routes.find import client_of
 from tracker.alerts import subscribe as svc
 from tracker.alerts.feeds import atom, followed_hearings, icalendar, matching_events
 from tracker.alerts.kinds import EVENT_KINDS, FREQUENCIES, TARGET_TYPES
@@ -85,7 +86,7 @@ def signup(request: Request, db: SessionDep, settings: SettingsDep, background: 
            weekday: Annotated[int, Form()] = 0, coalition: Annotated[str | None, Form()] = None) -> Response:
     """Ask for alerts; the answer is the same whether or not the address is known (a page for a
     browser's form, JSON otherwise)."""
-    client = request.client.host if request.client else "unknown"
+    client = client_of(request)
     wait = throttle.take(db, throttle.key("signup-client", client), settings.alerts_signup_per_hour, SIGNUP_WINDOW)
     db.commit()
     if wait:

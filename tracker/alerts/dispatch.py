@@ -143,20 +143,11 @@ class _Ahead:
 
     def __init__(self, emails: Emails, jobs: list[_Job]):
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="edtracker-render")
-        self.futures = {id(j): self.pool.submit(self._one, emails, j) for j in jobs if _sendable(j)}
-
-    @staticmethod
-    def _one(emails: Emails, job: _Job):
-        try:
-            return _prepare(emails, job), None
-        except Exception as exc:  # noqa: BLE001 - handed to the sender, which keeps the alert for a retry
-            return None, exc
+        self.futures = {id(j): self.pool.submit(_prepare, emails, j) for j in jobs if _sendable(j)}
 
     def get(self, job: _Job) -> tuple[str, bytes]:
-        result, exc = self.futures[id(job)].result()
-        if exc is not None:
-            raise exc
-        return result
+        """The job's recipient and bytes; raises what building it raised."""
+        return self.futures[id(job)].result()
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)

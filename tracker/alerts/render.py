@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from email import policy as email_policy
 from email.headerregistry import Address, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
-from email.parser import BytesParser
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import Iterable
@@ -86,7 +85,7 @@ POLICY = email_policy.default.clone(header_factory=_registry)
 
 def batch_facts(session, events: Iterable[ChangeEvent]) -> dict[str, dict]:
     """Identifier, title and stage of the bills of a batch of events, in one query: a dispatcher
-    passes it to `build_email(bills=...)` so no message reads the store on its own."""
+    (through `_facts`) reads them once, however many messages are about them."""
     from sqlalchemy import select
 
     from tracker.models import Bill
@@ -268,15 +267,6 @@ class Emails:
                    mime.verbatim("X-Edtracker-Delivery", str(delivery.id)),
                    mime.verbatim("Content-Language", c.lang)]
         return mime.message(headers, entity)
-
-
-def build_email(*, settings, delivery: Delivery, subscriber: Subscriber, subscription: Subscription,
-                events: list[ChangeEvent], extra: dict[int, dict] | None = None,
-                credits: list[dict] | None = None) -> EmailMessage:
-    """One alert or digest email as a message object (what `Emails.wire` sends, read back)."""
-    wire = Emails(settings).wire(delivery=delivery, subscriber=subscriber, subscription=subscription,
-                                 events=events, extra=extra, credits=credits)
-    return BytesParser(policy=POLICY).parsebytes(wire)
 
 
 def build_confirmation(*, settings, subscriber: Subscriber, subscription: Subscription,
