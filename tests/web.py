@@ -144,3 +144,36 @@ def chromium_page(**context_args):
             yield page
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def partner_site(folder: Path, api: str, scorecard: str):
+    """A page on another origin (a second local server) embedding `scorecard` ("coalition/slug")
+    with the one-line snippet; yields that origin."""
+    import functools
+    import http.server
+    import threading
+
+    folder.mkdir(exist_ok=True)
+    (folder / "index.html").write_text(
+        "<!doctype html><html lang='en'><head><title>Partner</title></head><body><main><h1>Our legislators</h1>"
+        f'<script src="{api}/embed.js" data-scorecard="{scorecard}" async></script></main></body></html>')
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+
+
+def allow_and_open_embed(page, partner: str) -> list[str]:
+    """On the staff embed page: allow `partner`'s origin, then open its page and return the names
+    listed by the embedded scorecard."""
+    page.fill("#embed_origins", partner)
+    page.click("form[action$='/staff/embed'] button")
+    page.wait_for_url("**saved=1**")
+    page.goto(f"{partner}/index.html")
+    frame = page.frame_locator("iframe")
+    frame.locator("#scores tbody th").first.wait_for(timeout=15000)
+    return frame.locator("#scores tbody th").all_inner_texts()

@@ -1,6 +1,7 @@
 """A real SMTP server for the alert tests: aiosmtpd on 127.0.0.1, messages parsed with email.policy.default."""
 from __future__ import annotations
 
+import contextlib
 import email
 import socket
 import threading
@@ -62,3 +63,20 @@ class MailServer:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+
+
+@contextlib.contextmanager
+def serving(monkeypatch, **settings: str):
+    """A started mail server, with the app's settings pointed at it (EDTRACKER_SMTP_URL) and the
+    given ones (`SECRET_KEY="..."` sets EDTRACKER_SECRET_KEY); stopped and forgotten afterwards."""
+    from tracker.settings import get_settings
+
+    server = MailServer().start()
+    for k, v in {**settings, "SMTP_URL": server.url}.items():
+        monkeypatch.setenv(f"EDTRACKER_{k}", v)
+    get_settings.cache_clear()
+    try:
+        yield server
+    finally:
+        server.stop()
+        get_settings.cache_clear()

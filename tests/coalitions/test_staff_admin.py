@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from api.app import create_app
-from tests.alerts.mailserver import MailServer
+from tests.alerts.mailserver import serving
 from tracker.coalitions import audit, team
 from tracker.coalitions.auth import hash_password
 from tracker.models import AuditEntry, Coalition, StaffInvitation, StaffUser
@@ -25,16 +25,9 @@ EDITOR = ("ed@fair.example", "editor-pass-123")
 
 @pytest.fixture
 def env(app_env, monkeypatch):
-    from tracker.settings import get_settings
-
-    server = MailServer().start()
-    for k, v in {"SECRET_KEY": SECRET, "PUBLIC_URL": "http://testserver", "SMTP_URL": server.url,
-                 "MAIL_FROM": "Ed Tracker <staff@edtracker.test>"}.items():
-        monkeypatch.setenv(f"EDTRACKER_{k}", v)
-    get_settings.cache_clear()
-    yield server
-    server.stop()
-    get_settings.cache_clear()
+    with serving(monkeypatch, SECRET_KEY=SECRET, PUBLIC_URL="http://testserver",
+                 MAIL_FROM="Ed Tracker <staff@edtracker.test>") as server:
+        yield server
 
 
 @pytest.fixture

@@ -5,15 +5,12 @@ scorecard built from a floor vote and published, a partner origin allowed, and t
 page showing the scorecard. The setup page passes axe at 360 and 1280 px in both languages."""
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
 
 from tests import factories as f
 from tests.scoring import helpers as h
-from tests.web import ARTIFACTS, check_page, chromium_page, free_port, live_server, require_chromium
+from tests.web import (ARTIFACTS, allow_and_open_embed, check_page, chromium_page, live_server, partner_site,
+                       require_chromium)
 from tracker.db import get_engine
 
 TOKEN = "first-run-token-5d1c0b"
@@ -25,20 +22,9 @@ def servers(sqlite_url, tmp_path):
     engine = get_engine(sqlite_url)
     h.ingest(engine, [*h.PEOPLE, f.bill(5), h.V1, h.V2, h.V3])   # data, and no coalition at all
     engine.dispose()
-    with live_server(sqlite_url, tmp_path, EDTRACKER_SETUP_TOKEN=TOKEN) as api:
-        site = tmp_path / "partner"
-        site.mkdir()
-        (site / "index.html").write_text(
-            "<!doctype html><html lang='en'><head><title>Partner</title></head><body><main><h1>Our legislators</h1>"
-            f'<script src="{api}/embed.js" data-scorecard="ky-table/house" async></script></main></body></html>')
-        port = free_port()
-        httpd = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", port), functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site)))
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        try:
-            yield api, f"http://127.0.0.1:{port}"
-        finally:
-            httpd.shutdown()
+    with live_server(sqlite_url, tmp_path, EDTRACKER_SETUP_TOKEN=TOKEN) as api, \
+            partner_site(tmp_path / "partner", api, "ky-table/house") as partner:
+        yield api, partner
 
 
 def test_empty_instance_to_an_embedded_scorecard_in_the_browser(servers):
@@ -89,14 +75,8 @@ def test_empty_instance_to_an_embedded_scorecard_in_the_browser(servers):
         page.wait_for_url("**saved=published**")
         # The menu leads to the embed setup; the partner's origin is allowed there.
         page.click("nav.main a[href='/c/ky-table/staff/embed']")
-        page.fill("#embed_origins", partner)
-        page.click("form[action$='/staff/embed'] button")
-        page.wait_for_url("**saved=1**")
-        page.goto(f"{partner}/index.html")
-        frame = page.frame_locator("iframe")
-        frame.locator("#scores tbody th").first.wait_for(timeout=15000)
         # Cara Cruz took office after this vote: she is not on a card of it alone.
-        assert frame.locator("#scores tbody th").all_inner_texts() == ["Ann Adams", "Bob Baker"]
+        assert allow_and_open_embed(page, partner) == ["Ann Adams", "Bob Baker"]
         page.wait_for_timeout(300)
         page.screenshot(path=str(shots / "setup-partner-embed.png"), full_page=True)
         # Setup is closed now.

@@ -5,17 +5,14 @@ publishes, allowlists a partner origin and sees the embed work on a page of that
 local server). Every builder page passes axe at 360 and 1280 px in English and Spanish."""
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
 import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
 from tests.scoring import helpers as h
 from tests.scoring.test_builder_api import COMMITTEE
-from tests.web import ARTIFACTS, check_page, chromium_page, free_port, live_server, require_chromium
+from tests.web import (ARTIFACTS, allow_and_open_embed, check_page, chromium_page, live_server, partner_site,
+                       require_chromium)
 from tracker.coalitions import team
 from tracker.coalitions.auth import hash_password
 from tracker.db import get_engine
@@ -41,20 +38,8 @@ def servers(sqlite_url, tmp_path):
         db.add(StaffUser(coalition_id=co.id, email=EDITOR[0], password_hash=hash_password(EDITOR[1]), role="editor"))
         db.commit()
     engine.dispose()
-    with live_server(sqlite_url, tmp_path) as api:
-        partner_port = free_port()
-        site = tmp_path / "partner"
-        site.mkdir()
-        (site / "index.html").write_text(
-            "<!doctype html><html lang='en'><head><title>Partner</title></head><body><main><h1>Our legislators</h1>"
-            f'<script src="{api}/embed.js" data-scorecard="edfund/house" async></script></main></body></html>')
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", partner_port), handler)
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        try:
-            yield api, f"http://127.0.0.1:{partner_port}", f"{api}/c/edfund/staff/invite/{token}"
-        finally:
-            httpd.shutdown()
+    with live_server(sqlite_url, tmp_path) as api, partner_site(tmp_path / "partner", api, "edfund/house") as partner:
+        yield api, partner, f"{api}/c/edfund/staff/invite/{token}"
 
 
 def _search(page, api):
@@ -116,13 +101,7 @@ def test_editor_builds_publishes_and_embeds(servers):
         assert "Cara Cruz" in page.context.new_page().goto(f"{api}/c/edfund/scorecards/house").text()
         # Allowlist the partner's origin, then the partner's page shows the scorecard.
         page.goto(f"{api}/c/edfund/staff/embed")
-        page.fill("#embed_origins", partner)
-        page.click("form[action$='/staff/embed'] button")
-        page.wait_for_url("**saved=1**")
-        page.goto(f"{partner}/index.html")
-        frame = page.frame_locator("iframe")
-        frame.locator("#scores tbody th").first.wait_for(timeout=15000)
-        names = frame.locator("#scores tbody th").all_inner_texts()
+        names = allow_and_open_embed(page, partner)
         assert names == ["Ann Adams", "Bob Baker", "Cara Cruz"], names
         page.wait_for_timeout(300)
         page.screenshot(path=str(shots / "builder-partner-embed.png"), full_page=True)

@@ -12,13 +12,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from api.app import create_app
-from tests.alerts.mailserver import MailServer
+from tests.alerts.mailserver import serving
 from tests.workspace import world as w
 from tracker.coalitions import audit, team
 from tracker.coalitions.mail import invitation_email
 from tracker.coalitions.members import create_member, member_of
 from tracker.models import Coalition, Delivery, MemberOrganization, MemberStance, StaffInvitation, StaffUser
-from tracker.settings import get_settings
 
 SECRET = "member-invites-test-secret-key-0123456789abcdef"
 DAY = 86400
@@ -104,14 +103,9 @@ def test_the_member_invitation_email_names_the_organization():
 
 @pytest.fixture
 def mail(app_env, monkeypatch):
-    server = MailServer().start()
-    for k, v in {"SECRET_KEY": SECRET, "PUBLIC_URL": "http://testserver", "SMTP_URL": server.url,
-                 "MAIL_FROM": "Ed Tracker <staff@edtracker.test>"}.items():
-        monkeypatch.setenv(f"EDTRACKER_{k}", v)
-    get_settings.cache_clear()
-    yield server
-    server.stop()
-    get_settings.cache_clear()
+    with serving(monkeypatch, SECRET_KEY=SECRET, PUBLIC_URL="http://testserver",
+                 MAIL_FROM="Ed Tracker <staff@edtracker.test>") as server:
+        yield server
 
 
 @pytest.fixture
