@@ -82,6 +82,9 @@ class Settings(BaseSettings):
                                          description="api.data.gov key for Congress.gov; empty disables congress_api.")
     congress_api_hourly_budget: int = Field(
         default=4500, description="Most Congress.gov requests one crawl may make per hour (limit 5,000).")
+    congress_api_hourly_limit: int = Field(
+        default=4800, ge=0, description="Congress.gov requests all crawls together may make in a clock hour "
+        "(api.data.gov allows 5,000 an hour; the ledger in the database counts every process).")
 
     # State data (issue 4): Open States, voter matching, merging sources.
     openstates_api_key: str | None = Field(
@@ -90,6 +93,9 @@ class Settings(BaseSettings):
                                      description="Open States API v3 (or a local mirror).")
     openstates_request_budget: int = Field(
         default=200, description="Most Open States requests one crawl may make (the free key allows 250/day).")
+    openstates_daily_limit: int = Field(
+        default=480, ge=0, description="Open States requests all crawls together may make in a UTC day "
+        "(the free key allows 500 a day, 10 a minute; the ledger in the database counts every process).")
     openstates_jurisdictions: list[str] = Field(
         default_factory=lambda: ["ca", "ny", "ky"],
         description="Jurisdictions the openstates_* spiders crawl (JSON list of postal codes).")
@@ -125,6 +131,9 @@ class Settings(BaseSettings):
                                    description="LegiScan Pull API (or a local mirror answering ?op=...).")
     legiscan_query_budget: int = Field(
         default=500, description="Most LegiScan queries one crawl may make (the free key allows 30,000/month).")
+    legiscan_monthly_limit: int = Field(
+        default=29000, ge=0, description="LegiScan queries all crawls together may make in a calendar month "
+        "(the free key allows 30,000; the ledger in the database counts every process).")
     legiscan_states: list[str] = Field(
         default_factory=lambda: ["ca", "ny", "ky"],
         description="States the legiscan_bills spider crawls (JSON list of postal codes).")
@@ -149,6 +158,9 @@ class Settings(BaseSettings):
         default=1800.0, description="Longest wait between two attempts (an unreachable server is tried this often).")
     alerts_retry_days: float = Field(
         default=5.0, description="Days a message waits for an unreachable or busy (4xx) server before it is failed.")
+    alerts_smtp_connections: int = Field(
+        default=2, ge=1, le=20,
+        description="SMTP connections one dispatcher sends over at once (mail servers accept several).")
     alerts_smtp_timeout_seconds: float = Field(
         default=30.0, description="Longest wait for the SMTP server's answer; a timeout is retried, not a bounce.")
     alerts_webhook_max_failures: int = Field(

@@ -83,3 +83,24 @@ def test_an_address_that_would_break_the_smtp_command_is_refused_before_connecti
         with pytest.raises(PermanentFailure) as caught:
             sender.send(b"Subject: x\r\n\r\nx\r\n", "a@example.org", bad)
         assert caught.value.recipient and sender.conn is None
+
+
+@pytest.mark.parametrize("text", [
+    TRICKY,
+    "Unsubscribe: SLOT-A\n" + TRICKY + "\nPreferences: SLOT-B",
+    "a" * 70 + "SLOT-A" + "b" * 70 + "\n\nend with trailing space SLOT-B ",
+    "SLOT-A\r\nwindows lines   \r\nSLOT-B\r\n",
+    "<p>Gestionar: <a href=\"SLOT-A\">preferencias</a> — SLOT-B</p>\n" * 3,
+    "no placeholder at all\n",
+    "",
+])
+def test_holes_encode_exactly_as_encoding_the_filled_text(text):
+    values = {"SLOT-A": "https://t.example.org/alerts/unsubscribe/" + "Zz9_-." * 20,
+              "SLOT-B": "https://t.example.org/p?a=1&b=2 ñ"}
+    filled = text
+    for name, value in values.items():
+        filled = filled.replace(name, value)
+    assert mime.Holes(text, list(values)).fill(values) == mime._qp(filled)
+    part = mime.text_part(mime.Holes(text, list(values)).fill(values), "plain")
+    body = _parse(b"MIME-Version: 1.0\r\n" + part).get_content().replace("\r\n", "\n")
+    assert body.rstrip("\n") == filled.replace("\r\n", "\n").rstrip("\n")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -92,8 +93,12 @@ FLUSH_SECONDS = 0.25  # and what was accepted is marked at least this often, how
 class _Book:
     """What one batch's sends came to, written in one transaction per chunk."""
 
-    def __init__(self, engine: Engine, settings, worker: str, now: dt.datetime, report: SendReport):
+    def __init__(self, engine: Engine, settings, worker: str, now: dt.datetime, report: SendReport,
+                 db: threading.Lock | None = None):
         self.engine, self.settings, self.worker, self.now, self.report = engine, settings, worker, now, report
+        # The lanes of one dispatcher write one at a time: short transactions, no lock waits
+        # between them (SQLite) and no two renewals of the same lease at once (PostgreSQL).
+        self.db = db or threading.Lock()
         self.sent: dict[int, str] = {}
         self.retry: dict[int, str] = {}
         self.uncertain: set[int] = set()
@@ -103,6 +108,10 @@ class _Book:
         return bool(self.sent) and time.monotonic() - self.last >= FLUSH_SECONDS
 
     def flush(self, in_flight: list[int]) -> None:
+        with self.db:
+            self._flush(in_flight)
+
+    def _flush(self, in_flight: list[int]) -> None:
         self.last = time.monotonic()
         if self.retry:
             states = claims.retry_later(self.engine, self.settings, self.retry, self.worker, self.now,
@@ -153,22 +162,50 @@ class _Ahead:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _lanes(jobs: list[_Job], connections: int) -> list[list[_Job]]:
+    """Split a batch between SMTP connections: a subscriber's messages share one, in order
+    (a bounce then stops the rest of them), and a small batch uses one connection."""
+    n = max(1, min(connections, len(jobs) // CHUNK))
+    lanes: list[list[_Job]] = [[] for _ in range(n)]
+    seat: dict[object, int] = {}
+    for job in jobs:
+        who = ("subscriber", job.subscriber.id) if job.subscriber is not None else ("delivery", job.delivery.id)
+        lanes[seat.setdefault(who, len(seat) % n)].append(job)
+    return lanes
+
+
 def send_email(engine: Engine, settings, ids: list[int], worker: str = WORKER,
                now: dt.datetime | None = None) -> SendReport:
-    """Send claimed email deliveries over one SMTP connection; record them chunk by chunk."""
+    """Send claimed email deliveries over `alerts_smtp_connections` SMTP connections at once;
+    record them chunk by chunk."""
     now = now or utcnow()
-    report = SendReport()
-    book = _Book(engine, settings, worker, now, report)
-    bounced: set[int] = set()
-    envelope_from = envelope_address(settings.mail_from)
     jobs = _load(engine, ids)
     ahead = _Ahead(Emails(settings), jobs)
-    try:
+    db = threading.Lock()
+    envelope_from = envelope_address(settings.mail_from)
+
+    def lane(mine: list[_Job]) -> SendReport:
+        report = SendReport()
+        book = _Book(engine, settings, worker, now, report, db)
         with SmtpSender(parse_smtp_url(settings.smtp_url), timeout=settings.alerts_smtp_timeout_seconds) as smtp:
-            _send_all(engine, worker, jobs, ahead, smtp, book, report, bounced, envelope_from)
+            _send_all(engine, worker, mine, ahead, smtp, book, report, set(), envelope_from)
+        return report
+
+    lanes = _lanes(jobs, settings.alerts_smtp_connections)
+    try:
+        if len(lanes) == 1:
+            reports = [lane(lanes[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=len(lanes), thread_name_prefix="edtracker-smtp") as pool:
+                reports = list(pool.map(lane, lanes))
     finally:
         ahead.close()
-    return report
+    total = SendReport()
+    for r in reports:
+        for k in ("sent", "retried", "bounced", "failed", "cancelled"):
+            setattr(total, k, getattr(total, k) + getattr(r, k))
+        total.errors.extend(r.errors)
+    return total
 
 
 def _send_all(engine: Engine, worker: str, jobs: list[_Job], ahead: _Ahead, smtp: SmtpSender, book: _Book,
@@ -182,7 +219,8 @@ def _send_all(engine: Engine, worker: str, jobs: list[_Job], ahead: _Ahead, smtp
                 if job.subscriber.id in bounced:
                     job.subscriber.status = "bounced"
                 if not _sendable(job):
-                    claims.finish(engine, d.id, worker, "cancelled", f"subscriber {job.subscriber.status}")
+                    with book.db:
+                        claims.finish(engine, d.id, worker, "cancelled", f"subscriber {job.subscriber.status}")
                     report.cancelled += 1
                     continue
             try:
@@ -209,13 +247,14 @@ def _send_all(engine: Engine, worker: str, jobs: list[_Job], ahead: _Ahead, smtp
                 report.errors.append(f"delivery {d.id} to {recipient}: {exc}")
             except PermanentFailure as exc:
                 book.flush([])  # what was accepted before is recorded before the bounce
-                claims.finish(engine, d.id, worker, "bounced" if exc.recipient else "failed", str(exc))
+                with book.db:
+                    claims.finish(engine, d.id, worker, "bounced" if exc.recipient else "failed", str(exc))
+                    if exc.recipient and job.subscriber is not None:
+                        bounce(engine, job.subscriber.id, str(exc))
+                        bounced.add(job.subscriber.id)
                 report.bounced += exc.recipient
                 report.failed += not exc.recipient
                 report.errors.append(f"delivery {d.id} to {recipient}: {exc}")
-                if exc.recipient and job.subscriber is not None:
-                    bounce(engine, job.subscriber.id, str(exc))
-                    bounced.add(job.subscriber.id)
     book.flush([])
 
 

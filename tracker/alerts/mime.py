@@ -11,7 +11,7 @@ this writes back with the standard parser.
 from __future__ import annotations
 
 import binascii
-import os
+import random
 from email import policy as email_policy
 from functools import lru_cache
 
@@ -43,20 +43,58 @@ def _qp(text: str) -> bytes:
     return binascii.b2a_qp(lines.encode("utf-8"), istext=True).replace(b"\n", b"\r\n")
 
 
-def text_part(text: str, subtype: str, params: str = "", disposition: str | None = None) -> bytes:
-    """A text/`subtype` part in UTF-8, quoted-printable; `params` are more Content-Type
-    parameters (`; method="PUBLISH"`), `disposition` a whole Content-Disposition value."""
+class Holes:
+    """A text's quoted-printable encoding with holes: quoted-printable encodes line by line, so
+    the lines without a placeholder are encoded once, and only the few lines holding one (a
+    subscriber's own links) are encoded again for each message by `fill`."""
+
+    def __init__(self, text: str, placeholders: list[str]):
+        self.pieces: list[bytes | str] = []
+        static: list[str] = []
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        for n, line in enumerate(lines):
+            line = line if n == len(lines) - 1 else line + "\n"
+            if any(p in line for p in placeholders):
+                if static:
+                    self.pieces.append(_qp("".join(static)))
+                    static = []
+                self.pieces.append(line)
+            else:
+                static.append(line)
+        if static:
+            self.pieces.append(_qp("".join(static)))
+
+    def fill(self, values: dict[str, str]) -> bytes:
+        """The encoding of the text with each placeholder replaced by its value."""
+        out = []
+        for piece in self.pieces:
+            if isinstance(piece, str):
+                for name, value in values.items():
+                    piece = piece.replace(name, value)
+                piece = _qp(piece)
+            out.append(piece)
+        return b"".join(out)
+
+
+def text_part(text: str | bytes, subtype: str, params: str = "", disposition: str | None = None) -> bytes:
+    """A text/`subtype` part in UTF-8, quoted-printable (`text`, or its encoding as bytes from
+    `Holes.fill`); `params` are more Content-Type parameters (`; method="PUBLISH"`),
+    `disposition` a whole Content-Disposition value."""
     head = (f'Content-Type: text/{subtype}; charset="utf-8"{params}\r\n'
             "Content-Transfer-Encoding: quoted-printable\r\n")
     if disposition:
         head += f"Content-Disposition: {disposition}\r\n"
-    body = _qp(text)
+    body = text if isinstance(text, bytes) else _qp(text)
     return head.encode("ascii") + b"\r\n" + body + (b"" if body.endswith(b"\r\n") else b"\r\n")
 
 
+_random = random.Random()
+
+
 def boundary() -> str:
-    # "=_" never occurs in quoted-printable text, so a boundary starting with it cannot collide.
-    return "=_edt_" + os.urandom(12).hex()
+    # "=_" never occurs in quoted-printable text, so a boundary starting with it cannot collide:
+    # it need not be secret or unique, and a pseudo-random one costs no system call.
+    return f"=_edt_{_random.getrandbits(96):024x}"
 
 
 def multipart(subtype: str, parts: list[bytes]) -> bytes:

@@ -194,8 +194,8 @@ SLOTS = {"preferences_url": "edtracker-slot-preferences-url", "unsubscribe_url":
 @dataclass
 class _Content:
     subject: bytes      # the Subject header, encoded
-    text: str
-    html: str
+    text: mime.Holes    # the parts, encoded but for the lines holding a subscriber's links
+    html: mime.Holes
     ics: str | None
     lang: str
 
@@ -240,8 +240,9 @@ class Emails:
                    subscription=subscription, w=w, lang=lang, credits=credits or [], frequency=frequency,
                    calendar=ics is not None,
                    target_label=target_label or f"{subscription.target_type.replace('_', ' ')} {subscription.target}")
-        return _Content(mime.header("Subject", subject), _env.get_template("alert.txt").render(ctx),
-                        _env.get_template("alert.html").render(ctx), ics, lang)
+        slots = list(SLOTS.values())
+        return _Content(mime.header("Subject", subject), mime.Holes(_env.get_template("alert.txt").render(ctx), slots),
+                        mime.Holes(_env.get_template("alert.html").render(ctx), slots), ics, lang)
 
     def wire(self, *, delivery: Delivery, subscriber: Subscriber, subscription: Subscription,
              events: list[ChangeEvent], extra: dict[int, dict] | None = None, credits: list[dict] | None = None,
@@ -250,10 +251,8 @@ class Emails:
         ever sent carries it)."""
         c = self._content(delivery, subscriber, subscription, events, extra, credits)
         own = links(self.base, self.settings.secret_key, subscriber, subscription)
-        text, html = c.text, c.html
-        for name, slot in SLOTS.items():
-            text = text.replace(slot, own[name])
-            html = html.replace(slot, str(escape(own[name])))
+        text = c.text.fill({slot: own[name] for name, slot in SLOTS.items()})
+        html = c.html.fill({slot: str(escape(own[name])) for name, slot in SLOTS.items()})
         entity = mime.multipart("alternative", [mime.text_part(text, "plain"), mime.text_part(html, "html")])
         if c.ics:
             entity = mime.multipart("mixed", [entity, mime.text_part(

@@ -8,7 +8,6 @@ it is sent again with the same Message-ID. See docs/alerts.md.
 from __future__ import annotations
 
 import os
-import re
 import signal
 import smtplib
 import socket
@@ -79,7 +78,7 @@ def to_wire(msg: EmailMessage | str | bytes) -> bytes:
         data = msg.as_bytes(policy=SMTP_POLICY) if isinstance(msg, EmailMessage) else msg.encode("utf-8")
     if isinstance(msg, str) and b"\r\n" not in data:
         data = data.replace(b"\n", b"\r\n")
-    data = re.sub(rb"(?m)^\.", b"..", data)
+    data = (b"." if data.startswith(b".") else b"") + data.replace(b"\n.", b"\n..")
     return data if data.endswith(b"\r\n") else data + b"\r\n"
 
 
