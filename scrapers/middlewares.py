@@ -1,4 +1,5 @@
-"""Retries with exponential backoff that honor a server's Retry-After."""
+"""Retries with exponential backoff that honor a server's Retry-After; metered APIs' requests
+counted in the budget ledger."""
 from __future__ import annotations
 
 import email.utils
@@ -59,3 +60,37 @@ class BackoffRetryMiddleware(RetryMiddleware):
             log.info("HTTP %s on %s: retrying in %.1fs", response.status, request.url, delay)
             await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
         return retry
+
+
+class ApiBudgetMiddleware:
+    """Counts each HTTP request a metered spider sends (`spider.metered_api`), retries included,
+    in the database's budget ledger, and drops the request when the API's current window is spent
+    (another crawl may have used it): published limits hold across runs and processes."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        from scrapy.exceptions import IgnoreRequest
+
+        from tracker.db import get_engine
+        from tracker.ops import budget
+        from tracker.settings import get_settings
+
+        spider = spider or getattr(self.crawler, "spider", None)
+        source = getattr(spider, "metered_api", None)
+        if not source or not request.url.startswith(("http://", "https://")):
+            return None
+        engine = get_engine(self.crawler.settings.get("EDTRACKER_DATABASE_URL") or None)
+        stats = self.crawler.stats
+        if budget.take(engine, get_settings(), source):
+            stats.inc_value(f"edtracker/budget/{source}/used")
+            return None
+        if not stats.get_value(f"edtracker/budget/{source}/exhausted"):
+            log.warning("%s: the API's limit for this window is spent (ledger): no more requests", source)
+        stats.set_value(f"edtracker/budget/{source}/exhausted", True)
+        raise IgnoreRequest(f"{source}: request budget spent for this window")

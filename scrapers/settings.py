@@ -28,6 +28,8 @@ EDTRACKER_RETRY_AFTER_MAX = 900.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.BackoffRetryMiddleware": 550,
+    # after the retry middleware (a retry passes here again) and before the download
+    "scrapers.middlewares.ApiBudgetMiddleware": 560,
 }
 ITEM_PIPELINES = {"scrapers.pipelines.IngestPipeline": 300}
 EXTENSIONS = {"scrapers.extensions.CrawlStateExtension": 500,

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep
 from api.pages.common import render
+from tracker.ops import budget
 from tracker.ops.public import public_job_status
 from tracker.people.quality import quality_report
 from tracker.search.options import session_options
@@ -17,8 +18,10 @@ NAMES_SHOWN = 25
 
 @router.get("/status", response_class=HTMLResponse)
 def status_page(request: Request, db: SessionDep):
-    jobs = public_job_status(db, request.app.state.settings)
-    return render(request, "status.html", {"jobs": jobs, "flagged": [j for j in jobs if j["flagged"]]})
+    settings = request.app.state.settings
+    jobs = public_job_status(db, settings)
+    return render(request, "status.html", {"jobs": jobs, "flagged": [j for j in jobs if j["flagged"]],
+                                           "budgets": budget.usage(db.get_bind(), settings)})
 
 
 @router.get("/quality", response_class=HTMLResponse)

@@ -21,6 +21,9 @@ class EdSpider(scrapy.Spider):
 
     default_base_url: str = ""
     source_format: str = ""
+    # A metered API's name in the budget ledger (tracker/ops/budget.py): every request this
+    # spider sends over HTTP, retries included, is counted there by ApiBudgetMiddleware.
+    metered_api: str | None = None
 
     def __init__(self, *args, base_url: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,6 +37,22 @@ class EdSpider(scrapy.Spider):
             url = self.settings.get("EDTRACKER_DATABASE_URL") or None
             self._state = load_state(get_engine(url), self.name)
         return self._state
+
+    def engine(self):
+        return get_engine(self.settings.get("EDTRACKER_DATABASE_URL") or None)
+
+    def ledger_plan(self, wanted: int) -> int:
+        """The requests this crawl may plan: `wanted`, or less when the ledger has less left in the
+        current window of the API's limit (shared by every crawl and process)."""
+        from tracker.ops import budget
+        from tracker.settings import get_settings
+
+        allowed = budget.plan(self.engine(), get_settings(), self.metered_api or "", wanted)
+        self.crawler.stats.set_value(f"edtracker/budget/{self.metered_api}/planned", allowed)
+        if allowed < wanted:
+            self.logger.info("%s: %d request(s) left in the API's current window (ledger): planning %d of %d",
+                             self.metered_api, allowed, allowed, wanted)
+        return allowed
 
     def url(self, path: str) -> str:
         return f"{self.base_url}/{path.lstrip('/')}"

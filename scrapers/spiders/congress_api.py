@@ -41,6 +41,7 @@ _DETAIL_COUNT = {"text": "textVersions", "relatedbills": "relatedBills"}
 
 class CongressApiSpider(EdSpider):
     name = "congress_api"
+    metered_api = "congress-gov"
     source_format = api.FORMAT_NAME
     # 5,000 requests an hour is 1.4 a second: one at a time, 0.75 s apart, stays below it.
     custom_settings = {"DOWNLOAD_DELAY": 0.75, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
@@ -88,6 +89,7 @@ class CongressApiSpider(EdSpider):
                                 "(free from https://api.data.gov/signup/) to crawl Congress.gov")
             return
         redact_logs(self.key, "<CONGRESS_API_KEY>")
+        self.budget = self.ledger_plan(self.budget)
         self.crawler.stats.set_value("edtracker/congress_api/budget_left", self.budget)
         if "bills" in self.kinds:
             params = {"limit": str(PAGE), "sort": "updateDate asc"}

@@ -31,6 +31,7 @@ def strip_key(url: str) -> str:
 
 class LegiscanBillsSpider(EdSpider):
     name = "legiscan_bills"
+    metered_api = "legiscan"
     source_format = FMT
 
     def __init__(self, *args, states: str | None = None, **kwargs):
@@ -60,6 +61,7 @@ class LegiscanBillsSpider(EdSpider):
             self.logger.warning("legiscan_bills is disabled: set EDTRACKER_LEGISCAN_API_KEY to crawl LegiScan")
             return
         redact_logs(self.key, "<LEGISCAN_API_KEY>")  # Scrapy and the retry middleware print URLs
+        self.budget = self.ledger_plan(self.budget)
         for state in self.states:
             req = self.api("getSessionList", self.parse_sessions, state=state)
             if req:

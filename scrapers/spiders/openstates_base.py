@@ -40,6 +40,7 @@ class OpenStatesSpider(EdSpider):
     """Base: subclasses build `tasks()`; this class pages through them within the budget."""
 
     source_format = "openstates-api"
+    metered_api = "openstates"
     per_page = 20
     includes: tuple[str, ...] = ()
     custom_settings = {
@@ -85,6 +86,7 @@ class OpenStatesSpider(EdSpider):
                                 self.name)
             self.crawler.stats.set_value("edtracker/openstates/disabled", True)
             return
+        self.budget = self.ledger_plan(self.budget)
         self.crawler.stats.set_value("edtracker/openstates/budget", self.budget)
         for req in self.plan():
             yield req

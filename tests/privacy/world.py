@@ -340,7 +340,7 @@ def public_urls(world: World, app) -> dict[str, list[str]]:
         "/api/bills": ["/api/bills", "/api/bills?jurisdiction=ms"], "/api/bills/{key}": [f"/api/bills/{BILL}"],
         "/api/search": ["/api/search?q=charter", "/api/search?jurisdiction=ms"],
         "/api/activity": ["/api/activity"], "/api/quality": ["/api/quality"],
-        "/api/status/jobs": ["/api/status/jobs"],
+        "/api/status/jobs": ["/api/status/jobs"], "/api/status/budgets": ["/api/status/budgets"],
         "/api/coalitions/{slug}/alerts/status": ["/api/coalitions/edfund/alerts/status"],
         "/api/coalitions/{slug}/issue-areas": ["/api/coalitions/edfund/issue-areas"],
         "/api/coalitions/{slug}/search": ["/api/coalitions/edfund/search?q=charter"] + [

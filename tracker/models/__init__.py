@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 from tracker.models.crawl import CrawlState  # noqa: E402
-from tracker.models.ops import JobRun, SchedulerLease  # noqa: E402
+from tracker.models.ops import ApiBudgetUse, JobRun, SchedulerLease  # noqa: E402
 
 __all__ += ["CrawlState", "JobRun", "SchedulerLease"]
 

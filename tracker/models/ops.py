@@ -38,3 +38,16 @@ class SchedulerLease(SQLModel, table=True):
     name: str = Field(primary_key=True)
     holder: str
     expires_at: dt.datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class ApiBudgetUse(SQLModel, table=True):
+    """Requests made to a metered API in one window of its published limit (a day, an hour, a
+    month), by every crawl of every process: the ledger crawls plan within (tracker/ops/budget.py)."""
+
+    __tablename__ = "api_budget_use"
+
+    source: str = Field(primary_key=True, description="openstates, legiscan, congress-gov")
+    period: str = Field(primary_key=True, description="minute, hour, day or month")
+    window_start: dt.datetime = Field(sa_type=DateTime(timezone=True), primary_key=True)
+    used: int = 0
+    updated_at: dt.datetime | None = tz_datetime()
