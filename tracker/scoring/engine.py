@@ -6,7 +6,9 @@ with item ids it rebuilds only those items' cells and moves the summaries of the
 they touch by the difference between their old and new cells (a delta, so an update costs the
 changed items, not every cell of every touched legislator). Both give the same numbers: sums are
 rounded to 9 decimals, far below any score's rounding, so the order of additions never shows.
-Cells are written with one executemany of plain tuples (SQLite) or COPY (PostgreSQL).
+Roll-call cells are written set-based by `tracker.scoring.setcells` (INSERT ... SELECT) and the
+sums come from one GROUP BY over the stored cells; the few (co)sponsorship and manual cells are
+built in Python and written with executemany (SQLite) or COPY (PostgreSQL).
 """
 from __future__ import annotations
 
@@ -21,12 +23,11 @@ from sqlmodel import Session
 from tracker.models import (LegislatorRole, Position, ScoreCell, Scorecard, ScoredItem,  # noqa: F401
                             ScoreSummary)
 from tracker.models.base import utcnow
-from tracker.scoring.cells import (C_AGREEMENT, C_ELIGIBLE, C_LID, C_POINTS, C_SESSION, C_WEIGHT,
-                                   CELL_COLUMNS, manual_cells, sponsor_cells, vote_cells)
+from tracker.scoring.cells import CELL_COLUMNS, manual_cells, sponsor_cells
+from tracker.scoring.setcells import POOLED, cell_sums, write_vote_cells
 from tracker.scoring.rules import RoleSpan, total
 from tracker.scoring.settings import ScoringSettings
 
-POOLED = "*"
 VOTE_KINDS = ("floor_vote", "committee_vote")
 SPONSOR_KINDS = ("sponsorship", "cosponsorship")
 _CHUNK = 500
@@ -89,31 +90,6 @@ def write_cells(db: Session, cells: list[tuple]) -> None:
 # --- summaries -------------------------------------------------------------------------------
 
 
-def add_up(cells: Iterable[tuple], manual_items: set[int], s: ScoringSettings, sign: int = 1,
-           into: dict | None = None) -> dict[tuple[int, str], list]:
-    """Per (legislator, session) sums of cell tuples (sign -1 subtracts), pooled too if lifetime."""
-    sums = into if into is not None else defaultdict(lambda: list(_ZERO))
-    for c in cells:
-        lid = c[C_LID]
-        if lid is None:
-            continue
-        eligible = c[C_ELIGIBLE]
-        counted = eligible and c[C_AGREEMENT] is not None
-        if not eligible:
-            # Ineligible cells add nothing, but keep the key so the summary is looked at.
-            sums[(lid, c[C_SESSION] or "")]
-            continue
-        points, weight = (c[C_POINTS], c[C_WEIGHT]) if counted else (0.0, 0.0)
-        manual = c[1] in manual_items
-        add = (sign * points, sign * weight, sign * int(counted), sign,
-               sign * points if manual else 0.0, sign * weight if manual else 0.0)
-        for key in ((lid, c[C_SESSION] or ""), (lid, POOLED)) if s.lifetime else ((lid, c[C_SESSION] or ""),):
-            acc = sums[key]
-            for i in range(6):
-                acc[i] += add[i]
-    return sums
-
-
 def _summary_row(card: Scorecard, s: ScoringSettings, roles: dict[int, list[RoleSpan]], lid: int,
                  session: str, vals, now) -> dict | None:
     earned, possible, n, eligible, m_earned, m_possible = vals
@@ -167,21 +143,6 @@ def apply_deltas(db: Session, card: Scorecard, s: ScoringSettings, roles: dict[i
     return len(out)
 
 
-def _old_cells(db: Session, item_ids: list[int]) -> list[tuple]:
-    """The stored cells of these items, as tuples shaped like CELL_COLUMNS (only what add_up reads)."""
-    C = ScoreCell
-    out = []
-    for chunk in _chunks(item_ids):
-        for item_id, lid, session, agreement, weight, points, eligible in db.execute(select(
-                C.item_id, C.legislator_id, C.session, C.agreement, C.weight, C.points, C.eligible)
-                .where(C.item_id.in_(chunk), C.legislator_id.is_not(None))).all():
-            row = [None] * len(CELL_COLUMNS)
-            row[1], row[C_LID], row[C_SESSION], row[C_AGREEMENT] = item_id, lid, session, agreement
-            row[C_WEIGHT], row[C_POINTS], row[C_ELIGIBLE] = weight, points, bool(eligible)
-            out.append(tuple(row))
-    return out
-
-
 # --- recompute -------------------------------------------------------------------------------
 
 
@@ -202,36 +163,40 @@ def recompute(db: Session, scorecard_id: int, item_ids: Iterable[int] | None = N
                                                              ScoredItem.kind == "manual")).scalars())
     roles = load_roles(db, card.jurisdiction_id)
     stats = RecomputeStats(items=len(items))
+    ids = [i.id for i in items]
     sums = defaultdict(lambda: list(_ZERO))
     if full:
         db.execute(delete(ScoreCell).where(ScoreCell.scorecard_id == card.id))
     else:
-        ids = [i.id for i in items]
-        add_up(_old_cells(db, ids), manual_items, s, -1, into=sums)
+        cell_sums(db, card.id, s, manual_items, ids, -1, into=sums)
         for chunk in _chunks(ids):
             db.execute(delete(ScoreCell).where(ScoreCell.item_id.in_(chunk)))
-    for item in items:
+    missing: set[str] = set()
+    stats.cells, stats.unmatched = write_vote_cells(db, card, [i for i in items if i.kind in VOTE_KINDS], s,
+                                                    missing)
+    for item in items:  # (co)sponsorship and manual items: few cells each, built in Python
         if item.kind in VOTE_KINDS:
-            cells = vote_cells(db, card, item, s, roles)
-        elif item.kind in SPONSOR_KINDS:
+            continue
+        if item.kind in SPONSOR_KINDS:
             cells = sponsor_cells(db, card, item, s, roles)
         else:
             cells = manual_cells(db, card, item)
-        if cells is None:  # the roll call or bill has not been imported yet
-            stats.missing.append(item.slug)
+        if cells is None:  # the bill has not been imported yet
+            missing.add(item.slug)
             continue
         stats.cells += len(cells)
         stats.unmatched += sum(1 for c in cells if c[2].startswith("name:"))
-        add_up(cells, manual_items, s, into=sums)
         write_cells(db, cells)
+    stats.missing = [i.slug for i in items if i.slug in missing]
     if full:
         db.execute(delete(ScoreSummary).where(ScoreSummary.scorecard_id == card.id))
         now = utcnow()
-        rows = [r for (lid, sess), vals in sums.items()
+        rows = [r for (lid, sess), vals in cell_sums(db, card.id, s, manual_items).items()
                 if (r := _summary_row(card, s, roles, lid, sess, vals, now)) is not None]
         _write_summaries(db, rows)
         stats.legislators = len(rows)
     else:
+        cell_sums(db, card.id, s, manual_items, ids, 1, into=sums)
         stats.legislators = apply_deltas(db, card, s, roles, sums)
     card.version = (card.version or 0) + 1
     card.updated_at = utcnow()
