@@ -71,3 +71,64 @@ def test_corrected_roll_call_and_back_equals_golden(engine):
     assert g.snapshot(engine)["summaries"] != _golden()["summaries"]
     h.ingest(engine, [original])
     assert_golden(g.snapshot(engine))
+
+
+def test_option_outside_the_vocabulary_is_kept_and_not_counted(engine):
+    """A vote whose option no source maps (written by hand) still gets its cell and rule words."""
+    g.build(engine)
+    from sqlalchemy import update
+
+    from tracker.models import PersonVote, ScoreCell, VoteEvent
+    with Session(engine) as db:
+        ev = db.execute(select(VoteEvent.id).where(VoteEvent.key == "us-house-2025-10")).scalar_one()
+        n = db.execute(update(PersonVote).where(PersonVote.vote_event_id == ev, PersonVote.voter_name == "Adams")
+                       .values(option="sick leave")).rowcount
+        db.commit()
+        assert n == 1
+        card_id = db.execute(select(Scorecard.id).where(Scorecard.slug == "house-default")).scalar_one()
+        scoring.recompute(db, card_id)
+        db.commit()
+        cells = db.execute(select(ScoreCell.rule, ScoreCell.agreement, ScoreCell.eligible)
+                           .where(ScoreCell.scorecard_id == card_id, ScoreCell.vote_event_key == "us-house-2025-10",
+                                  ScoreCell.option == "sick leave")).all()
+    assert [tuple(c) for c in cells] == [("recorded as 'sick leave': not counted", None, True)]
+
+
+def test_one_roll_call_touches_only_its_cells_and_its_members_summaries(engine):
+    """Rescoring a committee roll call rewrites its cells and its members' summaries, nothing else,
+    in a number of statements that does not grow with the number of votes."""
+    from sqlalchemy import event
+
+    from tracker.models import ScoreCell, ScoredItem, ScoreSummary
+    g.build(engine)
+    with Session(engine) as db:
+        card_id = db.execute(select(Scorecard.id).where(Scorecard.slug == "ca-default")).scalar_one()
+        item = db.execute(select(ScoredItem).where(ScoredItem.scorecard_id == card_id,
+                                                   ScoredItem.slug == "ca-lewis-20192020-8004")).scalar_one()
+        item_id = item.id
+        members = set(db.execute(select(ScoreCell.legislator_id).where(ScoreCell.item_id == item_id)).scalars())
+        cells = {r.id: r.item_id for r in db.execute(select(ScoreCell.id, ScoreCell.item_id)
+                                                     .where(ScoreCell.scorecard_id == card_id))}
+        stamps = {(r.legislator_id, r.session): r.computed_at for r in db.execute(
+            select(ScoreSummary.legislator_id, ScoreSummary.session, ScoreSummary.computed_at)
+            .where(ScoreSummary.scorecard_id == card_id))}
+    statements = []
+    listener = lambda *a: statements.append(a[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        with Session(engine) as db:
+            scoring.recompute(db, card_id, [item_id])
+            db.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert 5 < len(members) < 40 and len(statements) <= 30, statements
+    with Session(engine) as db:
+        after = {r.id: r.item_id for r in db.execute(select(ScoreCell.id, ScoreCell.item_id)
+                                                     .where(ScoreCell.scorecard_id == card_id))}
+        restamped = {(r.legislator_id, r.session) for r in db.execute(
+            select(ScoreSummary.legislator_id, ScoreSummary.session, ScoreSummary.computed_at)
+            .where(ScoreSummary.scorecard_id == card_id)) if stamps.get((r.legislator_id, r.session)) != r.computed_at}
+    assert {i: v for i, v in cells.items() if v != item_id} == {i: v for i, v in after.items() if v != item_id}
+    assert set(after) != set(cells)  # the item's own cells were rewritten
+    assert restamped and {lid for lid, _ in restamped} <= members
+    assert_golden(g.snapshot(engine))

@@ -24,7 +24,7 @@ from tracker.models import (LegislatorRole, Position, ScoreCell, Scorecard, Scor
                             ScoreSummary)
 from tracker.models.base import utcnow
 from tracker.scoring.cells import CELL_COLUMNS, manual_cells, sponsor_cells
-from tracker.scoring.setcells import POOLED, cell_sums, write_vote_cells
+from tracker.scoring.setcells import POOLED, cell_sums, write_vote_cells  # noqa: F401 - POOLED re-exported
 from tracker.scoring.rules import RoleSpan, total
 from tracker.scoring.settings import ScoringSettings
 

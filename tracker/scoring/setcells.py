@@ -28,8 +28,10 @@ _ITEMS, _RULES = "score_tmp_item", "score_tmp_rule"
 _COLS = ", ".join(CELL_COLUMNS)
 # rules.eligible_role in SQL: a role in the scorecard's jurisdiction (and the vote's), in the
 # vote's chamber (a vote without chamber, or a "legislature" chamber on either side, accepts any),
-# started by the vote's date and not yet ended (the end date is exclusive).
-_MEMBER = ("lr.jurisdiction_id = ? AND lr.jurisdiction_id = ve.jurisdiction_id"
+# started by the vote's date and not yet ended (the end date is exclusive). `{j}` is the
+# jurisdiction column as written: `lr.jurisdiction_id || ''` keeps SQLite, which has no statistics
+# on the temporary tables, from looking up 740 roles by jurisdiction when one legislator's will do.
+_MEMBER = ("{j} = ? AND lr.jurisdiction_id = ve.jurisdiction_id"
            " AND (ve.chamber IS NULL OR ve.chamber = '' OR lr.chamber = ve.chamber"
            " OR ve.chamber = 'legislature' OR lr.chamber = 'legislature')"
            " AND (lr.start_date IS NULL OR ve.date >= lr.start_date)"
@@ -94,11 +96,13 @@ SELECT ?, item_id, 'leg:' || CAST(legislator_id AS VARCHAR), legislator_id, sess
        CASE WHEN el AND agreement IS NOT NULL THEN weight * agreement ELSE 0.0 END, el
 FROM (SELECT i.item_id, i.session, i.weight, ve.key, ve.source_url, pv.legislator_id, pv.voter_name,
              pv.match_method, pv.match_confidence, pv.option, pv.raw_option, r.rule, r.agreement,
-             EXISTS (SELECT 1 FROM legislator_role lr WHERE lr.legislator_id = pv.legislator_id AND {_MEMBER}) AS el
-      FROM {_ITEMS} i JOIN vote_event ve ON ve.id = i.event_id
-      JOIN person_vote pv ON pv.vote_event_id = i.event_id
-      JOIN {_RULES} r ON r.item_id = i.item_id AND r.option = pv.option
-      WHERE pv.legislator_id IS NOT NULL{extra}) AS v"""
+             EXISTS (SELECT 1 FROM legislator_role lr
+                     WHERE lr.legislator_id = pv.legislator_id AND {_MEMBER.format(j="lr.jurisdiction_id || ''")}) AS el
+      FROM {_ITEMS} i CROSS JOIN person_vote pv CROSS JOIN {_RULES} r CROSS JOIN vote_event ve
+      WHERE pv.vote_event_id = i.event_id AND r.item_id = i.item_id AND r.option = pv.option
+        AND ve.id = i.event_id AND pv.legislator_id IS NOT NULL{extra}) AS v"""
+    # CROSS JOIN fixes SQLite's join order (items, their votes, then one rule lookup per vote);
+    # PostgreSQL plans it as any inner join.
     # No duplicate-vote case here: person_vote is unique on (vote_event_id, legislator_id).
     return _sql(conn, sql, (card.id, NOT_MEMBER.rule, card.jurisdiction_id, *(only_options or ()))).rowcount
 
@@ -123,7 +127,7 @@ SELECT DISTINCT ?, i.item_id, 'leg:' || CAST(lr.legislator_id AS VARCHAR), lr.le
        (1 = 1)
 FROM {_ITEMS} i JOIN vote_event ve ON ve.id = i.event_id
 JOIN {_RULES} r ON r.item_id = i.item_id AND r.option = ?
-JOIN legislator_role lr ON {_MEMBER}
+JOIN legislator_role lr ON {_MEMBER.format(j="lr.jurisdiction_id")}
 WHERE i.absent AND NOT EXISTS (SELECT 1 FROM person_vote pv
                                WHERE pv.vote_event_id = i.event_id AND pv.legislator_id = lr.legislator_id)"""
     return _sql(conn, sql, (card.id, ABSENT_OPTION, ABSENT_OPTION, card.jurisdiction_id)).rowcount
