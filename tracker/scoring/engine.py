@@ -17,14 +17,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, or_, select
 from sqlmodel import Session
 
 from tracker.models import (LegislatorRole, Position, ScoreCell, Scorecard, ScoredItem,  # noqa: F401
                             ScoreSummary)
 from tracker.models.base import utcnow
 from tracker.scoring.cells import CELL_COLUMNS, manual_cells, sponsor_cells
-from tracker.scoring.setcells import POOLED, cell_sums, write_vote_cells  # noqa: F401 - POOLED re-exported
+from tracker.scoring.setcells import POOLED, cell_sums, run_sql, write_vote_cells  # noqa: F401 - POOLED re-exported
 from tracker.scoring.rules import RoleSpan, total
 from tracker.scoring.settings import ScoringSettings
 
@@ -90,27 +90,37 @@ def write_cells(db: Session, cells: list[tuple]) -> None:
 # --- summaries -------------------------------------------------------------------------------
 
 
+SUMMARY_COLUMNS = ("scorecard_id", "legislator_id", "session", "earned", "possible", "counted", "eligible",
+                   "manual_earned", "manual_possible", "score", "grade", "computed_at", "chamber", "district",
+                   "party")
+
+
 def _summary_row(card: Scorecard, s: ScoringSettings, roles: dict[int, list[RoleSpan]], lid: int,
-                 session: str, vals, now) -> dict | None:
+                 session: str, vals, now) -> tuple | None:
+    """A summary as a tuple in SUMMARY_COLUMNS order; None when no item was eligible."""
     earned, possible, n, eligible, m_earned, m_possible = vals
     if int(eligible) <= 0:
         return None
     earned, possible = round(earned, 9) + 0.0, round(possible, 9) + 0.0
     t = total(earned, possible, int(n), s)
     role = (roles.get(lid) or [None])[0]
-    return {"scorecard_id": card.id, "legislator_id": lid, "session": session,
-            "earned": earned, "possible": possible, "counted": int(n), "eligible": int(eligible),
-            "manual_earned": round(m_earned, 9) + 0.0, "manual_possible": round(m_possible, 9) + 0.0,
-            "score": t.score, "grade": t.grade, "computed_at": now,
-            "chamber": role.chamber if role else None,
-            "district": role.district if role else None,
-            "party": role.party if role else None}
+    return (card.id, lid, session, earned, possible, int(n), int(eligible), round(m_earned, 9) + 0.0,
+            round(m_possible, 9) + 0.0, t.score, t.grade, now, role.chamber if role else None,
+            role.district if role else None, role.party if role else None)
 
 
-def _write_summaries(db: Session, rows: list[dict]) -> None:
+def _now_param(db: Session):
+    """utcnow() as the computed_at column's type binds it (rows are written without the ORM)."""
     conn = db.connection()
-    for chunk in _chunks(rows, 5000):
-        conn.execute(insert(ScoreSummary.__table__), chunk)
+    proc = ScoreSummary.__table__.c.computed_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    return proc(utcnow()) if proc else utcnow()
+
+
+def _write_summaries(db: Session, rows: list[tuple]) -> None:
+    """One executemany of plain tuples: no per-row parameter dicts."""
+    if rows:
+        marks = ", ".join("?" for _ in SUMMARY_COLUMNS)
+        run_sql(db.connection(), f"INSERT INTO score_summary ({', '.join(SUMMARY_COLUMNS)}) VALUES ({marks})", rows)
 
 
 def apply_deltas(db: Session, card: Scorecard, s: ScoringSettings, roles: dict[int, list[RoleSpan]],
@@ -126,7 +136,7 @@ def apply_deltas(db: Session, card: Scorecard, s: ScoringSettings, roles: dict[i
                 T.manual_earned, T.manual_possible).where(T.scorecard_id == card.id,
                                                           T.legislator_id.in_(chunk))).all():
             current[(lid, session)] = tuple(vals)
-    now, out = utcnow(), []
+    now, out = _now_param(db), []
     for key, delta in deltas.items():
         old = current.get(key, _ZERO)
         row = _summary_row(card, s, roles, key[0], key[1], [(o or 0) + d for o, d in zip(old, delta)], now)
@@ -190,7 +200,7 @@ def recompute(db: Session, scorecard_id: int, item_ids: Iterable[int] | None = N
     stats.missing = [i.slug for i in items if i.slug in missing]
     if full:
         db.execute(delete(ScoreSummary).where(ScoreSummary.scorecard_id == card.id))
-        now = utcnow()
+        now = _now_param(db)
         rows = [r for (lid, sess), vals in cell_sums(db, card.id, s, manual_items).items()
                 if (r := _summary_row(card, s, roles, lid, sess, vals, now)) is not None]
         _write_summaries(db, rows)

@@ -43,7 +43,7 @@ def _chunks(values: list, n: int = _CHUNK) -> Iterable[list]:
         yield values[i:i + n]
 
 
-def _sql(conn: Connection, sql: str, params=()):
+def run_sql(conn: Connection, sql: str, params=()):
     """Run SQL written with ? placeholders on any dialect (executemany for a list of tuples)."""
     if conn.dialect.paramstyle != "qmark":
         sql = sql.replace("?", "%s")
@@ -53,12 +53,12 @@ def _sql(conn: Connection, sql: str, params=()):
 def _temp_tables(conn: Connection) -> None:
     """Empty per-transaction work tables (PostgreSQL drops them at commit; fine with poolers)."""
     tail = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
-    _sql(conn, f"CREATE TEMP TABLE IF NOT EXISTS {_ITEMS} (item_id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL,"
+    run_sql(conn, f"CREATE TEMP TABLE IF NOT EXISTS {_ITEMS} (item_id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL,"
                f" session VARCHAR, weight FLOAT NOT NULL, absent BOOLEAN NOT NULL){tail}")
-    _sql(conn, f"CREATE TEMP TABLE IF NOT EXISTS {_RULES} (item_id INTEGER NOT NULL, option VARCHAR NOT NULL,"
+    run_sql(conn, f"CREATE TEMP TABLE IF NOT EXISTS {_RULES} (item_id INTEGER NOT NULL, option VARCHAR NOT NULL,"
                f" rule VARCHAR NOT NULL, agreement FLOAT, PRIMARY KEY (item_id, option)){tail}")
-    _sql(conn, f"DELETE FROM {_ITEMS}")
-    _sql(conn, f"DELETE FROM {_RULES}")
+    run_sql(conn, f"DELETE FROM {_ITEMS}")
+    run_sql(conn, f"DELETE FROM {_RULES}")
 
 
 def _events(conn: Connection, keys: list[str]) -> dict[str, tuple]:
@@ -104,7 +104,7 @@ FROM (SELECT i.item_id, i.session, i.weight, ve.key, ve.source_url, pv.legislato
     # CROSS JOIN fixes SQLite's join order (items, their votes, then one rule lookup per vote);
     # PostgreSQL plans it as any inner join.
     # No duplicate-vote case here: person_vote is unique on (vote_event_id, legislator_id).
-    return _sql(conn, sql, (card.id, NOT_MEMBER.rule, card.jurisdiction_id, *(only_options or ()))).rowcount
+    return run_sql(conn, sql, (card.id, NOT_MEMBER.rule, card.jurisdiction_id, *(only_options or ()))).rowcount
 
 
 def _insert_unmatched(conn: Connection, card: Scorecard) -> int:
@@ -115,7 +115,7 @@ SELECT ?, i.item_id, 'name:' || CAST(pv.id AS VARCHAR), NULL, i.session, ve.key,
 FROM {_ITEMS} i JOIN vote_event ve ON ve.id = i.event_id
 JOIN person_vote pv ON pv.vote_event_id = i.event_id
 WHERE pv.legislator_id IS NULL"""
-    return _sql(conn, sql, (card.id, UNMATCHED.rule)).rowcount
+    return run_sql(conn, sql, (card.id, UNMATCHED.rule)).rowcount
 
 
 def _insert_absent(conn: Connection, card: Scorecard) -> int:
@@ -130,7 +130,7 @@ JOIN {_RULES} r ON r.item_id = i.item_id AND r.option = ?
 JOIN legislator_role lr ON {_MEMBER.format(j="lr.jurisdiction_id")}
 WHERE i.absent AND NOT EXISTS (SELECT 1 FROM person_vote pv
                                WHERE pv.vote_event_id = i.event_id AND pv.legislator_id = lr.legislator_id)"""
-    return _sql(conn, sql, (card.id, ABSENT_OPTION, ABSENT_OPTION, card.jurisdiction_id)).rowcount
+    return run_sql(conn, sql, (card.id, ABSENT_OPTION, ABSENT_OPTION, card.jurisdiction_id)).rowcount
 
 
 def write_vote_cells(db: Session, card: Scorecard, items: list[ScoredItem], s: ScoringSettings,
@@ -156,21 +156,21 @@ def write_vote_cells(db: Session, card: Scorecard, items: list[ScoredItem], s: S
         return 0, 0
     _temp_tables(conn)
     known = sorted(VOTE_OPTIONS | {ABSENT_OPTION})
-    _sql(conn, f"INSERT INTO {_ITEMS} VALUES (?, ?, ?, ?, ?)", item_rows)
-    _sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(rule_items, known, s))
+    run_sql(conn, f"INSERT INTO {_ITEMS} VALUES (?, ?, ?, ?, ?)", item_rows)
+    run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(rule_items, known, s))
     cells = _insert_votes(conn, card)
-    matched = _sql(conn, f"SELECT count(*) FROM {_ITEMS} i JOIN person_vote pv ON pv.vote_event_id = i.event_id"
+    matched = run_sql(conn, f"SELECT count(*) FROM {_ITEMS} i JOIN person_vote pv ON pv.vote_event_id = i.event_id"
                          " WHERE pv.legislator_id IS NOT NULL").scalar_one()
     if cells < matched:  # options outside the vocabulary (written by hand): rare, so looked up only then
-        odd = sorted(o for o in _sql(conn, f"SELECT DISTINCT pv.option FROM {_ITEMS} i JOIN person_vote pv"
+        odd = sorted(o for o in run_sql(conn, f"SELECT DISTINCT pv.option FROM {_ITEMS} i JOIN person_vote pv"
                                            " ON pv.vote_event_id = i.event_id").scalars() if o not in known)
-        _sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(rule_items, odd, s))
+        run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(rule_items, odd, s))
         cells += _insert_votes(conn, card, odd)
     unmatched = _insert_unmatched(conn, card)
     if s.missing_from_roll == "absent":
         cells += _insert_absent(conn, card)
-    _sql(conn, f"DELETE FROM {_ITEMS}")
-    _sql(conn, f"DELETE FROM {_RULES}")
+    run_sql(conn, f"DELETE FROM {_ITEMS}")
+    run_sql(conn, f"DELETE FROM {_RULES}")
     return cells + unmatched, unmatched
 
 
@@ -188,13 +188,15 @@ def cell_sums(db: Session, card_id: int, s: ScoringSettings, manual_items: set[i
        SUM(CASE WHEN {counted} THEN 1 ELSE 0 END), SUM(CASE WHEN c.eligible THEN 1 ELSE 0 END),
        SUM(CASE WHEN {counted} AND {manual} THEN c.points ELSE 0.0 END),
        SUM(CASE WHEN {counted} AND {manual} THEN c.weight ELSE 0.0 END)
-FROM score_cell c WHERE c.scorecard_id = ? AND c.legislator_id IS NOT NULL{{extra}}
+FROM score_cell c WHERE {{card}} = ? AND c.legislator_id IS NOT NULL{{extra}}
 GROUP BY c.legislator_id, COALESCE(c.session, '')"""
     conn = db.connection()
     batches = [None] if item_ids is None else list(_chunks(sorted(item_ids)))
     for batch in batches:
         extra = "" if batch is None else f" AND c.item_id IN ({', '.join('?' for _ in batch)})"
-        for lid, session, *vals in _sql(conn, sql.format(extra=extra), (card_id, *(batch or ()))).all():
+        # Some items: their cells by item (`+ 0` keeps SQLite off the scorecard's index).
+        card = "c.scorecard_id" if batch is None else "c.scorecard_id + 0"
+        for lid, session, *vals in run_sql(conn, sql.format(extra=extra, card=card), (card_id, *(batch or ()))).all():
             keys = [(lid, session)]
             if s.lifetime and vals[3]:
                 keys.append((lid, POOLED))
