@@ -89,22 +89,26 @@ def _rules(items: list[tuple], options: Iterable[str], s: ScoringSettings) -> li
 def _insert_votes(conn: Connection, card: Scorecard, only_options: list[str] | None = None) -> int:
     """Cells of matched votes; eligibility decides between the item's rule and "not a member"."""
     extra = f" AND pv.option IN ({', '.join('?' for _ in only_options)})" if only_options else ""
+    # INSERT first: the sqlite3 module reports a row count only for statements starting with it.
     sql = f"""INSERT INTO score_cell ({_COLS})
-SELECT ?, item_id, 'leg:' || CAST(legislator_id AS VARCHAR), legislator_id, session, key, source_url, voter_name,
-       match_method, match_confidence, option, raw_option, CASE WHEN el THEN rule ELSE ? END,
-       CASE WHEN el THEN agreement END, weight,
-       CASE WHEN el AND agreement IS NOT NULL THEN weight * agreement ELSE 0.0 END, el
-FROM (SELECT i.item_id, i.session, i.weight, ve.key, ve.source_url, pv.legislator_id, pv.voter_name,
+WITH v AS MATERIALIZED (
+      SELECT i.item_id, i.session, i.weight, ve.key, ve.source_url, pv.legislator_id, pv.voter_name,
              pv.match_method, pv.match_confidence, pv.option, pv.raw_option, r.rule, r.agreement,
              EXISTS (SELECT 1 FROM legislator_role lr
                      WHERE lr.legislator_id = pv.legislator_id AND {_MEMBER.format(j="lr.jurisdiction_id || ''")}) AS el
       FROM {_ITEMS} i CROSS JOIN person_vote pv CROSS JOIN {_RULES} r CROSS JOIN vote_event ve
       WHERE pv.vote_event_id = i.event_id AND r.item_id = i.item_id AND r.option = pv.option
-        AND ve.id = i.event_id AND pv.legislator_id IS NOT NULL{extra}) AS v"""
-    # CROSS JOIN fixes SQLite's join order (items, their votes, then one rule lookup per vote);
-    # PostgreSQL plans it as any inner join.
+        AND ve.id = i.event_id AND pv.legislator_id IS NOT NULL{extra})
+SELECT ?, item_id, 'leg:' || CAST(legislator_id AS VARCHAR), legislator_id, session, key, source_url, voter_name,
+       match_method, match_confidence, option, raw_option, CASE WHEN el THEN rule ELSE ? END,
+       CASE WHEN el THEN agreement END, weight,
+       CASE WHEN el AND agreement IS NOT NULL THEN weight * agreement ELSE 0.0 END, el
+FROM v"""
+    # MATERIALIZED: the membership test runs once per vote (inlined, both engines would repeat it
+    # for each of the four uses of `el`). CROSS JOIN fixes SQLite's join order (items, their
+    # votes, then one rule lookup per vote); PostgreSQL plans it as any inner join.
     # No duplicate-vote case here: person_vote is unique on (vote_event_id, legislator_id).
-    return run_sql(conn, sql, (card.id, NOT_MEMBER.rule, card.jurisdiction_id, *(only_options or ()))).rowcount
+    return run_sql(conn, sql, (card.jurisdiction_id, *(only_options or ()), card.id, NOT_MEMBER.rule)).rowcount
 
 
 def _insert_unmatched(conn: Connection, card: Scorecard) -> int:
@@ -164,8 +168,9 @@ def write_vote_cells(db: Session, card: Scorecard, items: list[ScoredItem], s: S
     if cells < matched:  # options outside the vocabulary (written by hand): rare, so looked up only then
         odd = sorted(o for o in run_sql(conn, f"SELECT DISTINCT pv.option FROM {_ITEMS} i JOIN person_vote pv"
                                            " ON pv.vote_event_id = i.event_id").scalars() if o not in known)
-        run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(rule_items, odd, s))
-        cells += _insert_votes(conn, card, odd)
+        if odd:
+            run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(rule_items, odd, s))
+            cells += _insert_votes(conn, card, odd)
     unmatched = _insert_unmatched(conn, card)
     if s.missing_from_roll == "absent":
         cells += _insert_absent(conn, card)
