@@ -187,5 +187,8 @@ if __name__ == "__main__":  # pragma: no cover - regenerates the golden file
     eng = get_engine(url)
     build(eng)
     GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-    GOLDEN.write_text(json.dumps(snapshot(eng), indent=0, ensure_ascii=False) + "\n")
+    snap = snapshot(eng)
+    GOLDEN.write_text("{\n" + ",\n".join(  # one row a line: reviewable diffs
+        f' "{part}": [\n' + ",\n".join("  " + json.dumps(r, ensure_ascii=False) for r in rows) + "\n ]"
+        for part, rows in snap.items()) + "\n}\n")
     print(f"wrote {GOLDEN}")
