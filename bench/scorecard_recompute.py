@@ -4,7 +4,10 @@ Synthetic data shaped like the real member x vote matrices (../shared/fixtures/c
 10 bodies of 740 members (7,400 legislators), 200 scored floor roll calls each (2,000), every
 member on every roll (1.48 million individual votes; ~88% yes/no, ~7% not voting, some excused).
 One scorecard per body. Prints seconds for the full recompute and milliseconds for adding one
-new roll call (its cells and the summaries of its 740 members).
+new roll call (its cells and the summaries of its 740 members) and for rescoring one corrected
+roll call, each also as a ratio against a baseline run in the same process just before: one SQL
+aggregate over the whole votes table (`SELECT legislator_id, count(*) ... GROUP BY legislator_id`).
+The load average is printed at the start and the end (the machine is shared).
 
     .venv/bin/python bench/scorecard_recompute.py [--url URL] [--bodies 10] [--members 740] [--rolls 200]
 """
@@ -12,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import statistics
 import random
 import sys
 import tempfile
@@ -20,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert, select, text, update  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from tracker.db import get_engine, upgrade  # noqa: E402
@@ -93,6 +98,41 @@ def add_roll(url: str, card_id: int, members: int) -> str:
     return "bench-new"
 
 
+def baseline(eng) -> float:
+    """Seconds of one aggregate over every vote (best of 3): the floor any scorer pays to read them."""
+    times = []
+    for _ in range(3):
+        with eng.connect() as conn:
+            t0 = time.perf_counter()
+            conn.execute(text("SELECT legislator_id, count(*) FROM person_vote GROUP BY legislator_id")).all()
+            times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def rescore_one(eng, card_id: int, runs: int = 5) -> list[float]:
+    """Seconds to rescore one corrected roll call of a scorecard (cells + summaries), `runs` times."""
+    out = []
+    with Session(eng) as db:
+        item = db.execute(select(ScoredItem).where(ScoredItem.scorecard_id == card_id)
+                          .order_by(ScoredItem.id)).scalars().first()
+        ev = db.execute(select(VoteEvent.id).where(VoteEvent.key == item.vote_event_key)).scalar_one()
+    for n in range(runs):
+        with Session(eng) as db:  # the correction: every vote of the roll call flips
+            db.execute(update(PersonVote).where(PersonVote.vote_event_id == ev)
+                       .values(option="yes" if n % 2 == 0 else "no"))
+            db.commit()
+        with Session(eng) as db:
+            t0 = time.perf_counter()
+            scoring.recompute(db, card_id, [item.id])
+            db.commit()
+            out.append(time.perf_counter() - t0)
+    return out
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg()) + f" on {os.cpu_count()} cores"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--url")
@@ -107,6 +147,9 @@ def main() -> None:
     print(f"built {a.bodies * a.members} legislators, {a.bodies * a.rolls} roll calls, "
           f"{a.bodies * a.members * a.rolls} votes in {time.perf_counter() - t0:.1f} s")
     eng = get_engine(url)
+    print(load())
+    base = baseline(eng)
+    print(f"baseline (one aggregate over {a.bodies * a.members * a.rolls} votes): {base * 1000:.0f} ms")
     t0 = time.perf_counter()
     cells = 0
     with Session(eng) as db:
@@ -114,7 +157,12 @@ def main() -> None:
             cells += scoring.recompute(db, cid).cells
         db.commit()
     full = time.perf_counter() - t0
-    print(f"full recompute: {full:.1f} s for {cells} cells ({eng.dialect.name})")
+    print(f"full recompute: {full:.1f} s for {cells} cells ({eng.dialect.name}); "
+          f"{full / base:.1f}x the baseline")
+    runs = rescore_one(eng, cards[0])
+    med = statistics.median(runs)
+    print(f"rescore one corrected roll call ({a.members} members), median of {len(runs)}: {med * 1000:.0f} ms "
+          f"(min {min(runs) * 1000:.0f}); {med / base:.2f}x the baseline")
     key = add_roll(url, cards[0], a.members)
     from tracker.scoring import service
     with Session(eng) as db:
@@ -123,7 +171,9 @@ def main() -> None:
         service.add_item(db, card, kind="floor_vote", vote_event_key=key, preferred="no")
         db.commit()
         inc = time.perf_counter() - t0
-    print(f"incremental (one new roll call, {a.members} members): {inc * 1000:.0f} ms")
+    print(f"incremental (one new roll call, {a.members} members): {inc * 1000:.0f} ms; "
+          f"{inc / base:.2f}x the baseline")
+    print(load())
 
 
 if __name__ == "__main__":

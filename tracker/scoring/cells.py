@@ -1,27 +1,22 @@
-"""Building the auditable cells of scored items as plain tuples (`CELL_COLUMNS` order).
-
-Tuples, not dicts or ORM objects: a national recompute writes about 1.5 million cells, and the
-rules are memoized per (option, preferred, outcome) since a scorecard's settings are fixed."""
+"""The auditable cells of (co)sponsorship and manual items as plain tuples (`CELL_COLUMNS` order),
+and the fixed rules every kind of cell shares. Roll-call cells, the bulk of a national
+recompute, are written set-based by `tracker.scoring.setcells`."""
 from __future__ import annotations
-
-from typing import Callable
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from tracker.models import (Bill, LegislativeSession, ManualEntry, PersonVote, Position, Scorecard,
-                            ScoredItem, Sponsorship, VoteEvent)
-from tracker.scoring.rules import (RoleSpan, Rule, eligible_role, preferred_from_stance, score_sponsorship,
-                                   score_vote)
+from tracker.models import Bill, LegislativeSession, ManualEntry, Position, Scorecard, ScoredItem, Sponsorship
+from tracker.scoring.rules import RoleSpan, Rule, eligible_role, preferred_from_stance, score_sponsorship
 from tracker.scoring.settings import ScoringSettings
 
 CELL_COLUMNS = ("scorecard_id", "item_id", "cell_key", "legislator_id", "session", "vote_event_key",
                 "source_url", "raw_name", "match_method", "match_confidence", "option", "raw_option",
                 "rule", "agreement", "weight", "points", "eligible")
-# Positions in a cell tuple used when adding up summaries.
-C_KEY, C_LID, C_SESSION, C_AGREEMENT, C_WEIGHT, C_POINTS, C_ELIGIBLE = 2, 3, 4, 13, 14, 15, 16
 
 UNMATCHED = Rule(None, "unmatched: the printed name is not matched to a legislator")
+# person_vote is unique on (roll call, legislator): the ingest leaves a second vote unmatched, so
+# this rule is only ever shown in the methodology's list of rule words.
 DUPLICATE = Rule(None, "duplicate: a second vote by the same legislator")
 NOT_MEMBER = Rule(None, "not a member of that body on that date")
 NOT_MEMBER_SPONSOR = Rule(None, "not a member of the legislature on the sponsorship date")
@@ -57,63 +52,6 @@ class CellMaker:
         return (*self.head, key, lid, self.session, self.vote_event_key, source_url or self.source_url,
                 raw_name, method, confidence, option, raw_option, rule.rule, agreement, self.weight,
                 points, eligible)
-
-
-def _memo(fn: Callable[..., Rule]) -> Callable[..., Rule]:
-    cache: dict = {}
-
-    def get(*args):
-        rule = cache.get(args)
-        if rule is None:
-            rule = cache[args] = fn(*args)
-        return rule
-    return get
-
-
-def vote_cells(db: Session, card: Scorecard, item: ScoredItem, s: ScoringSettings,
-               roles: dict[int, list[RoleSpan]]) -> list[tuple] | None:
-    """Cells of a roll-call item: every recorded vote, plus absent members for floor votes;
-    None when the roll call is not imported yet."""
-    ev = db.execute(select(VoteEvent.id, VoteEvent.date, VoteEvent.chamber, VoteEvent.result,
-                           VoteEvent.source_url, VoteEvent.jurisdiction_id, LegislativeSession.identifier)
-                    .outerjoin(LegislativeSession, LegislativeSession.id == VoteEvent.session_id)
-                    .where(VoteEvent.key == item.vote_event_key)).first()
-    if ev is None:
-        return None
-    ev_id, date, chamber, result, url, jurisdiction, session_ident = ev
-    item.session = item.session or session_ident
-    preferred = preferred_for(db, card, item)
-    rule_for = _memo(lambda option: score_vote(option, preferred, result, s))
-    make = CellMaker(card, item, item.vote_event_key, url)
-    cells, seen = [], set()
-    rows = db.execute(select(PersonVote.id, PersonVote.legislator_id, PersonVote.voter_name,
-                             PersonVote.option, PersonVote.raw_option, PersonVote.match_method,
-                             PersonVote.match_confidence)
-                      .where(PersonVote.vote_event_id == ev_id).order_by(PersonVote.id)).all()
-    # The hot loop of a national recompute (1.5 M votes): tuples built inline, no keyword calls.
-    head, weight, session = (card.id, item.id), item.weight, item.session
-    key_url = (item.vote_event_key, url)
-    for pv_id, lid, name, option, raw_option, method, conf in rows:
-        if lid is None or lid in seen:
-            key, rule, eligible = f"name:{pv_id}", (UNMATCHED if lid is None else DUPLICATE), False
-            lid = None
-        else:
-            seen.add(lid)
-            key = f"leg:{lid}"
-            eligible = eligible_role(roles.get(lid, ()), jurisdiction, chamber, date) is not None
-            rule = rule_for(option) if eligible else NOT_MEMBER
-        agreement = rule.agreement if eligible else None
-        cells.append((*head, key, lid, session, *key_url, name, method, conf, option, raw_option, rule.rule,
-                      agreement, weight, weight * agreement if agreement is not None else 0.0, eligible))
-    if item.kind == "floor_vote" and s.missing_from_roll == "absent":
-        # Members of the body who are not on the roll at all count as absent when the scorecard
-        # says so (most sources list every sitting member, so by default a missing name is a
-        # vacant or not-yet-filled seat and is not scored); shown as "not recorded".
-        for lid, spans in roles.items():
-            if lid in seen or eligible_role(spans, jurisdiction, chamber, date) is None:
-                continue
-            cells.append(make(f"leg:{lid}", rule_for("not recorded"), lid, True, option="not recorded"))
-    return cells
 
 
 def sponsor_cells(db: Session, card: Scorecard, item: ScoredItem, s: ScoringSettings,

@@ -6,7 +6,9 @@ with item ids it rebuilds only those items' cells and moves the summaries of the
 they touch by the difference between their old and new cells (a delta, so an update costs the
 changed items, not every cell of every touched legislator). Both give the same numbers: sums are
 rounded to 9 decimals, far below any score's rounding, so the order of additions never shows.
-Cells are written with one executemany of plain tuples (SQLite) or COPY (PostgreSQL).
+Roll-call cells are written set-based by `tracker.scoring.setcells` (INSERT ... SELECT) and the
+sums come from one GROUP BY over the stored cells; the few (co)sponsorship and manual cells are
+built in Python and written with executemany (SQLite) or COPY (PostgreSQL).
 """
 from __future__ import annotations
 
@@ -15,18 +17,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, or_, select
 from sqlmodel import Session
 
 from tracker.models import (LegislatorRole, Position, ScoreCell, Scorecard, ScoredItem,  # noqa: F401
                             ScoreSummary)
 from tracker.models.base import utcnow
-from tracker.scoring.cells import (C_AGREEMENT, C_ELIGIBLE, C_LID, C_POINTS, C_SESSION, C_WEIGHT,
-                                   CELL_COLUMNS, manual_cells, sponsor_cells, vote_cells)
+from tracker.scoring.cells import CELL_COLUMNS, manual_cells, sponsor_cells
+from tracker.scoring.setcells import POOLED, cell_sums, run_sql, write_vote_cells  # noqa: F401 - POOLED re-exported
 from tracker.scoring.rules import RoleSpan, total
 from tracker.scoring.settings import ScoringSettings
 
-POOLED = "*"
 VOTE_KINDS = ("floor_vote", "committee_vote")
 SPONSOR_KINDS = ("sponsorship", "cosponsorship")
 _CHUNK = 500
@@ -89,52 +90,37 @@ def write_cells(db: Session, cells: list[tuple]) -> None:
 # --- summaries -------------------------------------------------------------------------------
 
 
-def add_up(cells: Iterable[tuple], manual_items: set[int], s: ScoringSettings, sign: int = 1,
-           into: dict | None = None) -> dict[tuple[int, str], list]:
-    """Per (legislator, session) sums of cell tuples (sign -1 subtracts), pooled too if lifetime."""
-    sums = into if into is not None else defaultdict(lambda: list(_ZERO))
-    for c in cells:
-        lid = c[C_LID]
-        if lid is None:
-            continue
-        eligible = c[C_ELIGIBLE]
-        counted = eligible and c[C_AGREEMENT] is not None
-        if not eligible:
-            # Ineligible cells add nothing, but keep the key so the summary is looked at.
-            sums[(lid, c[C_SESSION] or "")]
-            continue
-        points, weight = (c[C_POINTS], c[C_WEIGHT]) if counted else (0.0, 0.0)
-        manual = c[1] in manual_items
-        add = (sign * points, sign * weight, sign * int(counted), sign,
-               sign * points if manual else 0.0, sign * weight if manual else 0.0)
-        for key in ((lid, c[C_SESSION] or ""), (lid, POOLED)) if s.lifetime else ((lid, c[C_SESSION] or ""),):
-            acc = sums[key]
-            for i in range(6):
-                acc[i] += add[i]
-    return sums
+SUMMARY_COLUMNS = ("scorecard_id", "legislator_id", "session", "earned", "possible", "counted", "eligible",
+                   "manual_earned", "manual_possible", "score", "grade", "computed_at", "chamber", "district",
+                   "party")
 
 
 def _summary_row(card: Scorecard, s: ScoringSettings, roles: dict[int, list[RoleSpan]], lid: int,
-                 session: str, vals, now) -> dict | None:
+                 session: str, vals, now) -> tuple | None:
+    """A summary as a tuple in SUMMARY_COLUMNS order; None when no item was eligible."""
     earned, possible, n, eligible, m_earned, m_possible = vals
     if int(eligible) <= 0:
         return None
     earned, possible = round(earned, 9) + 0.0, round(possible, 9) + 0.0
     t = total(earned, possible, int(n), s)
     role = (roles.get(lid) or [None])[0]
-    return {"scorecard_id": card.id, "legislator_id": lid, "session": session,
-            "earned": earned, "possible": possible, "counted": int(n), "eligible": int(eligible),
-            "manual_earned": round(m_earned, 9) + 0.0, "manual_possible": round(m_possible, 9) + 0.0,
-            "score": t.score, "grade": t.grade, "computed_at": now,
-            "chamber": role.chamber if role else None,
-            "district": role.district if role else None,
-            "party": role.party if role else None}
+    return (card.id, lid, session, earned, possible, int(n), int(eligible), round(m_earned, 9) + 0.0,
+            round(m_possible, 9) + 0.0, t.score, t.grade, now, role.chamber if role else None,
+            role.district if role else None, role.party if role else None)
 
 
-def _write_summaries(db: Session, rows: list[dict]) -> None:
+def _now_param(db: Session):
+    """utcnow() as the computed_at column's type binds it (rows are written without the ORM)."""
     conn = db.connection()
-    for chunk in _chunks(rows, 5000):
-        conn.execute(insert(ScoreSummary.__table__), chunk)
+    proc = ScoreSummary.__table__.c.computed_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    return proc(utcnow()) if proc else utcnow()
+
+
+def _write_summaries(db: Session, rows: list[tuple]) -> None:
+    """One executemany of plain tuples: no per-row parameter dicts."""
+    if rows:
+        marks = ", ".join("?" for _ in SUMMARY_COLUMNS)
+        run_sql(db.connection(), f"INSERT INTO score_summary ({', '.join(SUMMARY_COLUMNS)}) VALUES ({marks})", rows)
 
 
 def apply_deltas(db: Session, card: Scorecard, s: ScoringSettings, roles: dict[int, list[RoleSpan]],
@@ -150,7 +136,7 @@ def apply_deltas(db: Session, card: Scorecard, s: ScoringSettings, roles: dict[i
                 T.manual_earned, T.manual_possible).where(T.scorecard_id == card.id,
                                                           T.legislator_id.in_(chunk))).all():
             current[(lid, session)] = tuple(vals)
-    now, out = utcnow(), []
+    now, out = _now_param(db), []
     for key, delta in deltas.items():
         old = current.get(key, _ZERO)
         row = _summary_row(card, s, roles, key[0], key[1], [(o or 0) + d for o, d in zip(old, delta)], now)
@@ -165,21 +151,6 @@ def apply_deltas(db: Session, card: Scorecard, s: ScoringSettings, roles: dict[i
                                        T.legislator_id.in_(chunk)))
     _write_summaries(db, out)
     return len(out)
-
-
-def _old_cells(db: Session, item_ids: list[int]) -> list[tuple]:
-    """The stored cells of these items, as tuples shaped like CELL_COLUMNS (only what add_up reads)."""
-    C = ScoreCell
-    out = []
-    for chunk in _chunks(item_ids):
-        for item_id, lid, session, agreement, weight, points, eligible in db.execute(select(
-                C.item_id, C.legislator_id, C.session, C.agreement, C.weight, C.points, C.eligible)
-                .where(C.item_id.in_(chunk), C.legislator_id.is_not(None))).all():
-            row = [None] * len(CELL_COLUMNS)
-            row[1], row[C_LID], row[C_SESSION], row[C_AGREEMENT] = item_id, lid, session, agreement
-            row[C_WEIGHT], row[C_POINTS], row[C_ELIGIBLE] = weight, points, bool(eligible)
-            out.append(tuple(row))
-    return out
 
 
 # --- recompute -------------------------------------------------------------------------------
@@ -202,36 +173,40 @@ def recompute(db: Session, scorecard_id: int, item_ids: Iterable[int] | None = N
                                                              ScoredItem.kind == "manual")).scalars())
     roles = load_roles(db, card.jurisdiction_id)
     stats = RecomputeStats(items=len(items))
+    ids = [i.id for i in items]
     sums = defaultdict(lambda: list(_ZERO))
     if full:
         db.execute(delete(ScoreCell).where(ScoreCell.scorecard_id == card.id))
     else:
-        ids = [i.id for i in items]
-        add_up(_old_cells(db, ids), manual_items, s, -1, into=sums)
+        cell_sums(db, card.id, s, manual_items, ids, -1, into=sums)
         for chunk in _chunks(ids):
             db.execute(delete(ScoreCell).where(ScoreCell.item_id.in_(chunk)))
-    for item in items:
+    missing: set[str] = set()
+    stats.cells, stats.unmatched = write_vote_cells(db, card, [i for i in items if i.kind in VOTE_KINDS], s,
+                                                    missing)
+    for item in items:  # (co)sponsorship and manual items: few cells each, built in Python
         if item.kind in VOTE_KINDS:
-            cells = vote_cells(db, card, item, s, roles)
-        elif item.kind in SPONSOR_KINDS:
+            continue
+        if item.kind in SPONSOR_KINDS:
             cells = sponsor_cells(db, card, item, s, roles)
         else:
             cells = manual_cells(db, card, item)
-        if cells is None:  # the roll call or bill has not been imported yet
-            stats.missing.append(item.slug)
+        if cells is None:  # the bill has not been imported yet
+            missing.add(item.slug)
             continue
         stats.cells += len(cells)
         stats.unmatched += sum(1 for c in cells if c[2].startswith("name:"))
-        add_up(cells, manual_items, s, into=sums)
         write_cells(db, cells)
+    stats.missing = [i.slug for i in items if i.slug in missing]
     if full:
         db.execute(delete(ScoreSummary).where(ScoreSummary.scorecard_id == card.id))
-        now = utcnow()
-        rows = [r for (lid, sess), vals in sums.items()
+        now = _now_param(db)
+        rows = [r for (lid, sess), vals in cell_sums(db, card.id, s, manual_items).items()
                 if (r := _summary_row(card, s, roles, lid, sess, vals, now)) is not None]
         _write_summaries(db, rows)
         stats.legislators = len(rows)
     else:
+        cell_sums(db, card.id, s, manual_items, ids, 1, into=sums)
         stats.legislators = apply_deltas(db, card, s, roles, sums)
     card.version = (card.version or 0) + 1
     card.updated_at = utcnow()

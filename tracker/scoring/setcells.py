@@ -1,0 +1,212 @@
+"""Cells of roll-call items and sums of cells in set-based form (issue 19): a national recompute
+writes about 1.5 million cells, so they are made by INSERT ... SELECT, never row by row in Python.
+
+The rules stay in `tracker.scoring.rules`: they are evaluated in Python once per (item, option)
+into a small temporary rule table, and the database joins every recorded vote with it. Who was a
+member of the voting body on the day (`rules.eligible_role`) is the same test written in SQL.
+Every cell keeps its audit columns (printed name, match, option, rule words, agreement, weight).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from tracker.models import LegislativeSession, Scorecard, ScoredItem, VoteEvent
+from tracker.scoring.cells import CELL_COLUMNS, NOT_MEMBER, UNMATCHED, preferred_for
+from tracker.scoring.rules import score_vote
+from tracker.scoring.settings import ScoringSettings
+from tracker.vocab import VOTE_OPTIONS
+
+POOLED = "*"
+ABSENT_OPTION = "not recorded"
+_CHUNK = 500
+_ITEMS, _RULES = "score_tmp_item", "score_tmp_rule"
+_COLS = ", ".join(CELL_COLUMNS)
+# rules.eligible_role in SQL: a role in the scorecard's jurisdiction (and the vote's), in the
+# vote's chamber (a vote without chamber, or a "legislature" chamber on either side, accepts any),
+# started by the vote's date and not yet ended (the end date is exclusive). `{j}` is the
+# jurisdiction column as written: `lr.jurisdiction_id || ''` keeps SQLite, which has no statistics
+# on the temporary tables, from looking up 740 roles by jurisdiction when one legislator's will do.
+_MEMBER = ("{j} = ? AND lr.jurisdiction_id = ve.jurisdiction_id"
+           " AND (ve.chamber IS NULL OR ve.chamber = '' OR lr.chamber = ve.chamber"
+           " OR ve.chamber = 'legislature' OR lr.chamber = 'legislature')"
+           " AND (lr.start_date IS NULL OR ve.date >= lr.start_date)"
+           " AND (lr.end_date IS NULL OR ve.date < lr.end_date)")
+
+
+def _chunks(values: list, n: int = _CHUNK) -> Iterable[list]:
+    for i in range(0, len(values), n):
+        yield values[i:i + n]
+
+
+def run_sql(conn: Connection, sql: str, params=()):
+    """Run SQL written with ? placeholders on any dialect (executemany for a list of tuples)."""
+    if conn.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    return conn.exec_driver_sql(sql, params if isinstance(params, list) else tuple(params))
+
+
+def _temp_tables(conn: Connection) -> None:
+    """Empty per-transaction work tables (PostgreSQL drops them at commit; fine with poolers)."""
+    tail = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
+    run_sql(conn, f"CREATE TEMP TABLE IF NOT EXISTS {_ITEMS} (item_id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL,"
+               f" session VARCHAR, weight FLOAT NOT NULL, absent BOOLEAN NOT NULL){tail}")
+    run_sql(conn, f"CREATE TEMP TABLE IF NOT EXISTS {_RULES} (item_id INTEGER NOT NULL, option VARCHAR NOT NULL,"
+               f" rule VARCHAR NOT NULL, agreement FLOAT, PRIMARY KEY (item_id, option)){tail}")
+    run_sql(conn, f"DELETE FROM {_ITEMS}")
+    run_sql(conn, f"DELETE FROM {_RULES}")
+
+
+def _events(conn: Connection, keys: list[str]) -> dict[str, tuple]:
+    out = {}
+    for chunk in _chunks(sorted(set(keys))):
+        for key, ev_id, result, ident in conn.execute(
+                select(VoteEvent.key, VoteEvent.id, VoteEvent.result, LegislativeSession.identifier)
+                .outerjoin(LegislativeSession, LegislativeSession.id == VoteEvent.session_id)
+                .where(VoteEvent.key.in_(chunk))).all():
+            out[key] = (ev_id, result, ident)
+    return out
+
+
+def _rules(items: list[tuple], options: Iterable[str], s: ScoringSettings) -> list[tuple]:
+    """(item id, option, rule words, agreement) for every option of every item, one rules call
+    per distinct (option, preferred, outcome)."""
+    memo: dict = {}
+    rows = []
+    for item_id, preferred, result in items:
+        for option in options:
+            rule = memo.get((option, preferred, result))
+            if rule is None:
+                rule = memo[(option, preferred, result)] = score_vote(option, preferred, result, s)
+            rows.append((item_id, option, rule.rule, rule.agreement))
+    return rows
+
+
+def _insert_votes(conn: Connection, card: Scorecard, only_options: list[str] | None = None) -> int:
+    """Cells of matched votes; eligibility decides between the item's rule and "not a member"."""
+    extra = f" AND pv.option IN ({', '.join('?' for _ in only_options)})" if only_options else ""
+    # INSERT first: the sqlite3 module reports a row count only for statements starting with it.
+    sql = f"""INSERT INTO score_cell ({_COLS})
+WITH v AS MATERIALIZED (
+      SELECT i.item_id, i.session, i.weight, ve.key, ve.source_url, pv.legislator_id, pv.voter_name,
+             pv.match_method, pv.match_confidence, pv.option, pv.raw_option, r.rule, r.agreement,
+             EXISTS (SELECT 1 FROM legislator_role lr
+                     WHERE lr.legislator_id = pv.legislator_id AND {_MEMBER.format(j="lr.jurisdiction_id || ''")}) AS el
+      FROM {_ITEMS} i CROSS JOIN person_vote pv CROSS JOIN {_RULES} r CROSS JOIN vote_event ve
+      WHERE pv.vote_event_id = i.event_id AND r.item_id = i.item_id AND r.option = pv.option
+        AND ve.id = i.event_id AND pv.legislator_id IS NOT NULL{extra})
+SELECT ?, item_id, 'leg:' || CAST(legislator_id AS VARCHAR), legislator_id, session, key, source_url, voter_name,
+       match_method, match_confidence, option, raw_option, CASE WHEN el THEN rule ELSE ? END,
+       CASE WHEN el THEN agreement END, weight,
+       CASE WHEN el AND agreement IS NOT NULL THEN weight * agreement ELSE 0.0 END, el
+FROM v"""
+    # MATERIALIZED: the membership test runs once per vote (inlined, both engines would repeat it
+    # for each of the four uses of `el`). CROSS JOIN fixes SQLite's join order (items, their
+    # votes, then one rule lookup per vote); PostgreSQL plans it as any inner join.
+    # No duplicate-vote case here: person_vote is unique on (vote_event_id, legislator_id).
+    return run_sql(conn, sql, (card.jurisdiction_id, *(only_options or ()), card.id, NOT_MEMBER.rule)).rowcount
+
+
+def _insert_unmatched(conn: Connection, card: Scorecard) -> int:
+    """Printed names not matched to a legislator: kept, never counted."""
+    sql = f"""INSERT INTO score_cell ({_COLS})
+SELECT ?, i.item_id, 'name:' || CAST(pv.id AS VARCHAR), NULL, i.session, ve.key, ve.source_url, pv.voter_name,
+       pv.match_method, pv.match_confidence, pv.option, pv.raw_option, ?, NULL, i.weight, 0.0, (1 = 0)
+FROM {_ITEMS} i JOIN vote_event ve ON ve.id = i.event_id
+JOIN person_vote pv ON pv.vote_event_id = i.event_id
+WHERE pv.legislator_id IS NULL"""
+    return run_sql(conn, sql, (card.id, UNMATCHED.rule)).rowcount
+
+
+def _insert_absent(conn: Connection, card: Scorecard) -> int:
+    """Members of the body missing from a floor roll call, when the scorecard counts them absent."""
+    sql = f"""INSERT INTO score_cell ({_COLS})
+SELECT DISTINCT ?, i.item_id, 'leg:' || CAST(lr.legislator_id AS VARCHAR), lr.legislator_id, i.session, ve.key,
+       ve.source_url, CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS FLOAT), ?, CAST(NULL AS VARCHAR),
+       r.rule, r.agreement, i.weight, CASE WHEN r.agreement IS NOT NULL THEN i.weight * r.agreement ELSE 0.0 END,
+       (1 = 1)
+FROM {_ITEMS} i JOIN vote_event ve ON ve.id = i.event_id
+JOIN {_RULES} r ON r.item_id = i.item_id AND r.option = ?
+JOIN legislator_role lr ON {_MEMBER.format(j="lr.jurisdiction_id")}
+WHERE i.absent AND NOT EXISTS (SELECT 1 FROM person_vote pv
+                               WHERE pv.vote_event_id = i.event_id AND pv.legislator_id = lr.legislator_id)"""
+    return run_sql(conn, sql, (card.id, ABSENT_OPTION, ABSENT_OPTION, card.jurisdiction_id)).rowcount
+
+
+def write_vote_cells(db: Session, card: Scorecard, items: list[ScoredItem], s: ScoringSettings,
+                     missing: set[str]) -> tuple[int, int]:
+    """Write the cells of roll-call items in a few statements; returns (cells, unmatched).
+    Items whose roll call is not imported yet are added to `missing`; sets items' sessions."""
+    if not items:
+        return 0, 0
+    conn = db.connection()
+    events = _events(conn, [i.vote_event_key for i in items])
+    item_rows, rule_items = [], []
+    for item in items:
+        ev = events.get(item.vote_event_key)
+        if ev is None:
+            missing.add(item.slug)
+            continue
+        ev_id, result, ident = ev
+        item.session = item.session or ident
+        absent = item.kind == "floor_vote" and s.missing_from_roll == "absent"
+        item_rows.append((item.id, ev_id, item.session, float(item.weight), absent))
+        rule_items.append((item.id, preferred_for(db, card, item), result))
+    if not item_rows:
+        return 0, 0
+    _temp_tables(conn)
+    known = sorted(VOTE_OPTIONS | {ABSENT_OPTION})
+    run_sql(conn, f"INSERT INTO {_ITEMS} VALUES (?, ?, ?, ?, ?)", item_rows)
+    run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(rule_items, known, s))
+    cells = _insert_votes(conn, card)
+    matched = run_sql(conn, f"SELECT count(*) FROM {_ITEMS} i JOIN person_vote pv ON pv.vote_event_id = i.event_id"
+                         " WHERE pv.legislator_id IS NOT NULL").scalar_one()
+    if cells < matched:  # options outside the vocabulary (written by hand): rare, so looked up only then
+        odd = sorted(o for o in run_sql(conn, f"SELECT DISTINCT pv.option FROM {_ITEMS} i JOIN person_vote pv"
+                                           " ON pv.vote_event_id = i.event_id").scalars() if o not in known)
+        if odd:
+            run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(rule_items, odd, s))
+            cells += _insert_votes(conn, card, odd)
+    unmatched = _insert_unmatched(conn, card)
+    if s.missing_from_roll == "absent":
+        cells += _insert_absent(conn, card)
+    run_sql(conn, f"DELETE FROM {_ITEMS}")
+    run_sql(conn, f"DELETE FROM {_RULES}")
+    return cells + unmatched, unmatched
+
+
+def cell_sums(db: Session, card_id: int, s: ScoringSettings, manual_items: set[int],
+              item_ids: list[int] | None = None, sign: int = 1, into: dict | None = None) -> dict:
+    """Per (legislator, session) sums of the stored cells (all of the scorecard's, or of
+    `item_ids`), pooled too if lifetime: earned, possible, counted, eligible, manual earned and
+    possible. One GROUP BY; a key with no eligible cell is kept (so its summary is looked at)."""
+    sums = into if into is not None else defaultdict(lambda: [0.0, 0.0, 0, 0, 0.0, 0.0])
+    counted = "c.eligible AND c.agreement IS NOT NULL"
+    manual = (f"c.item_id IN ({', '.join(str(int(i)) for i in sorted(manual_items))})" if manual_items
+              else "1 = 0")
+    sql = f"""SELECT c.legislator_id, COALESCE(c.session, ''),
+       SUM(CASE WHEN {counted} THEN c.points ELSE 0.0 END), SUM(CASE WHEN {counted} THEN c.weight ELSE 0.0 END),
+       SUM(CASE WHEN {counted} THEN 1 ELSE 0 END), SUM(CASE WHEN c.eligible THEN 1 ELSE 0 END),
+       SUM(CASE WHEN {counted} AND {manual} THEN c.points ELSE 0.0 END),
+       SUM(CASE WHEN {counted} AND {manual} THEN c.weight ELSE 0.0 END)
+FROM score_cell c WHERE {{card}} = ? AND c.legislator_id IS NOT NULL{{extra}}
+GROUP BY c.legislator_id, COALESCE(c.session, '')"""
+    conn = db.connection()
+    batches = [None] if item_ids is None else list(_chunks(sorted(item_ids)))
+    for batch in batches:
+        extra = "" if batch is None else f" AND c.item_id IN ({', '.join('?' for _ in batch)})"
+        # Some items: their cells by item (`+ 0` keeps SQLite off the scorecard's index).
+        card = "c.scorecard_id" if batch is None else "c.scorecard_id + 0"
+        for lid, session, *vals in run_sql(conn, sql.format(extra=extra, card=card), (card_id, *(batch or ()))).all():
+            keys = [(lid, session)]
+            if s.lifetime and vals[3]:
+                keys.append((lid, POOLED))
+            for key in keys:
+                acc = sums[key]
+                for i in range(6):
+                    acc[i] += sign * (vals[i] or 0)
+    return sums
