@@ -118,8 +118,15 @@ class NYOpenLeg:
             for d in legislator_dicts(tables, src, FMT):
                 yield _build("legislator", d, src)
         lookup = tables.short_names()
+        seen: set[str] = set()  # the same bill saved twice in one tree: the first file (by name) is read
         for n in sorted(x for x in names if not x.lower().endswith((".sql", ".xml"))):
-            yield from per_file(tree, n, parse_api_bill)
+            items = per_file(tree, n, parse_api_bill)
+            key = next((i.key for i in items if getattr(i, "kind", None) == "bill"), None)
+            if key in seen:
+                log.info("%s: bill %s already read from another file of this import", tree.source(n), key)
+                continue
+            seen.add(key) if key else None
+            yield from items
         # Feed files are named by timestamp: later files replace earlier ones for the same key.
         latest: dict[str, object] = {}
         feed = sorted((x for x in names if x.lower().endswith(".xml")), key=lambda x: PurePosixPath(x).name)
@@ -190,16 +197,19 @@ def _api_texts(bill: dict, key: str, base: str, session: str, source: str) -> It
     """One BillTextIn per amendment carrying its full text (code: the letter, or `original`)."""
     amendments = (bill.get("amendments") or {}).get("items") or {}
     for letter, a in sorted(amendments.items()):
-        full = a.get("fullText") if isinstance(a, dict) else None
-        if not isinstance(full, str) or not full.strip():
-            continue
-        text = plain_text(full)
-        yield _build("bill_text", {
-            "bill_key": key, "code": letter or "original", "name": a.get("printNo") or f"{base}{letter}",
-            "date": a.get("publishDate") or None, "format": "text", "content": full, "text": text,
-            "sections": plainsections.sections(text),
-            "url": f"https://www.nysenate.gov/legislation/bills/{session}/{base}/amendment/{letter or 'original'}",
-            "source": {"url": source, "format": FMT}}, source)
+        if isinstance(a, dict) and isinstance(a.get("fullText"), str) and a["fullText"].strip():
+            yield convert(_api_text, a, letter, key, base, session, source, source=source,
+                          record=f"{key}@{letter or 'original'}", prefix=f"result.amendments.items.{letter}")
+
+
+def _api_text(a: dict, letter: str, key: str, base: str, session: str, source: str) -> Item:
+    text = plain_text(a["fullText"])
+    return build("bill_text", {
+        "bill_key": key, "code": letter or "original", "name": a.get("printNo") or f"{base}{letter}",
+        "date": a.get("publishDate") or None, "format": "text", "content": a["fullText"], "text": text,
+        "sections": plainsections.sections(text),
+        "url": f"https://www.nysenate.gov/legislation/bills/{session}/{base}/amendment/{letter or 'original'}",
+        "source": {"url": source, "format": FMT}}, source=source)
 
 
 def _api_bill(bill: dict, base: str, session: str, source: str) -> Item:
