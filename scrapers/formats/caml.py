@@ -93,10 +93,41 @@ def _lines(el, out: list[str], marks: bool = False) -> None:
             out.append(_SPACE.sub(" ", child.tail).strip())
 
 
-def parse_caml(data: bytes, marks: bool = False) -> CamlDoc:
+def unmark(marked: str) -> tuple[str, list[int], list[dict]]:
+    """Text with the mark delimiters -> (plain text, offset map marked->plain, marks): each mark
+    `{kind: "ins", start, end}` (inserted words, offsets in the plain text) or `{kind: "del",
+    start, end: start, text}` (deleted words, no longer in the text, at `start`)."""
+    clean: list[str] = []
+    where: list[int] = []
+    marks: list[dict] = []
+    opened, deleted = 0, None
+    for ch in marked:
+        where.append(len(clean))
+        if ch == INS_START:
+            opened = len(clean)
+        elif ch == INS_END:
+            if len(clean) > opened:
+                marks.append({"kind": "ins", "start": opened, "end": len(clean)})
+        elif ch == DEL_START:
+            deleted = []
+        elif ch == DEL_END:
+            if deleted and "".join(deleted).strip():
+                marks.append({"kind": "del", "start": len(clean), "end": len(clean), "text": "".join(deleted)})
+            deleted = None
+        elif deleted is not None:
+            deleted.append(ch)
+        elif ch == " " and clean and clean[-1] in " \n":
+            continue  # a deletion between two spaces leaves one space, as the plain rendering
+        else:
+            clean.append(ch)
+    where.append(len(clean))
+    return "".join(clean), where, marks
+
+
+def parse_caml(data: bytes) -> CamlDoc:
     """The plain text and sections of one CAML document; raises `etree.XMLSyntaxError` or
-    `ValueError` when it is not one. With `marks`, Counsel's insertion and deletion marks are
-    kept in the text as the `INS_*`/`DEL_*` delimiters (deleted words included)."""
+    `ValueError` when it is not one. Counsel's insertion and deletion marks go to each
+    section's `marks` (see `unmark`)."""
     root = parse_xml(data)
     if root.tag != f"{_C}MeasureDoc":
         raise ValueError(f"not a CAML MeasureDoc: root element <{_local(root)}>")
@@ -125,7 +156,7 @@ def parse_caml(data: bytes, marks: bool = False) -> CamlDoc:
     size = 0
     for part in (bill if bill is not None else []):
         lines: list[str] = []
-        _lines(part, lines, marks)
+        _lines(part, lines, True)
         if not lines:
             continue
         block = "\n".join(lines)
@@ -138,5 +169,10 @@ def parse_caml(data: bytes, marks: bool = False) -> CamlDoc:
             doc.sections.append({"num": _flat(num) if num is not None else None,
                                  "heading": _flat(action) if action is not None else None,
                                  "path": [], "start": start, "end": size})
-    doc.text = "\n\n".join(chunks)
+    doc.text, where, marks = unmark("\n\n".join(chunks))
+    for sec in doc.sections:
+        sec["start"], sec["end"] = where[sec["start"]], where[sec["end"]]
+        inside = [m for m in marks if sec["start"] <= m["start"] and m["end"] <= sec["end"]]
+        if inside:
+            sec["marks"] = inside
     return doc
