@@ -38,5 +38,5 @@ def text_store(engine):
     """The engine with the bill-text fixtures' bills and texts stored."""
     ingest = store_bills(engine)
     report = import_texts(ingest, real_fixture("bill-text"))
-    assert report.summary()["error"] == 0, report.errors if hasattr(report, "errors") else report
+    assert report.summary()["error"] == 0, report.errors
     return engine

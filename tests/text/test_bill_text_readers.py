@@ -98,9 +98,7 @@ def test_legiscan_text_needs_its_bill_then_finds_it_by_legiscan_id(engine):
     ingest = store_bills(engine)
     report = import_texts(ingest, real_fixture("legiscan", "text"))
     assert report.summary()["error"] == 1
-    err = next(r for r in report.results if r.error) if hasattr(report, "results") else None
-    if err is not None:
-        assert "legiscan:231132 is not stored" in str(err.error)
+    assert "bill legiscan:231132 is not stored" in str(report.errors[0])
     bill = f.bill(jurisdiction="ca", session="20112012", identifier="SB 151", actions=[], sponsorships=[],
                   versions=[], extras={"legiscan_bill_id": 231132})
     assert ingest.ingest_one(build_any(bill)).outcome == "insert"
