@@ -1,0 +1,36 @@
+"""JSON of a bill's stored text: one version by sections, and the redline between two."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from api.deps import KeyPath, SessionDep
+from tracker.bills.texts import BillDiffView, BillTextView, TextNotFound, bill_diff, bill_text
+
+router = APIRouter(prefix="/api/bills", tags=["bills"])
+VersionCode = Annotated[str, Query(min_length=1, max_length=60, description="a version code (`ih`, `enr`, "
+                                                                            "`20250AB1398AMD`, `A`)")]
+
+
+@router.get("/{key}/text", response_model=BillTextView, summary="One version of a bill's text")
+def text(key: KeyPath, db: SessionDep, version: Annotated[str | None, Query(
+        min_length=1, max_length=60, description="version code; the latest stored version when absent")] = None
+         ) -> BillTextView:
+    """The version's sections with their heading path; California versions carry Counsel's own
+    insertion (`ins`) and deletion (`del`) marks."""
+    try:
+        return bill_text(db, key, version)
+    except TextNotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.get("/{key}/diff", response_model=BillDiffView, summary="Redline between two versions")
+def diff(key: KeyPath, db: SessionDep, from_: Annotated[str, Query(alias="from", min_length=1, max_length=60,
+                                                                   description="the older version's code")],
+         to: VersionCode) -> BillDiffView:
+    """Every section of either version: same, changed (runs of same/del/ins words), added, removed."""
+    try:
+        return bill_diff(db, key, from_, to)
+    except TextNotFound as exc:
+        raise HTTPException(404, str(exc)) from None
