@@ -111,3 +111,41 @@ def diff_cmd(key: str, old: str, new: str, as_json: bool = typer.Option(False, "
             continue
         typer.echo(f"\n== [{s.status}] {_where(s)}")
         typer.echo(_runs_text(s.runs))
+
+
+def _usd(n: int | None) -> str:
+    return "—" if n is None else f"${n:,}"
+
+
+@app.command("money")
+def money_cmd(key: str, version: Optional[str] = typer.Option(None, "--version", "-v"),
+              compare: Optional[str] = typer.Option(None, "--compare", "-c",
+                                                    help="an older version: show each line item's change"),
+              as_json: bool = typer.Option(False, "--json")) -> None:
+    """Dollar amounts in a version's text, with heading path, fiscal year and availability."""
+    from tracker.bills.texts import TextNotFound, bill_money
+    with Session(get_engine()) as db:
+        try:
+            view = bill_money(db, key, version, compare)
+        except TextNotFound as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1)
+    if as_json:
+        print_json(view.model_dump(mode="json"))
+        return
+    if view.compared_with:
+        typer.echo(f"{key} {view.compared_with.code} -> {view.version.code}")
+        for c in view.changes:
+            if c.status == "same":
+                continue
+            pct = f" ({c.percent:+.1f}%)" if c.percent is not None else ""
+            typer.echo(f"  {c.status:<8} {_usd(c.old):>16} -> {_usd(c.new):<16}{pct}  "
+                       f"{' / '.join([*c.path, c.heading or ''])} [{c.kind}]")
+        return
+    typer.echo(f"{key} {view.version.code}: {len(view.items)} amounts, appropriations total {_usd(view.total)}")
+    for i in view.items:
+        indent = "    " if i.kind == "part" else "  "
+        extra = ", ".join(x for x in (f"FY{i.fiscal_year}" if i.fiscal_year else "", i.availability or "",
+                                      ",".join(i.areas)) if x)
+        typer.echo(f"{indent}{_usd(i.dollars):>16}  {' / '.join([*i.path, i.heading or ''])} [{i.kind}]"
+                   + (f"  ({extra})" if extra else ""))

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import SessionDep
 from api.pages.common import render
 from tracker.bills.queries import bill_detail
-from tracker.bills.texts import TextNotFound, bill_diff, bill_text
+from tracker.bills.texts import TextNotFound, bill_diff, bill_money, bill_text
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,3 +51,13 @@ def diff_page(key: str, request: Request, db: SessionDep) -> HTMLResponse:
         raise HTTPException(404, str(exc)) from None
     show_all = request.query_params.get("all") == "1"
     return render(request, "bill_text.html", {"bill": detail, "view": view, "diff": True, "show_all": show_all})
+
+
+@router.get("/bill/{key}/money", response_class=HTMLResponse)
+def money_page(key: str, request: Request, db: SessionDep) -> HTMLResponse:
+    detail = _bill(db, key)
+    try:
+        view = bill_money(db, key, _param(request, "version"), _param(request, "compare"))
+    except TextNotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    return render(request, "bill_money.html", {"bill": detail, "view": view})

@@ -6,7 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import KeyPath, SessionDep
-from tracker.bills.texts import BillDiffView, BillTextView, TextNotFound, bill_diff, bill_text
+from tracker.bills.texts import (BillDiffView, BillTextView, MoneyView, TextNotFound, bill_diff, bill_money,
+                                  bill_text)
 
 router = APIRouter(prefix="/api/bills", tags=["bills"])
 VersionCode = Annotated[str, Query(min_length=1, max_length=60, description="a version code (`ih`, `enr`, "
@@ -32,5 +33,18 @@ def diff(key: KeyPath, db: SessionDep, from_: Annotated[str, Query(alias="from",
     """Every section of either version: same, changed (runs of same/del/ins words), added, removed."""
     try:
         return bill_diff(db, key, from_, to)
+    except TextNotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.get("/{key}/money", response_model=MoneyView, summary="Money line items of a version")
+def money(key: KeyPath, db: SessionDep, version: Annotated[str | None, Query(
+        min_length=1, max_length=60, description="version code; the latest stored version when absent")] = None,
+          compare: Annotated[str | None, Query(min_length=1, max_length=60,
+                                               description="an older version's code: each line item's change")] = None
+          ) -> MoneyView:
+    """Every dollar amount with its heading path, fiscal year, availability and parent ("of which")."""
+    try:
+        return bill_money(db, key, version, compare)
     except TextNotFound as exc:
         raise HTTPException(404, str(exc)) from None

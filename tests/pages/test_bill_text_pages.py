@@ -85,6 +85,7 @@ def test_pages_in_the_browser_axe_and_keyboard(text_db, tmp_path):
         for lang in ("en", "es"):
             check_page(page, f"{base}/bill/us-116-hr2157/diff?from=ih&to=enr&lang={lang}", f"bill-diff-{lang}")
             check_page(page, f"{base}/bill/ny-2017-s609/text?version=A&lang={lang}", f"bill-text-{lang}")
+            check_page(page, f"{base}/bill/us-116-hr2157/money?version=enr&compare=ih&lang={lang}", f"bill-money-{lang}")
         # keyboard only: pick the versions and compare
         page.goto(f"{base}/bill/ny-2017-s609/diff?from=original&to=original")
         page.focus("#from")
@@ -95,3 +96,19 @@ def test_pages_in_the_browser_axe_and_keyboard(text_db, tmp_path):
         page.keyboard.press("Enter")
         page.wait_for_url("**to=A**")
         assert "1 removed" in page.inner_text("main")
+
+
+def test_money_page_and_api(client):
+    page = client.get("/bill/us-116-hr2157/money?version=enr&compare=ih&lang=en")
+    assert page.status_code == 200, page.text[:300]
+    assert "$125,000,000" in page.text and "$435,000,000" in page.text and "+248.0 %" in page.text
+    assert 'href="/bill/us-116-hr2157/text?version=enr#s-' in page.text
+    assert "Hurricane Education Recovery (including Transfer of Funds)" in page.text
+    es = client.get("/bill/us-116-hr2157/money?version=enr&lang=es").text
+    assert "Importes en esta versión" in es
+    got = client.get("/api/bills/us-116-hr2157/money", params={"version": "enr", "compare": "ih"},
+                     headers={"accept": "application/json"}).json()
+    flood = next(c for c in got["changes"] if c["heading"] == "Flood Control and Coastal Emergencies"
+                 and c["kind"] == "appropriation")
+    assert (flood["status"], flood["old"], flood["new"], flood["percent"]) == ("changed", 510_000_000, 1_000_000_000, 96.1)
+    assert 'href="/bill/us-116-hr2157/money"' in client.get("/bill/us-116-hr2157").text

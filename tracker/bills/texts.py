@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, Field
 from sqlmodel import Session, select
 
-from tracker.bills import redline as rl
+from tracker.bills import money, redline as rl
 from tracker.models import Bill, BillText
 
 
@@ -132,3 +132,30 @@ def bill_diff(db: Session, bill_key: str, old: str, new: str) -> BillDiffView:
                                runs=_runs(c.runs)))
     return BillDiffView(bill_key=bill_key, old=_ref(a), new=_ref(b), versions=[_ref(r) for r in rows],
                         counts=counts, sections=out)
+
+
+class MoneyView(BaseModel):
+    """The money of one version, and (with `compare`) each line item's change from another."""
+
+    bill_key: str
+    version: VersionRef
+    versions: list[VersionRef]
+    items: list[money.LineItem]
+    total: int = Field(description="sum of the appropriations (parts and other amounts are not added)")
+    compared_with: VersionRef | None = None
+    changes: list[money.MoneyChange] = Field(default_factory=list)
+
+
+def bill_money(db: Session, bill_key: str, code: str | None = None, compare: str | None = None) -> MoneyView:
+    """Line items of one version (latest by default); with `compare`, changes from that version."""
+    _, rows = versions(db, bill_key)
+    row = _pick(rows, code, bill_key)
+    items = money.line_items(row.text, row.sections)
+    view = MoneyView(bill_key=bill_key, version=_ref(row), versions=[_ref(r) for r in rows], items=items,
+                     total=sum(i.dollars for i in items if i.kind == "appropriation"))
+    if compare:
+        old = _pick(rows, compare, bill_key)
+        pairs = rl.align(rl.sections_of(old.text, old.sections), rl.sections_of(row.text, row.sections))
+        view.compared_with = _ref(old)
+        view.changes = money.compare(money.line_items(old.text, old.sections), items, pairs)
+    return view
