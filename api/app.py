@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(bills.router)
     app.include_router(__import__("api.routes.bill_text", fromlist=["router"]).router)
+    app.include_router(__import__("api.routes.bill_text", fromlist=["search_router"]).search_router)
     app.include_router(activity.router)
     app.include_router(__import__("api.scorecards", fromlist=["router"]).router)
     app.include_router(quality.router)

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import KeyPath, SessionDep
+from tracker.search.textindex import TextHit, search_text
 from tracker.bills.texts import (BillDiffView, BillTextView, MoneyView, TextNotFound, bill_diff, bill_money,
                                   bill_text)
 
@@ -48,3 +49,13 @@ def money(key: KeyPath, db: SessionDep, version: Annotated[str | None, Query(
         return bill_money(db, key, version, compare)
     except TextNotFound as exc:
         raise HTTPException(404, str(exc)) from None
+
+
+search_router = APIRouter(tags=["search"])
+
+
+@search_router.get("/api/search/text", response_model=list[TextHit], summary="Search inside bill text")
+def search_in_text(db: SessionDep, q: Annotated[str, Query(min_length=1, max_length=500, description="words")],
+                   limit: Annotated[int, Query(ge=1, le=100)] = 20) -> list[TextHit]:
+    """Sections of stored bill text holding all the words, best first, each with its page link."""
+    return search_text(db, q, limit)

@@ -87,7 +87,7 @@ def test_pages_in_the_browser_axe_and_keyboard(text_db, tmp_path):
             check_page(page, f"{base}/bill/ny-2017-s609/text?version=A&lang={lang}", f"bill-text-{lang}")
             check_page(page, f"{base}/bill/us-116-hr2157/money?version=enr&compare=ih&lang={lang}", f"bill-money-{lang}")
         # keyboard only: pick the versions and compare
-        page.goto(f"{base}/bill/ny-2017-s609/diff?from=original&to=original")
+        page.goto(f"{base}/bill/ny-2017-s609/diff?from=original&to=original&lang=en")
         page.focus("#from")
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.id") == "to"
@@ -112,3 +112,13 @@ def test_money_page_and_api(client):
                  and c["kind"] == "appropriation")
     assert (flood["status"], flood["old"], flood["new"], flood["percent"]) == ("changed", 510_000_000, 1_000_000_000, 96.1)
     assert 'href="/bill/us-116-hr2157/money"' in client.get("/bill/us-116-hr2157").text
+
+
+def test_search_page_and_api_point_into_the_text(client):
+    page = client.get("/search?q=hurricane+education+recovery&lang=en")
+    assert page.status_code == 200
+    assert "Found in the text of bills" in page.text and 'href="/bill/us-116-hr2157/text?version=enr#s-' in page.text
+    hits = client.get("/api/search/text", params={"q": "flood control coastal emergencies"},
+                      headers={"accept": "application/json"}).json()
+    assert hits and all(h["bill_key"] == "us-116-hr2157" and h["url"].startswith("/bill/us-116-hr2157/text?version=")
+                        for h in hits)

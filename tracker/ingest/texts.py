@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from tracker.contract import BillTextIn, RecordError
 from tracker.ingest.diff import upsert
 from tracker.models import Bill, BillText
+from tracker.search.textindex import index_text
 
 
 def checksum(content: str) -> str:
@@ -52,4 +53,7 @@ def ingest_bill_text(session: Session, rec: BillTextIn, today: dt.date) -> tuple
         session.add(row)
         changes["rendering"] = {"old": None, "new": "refreshed"}
         outcome = "update"
+    if outcome == "insert" or "checksum" in changes or "rendering" in changes:
+        session.flush()
+        index_text(session, row)
     return outcome, changes
