@@ -107,3 +107,17 @@ def test_cli_diff_marks_without_colour(app_env):
     assert "[- $510,000,000,-]{+ $1,000,000,000,+}" in out.stdout
     as_json = json.loads(runner.invoke(app, ["bills", "diff", "ny-2017-s609", "original", "A", "--json"]).stdout)
     assert as_json["counts"] == {"same": 1, "changed": 2, "added": 0, "removed": 1}
+
+
+def test_large_bills_align_without_the_quadratic_table(monkeypatch, text_store):
+    """Past MAX_PAIRS the labels and identical texts pair sections: H.R. 2157 reads the same."""
+    from tracker.bills import redline as rl
+    with Session(text_store) as db:
+        full = bill_diff(db, "us-116-hr2157", "ih", "enr")
+        monkeypatch.setattr(rl, "MAX_PAIRS", 500)  # the whole bill is past it, the gaps between matches are not
+        quick = bill_diff(db, "us-116-hr2157", "ih", "enr")
+        same = bill_diff(db, "us-116-hr264", "eh", "pcs")
+    edu = [s for s in quick.sections if s.heading == "Hurricane Education Recovery (including Transfer of Funds)"]
+    assert [s.status for s in edu] == ["changed"]
+    assert same.counts == {"same": 221, "changed": 0, "added": 0, "removed": 0}
+    assert quick.counts == full.counts

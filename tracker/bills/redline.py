@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 _WORD = re.compile(r"\s*\S+")
 _WORDS = re.compile(r"\w+")
+_TITLE_NUM = re.compile(r"^(?:TITLE|DIVISION|SUBTITLE) [IVXLC\dA-Z]+ — ", re.I)
 # Below this share of words in common, two sections are different sections.
 MIN_SIMILARITY = 0.35
 
@@ -25,7 +26,8 @@ class Section:
 
     @property
     def label(self) -> tuple:
-        return (tuple(self.path), self.heading or "", self.num or "")
+        # title numbers move between versions (title VII becomes VIII): the words identify
+        return (tuple(_TITLE_NUM.sub("", p) for p in self.path), self.heading or "", self.num or "")
 
 
 def sections_of(text: str | None, sections: list[dict] | None) -> list[Section]:
@@ -48,11 +50,39 @@ def _similarity(a: Section, b: Section, wa: set, wb: set) -> float:
     return share + (0.2 if a.num and a.num == b.num else 0.0)
 
 
+# Above this many section pairs (an omnibus of thousands of sections), the quadratic alignment
+# gives way to matching labels and identical texts, pairing what lies between in order.
+MAX_PAIRS = 250_000
+
+
+def _align_large(old: list[Section], new: list[Section], wo: list[set], wn: list[set]):
+    def key(s: Section) -> tuple:
+        return s.label if s.heading else ("", " ".join(s.text.split()))
+    out: list[tuple[int | None, int | None]] = []
+    matcher = difflib.SequenceMatcher(None, [key(s) for s in old], [key(s) for s in new], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out += list(zip(range(i1, i2), range(j1, j2)))
+            continue
+        if (i2 - i1) * (j2 - j1) <= MAX_PAIRS:  # what lies between two matches: aligned fully
+            out += [(None if a is None else i1 + a, None if b is None else j1 + b)
+                    for a, b in align(old[i1:i2], new[j1:j2])]
+            continue
+        k = 0
+        while i1 + k < i2 and j1 + k < j2 and _similarity(old[i1 + k], new[j1 + k], wo[i1 + k], wn[j1 + k]) >= MIN_SIMILARITY:
+            out.append((i1 + k, j1 + k))
+            k += 1
+        out += [(i, None) for i in range(i1 + k, i2)] + [(None, j) for j in range(j1 + k, j2)]
+    return out
+
+
 def align(old: list[Section], new: list[Section]) -> list[tuple[int | None, int | None]]:
     """Pairs (i, j) of old and new sections in order; (i, None) removed, (None, j) added."""
     wo = [set(_WORDS.findall(s.text.lower())) for s in old]
     wn = [set(_WORDS.findall(s.text.lower())) for s in new]
     n, m = len(old), len(new)
+    if n * m > MAX_PAIRS:
+        return _align_large(old, new, wo, wn)
     # score[i][j]: best total similarity of old[i:] with new[j:]
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
     sim = {}
