@@ -121,3 +121,24 @@ def test_large_bills_align_without_the_quadratic_table(monkeypatch, text_store):
     assert [s.status for s in edu] == ["changed"]
     assert same.counts == {"same": 221, "changed": 0, "added": 0, "removed": 0}
     assert quick.counts == full.counts
+
+
+def test_california_version_shows_counsels_own_marks(engine):
+    from tests import factories as f
+    from tests.conftest import real_fixture
+    from tests.text.conftest import import_texts
+    from tracker.contract import build_any
+    from tracker.ingest import Ingestor
+    ingest = Ingestor(engine)
+    ingest.ingest_one(build_any(f.bill(jurisdiction="ca", session="20252026", identifier="AB 76", actions=[],
+                                       sponsorships=[], versions=[])))
+    assert import_texts(ingest, real_fixture("ca-pubinfo", "lobs", "bill_version_amended.lob")).summary()["insert"] == 1
+    with Session(engine) as db:
+        view = bill_text(db, "ca-20252026-ab76")
+    assert view.marked
+    marked = [s for s in view.sections if s.status == "marked"]
+    edits = [(r.kind, r.text.strip()) for s in marked for r in s.runs if r.kind != "same" and r.text.strip()]
+    assert ("del", "area.") in edits
+    assert ("ins", "that are not designated for students, faculty, or staff of an academic institution") in edits
+    assert ("ins", "area and inclusive of housing designated for students, faculty, and staff of an academic "
+                   "institution.") in edits
