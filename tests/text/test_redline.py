@@ -109,18 +109,23 @@ def test_cli_diff_marks_without_colour(app_env):
     assert as_json["counts"] == {"same": 1, "changed": 2, "added": 0, "removed": 1}
 
 
-def test_large_bills_align_without_the_quadratic_table(monkeypatch, text_store):
-    """Past MAX_PAIRS the labels and identical texts pair sections: H.R. 2157 reads the same."""
+def test_anchored_alignment_reads_like_the_full_one(monkeypatch, text_store):
+    """Labels and identical texts matched first, gaps aligned pair by pair: H.R. 2157 reads the
+    same as with the full quadratic alignment; a huge gap is paired in order."""
     from tracker.bills import redline as rl
     with Session(text_store) as db:
-        full = bill_diff(db, "us-116-hr2157", "ih", "enr")
-        monkeypatch.setattr(rl, "MAX_PAIRS", 500)  # the whole bill is past it, the gaps between matches are not
         quick = bill_diff(db, "us-116-hr2157", "ih", "enr")
+        monkeypatch.setattr(rl, "ANCHOR_ABOVE", 10**9)
+        full = bill_diff(db, "us-116-hr2157", "ih", "enr")
+        monkeypatch.setattr(rl, "ANCHOR_ABOVE", 10)
+        monkeypatch.setattr(rl, "MAX_PAIRS", 1)
         same = bill_diff(db, "us-116-hr264", "eh", "pcs")
+        ordered = bill_diff(db, "ny-2017-s609", "original", "A")
     edu = [s for s in quick.sections if s.heading == "Hurricane Education Recovery (including Transfer of Funds)"]
     assert [s.status for s in edu] == ["changed"]
     assert same.counts == {"same": 221, "changed": 0, "added": 0, "removed": 0}
     assert quick.counts == full.counts
+    assert sum(ordered.counts.values()) >= 4  # every section of both versions is listed
 
 
 def test_california_version_shows_counsels_own_marks(engine):

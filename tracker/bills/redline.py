@@ -50,8 +50,10 @@ def _similarity(a: Section, b: Section, wa: set, wb: set) -> float:
     return share + (0.2 if a.num and a.num == b.num else 0.0)
 
 
-# Above this many section pairs (an omnibus of thousands of sections), the quadratic alignment
-# gives way to matching labels and identical texts, pairing what lies between in order.
+# Above this many section pairs, sections with the same label or the same text are matched
+# first (cheap) and only the gaps between them are aligned pair by pair; a gap of more than
+# MAX_PAIRS pairs (an omnibus rewritten throughout) is paired in order.
+ANCHOR_ABOVE = 2_500
 MAX_PAIRS = 250_000
 
 
@@ -66,7 +68,7 @@ def _align_large(old: list[Section], new: list[Section], wo: list[set], wn: list
             continue
         if (i2 - i1) * (j2 - j1) <= MAX_PAIRS:  # what lies between two matches: aligned fully
             out += [(None if a is None else i1 + a, None if b is None else j1 + b)
-                    for a, b in align(old[i1:i2], new[j1:j2])]
+                    for a, b in align(old[i1:i2], new[j1:j2], anchored=False)]
             continue
         k = 0
         while i1 + k < i2 and j1 + k < j2 and _similarity(old[i1 + k], new[j1 + k], wo[i1 + k], wn[j1 + k]) >= MIN_SIMILARITY:
@@ -76,12 +78,12 @@ def _align_large(old: list[Section], new: list[Section], wo: list[set], wn: list
     return out
 
 
-def align(old: list[Section], new: list[Section]) -> list[tuple[int | None, int | None]]:
+def align(old: list[Section], new: list[Section], anchored: bool = True) -> list[tuple[int | None, int | None]]:
     """Pairs (i, j) of old and new sections in order; (i, None) removed, (None, j) added."""
     wo = [set(_WORDS.findall(s.text.lower())) for s in old]
     wn = [set(_WORDS.findall(s.text.lower())) for s in new]
     n, m = len(old), len(new)
-    if n * m > MAX_PAIRS:
+    if anchored and n * m > ANCHOR_ABOVE:
         return _align_large(old, new, wo, wn)
     # score[i][j]: best total similarity of old[i:] with new[j:]
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
