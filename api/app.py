@@ -47,6 +47,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
               name="assets")
     app.include_router(health.router)
     app.include_router(bills.router)
+    app.include_router(__import__("api.routes.bill_text", fromlist=["router"]).router)
+    app.include_router(__import__("api.routes.bill_text", fromlist=["search_router"]).search_router)
     app.include_router(activity.router)
     app.include_router(__import__("api.scorecards", fromlist=["router"]).router)
     app.include_router(quality.router)
@@ -68,7 +70,7 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     """Search, coalition API and the server-rendered pages (staff login uses a signed cookie)."""
     from starlette.middleware.sessions import SessionMiddleware
 
-    from api.pages import home, ops, people, public, staff, staff_auth
+    from api.pages import bill_text, home, ops, people, public, staff, staff_auth
     from api.routes import coalitions, search
 
     settings.check_secrets()
@@ -94,6 +96,7 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     app.include_router(staff_embed.router)
     from api.pages import setup as setup_pages  # first run: the first coalition and admin in the browser
     app.include_router(setup_pages.router)
+    app.include_router(bill_text.router)
     app.include_router(public.router)
     app.include_router(people.router)
     app.include_router(home.router)

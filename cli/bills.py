@@ -55,3 +55,97 @@ def show_cmd(key: str, as_json: bool = typer.Option(False, "--json")) -> None:
     for v in detail.votes:
         counts = ", ".join(f"{k} {n}" for k, n in v.counts.items())
         typer.echo(f"  vote {v.date} {v.motion_text}: {v.result} ({counts})")
+
+
+def _runs_text(runs) -> str:
+    """Runs as terminal text: deletions `[-old-]`, insertions `{+new+}` (no colour needed)."""
+    return "".join(r.text if r.kind == "same" else (f"[-{r.text}-]" if r.kind == "del" else f"{{+{r.text}+}}")
+                   for r in runs)
+
+
+def _where(s) -> str:
+    return " / ".join([*s.path, *(x for x in (s.num, s.heading) if x)]) or "(untitled)"
+
+
+@app.command("text")
+def text_cmd(key: str, version: Optional[str] = typer.Option(None, "--version", "-v",
+                                                             help="version code (bills show --json lists them)"),
+             as_json: bool = typer.Option(False, "--json")) -> None:
+    """Print one version of a bill's text (the latest by default), section by section."""
+    from tracker.bills.texts import TextNotFound, bill_text
+    with Session(get_engine()) as db:
+        try:
+            view = bill_text(db, key, version)
+        except TextNotFound as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1)
+    if as_json:
+        print_json(view.model_dump(mode="json"))
+        return
+    v = view.version
+    typer.echo(f"{key} {v.code}: {v.name or ''} {v.date or ''}".rstrip())
+    for s in view.sections:
+        typer.echo(f"\n== {_where(s)}")
+        typer.echo(_runs_text(s.runs))
+
+
+@app.command("diff")
+def diff_cmd(key: str, old: str, new: str, as_json: bool = typer.Option(False, "--json"),
+             all_sections: bool = typer.Option(False, "--all", help="print unchanged sections too")) -> None:
+    """Redline from version OLD to version NEW: deletions [-...-], insertions {+...+}."""
+    from tracker.bills.texts import TextNotFound, bill_diff
+    with Session(get_engine()) as db:
+        try:
+            view = bill_diff(db, key, old, new)
+        except TextNotFound as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1)
+    if as_json:
+        print_json(view.model_dump(mode="json"))
+        return
+    c = view.counts
+    typer.echo(f"{key} {view.old.code} -> {view.new.code}: {c['changed']} changed, {c['added']} added, "
+               f"{c['removed']} removed, {c['same']} unchanged sections")
+    for s in view.sections:
+        if s.status == "same" and not all_sections:
+            continue
+        typer.echo(f"\n== [{s.status}] {_where(s)}")
+        typer.echo(_runs_text(s.runs))
+
+
+def _usd(n: int | None) -> str:
+    return "—" if n is None else f"${n:,}"
+
+
+@app.command("money")
+def money_cmd(key: str, version: Optional[str] = typer.Option(None, "--version", "-v"),
+              compare: Optional[str] = typer.Option(None, "--compare", "-c",
+                                                    help="an older version: show each line item's change"),
+              as_json: bool = typer.Option(False, "--json")) -> None:
+    """Dollar amounts in a version's text, with heading path, fiscal year and availability."""
+    from tracker.bills.texts import TextNotFound, bill_money
+    with Session(get_engine()) as db:
+        try:
+            view = bill_money(db, key, version, compare)
+        except TextNotFound as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1)
+    if as_json:
+        print_json(view.model_dump(mode="json"))
+        return
+    if view.compared_with:
+        typer.echo(f"{key} {view.compared_with.code} -> {view.version.code}")
+        for c in view.changes:
+            if c.status == "same":
+                continue
+            pct = f" ({c.percent:+.1f}%)" if c.percent is not None else ""
+            typer.echo(f"  {c.status:<8} {_usd(c.old):>16} -> {_usd(c.new):<16}{pct}  "
+                       f"{' / '.join([*c.path, c.heading or ''])} [{c.kind}]")
+        return
+    typer.echo(f"{key} {view.version.code}: {len(view.items)} amounts, appropriations total {_usd(view.total)}")
+    for i in view.items:
+        indent = "    " if i.kind == "part" else "  "
+        extra = ", ".join(x for x in (f"FY{i.fiscal_year}" if i.fiscal_year else "", i.availability or "",
+                                      ",".join(i.areas)) if x)
+        typer.echo(f"{indent}{_usd(i.dollars):>16}  {' / '.join([*i.path, i.heading or ''])} [{i.kind}]"
+                   + (f"  ({extra})" if extra else ""))

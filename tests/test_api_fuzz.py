@@ -41,6 +41,9 @@ def _load_data(url: str) -> dict[str, list]:
     published_house(engine)
     Ingestor(engine).ingest([f.bill(6), f.bill(7)])
     Ingestor(engine).ingest(iter_records(plan([p for p in real_fixture("billstatus").iterdir() if p.is_dir() and p.name != "docs"])), keep_results=False)
+    from tests.text.conftest import store_bills   # bills with stored text versions (issue 21)
+    store_bills(engine)
+    Ingestor(engine).ingest(iter_records(plan([real_fixture("bill-text")])), keep_results=False)
     retag(engine, coalition="edfund")
     subscribe(engine, "fuzz@example.org")
     with Session(engine) as db:
@@ -49,7 +52,8 @@ def _load_data(url: str) -> dict[str, list]:
         db.add(ApiKey(coalition_id=coal.id, name="fuzz", prefix=prefix, key_hash=hashed, role="editor"))
         db.commit()
         known = {
-            "bill": list(db.execute(select(Bill.key).order_by(Bill.id).limit(30)).scalars()),
+            "bill": ["us-116-hr2157", "ny-2017-s609", "ca-20232024-ab2302"]
+                    + list(db.execute(select(Bill.key).order_by(Bill.id).limit(30)).scalars()),
             "legislator": list(db.execute(select(Legislator.key).limit(10)).scalars()),
             "tag": list(db.execute(select(BillTag.id).limit(10)).scalars()),
             "feed": list(db.execute(select(Subscription.feed_token)).scalars()),
@@ -73,6 +77,8 @@ def _offer_known(raw: dict, known: dict[str, list]) -> dict:
         ("query", "url"): ["http://localhost/c/edfund/scorecards/house-2025",
                            f"http://localhost/c/edfund/scorecards/house-2025/legislators/{known['legislator'][0]}"],
         ("query", "jurisdiction"): ["us"], ("query", "session"): ["119", "115"], ("query", "q"): ["school", "education"],
+        ("query", "version"): ["ih", "enr", "A"], ("query", "from"): ["ih", "original"],
+        ("query", "to"): ["enr", "A"], ("query", "compare"): ["ih", "original"],
         ("header", "authorization"): known["auth"], ("header", "x-api-key"): known["x_api_key"],
     }
     for ops in raw["paths"].values():

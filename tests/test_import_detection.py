@@ -15,7 +15,7 @@ from tracker.contract import RecordError
 from tracker.ingest import Ingestor
 
 # Per fixture folder: (glob of data files, the reader that must claim them). Files of a folder
-# matching no pattern are read by nobody (formats edtracker does not read, such as the lone CAML samples and schema files).
+# matching no pattern are read by nobody (formats edtracker does not read, such as a lone CA law section, the NY text feed and schema files).
 EXPECTED: dict[str, list[tuple[str, str]]] = {
     "billstatus": [("*/*BILLSTATUS-*.xml", "govinfo-billstatus")],
     "congress-gov-api-json": [("httptest2/*.json", "congress-gov-api"),
@@ -30,13 +30,15 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "ny-openleg": [("api-v3/bill_*.json", "ny-openleg"), ("members/*.sql", "ny-openleg"),
                    ("processor/bill/senFlVot/*", "ny-openleg"),
                    ("processor/bill/senAgendaVote/*", "ny-openleg"),
-                   ("processor/bill/senAgenda/*", "ny-openleg")],
+                   ("processor/bill/senAgenda/*", "ny-openleg"), ("sourcefile/S609-2017_JSON", "ny-openleg")],
     "openstates-people": [("*/legislature/*.yml", "openstates-people"),
                           ("*/executive/*.yml", "openstates-people"),
                           ("*/municipalities/*.yml", "openstates-people"),
                           ("*/retired/*.yml", "openstates-people"),
                           ("*/committees/*.yml", "openstates-committees")],
-    "ca-pubinfo": [("1989/*", "ca-pubinfo"), ("2025-daily/*", "ca-pubinfo"), ("2025-mini/*", "ca-pubinfo")],
+    "ca-pubinfo": [("1989/*", "ca-pubinfo"), ("2025-daily/*", "ca-pubinfo"), ("2025-mini/*", "ca-pubinfo"),
+                   ("lobs/bill_version_*.lob", "caml")],
+    "bill-text": [("uslm/*.XML", "uslm"), ("ca-ab2302/*.lob", "caml"), ("ny-openleg/S609-2017_JSON", "ny-openleg")],
     "votes-house-clerk": [("*.xml", "house-clerk-xml")],
     "votes-senate-lis": [("*.xml", "senate-lis-xml")],
 }

@@ -61,7 +61,8 @@ def test_nul_and_legacy_bytes_are_reported():
 
 def test_bill_s609_2017():
     raw = real_fixture("ny-openleg", "api-v3", "bill_S609-2017.json").read_bytes()
-    [bill] = list(parse_api_bill(raw, "bill_S609-2017.json"))
+    bill, *texts = list(parse_api_bill(raw, "bill_S609-2017.json"))
+    assert [t.code for t in texts] == ["original", "A"]  # the full text of each amendment
     assert bill.key == "ny-2017-s609" and bill.identifier == "S609"
     assert [v.note for v in bill.versions] == ["S609 (original)", "S609A (amendment A)"]
     assert bill.sponsorships[0].ids == {"ny-member": "433", "ny-session-member": "944"}
@@ -103,9 +104,9 @@ def test_import_twice_noop_and_votes_resolved(engine):
     paths = [real_fixture("ny-openleg")]
     ingest = Ingestor(engine, today=dt.date(2025, 6, 1))
     first = ingest.ingest(items_of(*paths))
-    assert first.summary()["error"] == 0 and first.summary()["insert"] == 411 + 1 + 36 + 13
+    assert first.summary()["error"] == 0 and first.summary()["insert"] == 411 + 1 + 2 + 36 + 13  # 2: S609's texts
     second = ingest.ingest(items_of(*paths))
-    assert second.summary() == {"insert": 0, "update": 0, "noop": 461, "error": 0}
+    assert second.summary() == {"insert": 0, "update": 0, "noop": 463, "error": 0}
     with engine.connect() as conn:
         unresolved = dict(conn.execute(text(
             "SELECT ve.key, count(*) FROM person_vote pv JOIN vote_event ve ON ve.id = pv.vote_event_id "
@@ -121,7 +122,7 @@ def test_import_twice_noop_and_votes_resolved(engine):
 def test_text_versions_link_to_the_senates_pages_not_its_json_api():
     """A reader who follows a version link gets the Senate's page of that print, not JSON."""
     raw = real_fixture("ny-openleg", "api-v3", "bill_S609-2017.json").read_bytes()
-    [bill] = list(parse_api_bill(raw, "bill_S609-2017.json"))
+    bill, *_texts = list(parse_api_bill(raw, "bill_S609-2017.json"))
     assert [v.url for v in bill.versions] == [
         "https://www.nysenate.gov/legislation/bills/2017/S609/amendment/original",
         "https://www.nysenate.gov/legislation/bills/2017/S609/amendment/A"]

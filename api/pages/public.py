@@ -21,6 +21,7 @@ from tracker.bills.stage import furthest_progress
 from tracker.scoring.attention import following
 from tracker.search.options import issue_areas, session_options
 from tracker.search.query import search_page
+from tracker.search.textindex import search_text
 
 router = APIRouter(include_in_schema=False)
 # Filters kept out of sight on a phone until opened (the form shows them open when one is set).
@@ -49,6 +50,8 @@ def _list_page(request: Request, db, coalition=None, user=None) -> HTMLResponse:
         "prev_link": link(page - 1) if page > 1 else None,
         "next_link": link(page + 1) if p.offset + p.limit < total else None,
         "bill_base": f"/c/{coalition.slug}/bills/" if coalition else "/bill/",
+        # sections of stored bill text with the words (the first page only)
+        "text_hits": search_text(db, p.q, limit=10) if p.q and page == 1 else [],
         # The same list as CSV, with the same filters (every page of it).
         "csv_link": (f"/c/{coalition.slug}/bills.csv" if coalition else "/search.csv")
                     + ("?" + urlencode(query) if query else "")})

@@ -20,6 +20,8 @@ _MODULES = (
     "scrapers.formats.legiscan_xml",
     "scrapers.formats.ny_openleg",
     "scrapers.formats.ca_pubinfo",
+    "scrapers.formats.uslm",
+    "scrapers.formats.caml_file",
 )
 
 

@@ -21,6 +21,11 @@ _C = "{%s}" % NS
 # Elements rendered as one line of text each (XHTML paragraphs and CAML's headings).
 _BLOCKS = frozenset({"p", "Num", "ActionLine", "li", "tr", "h1", "h2", "h3", "h4", "Heading", "Title"})
 _SPACE = re.compile(r"\s+")
+# Counsel's own marks of what this version changed, as processing instructions in the lob:
+# `<?xm-insertion_mark_start?>new words<?xm-insertion_mark_end?>` and
+# `<?xm-deletion_mark data="old words"?>`. Rendered with `marks=True` as these delimiters.
+INS_START, INS_END, DEL_START, DEL_END = "\x01", "\x02", "\x03", "\x04"
+_PI_DATA = re.compile(r'data\s*=\s*"(.*)"\s*$', re.S)
 
 
 @dataclass
@@ -31,49 +36,98 @@ class CamlDoc:
     digest: str | None = None
     text: str = ""
     sections: list[dict] = field(default_factory=list)
+    measure: dict = field(default_factory=dict)  # SessionYear, SessionNum, MeasureType, MeasureNum
+    history: list[tuple[str, str]] = field(default_factory=list)  # (ActionText, ActionDate)
 
 
 def _local(el) -> str:
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
 
-def _pieces(el, out: list[str]) -> None:
+def _mark(pi) -> str:
+    """The delimiter a change-mark processing instruction stands for ('' for any other PI)."""
+    target = getattr(pi, "target", "")
+    if target == "xm-insertion_mark_start":
+        return INS_START
+    if target == "xm-insertion_mark_end":
+        return INS_END
+    if target == "xm-deletion_mark":
+        m = _PI_DATA.search(pi.text or "")
+        return f"{DEL_START}{m.group(1) if m else ''}{DEL_END}" if m else ""
+    return ""
+
+
+def _pieces(el, out: list[str], marks: bool = False) -> None:
+    if marks and not isinstance(el.tag, str) and el.tag is etree.ProcessingInstruction:
+        out.append(_mark(el))
     if isinstance(el.tag, str):
         if el.text:
             out.append(el.text)
         elif _local(el) in ("span", "br") and len(el) == 0:
             out.append(" ")  # <span class="EnSpace"/>: Counsel's fixed-width space after "(a)"
         for child in el:
-            _pieces(child, out)
+            _pieces(child, out, marks)
             if child.tail:
                 out.append(child.tail)
 
 
-def _flat(el) -> str:
+def _flat(el, marks: bool = False) -> str:
     out: list[str] = []
-    _pieces(el, out)
+    _pieces(el, out, marks)
     return _SPACE.sub(" ", "".join(out)).strip()
 
 
-def _lines(el, out: list[str]) -> None:
+def _lines(el, out: list[str], marks: bool = False) -> None:
     if not isinstance(el.tag, str):
         return
     if _local(el) in _BLOCKS:
-        line = _flat(el)
+        line = _flat(el, marks)
         if line:
             out.append(line)
         return
     if el.text and el.text.strip():
         out.append(_SPACE.sub(" ", el.text).strip())
     for child in el:
-        _lines(child, out)
+        _lines(child, out, marks)
         if child.tail and child.tail.strip():
             out.append(_SPACE.sub(" ", child.tail).strip())
 
 
+def unmark(marked: str) -> tuple[str, list[int], list[dict]]:
+    """Text with the mark delimiters -> (plain text, offset map marked->plain, marks): each mark
+    `{kind: "ins", start, end}` (inserted words, offsets in the plain text) or `{kind: "del",
+    start, end: start, text}` (deleted words, no longer in the text, at `start`)."""
+    clean: list[str] = []
+    where: list[int] = []
+    marks: list[dict] = []
+    opened, deleted = 0, None
+    for ch in marked:
+        where.append(len(clean))
+        if ch == INS_START:
+            opened = len(clean)
+        elif ch == INS_END:
+            if len(clean) > opened:
+                marks.append({"kind": "ins", "start": opened, "end": len(clean)})
+        elif ch == DEL_START:
+            deleted = []
+        elif ch == DEL_END:
+            if deleted and "".join(deleted).strip():
+                marks.append({"kind": "del", "start": len(clean), "end": len(clean), "text": "".join(deleted)})
+            deleted = None
+        elif deleted is not None:
+            deleted.append(ch)
+        elif ch == " " and clean and clean[-1] in " \n":
+            continue  # a deletion between two spaces leaves one space, as the plain rendering
+        else:
+            clean.append(ch)
+    where.append(len(clean))
+    return "".join(clean), where, marks
+
+
 def parse_caml(data: bytes) -> CamlDoc:
     """The plain text and sections of one CAML document; raises `etree.XMLSyntaxError` or
-    `ValueError` when it is not one."""
+    `ValueError` when it is not one. Counsel's insertion and deletion marks go to each
+    section's `marks` (see `unmark`)."""
     root = parse_xml(data)
     if root.tag != f"{_C}MeasureDoc":
         raise ValueError(f"not a CAML MeasureDoc: root element <{_local(root)}>")
@@ -81,6 +135,13 @@ def parse_caml(data: bytes) -> CamlDoc:
     desc = root.find(f"{_C}Description")
     if desc is not None:
         doc.version_id = (desc.findtext(f"{_C}Id") or "").strip() or None
+        info = desc.find(f"{_C}LegislativeInfo")
+        for el in (info if info is not None else []):
+            if isinstance(el.tag, str) and (el.text or "").strip():
+                doc.measure[_local(el)] = el.text.strip()
+        for action in desc.iter(f"{_C}Action"):
+            doc.history.append(((action.findtext(f"{_C}ActionText") or "").strip(),
+                                (action.findtext(f"{_C}ActionDate") or "").strip()))
         title = desc.find(f"{_C}Title")
         doc.title = _flat(title) if title is not None else None
         subject = desc.find(f"{_C}GeneralSubject/{_C}Subject")
@@ -95,7 +156,7 @@ def parse_caml(data: bytes) -> CamlDoc:
     size = 0
     for part in (bill if bill is not None else []):
         lines: list[str] = []
-        _lines(part, lines)
+        _lines(part, lines, True)
         if not lines:
             continue
         block = "\n".join(lines)
@@ -108,5 +169,10 @@ def parse_caml(data: bytes) -> CamlDoc:
             doc.sections.append({"num": _flat(num) if num is not None else None,
                                  "heading": _flat(action) if action is not None else None,
                                  "path": [], "start": start, "end": size})
-    doc.text = "\n\n".join(chunks)
+    doc.text, where, marks = unmark("\n\n".join(chunks))
+    for sec in doc.sections:
+        sec["start"], sec["end"] = where[sec["start"]], where[sec["end"]]
+        inside = [m for m in marks if sec["start"] <= m["start"] and m["end"] <= sec["end"]]
+        if inside:
+            sec["marks"] = inside
     return doc

@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 
 from scrapers.formats.base import Item, Tree
 from scrapers.formats.guard import convert, record_name
+from scrapers.formats.legiscan_text import text_record
 from scrapers.formats.legiscan_records import (Context, SessionInfo, bill_and_session, bill_info,
                                                legiscan_int, person_record, roll_call_record,
                                                session_record)
@@ -110,7 +111,12 @@ class LegiscanDataset:
             yield convert(roll_call_record, payload, ctx, source, self.name, jurisdiction=None,
                           source=source, prefix="roll_call",
                           record=f"legiscan roll call {record_name(payload, 'roll_call_id', default=PurePosixPath(name).stem)}")
-        # Bill texts (`{"text": ...}`) repeat what the bill's `texts` list already holds.
+        # Bill texts (`{"text": ...}`): the document itself, for the bill of this dataset or, by
+        # its LegiScan bill id, one stored earlier.
+        for name, payload in loaded["text"]:
+            source = tree.source(name)
+            yield convert(text_record, payload, ctx, source, self.name, source=source, prefix="text",
+                          record=f"legiscan text {record_name(payload, 'doc_id', default=PurePosixPath(name).stem)}")
 
     def _people(self, tree, people, sessions_by_root, ctx) -> Iterator[Item]:
         """One legislator per people_id, with a role over every session it was seen in."""

@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
+from scrapers.formats import plainsections
 from scrapers.formats.base import Item, Tree, per_file
-from scrapers.formats.detect import json_shape
+from scrapers.formats.detect import json_shape, shape_of
 from scrapers.formats.guard import convert
 from scrapers.formats.ny_openleg_members import MemberTables, legislator_dicts, parse_member_sql
 from scrapers.xmlsafe import HostileXML, parse_xml
@@ -73,6 +74,16 @@ def _text(el, path: str) -> str:
     return (el.findtext(path) or "").strip()
 
 
+def _bare_json_shape(tree: Tree, name: str) -> dict:
+    """The shape of a JSON file named without `.json` (OpenLegislation's own test files)."""
+    if not tree.head(name, 64).lstrip().startswith(b"{"):
+        return {}
+    try:
+        return shape_of(json.loads(tree.read(name).decode("utf-8-sig"))) or {}
+    except (OSError, ValueError, RecursionError):
+        return {}
+
+
 class NYOpenLeg:
     """Bundle format for a folder of OpenLegislation files."""
 
@@ -86,8 +97,8 @@ class NYOpenLeg:
             if low.endswith(".sql"):
                 if b"session_member" in tree.head(n, 2048):
                     out.append(n)
-            elif low.endswith(".json"):
-                shape = json_shape(tree, n) or {}
+            elif low.endswith(".json") or "." not in PurePosixPath(n).name.replace("-", ""):
+                shape = json_shape(tree, n) or _bare_json_shape(tree, n)
                 if shape.get("responseType") == "bill" and shape.get("result") is dict:
                     out.append(n)
             elif low.endswith(".xml") and _FEED.search(PurePosixPath(n).name):
@@ -107,8 +118,15 @@ class NYOpenLeg:
             for d in legislator_dicts(tables, src, FMT):
                 yield _build("legislator", d, src)
         lookup = tables.short_names()
-        for n in sorted(x for x in names if x.lower().endswith(".json")):
-            yield from per_file(tree, n, parse_api_bill)
+        seen: set[str] = set()  # the same bill saved twice in one tree: the first file (by name) is read
+        for n in sorted(x for x in names if not x.lower().endswith((".sql", ".xml"))):
+            items = per_file(tree, n, parse_api_bill)
+            key = next((i.key for i in items if getattr(i, "kind", None) == "bill"), None)
+            if key in seen:
+                log.info("%s: bill %s already read from another file of this import", tree.source(n), key)
+                continue
+            seen.add(key) if key else None
+            yield from items
         # Feed files are named by timestamp: later files replace earlier ones for the same key.
         latest: dict[str, object] = {}
         feed = sorted((x for x in names if x.lower().endswith(".xml")), key=lambda x: PurePosixPath(x).name)
@@ -152,6 +170,7 @@ def parse_api_bill(data: bytes, source: str) -> Iterator[Item]:
     yield rec
     if isinstance(rec, RecordError):
         return
+    yield from _api_texts(bill, rec.key, base, session, source)
     votes = bill.get("votes") or {}
     items = votes.get("items") if isinstance(votes, dict) else votes
     if not isinstance(items, list):
@@ -160,6 +179,37 @@ def parse_api_bill(data: bytes, source: str) -> Iterator[Item]:
     for i, v in enumerate(items):
         yield convert(_api_vote, v, rec.key, session, base, source, source=source,
                       prefix=f"result.votes.items.{i}", record=f"{rec.key} vote {i + 1}")
+
+
+# Lines of the printed bill that are not its text: the page header ("S. 609    2"), the
+# explanation of the marks at each page foot, the drafting office's job number.
+_FURNITURE = re.compile(r"^(?:[SA]\. \d+(?:--[A-Z])?\s+\d+|\s*EXPLANATION--.*|\s*\[ \] is old law to be omitted\.|"
+                        r"\s*LBD\d+-\d+-\d+)\s*$")
+
+
+def plain_text(full: str) -> str:
+    """OpenLegislation's printed full text without page furniture, trailing spaces or blank runs."""
+    lines = [ln.rstrip() for ln in full.splitlines() if not _FURNITURE.match(ln)]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _api_texts(bill: dict, key: str, base: str, session: str, source: str) -> Iterator[Item]:
+    """One BillTextIn per amendment carrying its full text (code: the letter, or `original`)."""
+    amendments = (bill.get("amendments") or {}).get("items") or {}
+    for letter, a in sorted(amendments.items()):
+        if isinstance(a, dict) and isinstance(a.get("fullText"), str) and a["fullText"].strip():
+            yield convert(_api_text, a, letter, key, base, session, source, source=source,
+                          record=f"{key}@{letter or 'original'}", prefix=f"result.amendments.items.{letter}")
+
+
+def _api_text(a: dict, letter: str, key: str, base: str, session: str, source: str) -> Item:
+    text = plain_text(a["fullText"])
+    return build("bill_text", {
+        "bill_key": key, "code": letter or "original", "name": a.get("printNo") or f"{base}{letter}",
+        "date": a.get("publishDate") or None, "format": "text", "content": a["fullText"], "text": text,
+        "sections": plainsections.sections(text),
+        "url": f"https://www.nysenate.gov/legislation/bills/{session}/{base}/amendment/{letter or 'original'}",
+        "source": {"url": source, "format": FMT}}, source=source)
 
 
 def _api_bill(bill: dict, base: str, session: str, source: str) -> Item:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session as OrmSession
 
 from tracker.alerts.kinds import EVENT_KINDS, OPS_EVENT_KINDS
 from tracker.alerts.sqlutil import insert_ignore
-from tracker.contract import BillIn, HearingIn, Record, VoteEventIn
+from tracker.alerts.text_events import text_events
+from tracker.contract import BillIn, BillTextIn, HearingIn, Record, VoteEventIn
 from tracker.models.alerts import ChangeEvent
 from tracker.models.base import utcnow
 from tracker.models.bill import Bill, Sponsorship
@@ -169,7 +170,7 @@ def _vote_events(session, rec: VoteEventIn, outcome: str, changes: dict) -> Iter
 
 
 DERIVERS: dict[type[Record], Callable[..., Iterator[EventRow]]] = {
-    BillIn: _bill_events, HearingIn: _hearing_events, VoteEventIn: _vote_events,
+    BillIn: _bill_events, HearingIn: _hearing_events, VoteEventIn: _vote_events, BillTextIn: text_events,
 }
 
 

@@ -11,6 +11,8 @@ EVENT_KINDS = {
     "hearing_changed": "Hearing changed",
     "roll_call": "Roll call taken",
     "new_version": "New text version",
+    "text_changed": "Text changed between versions",
+    "money_changed": "Money changed between versions",
     "sponsor_added": "Sponsor or cosponsor added",
     "sponsor_withdrawn": "Sponsor or cosponsor withdrawn",
     "position_changed": "Coalition position changed",

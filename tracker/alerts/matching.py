@@ -174,7 +174,8 @@ OPS_TARGET = "ops"
 RULES: dict[str, Callable[[Matcher, str, ChangeEvent], bool]] = {
     OPS_TARGET: lambda m, t, ev: True,
     "bill": lambda m, t, ev: ev.bill_key == t,
-    "issue_area": lambda m, t, ev: t in m.tags.get(ev.bill_key or "", ()),
+    # the bill's issue areas, or those the headings of changed money name ("money changed")
+    "issue_area": lambda m, t, ev: t in m.tags.get(ev.bill_key or "", ()) or t in ((ev.payload or {}).get("areas") or ()),
     "jurisdiction": lambda m, t, ev: ev.jurisdiction_id == t,
     "legislator": lambda m, t, ev: m.legislator_id(t) in (ev.legislator_ids or []),
     "committee": _committee,

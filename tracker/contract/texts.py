@@ -12,6 +12,16 @@ from tracker.contract.base import Record, _Strict
 TEXT_FORMATS = frozenset({"caml", "uslm", "bill-xml", "html", "text"})
 
 
+class TextMarkIn(_Strict):
+    """The source's own mark of a change in this version (California's lobs): inserted words
+    `text[start:end]`, or deleted words (`text`, no longer in the text) at `start`."""
+
+    kind: Literal["ins", "del"]
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str | None = None
+
+
 class TextSectionIn(_Strict):
     """A section of the plain-text rendering: `text[start:end]`, its number and heading, and the
     headings that enclose it (`path`: "Title III", "Part B"), outermost first."""
@@ -21,6 +31,7 @@ class TextSectionIn(_Strict):
     path: list[str] = Field(default_factory=list)
     start: int = Field(ge=0)
     end: int = Field(ge=0)
+    marks: list[TextMarkIn] = Field(default_factory=list)
 
 
 class BillTextIn(Record):

@@ -9,15 +9,24 @@ from sqlmodel import Session, select
 from tracker.contract import BillTextIn, RecordError
 from tracker.ingest.diff import upsert
 from tracker.models import Bill, BillText
+from tracker.search.textindex import index_text
 
 
 def checksum(content: str) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
+def _bill_id(session: Session, key: str) -> int | None:
+    """The stored bill of a key, or of `legiscan:{bill_id}` (a LegiScan text read without its bill)."""
+    if key.startswith("legiscan:") and key[9:].isdigit():
+        return session.exec(select(Bill.id).where(
+            Bill.extras["legiscan_bill_id"].as_integer() == int(key[9:]))).first()
+    return session.exec(select(Bill.id).where(Bill.key == key)).first()
+
+
 def ingest_bill_text(session: Session, rec: BillTextIn, today: dt.date) -> tuple[str, dict]:
     """Upsert one text version of a stored bill; the content is compared by its checksum."""
-    bill_id = session.exec(select(Bill.id).where(Bill.key == rec.bill_key)).first()
+    bill_id = _bill_id(session, rec.bill_key)
     if bill_id is None:
         raise RecordError(rec.source.url, rec.natural_key(), "bill_key",
                           f"bill {rec.bill_key} is not stored: import the bill before its text")
@@ -44,4 +53,7 @@ def ingest_bill_text(session: Session, rec: BillTextIn, today: dt.date) -> tuple
         session.add(row)
         changes["rendering"] = {"old": None, "new": "refreshed"}
         outcome = "update"
+    if outcome == "insert" or "checksum" in changes or "rendering" in changes:
+        session.flush()
+        index_text(session, row)
     return outcome, changes

@@ -46,9 +46,9 @@ __all__ += ["ChangeEvent", "Delivery", "Subscriber", "Subscription"]
 from tracker.models.accounts import LoginThrottle, PasswordReset, StaffSession  # noqa: E402
 
 __all__ += ["LoginThrottle", "PasswordReset", "StaffSession"]
-from tracker.models.text import BillText  # noqa: E402
+from tracker.models.text import BillText, BillTextSection  # noqa: E402
 
-__all__ += ["BillText"]
+__all__ += ["BillText", "BillTextSection"]
 
 from tracker.models.staffadmin import AuditEntry, StaffInvitation  # noqa: E402
 

@@ -29,3 +29,17 @@ class BillText(SQLModel, table=True):
     sections: list = json_list()
     source_format: str | None = None
     fetched_at: dt.datetime | None = tz_datetime()
+
+
+class BillTextSection(SQLModel, table=True):
+    """One section of a stored text version, as the full-text index of bill text reads it
+    (SQLite FTS5 `bill_text_fts`, PostgreSQL a GIN index): rewritten when the version changes."""
+
+    __tablename__ = "bill_text_section"
+
+    id: int | None = Field(default=None, primary_key=True)
+    bill_text_id: int = Field(foreign_key="bill_text.id", index=True)
+    bill_id: int = Field(foreign_key="bill.id", index=True)
+    position: int = Field(description="the section's place in the version, from 1 (its anchor #s-N)")
+    label: str = Field(sa_type=Text, description="heading path, number and heading")
+    body: str = Field(sa_type=Text)

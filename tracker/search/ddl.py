@@ -63,9 +63,9 @@ def is_fulltext_column(table: str | None, name: str) -> bool:
 
 def is_fulltext_index(name: str) -> bool:
     """The PostgreSQL expression index made by migration 0005, which Alembic must not compare."""
-    return name == PG_INDEX
+    return name in (PG_INDEX, "ix_bill_text_section_tsv")
 
 
 def is_fulltext_table(name: str) -> bool:
     """FTS5's own tables (bill_fts, bill_fts_data, ...), which Alembic must not compare."""
-    return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
+    return any(name == t or name.startswith(t + "_") for t in (FTS_TABLE, "bill_text_fts"))

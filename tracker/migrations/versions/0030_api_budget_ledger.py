@@ -2,7 +2,7 @@
 published limit, shared across runs and processes.
 
 Revision ID: 0030_api_budget_ledger
-Revises: 0026_member_invitations
+Revises: 0028_bill_text_search
 """
 from typing import Sequence, Union
 
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0030_api_budget_ledger"
-down_revision: Union[str, Sequence[str], None] = "0026_member_invitations"
+down_revision: Union[str, Sequence[str], None] = "0028_bill_text_search"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
