@@ -67,9 +67,10 @@ def _past(db: Session, want: find.Want, day: dt.date) -> list[PastMember]:
 
 def _represent(db: Session, want: find.Want, day: dt.date, **part) -> Representation:
     seat = find.seat(db, want, day)
+    now = {m.key for m in seat.members}   # a member's own earlier terms are not "past members"
     return Representation(level=seat.level, jurisdiction=seat.jurisdiction, chamber=seat.chamber, state=seat.state,
                           district=seat.district, tracked=seat.tracked, members=seat.members,
-                          past=_past(db, want, day), **part)
+                          past=[p for p in _past(db, want, day) if p.key not in now], **part)
 
 
 def representation(db: Session, row: SchoolDistrict, day: dt.date) -> list[Representation]:
