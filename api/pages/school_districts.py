@@ -10,11 +10,12 @@ from fastapi.responses import HTMLResponse
 from api.deps import SessionDep
 from api.i18n import request_lang, translator
 from api.i18n import format as fmt
-from api.pages.common import render
+from api.pages.common import coalition_or_404, render, staff_user
 from api.pages.find import place_name
 from api.pages.people import person_url
 from tracker.jurisdictions.congress import current_congress
 from tracker.people.directory import FilterError
+from tracker.schools.coalition import our_schools
 from tracker.schools.service import UnknownDistrict, detail, search
 
 router = APIRouter(include_in_schema=False)
@@ -84,3 +85,17 @@ def district_page(request: Request, db: SessionDep, leaid: str) -> HTMLResponse:
     return render(request, "school_district.html", {
         "missing": None, "d": d, "old_boundaries": old, "current_congress": current_congress(),
         "boundaries_text": ", ".join(helpers["vintage"](v) for v in d.boundaries), **helpers})
+
+
+@router.get("/c/{slug}/schools", response_class=HTMLResponse)
+def coalition_schools_page(slug: str, request: Request, db: SessionDep) -> HTMLResponse:
+    """"Our schools are represented by ...": the school districts of the coalition's members and
+    the current members of every seat holding part of one (districts only, not which member)."""
+    coal = coalition_or_404(db, slug)
+    lang = request_lang(request)
+    schools = our_schools(db, coal.id)
+    helpers = _helpers(lang)
+    old = [v for v in schools.boundaries if v.startswith("cd") and v[2:].isdigit() and int(v[2:]) < current_congress()]
+    return render(request, "coalition_schools.html", {
+        "coalition": coal, "user": staff_user(request, db, coal), "schools": schools, "old_boundaries": old,
+        "current_congress": current_congress(), **helpers})

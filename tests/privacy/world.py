@@ -247,6 +247,12 @@ def _school_district(engine, tmp_path: Path) -> None:
     path.write_text(f"leaid,chamber,district,land_area,name\n2800001,lower,{role.district},10,Privacy Test School District\n")
     counts, errors = load_tables(plan([path]), engine)
     assert errors == [] and counts["insert"] == 2, (counts, errors)
+    from tracker.models import MemberOrganization, MemberSchoolDistrict, SchoolDistrict
+    with Session(engine) as db:   # the member organization's schools are in it: /c/edfund/schools
+        member = db.exec(select(MemberOrganization).where(MemberOrganization.slug == "parents")).one()
+        district = db.exec(select(SchoolDistrict).where(SchoolDistrict.leaid == "2800001")).one()
+        db.add(MemberSchoolDistrict(member_id=member.id, school_district_id=district.id))
+        db.commit()
 
 
 def _senator() -> str:
@@ -382,6 +388,7 @@ def public_urls(world: World, app) -> dict[str, list[str]]:
         "/find": ["/find", "/find?state=MS&district=1"],
         "/districts": ["/districts", "/districts?q=jackson"],
         "/districts/{leaid}": ["/districts/2800001", "/districts/2800001?lang=es"],
+        "/c/{slug}/schools": ["/c/edfund/schools", "/c/edfund/schools?lang=es"],
         "/api/school-districts": ["/api/school-districts?q=jackson"],
         "/api/school-districts/{leaid}": ["/api/school-districts/2800001"],
     }

@@ -43,3 +43,14 @@ class SchoolDistrictOverlap(SQLModel, table=True):
     share: float | None = Field(default=None, description="the part's share of the district's land area, 0-1")
     vintage: str = Field(description="boundaries used: cd116 (116th Congress), or the crosswalk's own label")
     source: str = Field(description="the file it was read from")
+
+
+class MemberSchoolDistrict(SQLModel, table=True):
+    """A coalition member organization (a school, a network) placed in a school district."""
+
+    __tablename__ = "member_school_district"
+    __table_args__ = (UniqueConstraint("member_id", "school_district_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member_organization.id", index=True)
+    school_district_id: int = Field(foreign_key="school_district.id", index=True)

@@ -6,7 +6,7 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from tracker.districts.views import Level, SeatMember
-from tracker.people.views import BillRef
+from tracker.people.views import BillRef, Grade
 
 
 class SchoolDistrictRef(BaseModel):
@@ -55,3 +55,25 @@ class SchoolDistrictDetail(BaseModel):
 class SchoolDistrictMatch(BaseModel):
     matches: list[SchoolDistrictRef] = Field(default_factory=list)
     total: int
+
+
+class SchoolRepresentative(BaseModel):
+    """A current member whose district holds part of the coalition's school districts."""
+
+    key: str
+    name: str
+    party: str | None = None
+    level: Level
+    state: str
+    district: str | None = None
+    grades: list[Grade] = Field(default_factory=list, description="grades on published scorecards only")
+    school_districts: list[SchoolDistrictRef] = Field(default_factory=list)
+
+
+class CoalitionSchools(BaseModel):
+    """'Our schools are represented by ...': the school districts a coalition's members are
+    placed in, and the current members of every seat that holds part of one of them."""
+
+    school_districts: list[SchoolDistrictRef] = Field(default_factory=list)
+    representatives: list[SchoolRepresentative] = Field(default_factory=list)
+    boundaries: list[str] = Field(default_factory=list)

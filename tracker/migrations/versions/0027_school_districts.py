@@ -55,9 +55,24 @@ def upgrade() -> None:
     )
     op.create_index("ix_school_district_overlap_school_district_id", "school_district_overlap",
                     ["school_district_id"])
+    op.create_table(
+        "member_school_district",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("school_district_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["member_id"], ["member_organization.id"]),
+        sa.ForeignKeyConstraint(["school_district_id"], ["school_district.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("member_id", "school_district_id"),
+    )
+    op.create_index("ix_member_school_district_member_id", "member_school_district", ["member_id"])
+    op.create_index("ix_member_school_district_school_district_id", "member_school_district", ["school_district_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_member_school_district_school_district_id", table_name="member_school_district")
+    op.drop_index("ix_member_school_district_member_id", table_name="member_school_district")
+    op.drop_table("member_school_district")
     op.drop_index("ix_school_district_overlap_school_district_id", table_name="school_district_overlap")
     op.drop_table("school_district_overlap")
     op.drop_index("ix_school_district_nces_name", table_name="school_district")
