@@ -12,7 +12,7 @@ from api.i18n import request_lang, translator
 from api.i18n import format as fmt
 from api.pages.common import coalition_or_404, render, staff_user
 from api.pages.find import place_name
-from api.pages.people import person_url
+from api.pages.people import follow_url, person_url
 from tracker.jurisdictions.congress import current_congress
 from tracker.people.directory import FilterError
 from tracker.schools.coalition import our_schools
@@ -52,7 +52,8 @@ def _helpers(lang: str) -> dict:
         return v
 
     return {"seat_title": seat_title, "where": where, "share": share, "vintage": vintage,
-            "place_name": lambda c: place_name(c, lang), "person_url": person_url}
+            "place_name": lambda c: place_name(c, lang), "person_url": person_url,
+            "follow_url": follow_url}
 
 
 @router.get("/districts", response_class=HTMLResponse)
