@@ -151,6 +151,8 @@ def search(db: Session, q: str, *, state: str | None = None, limit: int = 20) ->
         raise FilterError("q", "type a school district's name or its NCES LEAID")
     if len(text) > 100:
         raise FilterError("q", "at most 100 characters")
+    if "\x00" in text:   # PostgreSQL refuses NUL in text
+        raise FilterError("q", "a name cannot hold a NUL character")
     query = select(SchoolDistrict)
     if LEAID.match(text):
         query = query.where(SchoolDistrict.leaid == text)
