@@ -171,9 +171,15 @@ def test_past_members_are_listed_apart_from_current_ones(engine, tmp_path):
                              "roles": [{"jurisdiction": "us", "chamber": "lower", "district": "KY-3",
                                         "division_id": "ocd-division/country:us/state:ky/cd:3",
                                         "start_date": "2007-01-03", "end_date": "2023-01-03"}],
+                             "source": real_data.SRC},
+                            {"type": "legislator", "key": "bioguide:N000001", "name": "Anne Northup",
+                             "roles": [{"jurisdiction": "us", "chamber": "lower", "district": "KY-3",
+                                        "division_id": "ocd-division/country:us/state:ky/cd:3",
+                                        "start_date": "1997-01-03", "end_date": "2007-01-03"}],
                              "source": real_data.SRC}])
     with Session(engine) as db:
         (ky3,) = house(detail(db, "2102990"))
+    # Only who served in the 116th Congress (the boundaries' own): KY-3 before 2019 was another map.
     assert [p.name for p in ky3.past] == ["John Yarmuth"] and ky3.past[0].end_date == dt.date(2023, 1, 3)
     assert "bioguide:Y000062" not in [m.key for m in ky3.members] and len(ky3.members) == 1
 

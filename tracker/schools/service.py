@@ -48,12 +48,25 @@ def by_leaid(db: Session, leaid: str) -> SchoolDistrict:
     return row
 
 
-def _past(db: Session, want: find.Want, day: dt.date) -> list[PastMember]:
+def congress_window(vintage: str | None) -> tuple[dt.date, dt.date] | None:
+    """The dates of the Congress whose boundaries a part uses (cd116: 2019-01-03 to 2021-01-03)."""
+    m = re.match(r"^cd(\d+)$", vintage or "")
+    if not m:
+        return None
+    start = 1789 + 2 * (int(m.group(1)) - 1)
+    return dt.date(start, 1, 3), dt.date(start + 2, 1, 3)
+
+
+def _past(db: Session, want: find.Want, day: dt.date, window: tuple[dt.date, dt.date] | None = None) -> list[PastMember]:
+    """Members whose terms in the seat ended; with a window (the boundaries' Congress), only those
+    who served then: a district number's holders before a redistricting represented another area."""
     jurisdiction, chambers = find._where(want)
     rows = db.exec(select(LegislatorRole).where(LegislatorRole.jurisdiction_id == jurisdiction,
                                                 LegislatorRole.chamber.in_(chambers))).all()
     held: dict[int, LegislatorRole] = {}
     for r in rows:
+        if window and not (r.end_date > window[0] and (r.start_date or dt.date.min) < window[1]):
+            continue
         if not is_current(r, day) and r.end_date is not None and find._fits(r, want):
             if r.legislator_id not in held or r.end_date > held[r.legislator_id].end_date:
                 held[r.legislator_id] = r
@@ -70,7 +83,8 @@ def _represent(db: Session, want: find.Want, day: dt.date, **part) -> Representa
     now = {m.key for m in seat.members}   # a member's own earlier terms are not "past members"
     return Representation(level=seat.level, jurisdiction=seat.jurisdiction, chamber=seat.chamber, state=seat.state,
                           district=seat.district, tracked=seat.tracked, members=seat.members,
-                          past=[p for p in _past(db, want, day) if p.key not in now], **part)
+                          past=[p for p in _past(db, want, day, congress_window(part.get("vintage")))
+                                if p.key not in now], **part)
 
 
 def representation(db: Session, row: SchoolDistrict, day: dt.date) -> list[Representation]:

@@ -40,7 +40,8 @@ class Representation(BaseModel):
     vintage: str | None = Field(None, description="boundaries of the file: cd116 is the 116th Congress's")
     tracked: bool = Field(description="edtracker holds current members of this chamber")
     members: list[SeatMember] = Field(default_factory=list, description="current members, grades on published scorecards only")
-    past: list[PastMember] = Field(default_factory=list, description="members in past sessions")
+    past: list[PastMember] = Field(default_factory=list, description="members in past sessions; for parts with a "
+                                   "Congress's boundaries (cd116), those who served in that Congress")
 
 
 class SchoolDistrictDetail(BaseModel):
