@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(legislators_api.router)
     app.include_router(hearings_api.router)
     app.include_router(find_api.router)
+    app.include_router(__import__("api.routes.school_districts", fromlist=["router"]).router)
     _add_coalition_pages(app, settings)
     from api.legacy import LegacyPaths
     from api.security import SecurityHeaders
@@ -104,3 +105,4 @@ def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:
     from api.pages import hearings, find  # noqa: I001  (menu order: Hearings, then Find my legislators)
     app.include_router(hearings.router)
     app.include_router(find.router)
+    app.include_router(__import__("api.pages.school_districts", fromlist=["router"]).router)

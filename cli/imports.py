@@ -6,7 +6,7 @@ import typer
 
 from cli.common import console, print_json
 from cli.errors import EXIT_FAILED, EXIT_USAGE
-from scrapers.importer import iter_records, plan
+from scrapers.importer import iter_records, load_tables, plan
 from tracker.db import get_engine, upgrade
 from tracker.ingest import Ingestor
 from tracker.people.matching import resolve_pending
@@ -36,15 +36,19 @@ def import_cmd(paths: list[Path] = typer.Argument(..., help="files, folders or z
     engine = get_engine(url)
     report = Ingestor(engine).ingest(iter_records(import_plan), keep_results=False)
     resolved = resolve_pending(engine)  # short transactions, batch by batch
+    tables, table_errors = load_tables(import_plan, engine)
     summary = {**report.summary(), "unrecognized_files": len(import_plan.unknown),
                "documentation_files": len(import_plan.documentation), "resolved_later": resolved}
+    errors = report.errors + table_errors
     if as_json:
-        print_json({"counts": summary, "errors": [e.as_dict() for e in report.errors]})
+        print_json({"counts": summary, "school_district_tables": tables, "errors": [e.as_dict() for e in errors]})
     else:
         typer.echo(" ".join(f"{k}={v}" for k, v in summary.items()))
-        for err in report.errors[:show_errors]:
+        if import_plan.tables:
+            typer.echo("school district tables: " + " ".join(f"{k}={v}" for k, v in tables.items()))
+        for err in errors[:show_errors]:
             console.print(f"[red]error[/] {err}")
-        if len(report.errors) > show_errors:
-            console.print(f"... and {len(report.errors) - show_errors} more errors")
-    if report.counts.get("error"):
+        if len(errors) > show_errors:
+            console.print(f"... and {len(errors) - show_errors} more errors")
+    if report.counts.get("error") or table_errors:
         raise typer.Exit(EXIT_FAILED)

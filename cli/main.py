@@ -36,6 +36,7 @@ app.command("tag")(tag_cmd)
 app.command("demo")(__import__("cli.demo").demo.demo_cmd)
 app.add_typer(__import__("cli.scorecards").scorecards.app, name="scorecard")
 app.add_typer(__import__("cli.sessions").sessions.app, name="sessions")
+app.add_typer(__import__("cli.districts").districts.app, name="districts")
 
 
 @app.callback()

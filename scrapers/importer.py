@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from scrapers.formats import DirTree, Item, ZipTree, all_formats
+from scrapers.formats import school_districts
 from scrapers.formats.detect import is_documentation
 from scrapers.formats.trees import InputError, Limits
 from tracker.contract import RecordError
@@ -30,6 +31,9 @@ class ImportPlan:
     unknown: list[str] = field(default_factory=list)
     documentation: list[str] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
+    # School-district tables (OCD lists, NCES relationship files, crosswalks): (tree, name, kind),
+    # stored a file per transaction by tracker.schools.load, not record by record.
+    tables: list[tuple[object, str, str]] = field(default_factory=list)
 
 
 class DataTree:
@@ -120,6 +124,10 @@ def _plan_tree(tree, formats, result: ImportPlan, only: list[str] | None = None)
             _plan_tree(nested, formats, result)
             continue
         head = data.head(name, _HEAD)
+        table = school_districts.sniff(name, head)
+        if table is not None:
+            result.tables.append((data, name, table))
+            continue
         fmt = next((f for f in formats if not hasattr(f, "claim") and f.sniff(name, head)), None)
         if fmt is not None:
             result.steps.append((fmt.priority, fmt.name, fmt, (data, [name])))
@@ -155,3 +163,31 @@ def _guard(items: Iterable[Item], source: str) -> Iterator[Item]:
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop an import
         log.exception("parser failed on %s", source)
         yield RecordError(source, None, None, f"cannot parse: {type(exc).__name__}: {exc}")
+
+
+def load_tables(import_plan: ImportPlan, engine) -> tuple[dict[str, int], list[RecordError]]:
+    """Store the school-district tables of a plan, each file in one transaction: a file that
+    cannot be read is one error naming it and nothing of it is stored; bad rows are errors too."""
+    from collections import Counter
+
+    from tracker.schools.load import load
+
+    counts, errors = Counter(), []
+    for tree, name, kind in import_plan.tables:
+        source = tree.source(name)
+        try:
+            table = school_districts.parse(kind, tree.read(name), source)
+            got, notes = load(engine, table, source)
+        except InputError as exc:
+            errors.append(_error(source, exc))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop an import
+            log.exception("school-district table failed: %s", source)
+            errors.append(RecordError(source, None, None, f"cannot be stored: {type(exc).__name__}: {exc}"))
+            continue
+        counts["files"] += 1
+        counts.update(got)
+        errors.extend(RecordError(source, rec, None, problem) for rec, problem in table.problems)
+        for leaid, note in notes:
+            log.info("%s: LEAID %s: %s", source, leaid, note)
+    return {k: counts.get(k, 0) for k in ("files", "insert", "update", "noop", "delete")}, errors

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -46,6 +47,11 @@ def _load_data(url: str) -> dict[str, list]:
     Ingestor(engine).ingest(iter_records(plan([real_fixture("bill-text")])), keep_results=False)
     retag(engine, coalition="edfund")
     subscribe(engine, "fuzz@example.org")
+    from scrapers.importer import load_tables
+    import tempfile
+    grf = Path(tempfile.mkdtemp()) / "grf.csv"   # a school district for /api/school-districts/{leaid}
+    grf.write_text("LEAID,NAME_LEA22,STCD116,LANDAREA,WATERAREA\n2102990,Jefferson County School District,2103,3,0\n")
+    assert load_tables(plan([grf]), engine)[1] == []
     with Session(engine) as db:
         coal = db.execute(select(Coalition).where(Coalition.slug == "edfund")).scalar_one()
         key, prefix, hashed = new_api_key()
@@ -57,7 +63,7 @@ def _load_data(url: str) -> dict[str, list]:
             "legislator": list(db.execute(select(Legislator.key).limit(10)).scalars()),
             "tag": list(db.execute(select(BillTag.id).limit(10)).scalars()),
             "feed": list(db.execute(select(Subscription.feed_token)).scalars()),
-            "auth": [f"Bearer {key}"], "x_api_key": [key],
+            "auth": [f"Bearer {key}"], "x_api_key": [key], "leaid": ["2102990"],
         }
     engine.dispose()
     assert len(known["bill"]) > 5 and known["tag"], known
@@ -71,7 +77,7 @@ def _offer_known(raw: dict, known: dict[str, list]) -> dict:
         ("path", "key"): known["bill"] + known["legislator"], ("path", "bill_key"): known["bill"],
         ("path", "coalition"): ["edfund"], ("path", "slug"): ["edfund", "house-2025"],
         ("path", "tag_id"): known["tag"], ("path", "feed_token"): known["feed"], ("path", "sc"): ["house-2025"],
-        ("path", "item_id"): [1, 2, 3, 4],
+        ("path", "item_id"): [1, 2, 3, 4], ("path", "leaid"): known["leaid"],
         ("path", "name"): ["table.css", "frame.js", "embed.js"],
         ("query", "legislator"): known["legislator"],
         ("query", "url"): ["http://localhost/c/edfund/scorecards/house-2025",

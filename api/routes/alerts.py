@@ -30,7 +30,7 @@ log = logging.getLogger("edtracker.alerts")
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 
 # What the sign-up search offers (no keys to type), and which lists are short enough to show whole.
-SEARCHABLE = ("bill", "legislator", "committee", "issue_area", "coalition", "jurisdiction")
+SEARCHABLE = ("bill", "legislator", "committee", "issue_area", "coalition", "jurisdiction", "school_district")
 LISTED = ("issue_area", "coalition", "jurisdiction")
 SIGNUP_ANSWER = ("If this address can receive mail, a confirmation link is on its way. "
                  "Nothing is sent before you follow it.")

@@ -204,6 +204,7 @@ def build(engine, app, tmp_path: Path, secret_key: str, webhook_url: str | None 
         service.add_item(db, card, kind="floor_vote", vote_event_key="ms-legiscan-257240", preferred="no")
         service.add_item(db, card, kind="sponsorship", bill_key=BILL)                       # follows the stance
         db.commit()
+    _school_district(engine, tmp_path)
     senator = _senator()
     world = World(engine, TestClient(app), TestClient(app), coalition_id, senator=senator)
     subs = {"coalition": ("email", "coalition", "edfund"), "bill": ("email", "bill", BILL),
@@ -231,6 +232,27 @@ def build(engine, app, tmp_path: Path, secret_key: str, webhook_url: str | None 
         db.commit()
     login(world.staff)
     return world
+
+
+def _school_district(engine, tmp_path: Path) -> None:
+    """A hand-made school district (LEAID 2800001) inside the House member's district, so its page
+    shows the member with their grades (public ones only)."""
+    from scrapers.importer import load_tables, plan
+    from tracker.models import Legislator, LegislatorRole
+
+    with Session(engine) as db:
+        role = db.exec(select(LegislatorRole).join(Legislator, Legislator.id == LegislatorRole.legislator_id)
+                       .where(Legislator.key == HOUSE_MEMBER)).first()
+    path = tmp_path / "ms_school_crosswalk.csv"
+    path.write_text(f"leaid,chamber,district,land_area,name\n2800001,lower,{role.district},10,Privacy Test School District\n")
+    counts, errors = load_tables(plan([path]), engine)
+    assert errors == [] and counts["insert"] == 2, (counts, errors)
+    from tracker.models import MemberOrganization, MemberSchoolDistrict, SchoolDistrict
+    with Session(engine) as db:   # the member organization's schools are in it: /c/edfund/schools
+        member = db.exec(select(MemberOrganization).where(MemberOrganization.slug == "parents")).one()
+        district = db.exec(select(SchoolDistrict).where(SchoolDistrict.leaid == "2800001")).one()
+        db.add(MemberSchoolDistrict(member_id=member.id, school_district_id=district.id))
+        db.commit()
 
 
 def _senator() -> str:
@@ -364,6 +386,11 @@ def public_urls(world: World, app) -> dict[str, list[str]]:
         "/coalitions": ["/coalitions"], "/status": ["/status"], "/setup": ["/setup", "/setup?lang=es"],
         "/hearings": ["/hearings?scope=all&when=past"], "/hearings.ics": ["/hearings.ics?scope=all"],
         "/find": ["/find", "/find?state=MS&district=1"],
+        "/districts": ["/districts", "/districts?q=jackson"],
+        "/districts/{leaid}": ["/districts/2800001", "/districts/2800001?lang=es"],
+        "/c/{slug}/schools": ["/c/edfund/schools", "/c/edfund/schools?lang=es"],
+        "/api/school-districts": ["/api/school-districts?q=jackson"],
+        "/api/school-districts/{leaid}": ["/api/school-districts/2800001"],
     }
     missing, urls = [], {}
     for method, path in app_routes(app):

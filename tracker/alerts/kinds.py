@@ -32,6 +32,7 @@ TARGET_TYPES = {
     "saved_search": "a coalition's saved search (coalition-slug/search-slug)",
     "coalition": "everything a coalition takes a position on (slug)",
     "search": "bills matching a search of the search page (its query string)",
+    "school_district": "a school district (NCES LEAID, e.g. 2102990): bills naming it, votes of its representatives",
 }
 FREQUENCIES = ("immediate", "daily", "weekly")
 CHANNELS = ("email", "webhook", "feed")

@@ -38,6 +38,7 @@ class Matcher:
         self._positions: dict[int, dict[str, str]] = {}
         self._private: dict[int, set[str]] = {}
         self._searches: dict[str, Callable[[Bill], bool]] = {}
+        self._schools: dict = {}
 
     # --- lookups, cached per batch ---
     def legislator_id(self, key: str) -> int | None:
@@ -86,6 +87,12 @@ class Matcher:
                                         .where(Coalition.slug == coalition, SavedSearch.slug == slug))
             self._searches[ref] = saved_search_predicate(saved.params if saved else None)
         return self._searches[ref]
+
+    def school(self, leaid: str):
+        if leaid not in self._schools:
+            from tracker.schools.follow import watch
+            self._schools[leaid] = watch(self.session, leaid)
+        return self._schools[leaid]
 
     # --- the rules ---
     def matches(self, sub: Subscription, ev: ChangeEvent) -> bool:
@@ -167,6 +174,18 @@ def _search(m: Matcher, target: str, ev: ChangeEvent) -> bool:
     return not params or saved_search_predicate(params)(bill)
 
 
+def _school_district(m: Matcher, target: str, ev: ChangeEvent) -> bool:
+    """An education bill naming the district (its county or city in its state's bills), or a
+    roll call in which one of its current representatives voted."""
+    w = m.school(target)
+    if w is None:
+        return False
+    if ev.kind == "roll_call" and w.representatives & set(ev.legislator_ids or []):
+        return True
+    bill = m.bills.get(ev.bill_key or "")
+    return bool(bill and m.tags.get(bill.key) and w.names_bill(bill))
+
+
 # The target type of the operators' subscriptions (tracker.ops.health); not in TARGET_TYPES, so
 # nobody can sign up for it.
 OPS_TARGET = "ops"
@@ -182,6 +201,7 @@ RULES: dict[str, Callable[[Matcher, str, ChangeEvent], bool]] = {
     "coalition": _coalition,
     "saved_search": _saved_search,
     "search": _search,
+    "school_district": _school_district,
 }
 
 

@@ -223,9 +223,19 @@ def describe_search(session, query: str) -> str:
     return ", ".join(bits)
 
 
+def _school_districts(session, text: str) -> tuple[Choice | None, list[Choice]]:
+    from tracker.schools.follow import choices
+
+    found = [Choice("school_district", leaid, name, state.upper()) for leaid, name, state in choices(session, text)]
+    exact = [c for c in found if c.key == text.strip() or c.label.lower() == text.strip().lower()]
+    if len(exact) == 1:
+        return exact[0], []
+    return None, found
+
+
 FINDERS = {"bill": _bills, "legislator": _legislators, "committee": _committees, "issue_area": _areas,
            "coalition": _coalitions, "jurisdiction": _jurisdictions, "saved_search": _saved_searches,
-           "search": _search}
+           "search": _search, "school_district": _school_districts}
 
 
 def find(session, target_type: str, text: str) -> tuple[Choice | None, list[Choice]]:

@@ -16,8 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tracker.coalitions.positions import set_member_stance, set_position
-from tracker.coalitions.schema import CoalitionFile, parse_coalition_file
-from tracker.models import (Coalition, MemberOrganization, MemberStance, Position, SavedSearch)
+from tracker.coalitions.schema import CoalitionFile, CoalitionFileError, parse_coalition_file
+from tracker.models import (Coalition, MemberOrganization, MemberSchoolDistrict, MemberStance, Position, SavedSearch,
+                            SchoolDistrict)
 from tracker.tagging.rules import default_taxonomy, merge_taxonomy
 from tracker.tagging.store import META_KEYS, stored_taxonomy, sync_areas
 
@@ -67,6 +68,7 @@ def apply_coalition_file(session: Session, f: CoalitionFile, *, source: str) -> 
     for m in f.members:
         members[m.slug] = _upsert(session, MemberOrganization, {"coalition_id": coal.id, "slug": m.slug},
                                   {"name": m.name, "website": m.website}, counts, "members")
+    _place_members(session, f, members, counts, source)
     for p in f.positions:
         _, changed = set_position(session, coal.id, p.bill, stance=p.stance, rationale=p.rationale,
                                   priority=p.priority, public=p.public, by=f"yaml:{source}")
@@ -79,6 +81,29 @@ def apply_coalition_file(session: Session, f: CoalitionFile, *, source: str) -> 
         _upsert(session, SavedSearch, {"coalition_id": coal.id, "slug": s.slug},
                 {"name": s.name, "params": s.params}, counts, "saved_searches")
     return {k: v for k, v in counts.items() if v}
+
+
+def _place_members(session: Session, f: CoalitionFile, members: dict, counts: Counter, source: str) -> None:
+    """Add each member's school districts (by LEAID); one not stored rejects the whole file."""
+    wanted = {x for m in f.members for x in m.school_districts}
+    if not wanted:
+        return
+    found = {d.leaid: d.id for d in session.execute(select(SchoolDistrict).where(
+        SchoolDistrict.leaid.in_(sorted(wanted)))).scalars()}
+    missing = [(None, None, f"members.{i}.school_districts", f"no school district with LEAID {x} is stored "
+                "(import the OCD list or the NCES relationship file first)")
+               for i, m in enumerate(f.members) for x in m.school_districts if x not in found]
+    if missing:
+        raise CoalitionFileError(source, missing)
+    for m in f.members:
+        have = {r.school_district_id for r in session.execute(select(MemberSchoolDistrict).where(
+            MemberSchoolDistrict.member_id == members[m.slug].id)).scalars()}
+        for x in m.school_districts:
+            if found[x] not in have:
+                session.add(MemberSchoolDistrict(member_id=members[m.slug].id, school_district_id=found[x]))
+                have.add(found[x])
+                counts["member_school_districts_added"] += 1
+    session.flush()
 
 
 def load_coalition(engine: Engine, path: Path) -> tuple[str, dict[str, int]]:
@@ -100,11 +125,17 @@ def export_coalition(session: Session, slug: str) -> str:
     members = session.execute(select(MemberOrganization).where(MemberOrganization.coalition_id == coal.id)
                               .order_by(MemberOrganization.slug)).scalars().all()
     by_id = {m.id: m.slug for m in members}
+    placed: dict[int, list[str]] = {}
+    for link, leaid in session.execute(select(MemberSchoolDistrict, SchoolDistrict.leaid).join(
+            SchoolDistrict, SchoolDistrict.id == MemberSchoolDistrict.school_district_id)
+            .where(MemberSchoolDistrict.member_id.in_(list(by_id)))).all():
+        placed.setdefault(link.member_id, []).append(leaid)
     data: dict[str, Any] = {
         "version": 1,
         "coalition": {k: v for k, v in {"slug": coal.slug, "name": coal.name, "description": coal.description,
                                         "website": coal.website, "settings": settings}.items() if v is not None},
-        "members": [{k: v for k, v in {"slug": m.slug, "name": m.name, "website": m.website}.items()
+        "members": [{k: v for k, v in {"slug": m.slug, "name": m.name, "website": m.website,
+                                       "school_districts": sorted(placed.get(m.id, [])) or None}.items()
                      if v is not None} for m in members],
         "issue_areas": {"use_defaults": False, "add": [
             {k: v for k, v in a.items() if v is not None} for a in tax["areas"]]},

@@ -6,7 +6,7 @@ names the file, the line and column (from PyYAML's node marks) and the path of t
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -83,6 +83,8 @@ class MemberSpec(_Strict):
     slug: str = Field(pattern=SLUG)
     name: str = Field(min_length=1)
     website: str | None = None
+    school_districts: list[Annotated[str, Field(pattern=r"^\d{7}$")]] = Field(
+        default_factory=list, description="NCES LEAIDs of the school districts the member's schools are in")
 
 
 class PositionSpec(_Strict):

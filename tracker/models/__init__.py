@@ -56,3 +56,6 @@ __all__ += ["AuditEntry", "StaffInvitation"]
 from tracker.models.watchlist import WatchItem  # noqa: E402
 
 __all__ += ["WatchItem"]
+from tracker.models.school import MemberSchoolDistrict, SchoolDistrict, SchoolDistrictOverlap  # noqa: E402
+
+__all__ += ["MemberSchoolDistrict", "SchoolDistrict", "SchoolDistrictOverlap"]

@@ -2,7 +2,7 @@
 version, indexed by FTS5 (SQLite) or a GIN tsvector index (PostgreSQL).
 
 Revision ID: 0028_bill_text_search
-Revises: 0026_member_invitations
+Revises: 0027_school_districts
 """
 from typing import Sequence, Union
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0028_bill_text_search"
-down_revision: Union[str, Sequence[str], None] = "0026_member_invitations"
+down_revision: Union[str, Sequence[str], None] = "0027_school_districts"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
