@@ -242,11 +242,15 @@ def test_text_versions_linked_with_dates(sqlite_url, tmp_path, site):
     with app_client(sqlite_url, tmp_path) as client:
         doc = page(client, "/bill/ca-19891990-sb729")
         items = doc.xpath("//h2[@id='versions-h']/following-sibling::ul[1]/li")
-        assert [(words(li), li.xpath("a")[0].get("href")) for li in items] == [
-            ("Chaptered (Sep 21, 1989)",
-             "https://leginfo.legislature.ca.gov/faces/billTextClient.xhtml?bill_id=198919900SB729")]
+        # the source's own page, and the stored text's page (issue 21)
+        assert [(words(li), [a.get("href") for a in li.xpath("a")]) for li in items] == [
+            ("Chaptered (Sep 21, 1989) · Read the text: Chaptered",
+             ["https://leginfo.legislature.ca.gov/faces/billTextClient.xhtml?bill_id=198919900SB729",
+              items[0].xpath("a")[1].get("href")])]
+        assert items[0].xpath("a")[1].get("href").startswith("/bill/ca-19891990-sb729/text?version=")
         es = page(client, "/bill/ca-19891990-sb729?lang=es")
-        assert words(es.xpath("//h2[@id='versions-h']/following-sibling::ul[1]/li")[0]) == "Chaptered (21 sep 1989)"
+        assert words(es.xpath("//h2[@id='versions-h']/following-sibling::ul[1]/li")[0]).startswith(
+            "Chaptered (21 sep 1989) · Leer el texto")
     demo = page(site, "/bill/ny-2025-s3150").xpath("//h2[@id='versions-h']/following-sibling::ul[1]/li")
     assert [words(li) for li in demo] == ["S3150 (original) (Jan 29, 2025)"]
 

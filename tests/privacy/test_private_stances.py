@@ -111,7 +111,12 @@ def test_no_public_route_changes_with_a_private_stance(env, tmp_path):
                        "/api/coalitions/edfund/scorecards/ms-2013": 401,
                        f"/api/coalitions/edfund/positions/{w.BILL}/history": 401,
                        # first run is closed: this instance has staff accounts
-                       "/setup": 404, "/setup?lang=es": 404}, refused
+                       "/setup": 404, "/setup?lang=es": 404,
+                       # the world's bill has no stored text: its text, redline and money answer 404
+                       f"/bill/{w.BILL}/text": 404, f"/bill/{w.BILL}/text?lang=es": 404,
+                       f"/bill/{w.BILL}/diff": 404, f"/bill/{w.BILL}/money": 404,
+                       f"/api/bills/{w.BILL}/text": 404, f"/api/bills/{w.BILL}/diff?from=ih&to=enr": 404,
+                       f"/api/bills/{w.BILL}/money": 404}, refused
     w.set_position_on_staff_page(world, "oppose", public=False)
     _private_member_stance(world)
     after = w.walk(world, app)

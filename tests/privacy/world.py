@@ -391,6 +391,12 @@ def public_urls(world: World, app) -> dict[str, list[str]]:
         "/c/{slug}/schools": ["/c/edfund/schools", "/c/edfund/schools?lang=es"],
         "/api/school-districts": ["/api/school-districts?q=jackson"],
         "/api/school-districts/{leaid}": ["/api/school-districts/2800001"],
+        # Bill text, redline and money (issue 21): the world's bill has no stored text, so these
+        # answer their "no text" pages; their content is covered by tests/text/ and the pages' tests.
+        "/bill/{key}/text": [f"/bill/{BILL}/text", f"/bill/{BILL}/text?lang=es"],
+        "/bill/{key}/diff": [f"/bill/{BILL}/diff"], "/bill/{key}/money": [f"/bill/{BILL}/money"],
+        "/api/bills/{key}/text": [f"/api/bills/{BILL}/text"], "/api/bills/{key}/diff": [f"/api/bills/{BILL}/diff?from=ih&to=enr"],
+        "/api/bills/{key}/money": [f"/api/bills/{BILL}/money"], "/api/search/text": ["/api/search/text?q=charter"],
     }
     missing, urls = [], {}
     for method, path in app_routes(app):
