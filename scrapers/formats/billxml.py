@@ -112,9 +112,10 @@ def _walk(container, doc: UslmDoc, path: list[str]) -> None:
                 doc.add([item] + lines, None, item or None, path + parent)
         elif el.tag == "section":
             enum, heading = _flat(el.find("enum")), _flat(el.find("header"))
-            lines = [" ".join(x for x in (f"Sec. {enum}" if enum else "", heading) if x)]
+            num = f"Sec. {enum}" if enum else ""  # as USLM prints it, so versions in both align
+            lines = [" ".join(x for x in (num, heading) if x)]
             _level_lines(list(el), lines)
-            doc.add(lines, enum.rstrip(".") or None, heading, path)
+            doc.add(lines, num or None, heading, path)
         elif el.tag in ("text", "continuation-text"):
             doc.add([_flat(el)], None, None, path)
 

@@ -21,11 +21,11 @@ def test_sections_heading_paths_and_appropriations_levels():
     assert rec.url == "https://www.govinfo.gov/content/pkg/BILLS-117hr9901ih/xml/BILLS-117hr9901ih.xml"
     got = [(s.num, s.heading, s.path) for s in rec.sections]
     assert got == [
-        ("1", "Short title", []),
+        ("Sec. 1.", "Short title", []),
         (None, "Education for the Disadvantaged", ["III — Department of Education"]),
         (None, "Education for the Disadvantaged (including transfer of funds)", ["III — Department of Education"]),
         (None, "Special Education", ["III — Department of Education"]),
-        ("302", "Transfer authority", ["III — Department of Education"]),
+        ("Sec. 302.", "Transfer authority", ["III — Department of Education"]),
     ]
     title1 = rec.sections[1]
     assert rec.text[title1.start:title1.end] == (
