@@ -94,3 +94,20 @@ def test_texts_off(text_mirror, sqlite_url, tmp_path):
     stats = crawl(text_mirror, sqlite_url, tmp_path, congress="116", texts=False)
     assert stats["edtracker/us_bills/files_fetched"] == 3 and "edtracker/us_bills/texts_fetched" not in stats
     assert _texts(sqlite_url) == []
+
+
+def test_missing_text_is_retried_next_crawl(tmp_path, sqlite_url):
+    m = Mirror(tmp_path / "govinfo")
+    m.add("BILLSTATUS-116hr5177.xml",
+          real_fixture("billstatus", "v1-actions-committees", "BILLSTATUS-116hr5177.xml").read_bytes())
+    m.write()
+    first = crawl(m, sqlite_url, tmp_path, congress="116", texts=True)
+    assert first["edtracker/fetch_failed"] == 1 and "edtracker/ingest/insert" in first
+    assert "cannot fetch text version" in first["_log"] and "BILLS-116hr5177ih.xml" in first["_log"]
+    assert _texts(sqlite_url) == []
+    _put(m, f"{PKG}/BILLS-116hr5177ih/xml/BILLS-116hr5177ih.xml", bill_xml(congress="116", number="5177"))
+    second = crawl(m, sqlite_url, tmp_path, congress="116", texts=True)
+    assert second["edtracker/us_bills/files_fetched"] == 1 and second["edtracker/us_bills/texts_fetched"] == 1
+    assert [r[:3] for r in _texts(sqlite_url)] == [("us-116-hr5177", "ih", "bill-xml")]
+    third = crawl(m, sqlite_url, tmp_path, congress="116", texts=True)
+    assert third["downloader/request_count"] == 1  # the index only: everything is stored
