@@ -111,3 +111,15 @@ def test_missing_text_is_retried_next_crawl(tmp_path, sqlite_url):
     assert [r[:3] for r in _texts(sqlite_url)] == [("us-116-hr5177", "ih", "bill-xml")]
     third = crawl(m, sqlite_url, tmp_path, congress="116", texts=True)
     assert third["downloader/request_count"] == 1  # the index only: everything is stored
+
+
+def test_a_text_of_another_bill_is_refused(tmp_path, sqlite_url):
+    m = Mirror(tmp_path / "govinfo")
+    m.add("BILLSTATUS-116hr5177.xml",
+          real_fixture("billstatus", "v1-actions-committees", "BILLSTATUS-116hr5177.xml").read_bytes())
+    m.write()
+    _put(m, f"{PKG}/BILLS-116hr5177ih/xml/BILLS-116hr5177ih.xml", bill_xml(congress="116", number="9999"))
+    stats = crawl(m, sqlite_url, tmp_path, congress="116", texts=True)
+    assert stats["edtracker/malformed"] == 1
+    assert "the text names us-116-hr9999, BILLSTATUS lists it for us-116-hr5177" in stats["_log"]
+    assert _texts(sqlite_url) == []
