@@ -21,6 +21,7 @@ _MODULES = (
     "scrapers.formats.ny_openleg",
     "scrapers.formats.ca_pubinfo",
     "scrapers.formats.uslm",
+    "scrapers.formats.billxml",
     "scrapers.formats.caml_file",
 )
 

@@ -7,7 +7,11 @@ its `<lastmod>`. Incremental: a file is fetched only when its lastmod differs fr
 remembered at the last finished crawl, and a sitemap whose own lastmod did not move (and whose
 files were all stored last time) is not even fetched.
 
-`scrapy crawl us_bills [-a congress=118,119] [-a types=hr,s] [-a base_url=file:///mirror]`
+Text versions: each version a fetched BILLSTATUS file lists (GovInfo BILLS, USLM or the older bill
+DTD XML) is fetched unless the same (bill, version code) is stored from the same URL (one query
+per bill); a BILLSTATUS file is remembered only once its new texts are stored too.
+
+`scrapy crawl us_bills [-a congress=118,119] [-a types=hr,s] [-a texts=0] [-a base_url=file:///mirror]`
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import scrapy
 from lxml import etree
 
 from scrapers.formats import billstatus
+from scrapers.spiders.us_bill_texts import BillTextsMixin
 from scrapers.spiders.base import EdSpider
 from scrapers.xmlsafe import parse_xml
 from tracker.jurisdictions.congress import BILL_TYPES, current_congress
@@ -48,13 +53,14 @@ def sitemap_entries(body: bytes, tag: str) -> list[tuple[str, str]]:
     return out
 
 
-class UsBillsSpider(EdSpider):
+class UsBillsSpider(BillTextsMixin, EdSpider):
     name = "us_bills"
     source_format = billstatus.FORMAT_NAME
 
     def __init__(self, *args, congress: str | None = None, types: str | None = None,
-                 base_url: str | None = None, **kwargs):
+                 base_url: str | None = None, texts: str | None = None, **kwargs):
         super().__init__(*args, base_url=base_url or get_settings().govinfo_base_url, **kwargs)
+        self.fetch_texts = (texts or "1").strip().lower() not in ("0", "no", "false", "off")
         self.congresses = [int(c) for c in _csv(congress)] or [current_congress()]
         self.types = _csv(types) or list(BILL_TYPES)
         unknown = [t for t in self.types if t not in BILL_TYPES]
@@ -64,6 +70,8 @@ class UsBillsSpider(EdSpider):
         self._pending: dict[str, int] = {}
         self._incomplete: set[str] = set()
         self._sitemap_lastmod: dict[str, str] = {}
+        # Per BILLSTATUS file whose texts are being fetched: [texts left, its lastmod, any failed].
+        self._texts_left: dict[str, list] = {}
 
     def local(self, url: str) -> str:
         """GovInfo's absolute URLs rewritten onto `base_url` (a mirror keeps the same paths)."""
@@ -126,10 +134,14 @@ class UsBillsSpider(EdSpider):
             self.logger.error("skipped: %s", item)
             self.crawler.stats.inc_value("edtracker/malformed")
             self._incomplete.add(key)
-        elif lastmod:
-            self.state_updates[path] = lastmod
+            texts = []
+        else:
+            texts = self.text_requests(item, key, path, lastmod)
+            if not texts and lastmod:
+                self.state_updates[path] = lastmod
         self._file_done(key)
-        yield item
+        yield item  # before its texts: the bill must be stored first
+        yield from texts
 
     def file_failed(self, failure):
         request = failure.request
@@ -144,6 +156,7 @@ class UsBillsSpider(EdSpider):
         self.crawler.stats.inc_value("edtracker/fetch_failed")
 
     def _file_done(self, key: str) -> None:
+        """One file (or one text version) of the sitemap `key` handled."""
         self._pending[key] -= 1
         self._maybe_done(key)
 

@@ -73,11 +73,13 @@ class Mirror:
         out.write_text("".join(index))
 
 
-def crawl(mirror: Mirror, db_url: str, tmp_path: Path, congress: str = "114,115,116,117") -> dict[str, int]:
-    """Run `scrapy crawl us_bills` on the mirror in a subprocess; return its integer stats."""
+def crawl(mirror: Mirror, db_url: str, tmp_path: Path, congress: str = "114,115,116,117",
+          texts: bool = False) -> dict[str, int]:
+    """Run `scrapy crawl us_bills` on the mirror in a subprocess; return its integer stats. Text
+    versions only when `texts` (the real BILLSTATUS files list texts the mirror does not hold)."""
     env = {**os.environ, "EDTRACKER_DATABASE_URL": db_url, "EDTRACKER_DATA_DIR": str(tmp_path / "data")}
     cmd = [sys.executable, "-m", "scrapy", "crawl", "us_bills", "-a", f"base_url={mirror.root.as_uri()}",
-           "-a", f"congress={congress}", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+           "-a", f"congress={congress}", "-a", f"texts={int(texts)}", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
            "-s", "ROBOTSTXT_OBEY=False", "-s", "EDTRACKER_BACKOFF_BASE=0.05", "-s", "LOG_LEVEL=INFO",
            "-s", "TELNETCONSOLE_ENABLED=False"]
     out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
