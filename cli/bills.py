@@ -67,20 +67,31 @@ def _where(s) -> str:
     return " / ".join([*s.path, *(x for x in (s.num, s.heading) if x)]) or "(untitled)"
 
 
-@app.command("text")
-def text_cmd(key: str, version: Optional[str] = typer.Option(None, "--version", "-v",
-                                                             help="version code (bills show --json lists them)"),
-             as_json: bool = typer.Option(False, "--json")) -> None:
-    """Print one version of a bill's text (the latest by default), section by section."""
-    from tracker.bills.texts import TextNotFound, bill_text
+def _text_view(as_json: bool, load, *args):
+    """The view `load(db, *args)` builds, or None once printed as JSON (`--json`); a bill or
+    version that is not stored ends the command with its message and status 1."""
+    from tracker.bills.texts import TextNotFound
+
     with Session(get_engine()) as db:
         try:
-            view = bill_text(db, key, version)
+            view = load(db, *args)
         except TextNotFound as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(1)
     if as_json:
         print_json(view.model_dump(mode="json"))
+        return None
+    return view
+
+
+@app.command("text")
+def text_cmd(key: str, version: Optional[str] = typer.Option(None, "--version", "-v",
+                                                             help="version code (bills show --json lists them)"),
+             as_json: bool = typer.Option(False, "--json")) -> None:
+    """Print one version of a bill's text (the latest by default), section by section."""
+    from tracker.bills.texts import bill_text
+    view = _text_view(as_json, bill_text, key, version)
+    if view is None:
         return
     v = view.version
     typer.echo(f"{key} {v.code}: {v.name or ''} {v.date or ''}".rstrip())
@@ -93,15 +104,9 @@ def text_cmd(key: str, version: Optional[str] = typer.Option(None, "--version", 
 def diff_cmd(key: str, old: str, new: str, as_json: bool = typer.Option(False, "--json"),
              all_sections: bool = typer.Option(False, "--all", help="print unchanged sections too")) -> None:
     """Redline from version OLD to version NEW: deletions [-...-], insertions {+...+}."""
-    from tracker.bills.texts import TextNotFound, bill_diff
-    with Session(get_engine()) as db:
-        try:
-            view = bill_diff(db, key, old, new)
-        except TextNotFound as exc:
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(1)
-    if as_json:
-        print_json(view.model_dump(mode="json"))
+    from tracker.bills.texts import bill_diff
+    view = _text_view(as_json, bill_diff, key, old, new)
+    if view is None:
         return
     c = view.counts
     typer.echo(f"{key} {view.old.code} -> {view.new.code}: {c['changed']} changed, {c['added']} added, "
@@ -123,15 +128,9 @@ def money_cmd(key: str, version: Optional[str] = typer.Option(None, "--version",
                                                     help="an older version: show each line item's change"),
               as_json: bool = typer.Option(False, "--json")) -> None:
     """Dollar amounts in a version's text, with heading path, fiscal year and availability."""
-    from tracker.bills.texts import TextNotFound, bill_money
-    with Session(get_engine()) as db:
-        try:
-            view = bill_money(db, key, version, compare)
-        except TextNotFound as exc:
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(1)
-    if as_json:
-        print_json(view.model_dump(mode="json"))
+    from tracker.bills.texts import bill_money
+    view = _text_view(as_json, bill_money, key, version, compare)
+    if view is None:
         return
     if view.compared_with:
         typer.echo(f"{key} {view.compared_with.code} -> {view.version.code}")

@@ -107,6 +107,15 @@ def test_cli_diff_marks_without_colour(app_env):
     assert "[- $510,000,000,-]{+ $1,000,000,000,+}" in out.stdout
     as_json = json.loads(runner.invoke(app, ["bills", "diff", "ny-2017-s609", "original", "A", "--json"]).stdout)
     assert as_json["counts"] == {"same": 1, "changed": 2, "added": 0, "removed": 1}
+    # the money command: a version's amounts, their changes against an older one, a missing version
+    money = runner.invoke(app, ["bills", "money", "us-116-hr2157", "--version", "enr", "--compare", "ih"])
+    assert money.exit_code == 0, money.output
+    assert money.stdout.splitlines()[0] == "us-116-hr2157 ih -> enr"
+    assert any("$125,000,000 -> $435,000,000" in line and "(+248.0%)" in line for line in money.stdout.splitlines())
+    items = json.loads(runner.invoke(app, ["bills", "money", "us-116-hr2157", "--version", "enr", "--json"]).stdout)
+    assert items["version"]["code"] == "enr" and items["items"]
+    missing = runner.invoke(app, ["bills", "money", "us-116-hr2157", "--version", "zz"])
+    assert missing.exit_code == 1 and "no text version 'zz'" in missing.output
 
 
 def test_anchored_alignment_reads_like_the_full_one(monkeypatch, text_store):
