@@ -77,7 +77,6 @@ class ApiBudgetMiddleware:
     def process_request(self, request, spider=None):
         from scrapy.exceptions import IgnoreRequest
 
-        from tracker.db import get_engine
         from tracker.ops import budget
         from tracker.settings import get_settings
 
@@ -85,9 +84,8 @@ class ApiBudgetMiddleware:
         source = getattr(spider, "metered_api", None)
         if not source or not request.url.startswith(("http://", "https://")):
             return None
-        engine = get_engine(self.crawler.settings.get("EDTRACKER_DATABASE_URL") or None)
         stats = self.crawler.stats
-        if budget.take(engine, get_settings(), source):
+        if budget.take(spider.engine(), get_settings(), source):
             stats.inc_value(f"edtracker/budget/{source}/used")
             return None
         if not stats.get_value(f"edtracker/budget/{source}/exhausted"):

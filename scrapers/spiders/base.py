@@ -34,8 +34,7 @@ class EdSpider(scrapy.Spider):
     @property
     def state(self) -> dict[str, str]:
         if self._state is None:
-            url = self.settings.get("EDTRACKER_DATABASE_URL") or None
-            self._state = load_state(get_engine(url), self.name)
+            self._state = load_state(self.engine(), self.name)
         return self._state
 
     def engine(self):
