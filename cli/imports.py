@@ -15,7 +15,10 @@ from tracker.settings import get_settings
 
 def import_cmd(paths: list[Path] = typer.Argument(..., help="files, folders or zip archives"),
                as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
-               show_errors: int = typer.Option(20, help="how many errors to list")) -> None:
+               show_errors: int = typer.Option(20, help="how many errors to list"),
+               recheck: bool = typer.Option(False, "--recheck", help=(
+                   "merge every bill again even when its source record is unchanged (after a change "
+                   "of EDTRACKER_SOURCE_PRECEDENCE)"))) -> None:
     """Import records from files in any supported format; print insert / update / noop counts.
 
     A file, archive or record that cannot be read or stored is reported by name and the rest
@@ -34,7 +37,7 @@ def import_cmd(paths: list[Path] = typer.Argument(..., help="files, folders or z
     for name in import_plan.unknown:
         console.print(f"[yellow]skipped[/] {name}: no format recognizes this file")
     engine = get_engine(url)
-    report = Ingestor(engine).ingest(iter_records(import_plan), keep_results=False)
+    report = Ingestor(engine, recheck=recheck).ingest(iter_records(import_plan), keep_results=False)
     resolved = resolve_pending(engine)  # short transactions, batch by batch
     tables, table_errors = load_tables(import_plan, engine)
     summary = {**report.summary(), "unrecognized_files": len(import_plan.unknown),

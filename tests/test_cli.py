@@ -81,3 +81,27 @@ def test_bills_list_and_show(app_env, tmp_path):
 def test_bills_list_rejects_unknown_stage(app_env):
     out = runner.invoke(app, ["bills", "list", "--stage", "limbo"])
     assert out.exit_code != 0 and "limbo" in out.output
+
+
+def test_import_recheck_merges_unchanged_bills_again(app_env, tmp_path, monkeypatch):
+    """An unchanged record is a noop without its merge; after a change of source precedence
+    `--recheck` merges it again (issue 19)."""
+    from tracker.settings import get_settings
+
+    one = dict(f.bill(5), title="Title from source one", source=dict(f.SRC, format="one-src"))
+    two = dict(f.bill(5), title="Title from source two", source=dict(f.SRC, format="two-src"))
+    data = write_jsonl(tmp_path / "one.jsonl", [one])
+    monkeypatch.setenv("EDTRACKER_SOURCE_PRECEDENCE", '{"*": ["one-src", "two-src"]}')
+    get_settings.cache_clear()
+    assert runner.invoke(app, ["import", str(data)]).exit_code == 0
+    assert runner.invoke(app, ["import", str(write_jsonl(tmp_path / "two.jsonl", [two]))]).exit_code == 0
+    show = lambda: json.loads(runner.invoke(app, ["bills", "show", "us-119-hr5", "--json"]).stdout)["title"]  # noqa: E731
+    assert show() == "Title from source one"
+    monkeypatch.setenv("EDTRACKER_SOURCE_PRECEDENCE", '{"*": ["two-src", "one-src"]}')
+    get_settings.cache_clear()
+    plain = runner.invoke(app, ["import", str(data), "--json"])
+    assert json.loads(plain.stdout)["counts"]["noop"] == 1
+    assert show() == "Title from source one"
+    again = runner.invoke(app, ["import", str(data), "--recheck", "--json"])
+    assert json.loads(again.stdout)["counts"]["update"] == 1, again.output
+    assert show() == "Title from source two"

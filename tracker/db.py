@@ -94,6 +94,38 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
             raise
 
 
+@contextmanager
+def batch_session(engine: Engine) -> Iterator[Session]:
+    """One write transaction meant to hold savepoints (`session.begin_nested()`), committed when
+    the block ends and rolled back on error.
+
+    sqlite3's legacy transaction handling sends no BEGIN before a SAVEPOINT, so SQLite would
+    treat the first savepoint as the transaction and commit at its RELEASE. Here the driver's
+    handling is off for this one connection and BEGIN IMMEDIATE is sent: the write lock is
+    taken at once (a reader turning writer later could fail at once with SQLITE_BUSY instead
+    of waiting), and every savepoint nests in the one transaction.
+    """
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection if engine.dialect.name == "sqlite" else None
+        level = raw.isolation_level if raw is not None else None
+        try:
+            if raw is not None:
+                raw.isolation_level = None
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.begin()  # the connection's transaction, which the session joins and does not end
+            with Session(bind=conn, expire_on_commit=False) as session:
+                yield session
+                session.flush()
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            if raw is not None:
+                raw.isolation_level = level
+
+
 def include_name(name, type_, parent_names) -> bool:  # noqa: ANN001
     """Which database objects Alembic compares with the models."""
     if type_ == "table" and name and name.startswith("apscheduler_"):

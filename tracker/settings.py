@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         default=200, ge=2, description="Largest compression ratio of an archive member over 1 MB (zip bombs reach 1000).")
     import_max_archive_depth: int = Field(
         default=3, ge=1, description="Deepest nesting of archives in archives (GovInfo and LegiScan ship 2).")
+    ingest_batch_records: int = Field(
+        default=200, ge=1, description="Most records an import stores in one transaction (each in its own savepoint; 1 = one transaction per record).")
+    ingest_batch_seconds: float = Field(
+        default=0.25, gt=0, description="An import commits once a transaction has run this long (s), so other writers never wait longer.")
     contact_email: str = Field(default="edtracker-operator@example.org",
                                description="Contact put in the crawler User-Agent so sources can reach you.")
     user_agent: str = Field(default="edtracker/0.1 (+https://github.com/edtracker/edtracker; {contact})",

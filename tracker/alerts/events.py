@@ -63,10 +63,15 @@ def _bill_events(session, rec: BillIn, outcome: str, changes: dict) -> Iterator[
     from tracker.ingest.diff import text_key, with_repeat_counters  # tracker.ingest imports us
 
     key = rec.key
-    bill = session.scalars(select(Bill).where(Bill.key == key)).one()
+    # Plain rows, not ORM objects: an import derives events for every bill it stores.
+    bill = session.execute(select(Bill.id, Bill.stage, Bill.stage_date, Bill.introduced_date)
+                           .where(Bill.key == key)).one()
     base = {"bill_key": key, "jurisdiction_id": rec.jurisdiction}
     about = {"title": rec.title, "identifier": rec.identifier, "stage": bill.stage}
-    sponsors = list(session.scalars(select(Sponsorship).where(Sponsorship.bill_id == bill.id)))
+    sponsors = session.execute(select(
+        Sponsorship.name, Sponsorship.primary, Sponsorship.legislator_id, Sponsorship.natural_key,
+        Sponsorship.classification, Sponsorship.date, Sponsorship.withdrawn_date)
+        .where(Sponsorship.bill_id == bill.id)).all()
     if outcome == "insert":
         yield event_row("new_bill", f"bill:{key}:new",
                         dict(about, introduced_date=_iso(bill.introduced_date), subjects=rec.subjects,

@@ -56,18 +56,24 @@ def recorded_vote_key(rv: dict, congress: str) -> str | None:
     return None
 
 
-def _action_votes(session: Session, bill: Bill) -> dict[str, int]:
-    """{vote event key: action position} for one federal bill."""
+def _action_votes(session: Session, bill: Bill,
+                  actions: list[tuple[int, dict | None]] | None = None,
+                  congress: str | None = None) -> dict[str, int]:
+    """{vote event key: action position} for one federal bill; `actions` ((position, extras),
+    in position order) and `congress` spare the queries when the caller has them."""
     if bill.jurisdiction_id != "us":
         return {}
-    congress = session.get(LegislativeSession, bill.session_id).identifier
+    if congress is None:
+        congress = session.get(LegislativeSession, bill.session_id).identifier
+    if actions is None:
+        actions = session.execute(select(BillAction.position, BillAction.extras)
+                                  .where(BillAction.bill_id == bill.id).order_by(BillAction.position)).all()
     out: dict[str, int] = {}
-    for action in session.exec(select(BillAction).where(BillAction.bill_id == bill.id)
-                               .order_by(BillAction.position)).all():
-        for rv in (action.extras or {}).get("recorded_votes") or []:
+    for position, extras in actions:
+        for rv in (extras or {}).get("recorded_votes") or []:
             key = recorded_vote_key(rv, congress) if isinstance(rv, dict) else None
             if key:
-                out.setdefault(key, action.position)
+                out.setdefault(key, position)
     return out
 
 
@@ -81,9 +87,11 @@ def action_position_for_vote(session: Session, vote_key: str, bill_key: str | No
     return _action_votes(session, bill).get(vote_key)
 
 
-def link_bill_votes(session: Session, bill: Bill) -> int:
-    """Point stored vote events at the actions of `bill` that record them; return rows changed."""
-    links = _action_votes(session, bill)
+def link_bill_votes(session: Session, bill: Bill, actions: list[tuple[int, dict | None]] | None = None,
+                    congress: str | None = None) -> int:
+    """Point stored vote events at the actions of `bill` that record them; return rows changed.
+    `actions` and `congress`: see `_action_votes`."""
+    links = _action_votes(session, bill, actions, congress)
     if not links:
         return 0
     changed = 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from sqlmodel import Session, select
 
@@ -9,12 +10,13 @@ from tracker.contract import BillIn
 from tracker.ingest.diff import sync_children, text_key, upsert, with_repeat_counters
 from tracker.bills.links import link_bill_votes
 from tracker.people.matching import IdResolver
-from tracker.models import Bill, BillAction, Jurisdiction, Sponsorship
+from tracker.models import Bill, BillAction, BillSource, Jurisdiction, LegislativeSession, Sponsorship
 from tracker.bills.keys import normalize_identifier
 from tracker.people.namematch import matcher_for
 from tracker.bills.provenance import keep_source, merge, record_payload, stored_sources, superseded
-from tracker.search.index import index_bills
+from tracker.search.index import index_later
 from tracker.jurisdictions.calendar import death
+from tracker.jurisdictions.seed import refresh_session
 from tracker.jurisdictions.seed import get_or_create_session
 from tracker.bills.stage import derive_stage, origin_from_identifier, source_stage_date, with_source_stages
 
@@ -80,11 +82,14 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
               "classification": a.classification, "code": a.code, "extras": a.extras,
               "source_format": fmt}
         for i, (key, (a, fmt)) in enumerate(zip(action_keys, ordered))}
+    fresh = outcome == "insert"  # a new bill has no children to read back
     diff = sync_children(session, BillAction, "bill_id", bill.id, desired_actions,
-                         label_field="description")
+                         label_field="description", fresh=fresh)
     if diff and outcome != "insert":
         changes["actions"] = diff
-    link_bill_votes(session, bill)  # roll calls stored before this bill now point at its actions
+    # roll calls stored before this bill now point at its actions
+    link_bill_votes(session, bill, [(v["position"], v["extras"]) for v in desired_actions.values()],
+                    leg_session.identifier)
 
     resolver = IdResolver(session)
     resolver.prefetch({(s, v) for sp in rec.sponsorships for s, v in sp.ids.items()})
@@ -102,12 +107,49 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
             "classification": sp.classification, "original": sp.original, "date": sp.date,
             "withdrawn_date": sp.withdrawn_date, "position": i}
     diff = sync_children(session, Sponsorship, "bill_id", bill.id, desired_sponsors,
-                         label_field="name")
+                         label_field="name", fresh=fresh)
     if diff and outcome != "insert":
         changes["sponsorships"] = diff
     if outcome == "noop" and changes:
         outcome = "update"
     if outcome != "noop":
-        # Keep the full-text document (and so the FTS5 / GIN index) in step, same transaction.
-        index_bills(session, [bill.id])
+        # Keep the full-text document (and so the FTS5 / GIN index) in step, same transaction
+        # (a batch of records indexes its bills together before it commits).
+        index_later(session, bill.id)
     return outcome, changes
+
+
+def unchanged_bills(session: Session, recs: list[BillIn], today: dt.date) -> set[int]:
+    """`id()` of the records in `recs` that would be a noop: the source's record kept for the
+    bill has the same content hash, and the stored bill has not died by `today` since (a record
+    that would now kill it goes the whole way). One query for the batch; nothing is merged.
+
+    Only the record is compared: sponsors and voters matched once people arrive are the
+    deferred pass's work (`tracker.people.pending`, run after every import and people crawl),
+    and a change of merge rules needs a re-import with `recheck`."""
+    if not recs:
+        return set()
+    rows = session.execute(
+        select(Bill.key, BillSource.source_format, BillSource.record_hash, Bill.stage, Bill.bill_type,
+               Bill.introduced_date, Bill.session_id)
+        .join(BillSource, BillSource.bill_id == Bill.id)
+        .where(Bill.key.in_({r.key for r in recs}))).all()
+    kept = {(key, fmt): row for key, fmt, *row in rows}
+    twice = {key for key, n in Counter(r.key for r in recs).items() if n > 1}  # their order decides
+    sessions: dict[int, LegislativeSession | None] = {}
+    out = set()
+    for rec in recs:
+        row = kept.get((rec.key, rec.source.format))
+        if row is None or rec.key in twice or row[0] != record_payload(rec)[1]:
+            continue
+        _, stage, bill_type, introduced, session_id = row
+        if session_id not in sessions:
+            found = sessions[session_id] = session.get(LegislativeSession, session_id)
+            if found is not None and refresh_session(found):
+                sessions[session_id] = None  # the calendar moved: let the whole path store it
+        leg_session = sessions[session_id]
+        if leg_session is None or death(leg_session, stage=stage, bill_type=bill_type,
+                                        introduced_date=introduced, today=today):
+            continue
+        out.add(id(rec))
+    return out

@@ -84,7 +84,7 @@ _DEFAULTS: dict[type, dict[str, Any]] = {}
 def sync_children(session: Session, model: type[SQLModel], parent_field: str, parent_id: int,
                   desired: dict[str, dict[str, Any]], key_field: str = "natural_key",
                   label_field: str | None = None,
-                  unique_field: str | None = None) -> dict[str, list] | None:
+                  unique_field: str | None = None, fresh: bool = False) -> dict[str, list] | None:
     """Make the children of one parent equal `desired` ({natural key: values}).
 
     Returns {"added": [...], "removed": [...], "changed": [...]} naming children by
@@ -92,11 +92,12 @@ def sync_children(session: Session, model: type[SQLModel], parent_field: str, pa
     Core statements in bulk: building ORM objects for hundreds of actions or votes per record
     dominated ingest time. `unique_field` names a column unique among the children (a
     legislator votes once per roll call): rows moving it are cleared first, so two rows may
-    trade a value without a transient duplicate.
+    trade a value without a transient duplicate. `fresh`: the parent was inserted just now, so
+    it has no children to read.
     """
     table = model.__table__
     session.flush()
-    existing = {row[key_field]: row for row in session.execute(
+    existing = {} if fresh else {row[key_field]: row for row in session.execute(
         select(table).where(table.c[parent_field] == parent_id)).mappings().all()}
     added, removed, changed = [], [], []
     inserts, updates, deletes = [], [], []

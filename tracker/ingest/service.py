@@ -1,11 +1,12 @@
-"""The ingest service: validate, then upsert each record in its own transaction."""
+"""The ingest service: validate, then upsert records in batches, each record in its own savepoint."""
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -14,7 +15,8 @@ from sqlmodel import Session, select
 from tracker.alerts.events import derive_events
 from tracker.contract import (BillIn, BillTextIn, CommitteeIn, HearingIn, LegislatorIn, Record,
                               RecordError, SessionIn, VoteEventIn, build_any)
-from tracker.ingest.bills import ingest_bill
+from tracker.db import batch_session
+from tracker.ingest.bills import ingest_bill, unchanged_bills
 from tracker.ingest.diff import jsonable, upsert
 from tracker.jurisdictions import calendar
 from tracker.jurisdictions.seed import SESSION_FIELDS
@@ -22,7 +24,9 @@ from tracker.ingest.people import ingest_committee, ingest_hearing, ingest_legis
 from tracker.ingest.texts import ingest_bill_text
 from tracker.ingest.votes import ingest_vote_event
 from tracker.models import LegislativeSession
+from tracker.search import index as search_index
 from tracker.scoring.dirty import mark_ingested, process_quietly
+from tracker.settings import get_settings
 
 log = logging.getLogger("edtracker.ingest")
 
@@ -85,68 +89,156 @@ class IngestReport:
 
 
 class Ingestor:
-    """Stores records one transaction each; a bad record is reported and the rest go on."""
+    """Stores records in batches: many per transaction, each in its own savepoint, so a bad
+    record is reported and leaves nothing while the rest go on.
+
+    A batch commits after `batch_records` records or `batch_seconds` of work, whichever comes
+    first (settings INGEST_BATCH_RECORDS, INGEST_BATCH_SECONDS), so a reader or another writer
+    never waits long behind an import. Before a batch is stored, the bills whose source record is
+    the one already kept (same content hash) are answered `noop` from one query, without the
+    merge (see `tracker.ingest.bills.unchanged_bills`); `recheck=True` runs every record through
+    the whole path (after a change of merge rules or source precedence). Results reach
+    `on_result` once their batch is committed. If a commit itself fails, the batch is stored
+    again one record per transaction, so one failure costs one record, never a batch.
+    """
 
     def __init__(self, engine: Engine, *, today: dt.date | None = None,
-                 on_result: Callable[[IngestResult], None] | None = None):
+                 on_result: Callable[[IngestResult], None] | None = None,
+                 batch_records: int | None = None, batch_seconds: float | None = None,
+                 recheck: bool = False):
+        settings = get_settings()
         self.engine = engine
         self.today = today
         self.on_result = on_result
+        self.batch_records = batch_records or settings.ingest_batch_records
+        self.batch_seconds = batch_seconds or settings.ingest_batch_seconds
+        self.recheck = recheck
         self.scores_dirty = False  # a scored item was marked stale: `finish()` updates scores
 
-    def ingest_one(self, item: Record | RecordError | dict) -> IngestResult:
+    # --- one record ------------------------------------------------------------------------
+
+    def _prepare(self, item: Record | RecordError | dict) -> Record | IngestResult:
+        """The record to store, or the error result of an item that is not one."""
         if isinstance(item, RecordError):
             return self._failed("unknown", item)
         if isinstance(item, dict):
             try:
-                item = build_any(item)
+                return build_any(item)
             except RecordError as err:
                 return self._failed(str(item.get("type", "unknown")), err)
-        handler = HANDLERS[type(item)]
-        key = item.natural_key()
-        today = self.today or dt.date.today()
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                outcome, changes = handler(session, item, today)
-                # Alerts (issue 7): events from the reported changes, in the record's transaction.
-                derive_events(session, item, outcome, changes)
-                # Scorecards (issue 6): queue the scored items it touches (one indexed lookup).
-                self.scores_dirty |= mark_ingested(session, item, outcome, changes) > 0
-                session.commit()
-            except RecordError as err:
-                session.rollback()
-                return self._failed(item.kind, err, key)
-            except IntegrityError as err:
-                session.rollback()
-                return self._failed(item.kind, RecordError(
-                    item.source.url, key, None, f"conflicts with stored data: {err.orig}"), key)
-            except SQLAlchemyError as err:
-                session.rollback()
-                return self._failed(item.kind, RecordError(
-                    item.source.url, key, None, f"database error: {err}"), key)
-            except Exception as err:  # noqa: BLE001 - a bug on one record must not stop an import
-                session.rollback()  # nothing of the record stays: no session, bill or person row
-                log.exception("could not store %s", key)
-                return self._failed(item.kind, RecordError(
-                    item.source.url, key, None, f"could not be stored: {type(err).__name__}: {err}"), key)
-        result = IngestResult(item.kind, key, outcome, changes)
+        return item
+
+    def _store(self, session: Session, item: Record, today: dt.date) -> tuple[str, dict]:
+        session.info.pop("edtracker_namematcher", None)  # candidates as this record's own transaction sees them
+        outcome, changes = HANDLERS[type(item)](session, item, today)
+        # Alerts (issue 7): events from the reported changes, in the record's transaction.
+        derive_events(session, item, outcome, changes)
+        # Scorecards (issue 6): queue the scored items it touches (one indexed lookup).
+        self.scores_dirty |= mark_ingested(session, item, outcome, changes) > 0
+        return outcome, changes
+
+    def _error(self, item: Record, key: str, err: Exception) -> IngestResult:
+        if isinstance(err, RecordError):
+            return self._failed(item.kind, err, key)
+        if isinstance(err, IntegrityError):
+            return self._failed(item.kind, RecordError(
+                item.source.url, key, None, f"conflicts with stored data: {err.orig}"), key)
+        if isinstance(err, SQLAlchemyError):
+            return self._failed(item.kind, RecordError(
+                item.source.url, key, None, f"database error: {err}"), key)
+        # a bug on one record must not stop an import; nothing of the record stays
+        log.error("could not store %s", key, exc_info=err)
+        return self._failed(item.kind, RecordError(
+            item.source.url, key, None, f"could not be stored: {type(err).__name__}: {err}"), key)
+
+    def ingest_one(self, item: Record | RecordError | dict) -> IngestResult:
+        """Store one record in its own transaction (the crawl pipeline's path)."""
+        result = self._ingest_alone(item)
         if self.on_result:
             self.on_result(result)
         return result
 
+    def _ingest_alone(self, item: Record | RecordError | dict) -> IngestResult:
+        item = self._prepare(item)
+        if isinstance(item, IngestResult):
+            return item
+        key = item.natural_key()
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                outcome, changes = self._store(session, item, self.today or dt.date.today())
+                session.commit()
+            except Exception as err:  # noqa: BLE001 - sorted out by `_error`
+                session.rollback()  # nothing of the record stays: no session, bill or person row
+                return self._error(item, key, err)
+        return IngestResult(item.kind, key, outcome, changes)
+
     def _failed(self, kind: str, err: RecordError, key: str | None = None) -> IngestResult:
         log.warning("rejected: %s", err)
-        result = IngestResult(kind, key or err.record, "error", error=err)
-        if self.on_result:
-            self.on_result(result)
-        return result
+        return IngestResult(kind, key or err.record, "error", error=err)
+
+    # --- batches ---------------------------------------------------------------------------
+
+    def _store_batch(self, records: list[Record], results: list[IngestResult]) -> None:
+        """Store records from the front of `records` in one transaction until the batch's time
+        is up, appending their results to `results`."""
+        today = self.today or dt.date.today()
+        with batch_session(self.engine) as session:
+            skip = set() if self.recheck else unchanged_bills(
+                session, [r for r in records if isinstance(r, BillIn)], today)
+            to_index = session.info[search_index.DEFERRED] = set()  # the batch's bills, indexed together
+            started = time.monotonic()
+            for item in records:
+                key = item.natural_key()
+                if id(item) in skip:
+                    results.append(IngestResult(item.kind, key, "noop"))
+                    continue
+                indexed_before = set(to_index)
+                savepoint = session.begin_nested()
+                try:
+                    outcome, changes = self._store(session, item, today)
+                    savepoint.commit()
+                except Exception as err:  # noqa: BLE001 - sorted out by `_error`
+                    if savepoint.is_active:
+                        savepoint.rollback()
+                    to_index.intersection_update(indexed_before)
+                    results.append(self._error(item, key, err))
+                else:
+                    results.append(IngestResult(item.kind, key, outcome, changes))
+                if time.monotonic() - started >= self.batch_seconds:
+                    break
+            del session.info[search_index.DEFERRED]
+            search_index.index_bills(session, sorted(to_index))
+
+    def _ingest_chunk(self, chunk: list[Record | RecordError | dict]) -> list[IngestResult]:
+        out: list[IngestResult] = []
+        records: list[Record] = []
+        for item in chunk:  # items that are not records are answered at once, in order
+            prepared = self._prepare(item)
+            (out if isinstance(prepared, IngestResult) else records).append(prepared)
+        while records:
+            results: list[IngestResult] = []
+            try:
+                self._store_batch(records, results)
+                taken = len(results)
+            except Exception:  # noqa: BLE001 - the commit (or the batch's own query) failed
+                taken = min(len(results) + 1, len(records))  # those tried, the one at fault included
+                log.warning("a batch of %d records could not be committed; storing them one by one",
+                            taken, exc_info=True)
+                results = [self._ingest_alone(item) for item in records[:taken]]
+            out += results
+            if self.on_result:
+                for result in results:
+                    self.on_result(result)
+            records = records[taken:]
+        return out
 
     def ingest(self, items: Iterable[Record | RecordError | dict], *,
                keep_results: bool = True) -> IngestReport:
         """Store every item; return per-record results and insert/update/noop/error counts."""
         report = IngestReport(keep_results=keep_results)
-        for item in items:
-            report.add(self.ingest_one(item))
+        for chunk in _chunks(items, self.batch_records):
+            for result in self._ingest_chunk(chunk):
+                report.add(result)
         self.finish()
         return report
 
@@ -156,6 +248,17 @@ class Ingestor:
         if self.scores_dirty:
             self.scores_dirty = False
             process_quietly(self.engine)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def ingest(engine: Engine, items: Iterable[Record | RecordError | dict], **kw) -> IngestReport:

@@ -62,6 +62,20 @@ def index_bills(session: Session, bill_ids: Iterable[int]) -> int:
     return changed
 
 
+# session.info key of the bills a batch of records will index before it commits
+DEFERRED = "edtracker_index_later"
+
+
+def index_later(session: Session, bill_id: int) -> None:
+    """Index the bill now, or with the others of the batch when the caller collects them
+    (`session.info[DEFERRED]`, a set: see `tracker.ingest.service`)."""
+    pending = session.info.get(DEFERRED)
+    if pending is None:
+        index_bills(session, [bill_id])
+    else:
+        pending.add(bill_id)
+
+
 def reindex(engine: Engine, *, batch_size: int = 2000, only_missing: bool = False) -> int:
     """(Re)build the documents of every stored bill, or only of bills that have none yet."""
     with Session(engine) as session:
