@@ -89,7 +89,8 @@ class ScoreCell(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     scorecard_id: int = Field(foreign_key="scorecard.id")
-    item_id: int = Field(foreign_key="scored_item.id", index=True)
+    # no index of its own: the unique (item_id, cell_key) constraint serves lookups by item
+    item_id: int = Field(foreign_key="scored_item.id")
     cell_key: str = Field(description="leg:<legislator id> or name:<person_vote id> when unmatched")
     legislator_id: int | None = Field(default=None, foreign_key="legislator.id")
     session: str | None = None
