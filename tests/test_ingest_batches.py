@@ -150,3 +150,12 @@ def test_the_results_do_not_depend_on_the_batch_size(engine, size):
     again = Ingestor(engine, today=TODAY, batch_records=size).ingest(f.batch())
     assert again.summary() == {"insert": 0, "update": 0, "noop": 5, "error": 0}
     assert dump(engine) == before
+
+
+def test_an_unchanged_dead_bill_imported_as_of_an_earlier_day_lives_again(engine):
+    # what one transaction per record did: the stage is derived for the import's own day
+    Ingestor(engine, today=dt.date(2027, 2, 1)).ingest(bills(1))
+    (result,) = Ingestor(engine, today=TODAY).ingest(bills(1)).results
+    assert result.outcome == "update" and result.changes["stage"]["old"] == "dead"
+    with Session(engine) as s:
+        assert s.exec(select(Bill.stage).where(Bill.key == "us-119-hr1")).scalar_one() != "dead"

@@ -15,7 +15,7 @@ from tracker.bills.keys import normalize_identifier
 from tracker.people.namematch import matcher_for
 from tracker.bills.provenance import keep_source, merge, record_payload, stored_sources, superseded
 from tracker.search.index import index_later
-from tracker.jurisdictions.calendar import death
+from tracker.jurisdictions.calendar import death, may_kill
 from tracker.jurisdictions.seed import refresh_session
 from tracker.jurisdictions.seed import get_or_create_session
 from tracker.bills.stage import derive_stage, origin_from_identifier, source_stage_date, with_source_stages
@@ -122,7 +122,8 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
 def unchanged_bills(session: Session, recs: list[BillIn], today: dt.date) -> set[int]:
     """`id()` of the records in `recs` that would be a noop: the source's record kept for the
     bill has the same content hash, and the stored bill has not died by `today` since (a record
-    that would now kill it goes the whole way). One query for the batch; nothing is merged.
+    that would now kill it goes the whole way, as does a dead bill whose session cannot have
+    killed it by `today`). One query for the batch; nothing is merged.
 
     Only the record is compared: sponsors and voters matched once people arrive are the
     deferred pass's work (`tracker.people.pending`, run after every import and people crawl),
@@ -151,5 +152,7 @@ def unchanged_bills(session: Session, recs: list[BillIn], today: dt.date) -> set
         if leg_session is None or death(leg_session, stage=stage, bill_type=bill_type,
                                         introduced_date=introduced, today=today):
             continue
+        if stage == "dead" and not may_kill(leg_session, today):
+            continue  # dead by a rule that does not hold on `today` (an import dated earlier)
         out.add(id(rec))
     return out

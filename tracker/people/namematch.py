@@ -150,8 +150,8 @@ class NameMatcher:
     def _load(self, jurisdiction: str) -> list[Candidate]:
         if jurisdiction in self._candidates:
             return self._candidates[jurisdiction]
-        bind = self.session.get_bind()
-        cache_key = (str(bind.url), jurisdiction)
+        bind = self.session.get_bind()  # an engine, or a connection (an import's batch)
+        cache_key = (str(getattr(bind, "engine", bind).url), jurisdiction)
         signature = self._signature(jurisdiction)
         cached = _INDEX_CACHE.get(cache_key)
         if cached is None or cached[0] != signature:
