@@ -18,7 +18,8 @@ read without any table of ours: SQLite's `PRAGMA data_version` on a connection o
 (changes whenever another connection, of any process, commits), PostgreSQL's
 `pg_current_snapshot()` (changes whenever a write transaction of the cluster becomes visible;
 it moves only once the commit is visible, so a page rendered after a change is never stored
-under the version before it). Any write (sign-ups, crawl bookkeeping) empties the cache: it
+under the version before it). A commit made through this process's sessions makes
+its next request read the version again at once. Any write (sign-ups, crawl bookkeeping) empties the cache: it
 errs on the side of rendering again.
 """
 from __future__ import annotations
@@ -28,13 +29,16 @@ import hashlib
 import sqlite3
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
 import anyio
 from fastapi import Request
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session as OrmSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.i18n import COOKIE, LANGS, negotiate
@@ -51,6 +55,18 @@ def public(request: Request, cache_control: str = PAGE_CACHE_CONTROL, *, remembe
     request.scope[MARK] = (cache_control, remember_lang)
 
 
+_WATCHERS: "weakref.WeakSet[DataVersion]" = weakref.WeakSet()
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _read_again(_session) -> None:  # noqa: ANN001
+    """A commit made by this process (staff pages, services) shows on its next page at once;
+    other processes' commits within the check interval."""
+    for watcher in list(_WATCHERS):
+        watcher.commits += 1
+        watcher.until = 0.0
+
+
 class DataVersion:
     """The store's change marker, read at most once per `interval` seconds."""
 
@@ -60,6 +76,8 @@ class DataVersion:
         self.until = 0.0
         self.lock = threading.Lock()
         self._sqlite: sqlite3.Connection | None = None
+        self.commits = 0   # this process's commits seen by the hook (one during a read: read again)
+        _WATCHERS.add(self)
 
     def read(self) -> str | None:
         """The marker now, or None when this store has none (no caching then)."""
@@ -88,8 +106,9 @@ class DataVersion:
         with self.lock:
             now = time.monotonic()
             if now >= self.until:
+                commits = self.commits
                 self.value = self.read()
-                self.until = now + self.interval
+                self.until = now + self.interval if commits == self.commits else 0.0
             return self.value
 
 
@@ -208,11 +227,14 @@ class PageCache:
                 etag = v.decode("latin-1")
             elif k == b"last-modified":
                 modified = _parse_date(v.decode("latin-1"))
-            kept.append((k, v))
+            else:
+                kept.append((k, v))
+        # the route's validators (scorecards), else the body's hash and the time of rendering
+        # (second precision, as HTTP dates have)
         etag = etag or '"p-' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-        # second precision, as HTTP dates have; a page rendered now is no older than now
         modified = modified if modified is not None else float(int(time.time()))
-        kept.append((b"cache-control", cache_control.encode("latin-1")))
+        kept += [(b"cache-control", cache_control.encode("latin-1")), (b"etag", etag.encode("latin-1")),
+                 (b"last-modified", email.utils.formatdate(modified, usegmt=True).encode())]
         return Entry(kept, body, version, etag, modified, remember_lang=remember_lang)
 
     def _store(self, key: tuple, entry: Entry) -> None:
