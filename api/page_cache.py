@@ -11,15 +11,17 @@ served from nor stored in the cache; an answer that sets any cookie but the lang
 or is not a 200, is not stored.
 
 Freshness: every entry carries the database's data version seen before it was rendered; it is
-served only while the version is unchanged and for at most `page_cache_ttl_seconds` (pages that
-depend on the date). The version is read at most once per `page_cache_check_ms` per worker, so a
-committed change shows on every worker within that delay. It is the whole store's change marker,
+served while the version is unchanged, or for one check interval after its rendering began (so
+while an import commits every moment each page is rendered once per interval, not once per
+commit), and never past `page_cache_ttl_seconds` (pages that depend on the date). The version
+is read at most once per `page_cache_check_ms` per worker, so a committed change shows on every
+worker within that delay. It is the whole store's change marker,
 read without any table of ours: SQLite's `PRAGMA data_version` on a connection of its own
 (changes whenever another connection, of any process, commits), PostgreSQL's
 `pg_current_snapshot()` (changes whenever a write transaction of the cluster becomes visible;
 it moves only once the commit is visible, so a page rendered after a change is never stored
-under the version before it). A commit made through this process's sessions makes
-its next request read the version again at once. Any write (sign-ups, crawl bookkeeping) empties the cache: it
+under the version before it). A commit made through this process's ORM
+sessions (staff pages, services) shows on this worker's next page at once. Any write (sign-ups, crawl bookkeeping) empties the cache: it
 errs on the side of rendering again.
 """
 from __future__ import annotations
@@ -65,6 +67,7 @@ def _read_again(_session) -> None:  # noqa: ANN001
     for watcher in list(_WATCHERS):
         watcher.commits += 1
         watcher.until = 0.0
+        watcher.local_commit = time.monotonic()
 
 
 class DataVersion:
@@ -77,6 +80,7 @@ class DataVersion:
         self.lock = threading.Lock()
         self._sqlite: sqlite3.Connection | None = None
         self.commits = 0   # this process's commits seen by the hook (one during a read: read again)
+        self.local_commit = 0.0
         _WATCHERS.add(self)
 
     def read(self) -> str | None:
@@ -161,13 +165,24 @@ class PageCache:
             await self.app(scope, receive, send)
             return
         entry = self.items.get(key)
-        if entry is not None and entry.version == version and time.monotonic() - entry.stored < self.ttl:
+        if entry is not None and self._fresh(entry, version):
             self.hits += 1
             self.items.move_to_end(key)
             await self._answer(entry, headers, query_lang, cookie_lang, send)
             return
         self.misses += 1
         await self._render(scope, receive, send, key, version)
+
+    def _fresh(self, entry: Entry, version: str) -> bool:
+        """Rendered at this data version; or, while the data changes (an import commits every
+        moment), rendered less than one check interval ago and after this process's last commit:
+        a change still shows within the interval, and each page is rendered at most once per
+        interval instead of once per commit."""
+        age = time.monotonic() - entry.stored
+        if age >= self.ttl:
+            return False
+        return entry.version == version or (age < self.version.interval
+                                            and entry.stored > self.version.local_commit)
 
     async def _answer(self, entry: Entry, headers: dict, query_lang, cookie_lang, send: Send) -> None:
         out = list(entry.headers)
@@ -186,6 +201,7 @@ class PageCache:
     async def _render(self, scope: Scope, receive: Receive, send: Send, key: tuple, version: str) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
+        began = time.monotonic()   # the render reads the data after this moment
 
         async def capture(message: Message) -> None:
             nonlocal start
@@ -203,6 +219,7 @@ class PageCache:
             body = b"".join(chunks)
             entry = self._entry(start, body, version, *scope[MARK])
             if entry is not None:
+                entry.stored = began
                 self._store(key, entry)
                 start["headers"] = _with_validators(start["headers"], entry)
             await send(start)
