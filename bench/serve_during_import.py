@@ -50,6 +50,7 @@ async def load(base: str, urls: list[str], rate: float, seconds: float, by_url: 
         latencies.append((time.perf_counter() - due) * 1000)
         if by_url is not None:
             by_url.setdefault(url, []).append(latencies[-1])
+            by_url.setdefault("_timeline", []).append((round(due - start, 2), round(latencies[-1])))
 
     async with httpx.AsyncClient(base_url=base, timeout=120,
                                  limits=httpx.Limits(max_connections=200, max_keepalive_connections=50)) as client:
@@ -110,6 +111,8 @@ def main() -> None:
             print(f"  import: {'stopped after the measurement' if still_running else out.strip()}")
             for name, s in (("idle", idle), ("during import", during)):
                 print(f"  {name:<14} n={s['n']:>5}  p50 {s['p50']:7.1f} ms  p99 {s['p99']:8.1f} ms  max {s['max']:8.1f} ms")
+            slow = [p for p in per_url.pop("_timeline") if p[1] > 4 * idle["p50"] + 100]
+            print(f"  slow requests during the import (second, ms): {sorted(slow)[:40]}")
             for u, lat in per_url.items():
                 print(f"    during, {u:<48} p50 {stats(lat)['p50']:7.1f}  max {stats(lat)['max']:7.1f} ms")
             print(f"  p99 during / idle: {during['p99'] / idle['p99']:.2f}   p50: {during['p50'] / idle['p50']:.2f}"
