@@ -153,3 +153,17 @@ def test_off_when_no_entries(site, monkeypatch):
     client.get(BILL)
     _retitle(site.engine, "Renamed with no cache")
     assert "Renamed with no cache" in client.get(BILL).text
+
+
+def test_the_bill_json_is_kept_too_and_follows_changes(site):
+    client = site(check_ms=60_000)
+    first = client.get("/api/bills/us-119-hr5")
+    assert first.headers["content-type"].startswith("application/json") and first.headers["etag"]
+    assert client.get("/api/bills/us-119-hr5", headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    assert "set-cookie" not in client.get("/api/bills/us-119-hr5?lang=es").headers
+    with Session(site.engine) as db:
+        bill = db.exec(select(Bill).where(Bill.key == "us-119-hr5")).one()
+        bill.title = "Renamed for the API"
+        db.add(bill)
+        db.commit()
+    assert client.get("/api/bills/us-119-hr5").json()["title"] == "Renamed for the API"
