@@ -2,7 +2,7 @@
 
 A route opts in with `public(request)` (bill, legislator and scorecard pages, embeds). This
 pure ASGI middleware, outermost, then keeps the finished answer (body and headers, security
-headers included) under (scheme, host, path, query, language) and answers the next anonymous request
+headers included) under (scheme, host, path, query, language, whether it asks for HTML) and answers the next anonymous request
 for it without entering the app: 200 from memory, or 304 on If-None-Match / If-Modified-Since.
 
 Never shared across users: a request carrying any cookie but the language cookie (a staff or
@@ -158,7 +158,10 @@ class PageCache:
             return
         query_lang, cookie_lang, accept, headers = request
         lang = negotiate(query_lang, cookie_lang, accept)
-        key = (scope.get("scheme"), headers.get(b"host", b""), scope["path"], scope.get("query_string", b""), lang)
+        # a browser (Accept: text/html) and an API client may get different answers at one
+        # address (api/legacy.py: /search is a page or, rewritten, JSON)
+        html = b"text/html" in headers.get(b"accept", b"")
+        key = (scope.get("scheme"), headers.get(b"host", b""), scope["path"], scope.get("query_string", b""), lang, html)
         v = self.version
         version = v.value if time.monotonic() < v.until else await anyio.to_thread.run_sync(v.current)
         if version is None:

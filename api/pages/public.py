@@ -95,6 +95,7 @@ def _bill_page(request: Request, db, key: str, coalition=None, user=None) -> HTM
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, db: SessionDep) -> HTMLResponse:
     """Bill search with filters (API clients asking /search get the JSON of /api/search)."""
+    public(request)   # no coalition, no user: the same list for every visitor
     return _list_page(request, db)
 
 

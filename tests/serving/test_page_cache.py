@@ -167,3 +167,13 @@ def test_the_bill_json_is_kept_too_and_follows_changes(site):
         db.add(bill)
         db.commit()
     assert client.get("/api/bills/us-119-hr5").json()["title"] == "Renamed for the API"
+
+
+def test_a_page_and_the_json_at_one_address_are_kept_apart(site):
+    """/search is a page for browsers and, for API clients, the JSON of /api/search (api/legacy.py)."""
+    client = site()
+    for _ in range(2):
+        page = client.get("/search?q=school", headers={"Accept": "text/html"})
+        assert page.headers["content-type"].startswith("text/html")
+        api = client.get("/search?q=school", headers={"Accept": "application/json"})
+        assert api.headers["content-type"].startswith("application/json"), api.text[:200]
