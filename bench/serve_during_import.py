@@ -70,7 +70,7 @@ def stats(lat: list[float]) -> dict:
     return {"n": len(s), "p50": s[len(s) // 2], "p99": s[int(len(s) * 0.99)], "max": s[-1]}
 
 
-def start_import(url: str, bills: int) -> subprocess.Popen:
+def start_import(url: str, bills: int, niceness: int = 0) -> subprocess.Popen:
     code = ("import sys, datetime as dt, time; sys.path.insert(0, 'bench'); sys.path.insert(0, '.');"
             "from ingest_congress import synthetic_congress;"
             "from tracker.db import get_engine; from tracker.ingest import Ingestor;"
@@ -78,7 +78,8 @@ def start_import(url: str, bills: int) -> subprocess.Popen:
             f".ingest(synthetic_congress({bills}), keep_results=False);"
             "print(r.summary(), round(time.perf_counter() - t, 1), 's', flush=True)")
     return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=(lambda: os.nice(niceness)) if niceness else None)
 
 
 def main() -> None:
@@ -89,6 +90,7 @@ def main() -> None:
     ap.add_argument("--bills", type=int, default=3000)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--no-cache", action="store_true", help="EDTRACKER_PAGE_CACHE_ENTRIES=0 (before/after)")
+    ap.add_argument("--import-nice", type=int, default=0, help="run the import at this CPU niceness (as crawls do)")
     a = ap.parse_args()
     with database(a.db) as url:
         paths = prepare(url)
@@ -96,10 +98,11 @@ def main() -> None:
         try:
             urls = mix(paths)
             asyncio.run(load(base, urls, 5, 2))            # warm
-            print(f"{a.db}, {a.workers} worker(s), page cache {'off' if a.no_cache else 'on'}, {a.rate:g} req/s over {len(urls)} URLs, "
+            print(f"{a.db}, {a.workers} worker(s), page cache {'off' if a.no_cache else 'on'}, import niceness "
+                  f"{a.import_nice}, {a.rate:g} req/s over {len(urls)} URLs, "
                   f"load average {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
             idle = stats(asyncio.run(load(base, urls, a.rate, a.seconds)))
-            importer = start_import(url, a.bills)
+            importer = start_import(url, a.bills, a.import_nice)
             time.sleep(1.0)   # past the import's start-up (parsing the fixture bills)
             per_url: dict[str, list[float]] = {}
             during = stats(asyncio.run(load(base, urls, a.rate, a.seconds, per_url)))
