@@ -102,7 +102,9 @@ class DataVersion:
             return None  # a private in-memory store per connection: nothing to watch
         if self._sqlite is None:
             # A connection that never writes: data_version moves on every other connection's commit.
-            self._sqlite = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            # timeout 0: a busy store (an importer's checkpoint) fails the read at once instead of
+            # holding every request that waits for the version (then the app renders them)
+            self._sqlite = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=0)
         return str(self._sqlite.execute("PRAGMA data_version").fetchone()[0])
 
     def current(self) -> str | None:
@@ -162,30 +164,35 @@ class PageCache:
         # address (api/legacy.py: /search is a page or, rewritten, JSON)
         html = b"text/html" in headers.get(b"accept", b"")
         key = (scope.get("scheme"), headers.get(b"host", b""), scope["path"], scope.get("query_string", b""), lang, html)
-        v = self.version
-        version = v.value if time.monotonic() < v.until else await anyio.to_thread.run_sync(v.current)
-        if version is None:
-            await self.app(scope, receive, send)
-            return
-        entry = self.items.get(key)
-        if entry is not None and self._fresh(entry, version):
+        v, entry = self.version, self.items.get(key)
+        if entry is not None and not self._young(entry, v) and time.monotonic() >= v.until:
+            await anyio.to_thread.run_sync(v.current)   # at most once per interval (a lock inside)
+        if entry is not None and self._fresh(entry, v):
             self.hits += 1
             self.items.move_to_end(key)
             await self._answer(entry, headers, query_lang, cookie_lang, send)
             return
+        # A page about to be rendered is stored under any version read before its rendering (an
+        # old one only makes it expire sooner): only the very first request waits for a reading.
+        version = v.value if v.value is not None or v.until else await anyio.to_thread.run_sync(v.current)
+        if version is None:
+            await self.app(scope, receive, send)
+            return
         self.misses += 1
         await self._render(scope, receive, send, key, version)
 
-    def _fresh(self, entry: Entry, version: str) -> bool:
-        """Rendered at this data version; or, while the data changes (an import commits every
-        moment), rendered less than one check interval ago and after this process's last commit:
-        a change still shows within the interval, and each page is rendered at most once per
-        interval instead of once per commit."""
-        age = time.monotonic() - entry.stored
-        if age >= self.ttl:
+    def _fresh(self, entry: Entry, v: DataVersion) -> bool:
+        """Rendered less than one check interval ago and after this process's last commit (while
+        an import commits every moment, a page is rendered once per interval, not per commit);
+        or rendered at the current data version, read again when the last reading is older
+        than the interval. Either way a change shows within the interval."""
+        if time.monotonic() - entry.stored >= self.ttl:
             return False
-        return entry.version == version or (age < self.version.interval
-                                            and entry.stored > self.version.local_commit)
+        return self._young(entry, v) or entry.version == v.value
+
+    @staticmethod
+    def _young(entry: Entry, v: DataVersion) -> bool:
+        return time.monotonic() - entry.stored < v.interval and entry.stored > v.local_commit
 
     async def _answer(self, entry: Entry, headers: dict, query_lang, cookie_lang, send: Send) -> None:
         out = list(entry.headers)
