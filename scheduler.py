@@ -333,7 +333,12 @@ def _on_sigterm(signum, frame) -> None:  # noqa: ANN001
 
 def build_scheduler(engine) -> BackgroundScheduler:
     settings = get_settings()
+    from apscheduler.executors.pool import ThreadPoolExecutor
+
+    # Each crawl is a `scrapy crawl` process of its own: jobs of different sources run side by side
+    # (issue 19), up to this many at once; two runs of one job never overlap (max_instances, job lock).
     scheduler = BackgroundScheduler(
+        executors={"default": ThreadPoolExecutor(settings.scheduler_parallel_jobs)},
         jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename="apscheduler_jobs")},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
         timezone=settings.scheduler_timezone)

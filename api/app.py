@@ -64,6 +64,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from api.security import SecurityHeaders
     app.add_middleware(LegacyPaths)
     app.add_middleware(SecurityHeaders, docs_paths=docs.PATHS)
+    if settings.page_cache_entries:   # outermost: a cached page skips every other layer (issue 19)
+        from api.page_cache import PageCache
+        app.add_middleware(PageCache, engine=app.state.engine, entries=settings.page_cache_entries,
+                           check_ms=settings.page_cache_check_ms, ttl_seconds=settings.page_cache_ttl_seconds)
     return app
 
 

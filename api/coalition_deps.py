@@ -2,6 +2,7 @@
 `X-API-Key`) or nobody. A key acts only for its own coalition and up to its role."""
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 from dataclasses import dataclass
 from typing import Annotated
@@ -13,6 +14,8 @@ from api.deps import SessionDep
 from tracker.coalitions.auth import hash_api_key, key_prefix, role_allows
 from tracker.models import ApiKey, Coalition
 from tracker.models.base import utcnow
+
+LAST_USED_EVERY = dt.timedelta(minutes=5)   # how stale an API key's last_used_at may be
 
 
 @dataclass
@@ -53,9 +56,14 @@ def caller(db: SessionDep, coalition: Annotated[Coalition, Depends(coalition_by_
     if key.coalition_id != coalition.id:
         # Another coalition's key: refuse rather than silently answer as anonymous.
         raise HTTPException(403, f"API key {key.prefix} belongs to another coalition")
-    key.last_used_at = utcnow()
-    db.add(key)
-    db.commit()
+    now = utcnow()
+    last = key.last_used_at
+    if last is None or now - (last if last.tzinfo else last.replace(tzinfo=now.tzinfo)) > LAST_USED_EVERY:
+        # a write per keyed request would queue every API call behind an import's write on SQLite
+        # (issue 19): the "last used" day of a key needs minutes, not microseconds
+        key.last_used_at = now
+        db.add(key)
+        db.commit()
     return Caller(coalition, key.role, f"key:{key.prefix}")
 
 

@@ -39,7 +39,10 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    settings = get_settings()
+    return create_engine(url, pool_pre_ping=True, pool_size=settings.db_pool_size,
+                         max_overflow=settings.db_max_overflow, pool_recycle=settings.db_pool_recycle,
+                         pool_timeout=settings.db_pool_timeout)
 
 
 # pg_advisory_xact_lock key of schema upgrades: the first 8 bytes of sha256("edtracker:db-upgrade").

@@ -220,6 +220,29 @@ class Settings(BaseSettings):
     find_per_hour: int = Field(
         default=60, ge=0, description="Address look-ups one client address may make per hour (0: no bound).")
 
+    # Serving at scale (issue 19): the page cache of each API worker, the PostgreSQL pool, crawls at once.
+    page_cache_entries: int = Field(
+        default=2000, ge=0, description="Rendered anonymous public pages (bill, legislator, scorecard pages and "
+        "embeds) each API worker keeps in memory (0: off).")
+    page_cache_check_ms: int = Field(
+        default=1000, ge=0, le=60_000, description="How often (ms) a worker reads the database's data version; "
+        "a committed change shows on every page within this delay.")
+    page_cache_ttl_seconds: int = Field(
+        default=300, ge=1, description="Longest a cached page is served even without a data change (pages "
+        "that depend on today's date).")
+    db_pool_size: int = Field(
+        default=5, ge=1, description="PostgreSQL connections each process keeps open (API worker, scheduler, crawl).")
+    db_max_overflow: int = Field(
+        default=10, ge=0, description="Extra PostgreSQL connections a process may open at peaks, closed after use.")
+    db_pool_recycle: int = Field(
+        default=1800, ge=-1, description="Seconds after which a pooled connection is replaced (-1: never); "
+        "keep it under any idle timeout of a proxy such as PgBouncer.")
+    db_pool_timeout: int = Field(
+        default=30, ge=1, description="Seconds a request waits for a free pooled connection before failing.")
+    scheduler_parallel_jobs: int = Field(
+        default=4, ge=1, description="Jobs the scheduler runs at once (each crawl is its own process; two runs "
+        "of one job never overlap).")
+
     def check_secrets(self) -> None:
         """Refuse to serve staff pages in production with the placeholder or a short secret key."""
         if self.environment == "production" and (self.secret_key in ("", "change-me") or len(self.secret_key) < 32):

@@ -16,6 +16,7 @@ from api.deps import SessionDep, SettingsDep
 from api.i18n import catalog, request_lang, translator
 from api.i18n import format as fmt
 from api.routes.legislators import Chamber, Jurisdiction, people_filter
+from api.page_cache import public
 from api.pages.common import render
 from tracker.alerts.kinds import TARGET_TYPES
 from tracker.jurisdictions.registry import all_jurisdictions
@@ -173,6 +174,7 @@ def legislator_page(key: str, request: Request, db: SessionDep, settings: Settin
         return RedirectResponse(person_url(person.key) + query, status_code=301)
     profile = legislator_profile(db, person, bills=(SECTION_SIZE, (bills_page - 1) * SECTION_SIZE),
                                  votes=(SECTION_SIZE, (votes_page - 1) * SECTION_SIZE))
+    public(request)   # public records only (api/page_cache.py)
     return render(request, "people/legislator.html", {
         **_helpers(request), "p": profile, "remote_photos": settings.remote_photos,
         "bills_pager": _pager(request, "bills_page", bills_page, SECTION_SIZE, profile.sponsored.total),

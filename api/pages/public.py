@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from api.deps import SessionDep
+from api.page_cache import public
 from api.pages.common import TIMELINE, coalition_or_404, csrf_token, render, search_params, staff_user
 from api.pages.people import committee_url, follow_url, person_url
 from tracker.models import MemberOrganization, MemberStance, Position
@@ -81,6 +82,8 @@ def _bill_page(request: Request, db, key: str, coalition=None, user=None) -> HTM
     ended = detail.stage not in TIMELINE
     furthest = detail.stage if not ended else furthest_progress(detail.actions)
     reached = TIMELINE.index(furthest) if furthest in TIMELINE else 0
+    if user is None:
+        public(request)   # the same page for every anonymous visitor (api/page_cache.py)
     return render(request, "bill.html", {
         "coalition": coalition, "user": user, "bill": detail, "position": position, "members": members,
         "scored_items": scored_items, "timeline": TIMELINE, "reached": reached, "ended": ended,
@@ -92,6 +95,7 @@ def _bill_page(request: Request, db, key: str, coalition=None, user=None) -> HTM
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, db: SessionDep) -> HTMLResponse:
     """Bill search with filters (API clients asking /search get the JSON of /api/search)."""
+    public(request)   # no coalition, no user: the same list for every visitor
     return _list_page(request, db)
 
 

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 
+from api.page_cache import public
 from api.deps import KeyPath, Limit, Offset, SessionDep, SettingsDep
 from tracker.bills.queries import bill_detail, list_bills
 from tracker.bills.views import BillDetail, Page
@@ -28,9 +29,10 @@ def bills(db: SessionDep, settings: SettingsDep,
 
 
 @router.get("/{key}", response_model=BillDetail, summary="One bill")
-def bill(key: KeyPath, db: SessionDep) -> BillDetail:
+def bill(key: KeyPath, db: SessionDep, request: Request) -> BillDetail:
     """One bill with its actions, sponsors and roll-call votes."""
     detail = bill_detail(db, key)
     if detail is None:
         raise HTTPException(404, f"no bill {key!r}")
+    public(request, remember_lang=False)   # public data: kept by api/page_cache.py, with an ETag
     return detail

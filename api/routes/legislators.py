@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
+from api.page_cache import public
 from api.deps import SessionDep, SettingsDep
 from tracker.people.committees import committee_detail, find_committee, list_committees
 from tracker.people.directory import FilterError, PeopleFilter, list_people
@@ -43,9 +44,10 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 
 @router.get("/legislators", response_model=LegislatorPage)
-def legislators(db: SessionDep, settings: SettingsDep, filters: FilterDep,
+def legislators(db: SessionDep, settings: SettingsDep, filters: FilterDep, request: Request,
                 limit: Limit = 50, offset: Offset = 0) -> LegislatorPage:
     """Legislators of every jurisdiction tracked (current members unless `include_former`), by name."""
+    public(request, remember_lang=False)   # public records: kept by api/page_cache.py
     return list_people(db, filters, limit=min(limit, settings.page_size_max), offset=offset)
 
 

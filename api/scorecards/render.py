@@ -142,6 +142,8 @@ def cached_response(request: Request, card: Scorecard, coalition: Coalition, med
     last = http_date(card)
     if last:
         headers["Last-Modified"] = last
+    from api.page_cache import public
+    public(request, CACHE_CONTROL, remember_lang=not embed)   # a published scorecard is public
     if not_modified(request, etag, card):
         return _remember_lang(request, Response(status_code=304, headers=headers), embed)
 

@@ -112,3 +112,29 @@ def test_production_refuses_placeholder_secret(monkeypatch, app_env):
     from tracker.settings import Settings
     with pytest.raises(ValueError, match="SECRET_KEY"):
         create_app(Settings(environment="production", secret_key="change-me"))
+
+
+def test_a_keyed_request_writes_last_used_at_most_every_few_minutes(world, engine):
+    """Issue 19: a write per keyed request queued API calls behind an import's write transaction
+    on SQLite. The first use is recorded; the next uses within LAST_USED_EVERY write nothing."""
+    from sqlalchemy import event, update
+
+    from api.coalition_deps import LAST_USED_EVERY
+
+    client, keys = world
+    assert client.get("/api/coalitions/a/positions", headers=auth(keys[("a", "viewer")])).status_code == 200
+    writes = []
+    listener = lambda conn, cur, stmt, *a: writes.append(stmt) if stmt.lstrip().upper().startswith(("UPDATE", "INSERT")) else None  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        for _ in range(3):
+            assert client.get("/api/coalitions/a/positions", headers=auth(keys[("a", "viewer")])).status_code == 200
+        assert writes == []
+        with Session(engine) as db:   # as if the last use was longer ago: recorded again
+            db.execute(update(ApiKey).values(last_used_at=utcnow() - LAST_USED_EVERY * 2))
+            db.commit()
+        writes.clear()
+        client.get("/api/coalitions/a/positions", headers=auth(keys[("a", "viewer")]))
+        assert any("api_key" in w for w in writes)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)

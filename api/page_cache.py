@@ -1,0 +1,332 @@
+"""Rendered anonymous public pages kept in memory per worker, with validators (issue 19).
+
+A route opts in with `public(request)` (bill, legislator and scorecard pages, embeds). This
+pure ASGI middleware, outermost, then keeps the finished answer (body and headers, security
+headers included) under (scheme, host, path, query, language, whether it asks for HTML) and answers the next anonymous request
+for it without entering the app: 200 from memory, or 304 on If-None-Match / If-Modified-Since.
+
+Never shared across users: a request carrying any cookie but the language cookie (a staff or
+member session), an Authorization or X-API-Key header is passed through untouched, neither
+served from nor stored in the cache; an answer that sets any cookie but the language cookie,
+or is not a 200, is not stored.
+
+Freshness: every entry carries the database's data version seen before it was rendered; it is
+served while the version is unchanged, or for one check interval after its rendering began (so
+while an import commits every moment each page is rendered once per interval, not once per
+commit), and never past `page_cache_ttl_seconds` (pages that depend on the date). The version
+is read at most once per `page_cache_check_ms` per worker, so a committed change shows on every
+worker within that delay. It is the whole store's change marker,
+read without any table of ours: SQLite's `PRAGMA data_version` on a connection of its own
+(changes whenever another connection, of any process, commits), PostgreSQL's
+`pg_current_snapshot()` (changes whenever a write transaction of the cluster becomes visible;
+it moves only once the commit is visible, so a page rendered after a change is never stored
+under the version before it). A commit made through this process's ORM
+sessions (staff pages, services) shows on this worker's next page at once. Any write (sign-ups, crawl bookkeeping) empties the cache: it
+errs on the side of rendering again.
+"""
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import sqlite3
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+
+import anyio
+from fastapi import Request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session as OrmSession
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.i18n import COOKIE, LANGS, negotiate
+
+MARK = "edtracker.page_cache"
+# Browsers and shared caches ask again each time (a 304 from memory is cheap).
+PAGE_CACHE_CONTROL = "public, no-cache"
+_DROP_ON_304 = {b"content-length", b"content-type"}
+
+
+def public(request: Request, cache_control: str = PAGE_CACHE_CONTROL, *, remember_lang: bool = True) -> None:
+    """Mark this request's answer as the same for every anonymous visitor (the middleware keeps
+    it only when the request is anonymous). `remember_lang`: `?lang=` sets the language cookie."""
+    request.scope[MARK] = (cache_control, remember_lang)
+
+
+_WATCHERS: "weakref.WeakSet[DataVersion]" = weakref.WeakSet()
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _read_again(_session) -> None:  # noqa: ANN001
+    """A commit made by this process (staff pages, services) shows on its next page at once;
+    other processes' commits within the check interval."""
+    for watcher in list(_WATCHERS):
+        watcher.commits += 1
+        watcher.until = 0.0
+        watcher.local_commit = time.monotonic()
+
+
+class DataVersion:
+    """The store's change marker, read at most once per `interval` seconds."""
+
+    def __init__(self, engine: Engine, interval: float):
+        self.engine, self.interval = engine, interval
+        self.value: str | None = None
+        self.until = 0.0
+        self.lock = threading.Lock()
+        self._sqlite: sqlite3.Connection | None = None
+        self.commits = 0   # this process's commits seen by the hook (one during a read: read again)
+        self.local_commit = 0.0
+        _WATCHERS.add(self)
+
+    def read(self) -> str | None:
+        """The marker now, or None when this store has none (no caching then)."""
+        dialect = self.engine.dialect.name
+        try:
+            if dialect == "sqlite":
+                return self._sqlite_version()
+            if dialect == "postgresql":
+                with self.engine.connect() as conn:
+                    return str(conn.exec_driver_sql("SELECT pg_current_snapshot()::text").scalar())
+        except Exception:  # noqa: BLE001 - the store is unreachable: serve nothing from memory
+            self._sqlite = None
+        return None
+
+    def _sqlite_version(self) -> str | None:
+        path = self.engine.url.database
+        if not path or path == ":memory:":
+            return None  # a private in-memory store per connection: nothing to watch
+        if self._sqlite is None:
+            # A connection that never writes: data_version moves on every other connection's commit.
+            # timeout 0: a busy store (an importer's checkpoint) fails the read at once instead of
+            # holding every request that waits for the version (then the app renders them)
+            self._sqlite = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=0)
+        return str(self._sqlite.execute("PRAGMA data_version").fetchone()[0])
+
+    def current(self) -> str | None:
+        """The marker, read again when the last reading is older than the interval."""
+        with self.lock:
+            now = time.monotonic()
+            if now >= self.until:
+                commits = self.commits
+                self.value = self.read()
+                self.until = now + self.interval if commits == self.commits else 0.0
+            return self.value
+
+
+@dataclass
+class Entry:
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    version: str
+    etag: str
+    modified: float           # epoch seconds (Last-Modified)
+    stored: float = field(default_factory=time.monotonic)
+    remember_lang: bool = True
+
+
+def _lang_cookie(lang: str) -> bytes:
+    from starlette.responses import Response
+
+    r = Response()
+    r.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return r.headers["set-cookie"].encode("latin-1")
+
+
+LANG_COOKIES = {lang: _lang_cookie(lang) for lang in LANGS}
+
+
+class PageCache:
+    """The middleware (see the module's docstring)."""
+
+    def __init__(self, app: ASGIApp, engine: Engine, entries: int = 2000, check_ms: int = 1000,
+                 ttl_seconds: int = 300, max_body: int = 2_000_000) -> None:
+        self.app, self.size, self.ttl, self.max_body = app, entries, ttl_seconds, max_body
+        self.version = DataVersion(engine, check_ms / 1000)
+        self.items: OrderedDict[tuple, Entry] = OrderedDict()
+        self.hits = self.misses = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        request = _anonymous(scope)
+        if request is None:
+            await self.app(scope, receive, send)
+            return
+        query_lang, cookie_lang, accept, headers = request
+        lang = negotiate(query_lang, cookie_lang, accept)
+        # a browser (Accept: text/html) and an API client may get different answers at one
+        # address (api/legacy.py: /search is a page or, rewritten, JSON)
+        html = b"text/html" in headers.get(b"accept", b"")
+        key = (scope.get("scheme"), headers.get(b"host", b""), scope["path"], scope.get("query_string", b""), lang, html)
+        v, entry = self.version, self.items.get(key)
+        if entry is not None and not self._young(entry, v) and time.monotonic() >= v.until:
+            await anyio.to_thread.run_sync(v.current)   # at most once per interval (a lock inside)
+        if entry is not None and self._fresh(entry, v):
+            self.hits += 1
+            self.items.move_to_end(key)
+            await self._answer(entry, headers, query_lang, cookie_lang, send)
+            return
+        # A page about to be rendered is stored under any version read before its rendering (an
+        # old one only makes it expire sooner): only the very first request waits for a reading.
+        version = v.value if v.value is not None or v.until else await anyio.to_thread.run_sync(v.current)
+        if version is None:
+            await self.app(scope, receive, send)
+            return
+        self.misses += 1
+        await self._render(scope, receive, send, key, version)
+
+    def _fresh(self, entry: Entry, v: DataVersion) -> bool:
+        """Rendered less than one check interval ago and after this process's last commit (while
+        an import commits every moment, a page is rendered once per interval, not per commit);
+        or rendered at the current data version, read again when the last reading is older
+        than the interval. Either way a change shows within the interval."""
+        if time.monotonic() - entry.stored >= self.ttl:
+            return False
+        return self._young(entry, v) or entry.version == v.value
+
+    @staticmethod
+    def _young(entry: Entry, v: DataVersion) -> bool:
+        return time.monotonic() - entry.stored < v.interval and entry.stored > v.local_commit
+
+    async def _answer(self, entry: Entry, headers: dict, query_lang, cookie_lang, send: Send) -> None:
+        out = list(entry.headers)
+        if entry.remember_lang and query_lang in LANGS and cookie_lang != query_lang:
+            # the language switch: this answer now sets this browser's cookie, so it is its own
+            out = [(k, v) for k, v in out if k != b"cache-control"]
+            out += [(b"set-cookie", LANG_COOKIES[query_lang]), (b"cache-control", b"private, no-cache")]
+        if _not_modified(entry, headers):
+            await send({"type": "http.response.start", "status": 304,
+                        "headers": [(k, v) for k, v in out if k not in _DROP_ON_304]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": out})
+        await send({"type": "http.response.body", "body": entry.body})
+
+    async def _render(self, scope: Scope, receive: Receive, send: Send, key: tuple, version: str) -> None:
+        start: Message | None = None
+        chunks: list[bytes] = []
+        began = time.monotonic()   # the render reads the data after this moment
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if start is None and message["type"] == "http.response.start":
+                if message["status"] == 200 and scope.get(MARK):
+                    start = message   # held until the body is complete: the validators need it
+                    return
+                start = {}            # not for the cache: pass everything through
+            if start == {} or message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            entry = self._entry(start, body, version, *scope[MARK])
+            if entry is not None:
+                entry.stored = began
+                self._store(key, entry)
+                start["headers"] = _with_validators(start["headers"], entry)
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+        await self.app(scope, receive, capture)
+
+    def _entry(self, start: Message, body: bytes, version: str, cache_control: str,
+               remember_lang: bool) -> Entry | None:
+        if len(body) > self.max_body:
+            return None
+        kept: list[tuple[bytes, bytes]] = []
+        etag = modified = None
+        for k, v in start["headers"]:
+            k = k.lower()
+            if k == b"set-cookie":
+                if not v.startswith(COOKIE.encode() + b"="):
+                    return None   # a session or other cookie: this answer is for one browser
+                continue
+            if k == b"cache-control":
+                continue
+            if k == b"etag":
+                etag = v.decode("latin-1")
+            elif k == b"last-modified":
+                modified = _parse_date(v.decode("latin-1"))
+            else:
+                kept.append((k, v))
+        # the route's validators (scorecards), else the body's hash and the time of rendering
+        # (second precision, as HTTP dates have)
+        etag = etag or '"p-' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        modified = modified if modified is not None else float(int(time.time()))
+        kept += [(b"cache-control", cache_control.encode("latin-1")), (b"etag", etag.encode("latin-1")),
+                 (b"last-modified", email.utils.formatdate(modified, usegmt=True).encode())]
+        return Entry(kept, body, version, etag, modified, remember_lang=remember_lang)
+
+    def _store(self, key: tuple, entry: Entry) -> None:
+        self.items[key] = entry
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+
+def _anonymous(scope: Scope) -> tuple | None:
+    """(?lang=, the language cookie, Accept-Language, headers) of a request with no credential
+    of any kind, or None."""
+    headers = {}
+    for k, v in scope.get("headers") or ():
+        if k in headers:
+            return None   # a repeated header (two Cookie lines...): not worth reasoning about
+        headers[k] = v
+    if b"authorization" in headers or b"x-api-key" in headers:
+        return None
+    cookie_lang = None
+    raw = headers.get(b"cookie")
+    if raw:
+        jar = SimpleCookie()
+        try:
+            jar.load(raw.decode("latin-1"))
+        except Exception:  # noqa: BLE001 - an odd cookie header: let the app deal with it
+            return None
+        if set(jar) - {COOKIE} or not jar:
+            return None
+        cookie_lang = jar[COOKIE].value
+    query_lang = None
+    qs = scope.get("query_string", b"")
+    if b"lang=" in qs:
+        from urllib.parse import parse_qsl
+
+        query_lang = dict(parse_qsl(qs.decode("latin-1"))).get("lang")
+    return query_lang, cookie_lang, (headers.get(b"accept-language") or b"").decode("latin-1"), headers
+
+
+def _parse_date(value: str) -> float | None:
+    try:
+        return email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _not_modified(entry: Entry, headers: dict) -> bool:
+    inm = headers.get(b"if-none-match")
+    if inm is not None:
+        tags = [t.strip().removeprefix("W/") for t in inm.decode("latin-1").split(",")]
+        return entry.etag.removeprefix("W/") in tags or "*" in tags
+    ims = headers.get(b"if-modified-since")
+    if ims is not None:
+        since = _parse_date(ims.decode("latin-1"))
+        return since is not None and entry.modified <= since
+    return False
+
+
+def _with_validators(headers, entry: Entry) -> list[tuple[bytes, bytes]]:
+    """The first answer gets the same validators the cached ones carry."""
+    out = [(k, v) for k, v in headers if k.lower() not in (b"etag", b"last-modified")]
+    out.append((b"etag", entry.etag.encode("latin-1")))
+    out.append((b"last-modified", email.utils.formatdate(entry.modified, usegmt=True).encode()))
+    if not any(k.lower() == b"cache-control" for k, _ in out):
+        # an answer that sets the language cookie is this browser's own
+        own = any(k.lower() == b"set-cookie" for k, _ in out)
+        out.append((b"cache-control", b"private, no-cache" if own else PAGE_CACHE_CONTROL.encode()))
+    return out

@@ -1,0 +1,179 @@
+"""The page cache of anonymous public pages (api/page_cache.py, issue 19): validators and 304,
+no database round trip while the data version holds, a change shown within the documented delay,
+nothing shared with a signed-in visitor. Runs on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import email.utils
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event, text
+from sqlmodel import Session, select
+
+from api.app import create_app
+from tests.scoring import helpers as h
+from tracker.db import get_engine
+from tracker.models import Bill, Legislator
+from tracker.settings import get_settings
+
+BILL = "/bill/us-119-hr5"
+EMBED = "/embed/c/edfund/scorecards/house-2025"
+
+
+@pytest.fixture
+def site(app_env, monkeypatch):
+    """A published scorecard of a small House; `make(check_ms)` builds the app."""
+    engine = get_engine(app_env)
+    h.published_house(engine, evil=False)
+    with Session(engine) as db:
+        adams = db.exec(select(Legislator).where(Legislator.family_name == "Adams")).one().key
+
+    def make(check_ms: int = 60_000) -> TestClient:
+        monkeypatch.setenv("EDTRACKER_PAGE_CACHE_CHECK_MS", str(check_ms))
+        get_settings.cache_clear()
+        return TestClient(create_app(get_settings()))
+    make.engine, make.pages = engine, [BILL, f"/legislators/{adams}", EMBED, "/c/edfund/scorecards/house-2025"]
+    return make
+
+
+class Statements:
+    """Counts the SQL statements an engine runs."""
+
+    def __init__(self, engine):
+        self.engine, self.n = engine, 0
+        event.listen(engine, "before_cursor_execute", self._count)
+
+    def _count(self, *_):  # noqa: ANN002
+        self.n += 1
+
+    def close(self):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+def _retitle(engine, title: str) -> None:
+    """A write by another process's means: plain SQL, no ORM session of this process."""
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE bill SET title = :t WHERE key = 'us-119-hr5'"), {"t": title})
+
+
+def test_pages_carry_validators_and_answer_304(site):
+    client = site()
+    for path in site.pages:
+        first = client.get(path)
+        assert first.status_code == 200, path
+        etag, modified = first.headers["etag"], first.headers["last-modified"]
+        assert first.headers["cache-control"].startswith("public"), path
+        again = client.get(path)
+        assert (again.status_code, again.content, again.headers["etag"]) == (200, first.content, etag), path
+        for headers in ({"If-None-Match": etag}, {"If-None-Match": f'"other", {etag}'},
+                        {"If-Modified-Since": modified}):
+            r = client.get(path, headers=headers)
+            assert (r.status_code, r.content, r.headers["etag"]) == (304, b"", etag), (path, headers)
+        earlier = email.utils.formatdate(email.utils.parsedate_to_datetime(modified).timestamp() - 86400, usegmt=True)
+        for headers in ({"If-None-Match": '"other"'}, {"If-Modified-Since": earlier}):
+            assert client.get(path, headers=headers).status_code == 200, (path, headers)
+
+
+def test_a_cached_page_costs_no_database_round_trip(site):
+    client = site()
+    for path in site.pages:
+        client.get(path)
+    count = Statements(site.engine)
+    try:
+        for path in site.pages:
+            assert client.get(path).status_code == 200
+            assert client.get(path, headers={"If-None-Match": client.get(path).headers["etag"]}).status_code == 304
+        assert count.n == 0
+        assert client.get("/bill/us-119-hr5?lang=es").status_code == 200   # another language: rendered
+        assert count.n > 0
+    finally:
+        count.close()
+
+
+def test_languages_are_kept_apart_and_the_switch_still_sets_the_cookie(site):
+    client = site()
+    en, es = client.get(f"{BILL}?lang=en"), client.get(f"{BILL}?lang=es")
+    assert en.headers["content-language"] == "en" and es.headers["content-language"] == "es"
+    client.cookies.clear()
+    again = client.get(f"{BILL}?lang=es")
+    assert again.content == es.content and again.headers["content-language"] == "es"
+    assert "edtracker_lang=es" in again.headers["set-cookie"]
+    assert again.headers["cache-control"] == "private, no-cache"
+    # the cookie alone picks the cached Spanish page, which then sets no cookie
+    plain = client.get(BILL)
+    assert plain.content == es.content and "set-cookie" not in plain.headers
+    client.cookies.clear()
+    assert client.get(BILL, headers={"Accept-Language": "es"}).content == es.content
+    assert client.get(BILL).content != es.content
+
+
+def test_a_change_shows_within_the_check_interval(site):
+    client = site(check_ms=1500)
+    assert "Renamed" not in client.get(BILL).text
+    _retitle(site.engine, "Renamed by another process")
+    started = time.monotonic()
+    stale = client.get(BILL).text
+    if time.monotonic() - started < 1.0:        # still inside the interval: the kept page
+        assert "Renamed" not in stale
+    time.sleep(1.6)
+    assert "Renamed by another process" in client.get(BILL).text
+
+
+def test_a_commit_of_this_process_shows_at_once(site):
+    client = site(check_ms=60_000)
+    assert "Renamed" not in client.get(BILL).text
+    with Session(site.engine) as db:
+        bill = db.exec(select(Bill).where(Bill.key == "us-119-hr5")).one()
+        bill.title = "Renamed here"
+        db.add(bill)
+        db.commit()
+    assert "Renamed here" in client.get(BILL).text
+
+
+def test_credentials_bypass_the_cache(site):
+    """A request with a session cookie, an API key or a bearer token is neither served a kept page
+    nor kept: it always gets its own rendering."""
+    client = site(check_ms=60_000)
+    kept = client.get(BILL).text
+    _retitle(site.engine, "Renamed for the signed-in")
+    for cookie, headers in (("x", {}), (None, {"X-API-Key": "k"}), (None, {"Authorization": "Bearer k"})):
+        client.cookies.clear()
+        if cookie:
+            client.cookies.set("edtracker_staff", cookie)
+        r = client.get(BILL, headers=headers)
+        assert "Renamed for the signed-in" in r.text, (cookie, headers)
+    client.cookies.clear()
+    assert client.get(BILL).text == kept      # the anonymous page is still the kept one
+
+
+def test_off_when_no_entries(site, monkeypatch):
+    monkeypatch.setenv("EDTRACKER_PAGE_CACHE_ENTRIES", "0")
+    client = site(check_ms=60_000)
+    client.get(BILL)
+    _retitle(site.engine, "Renamed with no cache")
+    assert "Renamed with no cache" in client.get(BILL).text
+
+
+def test_the_bill_json_is_kept_too_and_follows_changes(site):
+    client = site(check_ms=60_000)
+    first = client.get("/api/bills/us-119-hr5")
+    assert first.headers["content-type"].startswith("application/json") and first.headers["etag"]
+    assert client.get("/api/bills/us-119-hr5", headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    assert "set-cookie" not in client.get("/api/bills/us-119-hr5?lang=es").headers
+    with Session(site.engine) as db:
+        bill = db.exec(select(Bill).where(Bill.key == "us-119-hr5")).one()
+        bill.title = "Renamed for the API"
+        db.add(bill)
+        db.commit()
+    assert client.get("/api/bills/us-119-hr5").json()["title"] == "Renamed for the API"
+
+
+def test_a_page_and_the_json_at_one_address_are_kept_apart(site):
+    """/search is a page for browsers and, for API clients, the JSON of /api/search (api/legacy.py)."""
+    client = site()
+    for _ in range(2):
+        page = client.get("/search?q=school", headers={"Accept": "text/html"})
+        assert page.headers["content-type"].startswith("text/html")
+        api = client.get("/search?q=school", headers={"Accept": "application/json"})
+        assert api.headers["content-type"].startswith("application/json"), api.text[:200]
