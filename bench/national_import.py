@@ -260,6 +260,7 @@ def main() -> None:
                   "load": os.getloadavg()}
         if not args.generate_only:
             if args.db in ("sqlite", "both"):
+                (work / "bench.db").unlink(missing_ok=True)  # a fresh database every run
                 result["sqlite"] = measure(f"sqlite:///{work / 'bench.db'}", data, records, not args.in_process)
             if args.db in ("postgres", "both"):
                 from pgscratch import scratch_database
