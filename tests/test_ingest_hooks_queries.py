@@ -68,3 +68,16 @@ def test_events_of_a_new_bill_and_roll_call_decode_no_json_column(engine):
                                 or "sponsorship.person_ids" in s], selects
         kinds = sorted(e.kind for e in session.exec(select(ChangeEvent)).all())
         assert kinds == ["new_bill", "roll_call"]
+
+
+def test_linking_a_roll_call_reads_only_link_columns(engine):
+    from tracker.bills.links import link_vote
+
+    records = _stored(engine)
+    vote = next(r for r in records if isinstance(r, VoteEventIn))
+    with Session(engine) as session:
+        with Statements(engine) as seen:
+            bill_key, _position = link_vote(session, vote)
+        assert bill_key == vote.bill_key
+        assert seen and not [s for s in seen if "vote_event.counts" in s or "bill_action.classification" in s
+                             or "bill.titles" in s], seen
