@@ -102,3 +102,13 @@ def test_deferred_matching_reads_no_json_column_of_bills_or_roll_calls():
         selected = sql.split(" FROM ", 1)[0]
         for column in absent:
             assert f"bill.{column}" not in selected and f"vote_event.{column}" not in selected, column
+
+
+def test_the_plan_keeps_no_per_file_shapes(tmp_path):
+    from scrapers.importer import plan
+
+    import_plan = plan([copies(tmp_path, 5)])
+    (step,) = import_plan.steps
+    tree = step[3][0]
+    assert len(step[3][1]) == 11
+    assert "_json_shapes" not in tree.__dict__
