@@ -14,7 +14,8 @@ Timed in the same run, alternating, best of `--rounds`:
 - ours: `edtracker import DIR` as a whole process (start-up, migrations of a fresh SQLite
   database, planning, parsing and storing), a fresh database each round; every file must be
   imported (insert count = files, no error).
-Reported: files/s of each and ours / peer (target: at least 2).
+Reported: files/s of each and ours / peer (target: at least 2), and, for reference, the same
+command on an empty folder (start-up and migrations: what every run pays before its first file).
 
 The peer is not part of this repository. Get it with
 `git clone https://github.com/unitedstates/congress` (or any checkout of it) and pass the folder
@@ -132,12 +133,14 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="edtracker-bench-billstatus."))
     try:
         paths = corpus(work / "corpus", args.files)
-        peer_s, ours_s, counts, failures = [], [], {}, 0
+        (work / "empty").mkdir()
+        peer_s, ours_s, fixed_s, counts, failures = [], [], [], {}, 0
         for _ in range(args.rounds):
             s, failures = time_peer(parse, paths)
             peer_s.append(s)
             s, counts = time_ours(work / "corpus", work)
             ours_s.append(s)
+            fixed_s.append(time_ours(work / "empty", work)[0])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     n = len(paths)
@@ -149,6 +152,9 @@ def main() -> None:
         "edtracker_import_whole_process": {"best_s": round(min(ours_s), 2), "files_per_s": round(ours_rate, 1),
                                            "counts": counts, "all_s": [round(s, 2) for s in ours_s],
                                            "every_file_imported": counts.get("insert") == n and not counts.get("error")},
+        # what every run pays before the first file: start-up and the migrations of a new database
+        "edtracker_import_of_an_empty_folder": {"best_s": round(min(fixed_s), 2),
+                                                "all_s": [round(s, 2) for s in fixed_s]},
         "ratio_ours_over_peer": round(ours_rate / peer_rate, 2),
     }, indent=1))
 

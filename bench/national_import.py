@@ -16,7 +16,8 @@ Each database is measured by running the installed `edtracker import DIR` as a w
 (EDTRACKER_DATABASE_URL set; `--in-process` runs plan + iter_records + Ingestor in a child
 instead), twice: first import, then a re-import that must be all noop. The child's resident set
 (VmRSS, with its children) is sampled every 0.5 s: reported as the peak and a time series, to
-show whether memory grows with the number of records. PostgreSQL: a scratch database
+show whether memory grows with the number of records. The baseline of the same run: the same
+folder parsed only (plan + iter_records, nothing stored), in its own process, sampled the same way. PostgreSQL: a scratch database
 (`bench/pgscratch.py`). `--bills 5000` finishes in minutes; figures for other sizes are only
 extrapolated when labelled so.
 """
@@ -204,6 +205,26 @@ def in_process(folder: str) -> None:
     print(json.dumps({"counts": report.summary()}))
 
 
+def parse_only(folder: str) -> None:
+    """The baseline: plan + iter_records of the same folder, nothing stored."""
+    from scrapers.importer import iter_records, plan
+    from tracker.contract import RecordError
+
+    counts = {"records": 0, "error": 0}
+    for item in iter_records(plan([folder])):
+        counts["error" if isinstance(item, RecordError) else "records"] += 1
+    print(json.dumps({"counts": counts}))
+
+
+def baseline(folder: Path, records: int) -> dict:
+    got = run_sampled([sys.executable, __file__, "--child-parse", str(folder)], dict(os.environ))
+    samples = got.pop("samples")
+    step = max(1, len(samples) // 12)
+    return {"wall_s": got["wall_s"], "records_per_s": round(records / got["wall_s"], 1),
+            "peak_rss_mb": got["peak_rss_mb"], "counts": _counts(got["stdout"]),
+            "rss_mb_over_time": samples[::step] + samples[-1:]}
+
+
 def measure(db_url: str, folder: Path, records: int, use_cli: bool) -> dict:
     env = dict(os.environ, EDTRACKER_DATABASE_URL=db_url, EDTRACKER_LOG_LEVEL="ERROR")
     cli = shutil.which("edtracker", path=str(Path(sys.executable).parent)) if use_cli else None
@@ -238,9 +259,13 @@ def main() -> None:
     ap.add_argument("--in-process", action="store_true",
                     help="plan + iter_records + Ingestor in a child python instead of the CLI")
     ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--child-parse", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         in_process(args.child)
+        return
+    if args.child_parse:
+        parse_only(args.child_parse)
         return
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="edtracker-bench-national."))
     data = work / "data"
@@ -259,6 +284,7 @@ def main() -> None:
                   "records": records, "generate_s": round(gen_s, 1),
                   "load": os.getloadavg()}
         if not args.generate_only:
+            result["parse_only_baseline"] = baseline(data, records)
             if args.db in ("sqlite", "both"):
                 (work / "bench.db").unlink(missing_ok=True)  # a fresh database every run
                 result["sqlite"] = measure(f"sqlite:///{work / 'bench.db'}", data, records, not args.in_process)
