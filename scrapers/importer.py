@@ -114,6 +114,9 @@ def _plan_tree(tree, formats, result: ImportPlan, only: list[str] | None = None)
             if claimed:
                 todo -= set(claimed)
                 result.steps.append((fmt.priority, fmt.name, fmt, (data, claimed)))
+    # The decoded shapes the claims shared (detect.json_shape), one per file, are not needed
+    # to read the files: kept, they would grow with the folder for the whole import.
+    data.__dict__.pop("_json_shapes", None)
     for name in sorted(todo):
         if name.lower().endswith(".zip"):  # GovInfo and LegiScan ship zips of zips
             try:

@@ -11,14 +11,14 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Callable, Iterator
+from typing import Callable, Generator, Iterator
 
 from scrapers.formats.base import Item, Tree
 from scrapers.formats.guard import convert, record_name
 from scrapers.formats.legiscan_text import text_record
 from scrapers.formats.legiscan_records import (Context, SessionInfo, bill_and_session, bill_info,
                                                legiscan_int, person_record, roll_call_record,
-                                               session_record)
+                                               session_info, session_record)
 from tracker.contract import LegislatorIn, RecordError
 from tracker.jurisdictions.registry import JURISDICTION_IDS
 
@@ -62,38 +62,73 @@ class LegiscanDataset:
         return [n for n in tree.names() if self.is_mine(tree, n)]
 
     def parse_tree(self, tree: Tree, names: list[str]) -> Iterator[Item]:
-        loaded: dict[str, list[tuple[str, dict]]] = {k: [] for k in KINDS}
+        """Two passes over the files, holding no payload between them (memory does not grow
+        with the dataset): the first sorts files by kind and finds each folder's sessions, the
+        second reads each file again and yields its record."""
+        by_kind: dict[str, list[str]] = {k: [] for k in KINDS}
+        sessions_by_root: dict[str, dict[str, SessionInfo]] = {}
+        failed: set[str] = set()  # bills whose error the first pass reported
         for name in sorted(names):
-            source = tree.source(name)
-            try:
-                kind, payload = self.load(tree.read(name))
-            except OSError as exc:
-                yield RecordError(source, PurePosixPath(name).name, None, f"cannot read: {exc}")
+            payload = yield from self._load(tree, name)
+            if payload is None:
                 continue
-            except (ValueError, KeyError, TypeError) as exc:
-                yield RecordError(source, PurePosixPath(name).name, None, f"not a LegiScan payload: {exc}")
-                continue
-            loaded[kind].append((name, payload))
-        yield from self._records(tree, loaded)
+            kind, payload = payload
+            by_kind[kind].append(name)
+            if kind == "bill" and not (yield from self._bill_session(tree, name, payload, sessions_by_root)):
+                failed.add(name)
+        by_kind["bill"] = [n for n in by_kind["bill"] if n not in failed]
+        yield from self._records(tree, by_kind, sessions_by_root)
 
-    def _records(self, tree: Tree, loaded: dict[str, list[tuple[str, dict]]]) -> Iterator[Item]:
+    def _load(self, tree: Tree, name: str) -> Generator[Item, None, tuple[str, dict] | None]:
+        """(kind, payload) of one file, or None after yielding the error naming it."""
+        source = tree.source(name)
+        try:
+            return self.load(tree.read(name))
+        except OSError as exc:
+            yield RecordError(source, PurePosixPath(name).name, None, f"cannot read: {exc}")
+        except (ValueError, KeyError, TypeError) as exc:
+            yield RecordError(source, PurePosixPath(name).name, None, f"not a LegiScan payload: {exc}")
+        return None
+
+    def _convert_bill(self, tree: Tree, name: str, payload: dict):
+        source = tree.source(name)
+        return convert(bill_and_session, payload, source, self.name, source=source,
+                       record=record_name(payload, "bill_number", "bill_id",
+                                          default=PurePosixPath(name).name), prefix="bill")
+
+    def _bill_session(self, tree: Tree, name: str, payload: dict,
+                      sessions_by_root: dict[str, dict[str, SessionInfo]]) -> Generator[Item, None, bool]:
+        """Note the session of a valid bill under its dataset folder. A bill whose session block
+        says exactly what a valid bill of the folder said adds nothing: it is converted (and a
+        failure reported) only in the second pass, so most bills are converted once."""
+        root = sessions_by_root.setdefault(dataset_root(name), {})
+        try:
+            info = session_info(payload)
+        except Exception:  # noqa: BLE001 - the full conversion below names the problem
+            info = None
+        if info is not None and root.get(info.identifier) == info:
+            return True
+        got = self._convert_bill(tree, name, payload)
+        if isinstance(got, RecordError):
+            yield got
+            return False
+        _rec, info = got
+        root[info.identifier] = info
+        return True
+
+    def _again(self, tree: Tree, names: list[str]) -> Iterator[Item | tuple[str, dict]]:
+        """(name, payload) of each file read a second time, or the error naming it."""
+        for name in names:
+            loaded = yield from self._load(tree, name)
+            if loaded is not None:
+                yield name, loaded[1]
+
+    def _records(self, tree: Tree, by_kind: dict[str, list[str]],
+                 sessions_by_root: dict[str, dict[str, SessionInfo]]) -> Iterator[Item]:
         """Each file is one record or one error naming it: a wrong-typed file never stops the
         others. Sessions come from the bills that are valid, so a rejected bill leaves no
         session behind; they go first, then people, so bills and votes find both."""
         ctx = Context()
-        sessions_by_root: dict[str, dict[str, SessionInfo]] = {}
-        bills = []
-        for name, payload in loaded["bill"]:
-            source = tree.source(name)
-            got = convert(bill_and_session, payload, source, self.name, source=source,
-                          record=record_name(payload, "bill_number", "bill_id",
-                                             default=PurePosixPath(name).name), prefix="bill")
-            if isinstance(got, RecordError):
-                yield got
-                continue
-            rec, info = got
-            sessions_by_root.setdefault(dataset_root(name), {})[info.identifier] = info
-            bills.append((name, payload, rec))
         seen = set()
         for root in sorted(sessions_by_root):
             for info in sessions_by_root[root].values():
@@ -101,27 +136,49 @@ class LegiscanDataset:
                     seen.add((info.jurisdiction, info.identifier))
                     yield convert(session_record, info, tree.source(root or "."), self.name,
                                   source=tree.source(root or "."), record=f"session {info.identifier}")
-        yield from self._people(tree, loaded["person"], sessions_by_root, ctx)
-        for name, payload, rec in bills:
+        yield from self._people(tree, by_kind["person"], sessions_by_root, ctx)
+        for item in self._again(tree, by_kind["bill"]):
+            if isinstance(item, RecordError):
+                yield item
+                continue
+            name, payload = item
+            got = self._convert_bill(tree, name, payload)
+            if isinstance(got, RecordError):
+                yield got
+                continue
+            rec, _info = got
             if payload.get("bill_id") not in (None, ""):
                 ctx.bills[int(payload["bill_id"])] = bill_info(rec)
             yield rec
-        for name, payload in loaded["roll_call"]:
+        for item in self._again(tree, by_kind["roll_call"]):
+            if isinstance(item, RecordError):
+                yield item
+                continue
+            name, payload = item
             source = tree.source(name)
             yield convert(roll_call_record, payload, ctx, source, self.name, jurisdiction=None,
                           source=source, prefix="roll_call",
                           record=f"legiscan roll call {record_name(payload, 'roll_call_id', default=PurePosixPath(name).stem)}")
         # Bill texts (`{"text": ...}`): the document itself, for the bill of this dataset or, by
         # its LegiScan bill id, one stored earlier.
-        for name, payload in loaded["text"]:
+        for item in self._again(tree, by_kind["text"]):
+            if isinstance(item, RecordError):
+                yield item
+                continue
+            name, payload = item
             source = tree.source(name)
             yield convert(text_record, payload, ctx, source, self.name, source=source, prefix="text",
                           record=f"legiscan text {record_name(payload, 'doc_id', default=PurePosixPath(name).stem)}")
 
-    def _people(self, tree, people, sessions_by_root, ctx) -> Iterator[Item]:
-        """One legislator per people_id, with a role over every session it was seen in."""
-        merged: dict[str, tuple[str, dict, list[SessionInfo]]] = {}
-        for name, payload in people:
+    def _people(self, tree, people: list[str], sessions_by_root, ctx) -> Iterator[Item]:
+        """One legislator per people_id, with a role over every session it was seen in (the
+        payload of its last file is read again when its record is made)."""
+        merged: dict[str, tuple[str, list[SessionInfo]]] = {}
+        for item in self._again(tree, people):
+            if isinstance(item, RecordError):
+                yield item
+                continue
+            name, payload = item
             pid = record_name(payload, "people_id")
             if pid is None or not pid.isdigit():
                 yield RecordError(tree.source(name), f"legiscan person {pid or PurePosixPath(name).stem}",
@@ -129,8 +186,12 @@ class LegiscanDataset:
                 continue
             root_sessions = list(sessions_by_root.get(dataset_root(name), {}).values())
             prev = merged.get(pid)
-            merged[pid] = (name, payload, (prev[2] if prev else []) + root_sessions)
-        for pid, (name, payload, sessions) in sorted(merged.items()):
+            merged[pid] = (name, (prev[1] if prev else []) + root_sessions)
+        for pid, (name, sessions) in sorted(merged.items()):
+            loaded = yield from self._load(tree, name)
+            if loaded is None:
+                continue
+            payload = loaded[1]
             source = tree.source(name)
             rec = convert(person_record, payload, sessions, source, self.name,
                           jurisdiction=state_from_path(name), source=source,
@@ -141,4 +202,3 @@ class LegiscanDataset:
                 ctx.names[int(pid)] = payload["name"].strip()
             if isinstance(rec, LegislatorIn):
                 ctx.roles[int(pid)] = legiscan_int(payload.get("role_id"))
-

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,9 +34,9 @@ class SessionInfo:
     sine_die: bool | None = None  # LegiScan's flag: the session has adjourned sine die
 
 
-@dataclass
+@dataclass(slots=True)
 class BillInfo:
-    """What a roll call needs to know about its bill."""
+    """What a roll call needs to know about its bill (one per bill of a dataset: kept small)."""
 
     key: str
     jurisdiction: str
@@ -222,7 +223,9 @@ def bill_and_session(payload: dict, source: str, fmt: str) -> tuple[BillIn, Sess
 
 
 def bill_info(rec: BillIn) -> BillInfo:
-    return BillInfo(rec.key, rec.jurisdiction, rec.session, rec.origin_chamber, rec.identifier)
+    # every bill of a session repeats its jurisdiction, session and chamber: share the strings
+    return BillInfo(rec.key, sys.intern(rec.jurisdiction), sys.intern(rec.session),
+                    sys.intern(rec.origin_chamber) if rec.origin_chamber else None, rec.identifier)
 
 
 def person_record(person: dict, sessions: list[SessionInfo], source: str, fmt: str,

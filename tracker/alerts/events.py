@@ -59,19 +59,22 @@ def record_event(session, kind: str, natural_key: str, payload: dict | None = No
 # --- derived from ingest -------------------------------------------------------------------
 
 
+_SPONSOR_FIELDS = (Sponsorship.name, Sponsorship.primary, Sponsorship.legislator_id, Sponsorship.natural_key,
+                   Sponsorship.classification, Sponsorship.date, Sponsorship.withdrawn_date)
+
+
 def _bill_events(session, rec: BillIn, outcome: str, changes: dict) -> Iterator[EventRow]:
     from tracker.ingest.diff import text_key, with_repeat_counters  # tracker.ingest imports us
 
     key = rec.key
-    # Plain rows, not ORM objects: an import derives events for every bill it stores.
+    # Only the columns events use: the whole rows (titles, versions, extras, person ids as JSON)
+    # were decoded for every ingested bill.
     bill = session.execute(select(Bill.id, Bill.stage, Bill.stage_date, Bill.introduced_date)
                            .where(Bill.key == key)).one()
     base = {"bill_key": key, "jurisdiction_id": rec.jurisdiction}
     about = {"title": rec.title, "identifier": rec.identifier, "stage": bill.stage}
-    sponsors = session.execute(select(
-        Sponsorship.name, Sponsorship.primary, Sponsorship.legislator_id, Sponsorship.natural_key,
-        Sponsorship.classification, Sponsorship.date, Sponsorship.withdrawn_date)
-        .where(Sponsorship.bill_id == bill.id)).all()
+    sponsors = session.execute(select(*_SPONSOR_FIELDS).where(Sponsorship.bill_id == bill.id)
+                               .order_by(Sponsorship.id)).all()
     if outcome == "insert":
         yield event_row("new_bill", f"bill:{key}:new",
                         dict(about, introduced_date=_iso(bill.introduced_date), subjects=rec.subjects,
@@ -162,10 +165,10 @@ def _hearing_events(session, rec: HearingIn, outcome: str, changes: dict) -> Ite
 def _vote_events(session, rec: VoteEventIn, outcome: str, changes: dict) -> Iterator[EventRow]:
     if outcome != "insert":  # corrections of a stored roll call are not news
         return
-    row = session.scalars(select(VoteEvent).where(VoteEvent.key == rec.key)).one()
+    event_id = session.execute(select(VoteEvent.id).where(VoteEvent.key == rec.key)).scalar_one()
     votes = {str(lid): opt for lid, opt in session.connection().execute(
         select(PersonVote.legislator_id, PersonVote.option)
-        .where(PersonVote.vote_event_id == row.id)).all() if lid is not None}
+        .where(PersonVote.vote_event_id == event_id)).all() if lid is not None}
     yield event_row("roll_call", f"vote:{rec.key}",
                     {"vote_key": rec.key, "motion": rec.motion_text, "result": rec.result,
                      "date": _iso(rec.date), "chamber": rec.chamber, "roll_number": rec.roll_number,

@@ -56,11 +56,12 @@ def recorded_vote_key(rv: dict, congress: str) -> str | None:
     return None
 
 
-def _action_votes(session: Session, bill: Bill,
+def _action_votes(session: Session, bill,
                   actions: list[tuple[int, dict | None]] | None = None,
                   congress: str | None = None) -> dict[str, int]:
-    """{vote event key: action position} for one federal bill; `actions` ((position, extras),
-    in position order) and `congress` spare the queries when the caller has them."""
+    """{vote event key: action position} for one federal bill (a `Bill` or a row with its id,
+    jurisdiction_id and session_id); `actions` ((position, extras), in position order) and
+    `congress` spare the queries when the caller has them."""
     if bill.jurisdiction_id != "us":
         return {}
     if congress is None:
@@ -81,7 +82,8 @@ def action_position_for_vote(session: Session, vote_key: str, bill_key: str | No
     """Position of the action of `bill_key` that records the vote `vote_key`, if stored."""
     if not bill_key:
         return None
-    bill = session.exec(select(Bill).where(Bill.key == bill_key)).first()
+    bill = session.execute(select(Bill.id, Bill.jurisdiction_id, Bill.session_id)
+                           .where(Bill.key == bill_key)).first()
     if bill is None:
         return None
     return _action_votes(session, bill).get(vote_key)
@@ -114,7 +116,8 @@ def link_vote(session: Session, rec) -> tuple[str | None, int | None]:
     The record's own values win; otherwise a link made earlier from the bill side is kept, so
     re-ingesting a vote that does not name its bill or action changes nothing.
     """
-    existing = session.exec(select(VoteEvent).where(VoteEvent.key == rec.key)).first()
+    existing = session.execute(select(VoteEvent.bill_key, VoteEvent.action_position)
+                               .where(VoteEvent.key == rec.key)).first()
     bill_key = rec.bill_key or (existing.bill_key if existing else None)
     if bill_key is None and rec.jurisdiction == "us" and rec.session and rec.roll_number:
         bill_key = _bill_recording(session, rec.key, rec.session, rec.roll_number)

@@ -32,8 +32,11 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
     # Find the person under another source's key through an id naming exactly one person;
     # FEC ids are excluded because one person has several and committees reuse them.
     single = {s: v for s, v in pairs if s != "fec"}
+    held = _held_ids(session, pairs) if row is None else None  # who holds the record's ids: one query
     if row is None and single:
-        match = IdResolver(session).resolve(single)
+        resolver = IdResolver(session)
+        resolver.seed(pairs, held)
+        match = resolver.resolve(single)
         if match.legislator_id is not None:
             row = session.get(Legislator, match.legislator_id)
     rekey = False
@@ -42,7 +45,7 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
         rekey = row is not None and not weak_record(rec) and weak_key(row.key)
     if row is not None and weak_record(rec) and not weak_key(row.key):
         # a seat name of a person another source keys: it adds its ids and nothing else
-        new_ids = _add_ids(session, row, rec, pairs)
+        new_ids = _add_ids(session, row, rec, pairs, held)
         session.flush()
         return ("update", {"ids": {"added": new_ids}}) if new_ids else ("noop", {})
     incoming = record_payload(rec)
@@ -68,13 +71,14 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
     person, outcome, changes = upsert(session, Legislator, lookup, values, row=row)
     keep_source(session, person.id, rec, incoming, mine)
 
-    new_ids = _add_ids(session, person, rec, pairs)
+    new_ids = _add_ids(session, person, rec, pairs, held)
     if new_ids and outcome != "insert":
         changes["ids"] = {"added": new_ids}
 
-    # The sources give the full picture only for the jurisdictions they cover.
+    # The sources give the full picture only for the jurisdictions they cover (a person just
+    # inserted has no roles to read).
     covered = {r.jurisdiction for r in merged.roles}
-    role_rows = [r for r in session.exec(select(LegislatorRole).where(
+    role_rows = [] if outcome == "insert" else [r for r in session.exec(select(LegislatorRole).where(
         LegislatorRole.legislator_id == person.id)).all() if r.jurisdiction_id in covered]
     desired = {}
     for role in merged.roles:
@@ -109,11 +113,24 @@ def ingest_legislator(session: Session, rec: LegislatorIn, today: dt.date) -> tu
     return outcome, changes
 
 
-def _add_ids(session: Session, person: Legislator, rec: LegislatorIn, pairs: list[tuple[str, str]]) -> list[str]:
-    """Store the record's ids the person lacks; an id held by someone else is an error."""
-    held = {(i.scheme, i.value): i.legislator_id for i in session.exec(
-        select(LegislatorIdentifier).where(LegislatorIdentifier.scheme.in_({s for s, _ in pairs}))
-        .where(LegislatorIdentifier.value.in_({v for _, v in pairs}))).all()} if pairs else {}
+def _held_ids(session: Session, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """{(scheme, value): legislator id} of the stored ids among `pairs`."""
+    if not pairs:
+        return {}
+    wanted = set(pairs)
+    rows = session.exec(select(LegislatorIdentifier.scheme, LegislatorIdentifier.value,
+                               LegislatorIdentifier.legislator_id)
+                        .where(LegislatorIdentifier.scheme.in_({s for s, _ in pairs}))
+                        .where(LegislatorIdentifier.value.in_({v for _, v in pairs}))).all()
+    return {(s, v): lid for s, v, lid in rows if (s, v) in wanted}
+
+
+def _add_ids(session: Session, person: Legislator, rec: LegislatorIn, pairs: list[tuple[str, str]],
+             held: dict[tuple[str, str], int] | None = None) -> list[str]:
+    """Store the record's ids the person lacks; an id held by someone else is an error.
+    `held`: `_held_ids` of `pairs` read earlier in this record's transaction."""
+    if held is None:
+        held = _held_ids(session, pairs)
     new_ids = []
     for scheme, value in pairs:
         owner = held.get((scheme, value))

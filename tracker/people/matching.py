@@ -9,6 +9,8 @@ are matched by name (`namematch`). Deferred resolution after an import lives in 
 """
 from __future__ import annotations
 
+from typing import Iterable
+
 from sqlmodel import Session, select
 
 from tracker.models import LegislatorIdentifier
@@ -41,6 +43,12 @@ class IdResolver:
                     .where(LegislatorIdentifier.value.in_(chunk))).all())
                 for value in chunk:
                     self._cache[(scheme, value)] = found.get(value)
+
+    def seed(self, pairs: Iterable[tuple[str, str]], held: dict[tuple[str, str], int]) -> None:
+        """Answers for `pairs` read elsewhere in this transaction (`held`: {(scheme, value):
+        legislator id} of those stored; the others are held by nobody): no query for them."""
+        for pair in pairs:
+            self._cache[pair] = held.get(pair)
 
     def resolve(self, ids: dict[str, str]) -> Match:
         """The one legislator `ids` name (method `id:<scheme>`, confidence 1); without ids no

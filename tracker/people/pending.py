@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import load_only
 from sqlmodel import Session, select
 
 from tracker.models import Bill, PersonVote, Sponsorship, VoteEvent
@@ -96,14 +97,20 @@ def rematch_sponsors(session: Session, rows: list[tuple[Sponsorship, Bill]],
     return fixed
 
 
+# What matching reads of a row's roll call or bill: loading their JSON columns (counts, titles,
+# versions, extras) for every unmatched row made the pass after each import slow.
+_EVENT_FIELDS = load_only(VoteEvent.id, VoteEvent.jurisdiction_id, VoteEvent.chamber, VoteEvent.date)
+_BILL_FIELDS = load_only(Bill.id, Bill.jurisdiction_id, Bill.introduced_date)
+
+
 def _vote_query(jurisdiction: str | None):
-    query = select(PersonVote, VoteEvent).join(VoteEvent, PersonVote.vote_event_id == VoteEvent.id) \
+    query = select(PersonVote, VoteEvent).options(_EVENT_FIELDS).join(VoteEvent, PersonVote.vote_event_id == VoteEvent.id) \
         .where(PersonVote.legislator_id.is_(None))
     return query.where(VoteEvent.jurisdiction_id == jurisdiction) if jurisdiction else query
 
 
 def _sponsor_query(jurisdiction: str | None):
-    query = select(Sponsorship, Bill).join(Bill, Sponsorship.bill_id == Bill.id) \
+    query = select(Sponsorship, Bill).options(_BILL_FIELDS).join(Bill, Sponsorship.bill_id == Bill.id) \
         .where(Sponsorship.legislator_id.is_(None), Sponsorship.entity_type == "person")
     return query.where(Bill.jurisdiction_id == jurisdiction) if jurisdiction else query
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -27,12 +27,26 @@ def _doc_values(bill: Bill, actions: list[tuple[str, str | None]], sponsors: lis
     }
 
 
+def _held(session: Session, ids: list[int]) -> dict[int, Bill] | None:
+    """The bills when the session holds every one of them loaded (as just after ingesting one):
+    no query, and none of their JSON columns decoded again."""
+    bills = {}
+    for bill_id in ids:
+        obj = session.identity_map.get(session.identity_key(Bill, bill_id))
+        if obj is None or sa_inspect(obj).expired_attributes:
+            return None
+        bills[bill_id] = obj
+    return bills
+
+
 def index_bills(session: Session, bill_ids: Iterable[int]) -> int:
     """Write the search documents of these bills (insert or update); returns how many changed."""
     ids = list(bill_ids)
     if not ids:
         return 0
-    bills = {b.id: b for b in session.execute(select(Bill).where(Bill.id.in_(ids))).scalars()}
+    bills = _held(session, ids)
+    if bills is None:
+        bills = {b.id: b for b in session.execute(select(Bill).where(Bill.id.in_(ids))).scalars()}
     actions: dict[int, list] = {}
     for bid, desc, committee in session.execute(
             select(BillAction.bill_id, BillAction.description, BillAction.committee)
