@@ -49,8 +49,10 @@ def site(demo_url, tmp_path):
     from api.app import create_app
     from tracker.settings import Settings
 
+    # The tests change the database from outside the app and look at once: the page cache
+    # reads the data version on every request instead of once a second (its documented delay).
     settings = Settings(database_url=demo_url, data_dir=tmp_path, secret_key="test-secret-key-test-secret-key-123",
-                        public_url="http://testserver", _env_file=None)
+                        public_url="http://testserver", page_cache_check_ms=0, _env_file=None)
     app = create_app(settings)
     with TestClient(app, headers=BROWSER) as client:
         yield client
