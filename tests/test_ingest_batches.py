@@ -159,3 +159,13 @@ def test_an_unchanged_dead_bill_imported_as_of_an_earlier_day_lives_again(engine
     assert result.outcome == "update" and result.changes["stage"]["old"] == "dead"
     with Session(engine) as s:
         assert s.exec(select(Bill.stage).where(Bill.key == "us-119-hr1")).scalar_one() != "dead"
+
+
+def test_items_that_are_not_records_keep_their_place_and_are_reported(engine):
+    bad = dict(f.bill(2), identifier=None)  # no identifier: rejected before any transaction
+    seen = []
+    report = Ingestor(engine, today=TODAY, on_result=seen.append).ingest(
+        [f.bill(1), bad, f.bill(3)])
+    assert [r.outcome for r in report.results] == ["insert", "error", "insert"]
+    assert [r.outcome for r in seen] == ["insert", "error", "insert"]
+    assert stored(engine) == 2

@@ -98,7 +98,7 @@ class Ingestor:
     the one already kept (same content hash) are answered `noop` from one query, without the
     merge (see `tracker.ingest.bills.unchanged_bills`); `recheck=True` runs every record through
     the whole path (after a change of merge rules or source precedence). Results reach
-    `on_result` once their batch is committed. If a commit itself fails, the batch is stored
+    `on_result` in the order of the items, once the records read with them are committed. If a commit itself fails, the batch is stored
     again one record per transaction, so one failure costs one record, never a batch.
     """
 
@@ -210,27 +210,28 @@ class Ingestor:
             search_index.index_bills(session, sorted(to_index))
 
     def _ingest_chunk(self, chunk: list[Record | RecordError | dict]) -> list[IngestResult]:
-        out: list[IngestResult] = []
-        records: list[Record] = []
-        for item in chunk:  # items that are not records are answered at once, in order
-            prepared = self._prepare(item)
-            (out if isinstance(prepared, IngestResult) else records).append(prepared)
-        while records:
-            results: list[IngestResult] = []
+        """Results in the order of `chunk`, reported to `on_result` once all are committed."""
+        prepared = [self._prepare(item) for item in chunk]  # items that are not records: answered
+        results = [p if isinstance(p, IngestResult) else None for p in prepared]
+        pending = [i for i, p in enumerate(prepared) if results[i] is None]
+        while pending:
+            records = [prepared[i] for i in pending]
+            done: list[IngestResult] = []
             try:
-                self._store_batch(records, results)
-                taken = len(results)
+                self._store_batch(records, done)
+                taken = len(done)
             except Exception:  # noqa: BLE001 - the commit (or the batch's own query) failed
-                taken = min(len(results) + 1, len(records))  # those tried, the one at fault included
+                taken = min(len(done) + 1, len(records))  # those tried, the one at fault included
                 log.warning("a batch of %d records could not be committed; storing them one by one",
                             taken, exc_info=True)
-                results = [self._ingest_alone(item) for item in records[:taken]]
-            out += results
-            if self.on_result:
-                for result in results:
-                    self.on_result(result)
-            records = records[taken:]
-        return out
+                done = [self._ingest_alone(item) for item in records[:taken]]
+            for i, result in zip(pending, done):
+                results[i] = result
+            pending = pending[taken:]
+        if self.on_result:
+            for result in results:
+                self.on_result(result)
+        return results
 
     def ingest(self, items: Iterable[Record | RecordError | dict], *,
                keep_results: bool = True) -> IngestReport:
