@@ -68,7 +68,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from api.page_cache import PageCache
         app.add_middleware(PageCache, engine=app.state.engine, entries=settings.page_cache_entries,
                            check_ms=settings.page_cache_check_ms, ttl_seconds=settings.page_cache_ttl_seconds)
+    _warm_caches()
     return app
+
+
+def serve_app() -> FastAPI:
+    """The app as `edtracker serve`'s workers run it: `create_app` plus the worker's thread switch
+    interval. Renders run in threads while cached pages are answered on the event loop; with
+    Python's 5 ms interval each step of the loop waited up to 5 ms for a rendering thread, and
+    one big page's first render stalled every request (bench/serve_during_import.py)."""
+    import sys
+
+    settings = get_settings()
+    sys.setswitchinterval(settings.api_switch_interval_ms / 1000)
+    return create_app(settings)
+
+
+def _warm_caches() -> None:
+    """Read the packaged catalogs and calendars at start-up, not in the first request that needs them:
+    a request reading one held the GIL for up to a second under load and stalled every other (issue 19)."""
+    from api import i18n
+    from api.scorecards.render import catalog as scorecard_catalog
+    from tracker.jurisdictions.calendar import calendars
+    from tracker.scoring.methodology import texts
+
+    i18n.warm()
+    scorecard_catalog()
+    texts()
+    calendars()
 
 
 def _add_coalition_pages(app: FastAPI, settings: Settings) -> None:

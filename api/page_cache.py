@@ -23,6 +23,14 @@ it moves only once the commit is visible, so a page rendered after a change is n
 under the version before it). A commit made through this process's ORM
 sessions (staff pages, services) shows on this worker's next page at once. Any write (sign-ups, crawl bookkeeping) empties the cache: it
 errs on the side of rendering again.
+
+Stale while revalidating: when another process's commit makes a kept page stale and that page
+was rendered less than two check intervals ago, the request gets the kept page and one
+background task renders the new one (one at a time per worker). So a request never waits
+behind renders while an import commits, and a change still shows within two intervals. A
+page older than that, or kept from before this process's own last commit, is rendered while
+the request waits, as before; requests for a page already being rendered wait for that one
+rendering instead of starting their own (no dog-pile on a new page).
 """
 from __future__ import annotations
 
@@ -36,6 +44,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
+import asyncio
+import logging
+
 import anyio
 from fastapi import Request
 from sqlalchemy import event
@@ -45,10 +56,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.i18n import COOKIE, LANGS, negotiate
 
+log = logging.getLogger(__name__)
 MARK = "edtracker.page_cache"
 # Browsers and shared caches ask again each time (a 304 from memory is cheap).
 PAGE_CACHE_CONTROL = "public, no-cache"
 _DROP_ON_304 = {b"content-length", b"content-type"}
+_CONDITIONAL = {b"if-none-match", b"if-modified-since"}
+_WAIT_SECONDS = 10.0    # longest a request waits for another's render of its page, then renders
+_STUCK_SECONDS = 30.0   # a background render older than this is presumed lost (its loop ended)
 
 
 def public(request: Request, cache_control: str = PAGE_CACHE_CONTROL, *, remember_lang: bool = True) -> None:
@@ -148,7 +163,10 @@ class PageCache:
         self.app, self.size, self.ttl, self.max_body = app, entries, ttl_seconds, max_body
         self.version = DataVersion(engine, check_ms / 1000)
         self.items: OrderedDict[tuple, Entry] = OrderedDict()
-        self.hits = self.misses = 0
+        self.hits = self.misses = self.stale = 0
+        self.revalidating: dict[tuple, float] = {}   # key -> when its background render began
+        self.inflight: dict[tuple, tuple[float, asyncio.Future]] = {}   # key -> (began, its kept Entry or None)
+        self._one_render: asyncio.Semaphore | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -172,14 +190,37 @@ class PageCache:
             self.items.move_to_end(key)
             await self._answer(entry, headers, query_lang, cookie_lang, send)
             return
+        if entry is not None and v.value is not None and self._may_serve_stale(entry, v):
+            self.stale += 1
+            self._revalidate(scope, key, v.value)
+            await self._answer(entry, headers, query_lang, cookie_lang, send)
+            return
         # A page about to be rendered is stored under any version read before its rendering (an
         # old one only makes it expire sooner): only the very first request waits for a reading.
         version = v.value if v.value is not None or v.until else await anyio.to_thread.run_sync(v.current)
         if version is None:
             await self.app(scope, receive, send)
             return
+        shared = await self._rendered_meanwhile(key, v)
+        if shared is not None:
+            self.hits += 1
+            await self._answer(shared, headers, query_lang, cookie_lang, send)
+            return
         self.misses += 1
         await self._render(scope, receive, send, key, version)
+
+    async def _rendered_meanwhile(self, key: tuple, v: DataVersion) -> Entry | None:
+        """The page another request is rendering right now, once it is done (no dog-pile: while a
+        new page renders, the requests for it wait for that one render instead of starting theirs).
+        None when nothing is on its way, it began before this process's last commit, or it was not
+        kept (not a 200, a cookie...): the caller renders."""
+        pending = self.inflight.get(key)
+        if pending is None or pending[0] <= v.local_commit:
+            return None
+        try:
+            return await asyncio.wait_for(asyncio.shield(pending[1]), timeout=_WAIT_SECONDS)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            return None
 
     def _fresh(self, entry: Entry, v: DataVersion) -> bool:
         """Rendered less than one check interval ago and after this process's last commit (while
@@ -193,6 +234,46 @@ class PageCache:
     @staticmethod
     def _young(entry: Entry, v: DataVersion) -> bool:
         return time.monotonic() - entry.stored < v.interval and entry.stored > v.local_commit
+
+    def _may_serve_stale(self, entry: Entry, v: DataVersion) -> bool:
+        """Stale by another process's commit only, rendered less than two intervals ago."""
+        age = time.monotonic() - entry.stored
+        return entry.stored > v.local_commit and age < 2 * v.interval and age < self.ttl
+
+    def _revalidate(self, scope: Scope, key: tuple, version: str) -> None:
+        """Render `key` again in a background task, unless one is already on its way."""
+        began = self.revalidating.get(key)
+        if began is not None and time.monotonic() - began < _STUCK_SECONDS:
+            return
+        self.revalidating[key] = time.monotonic()
+        fresh = dict(scope)
+        # no validators: the app must answer 200 with the whole page, not 304
+        fresh["headers"] = [(k, v) for k, v in scope.get("headers") or () if k not in _CONDITIONAL]
+        fresh.pop(MARK, None)
+        asyncio.get_running_loop().create_task(self._render_in_background(fresh, key, version))
+
+    async def _render_in_background(self, scope: Scope, key: tuple, version: str) -> None:
+        if self._one_render is None:
+            self._one_render = asyncio.Semaphore(1)   # one background render per worker at a time
+        done, asked = asyncio.Event(), []
+
+        async def receive() -> Message:
+            if not asked:   # a GET's empty body, then "disconnected" once the page is rendered
+                asked.append(True)
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await done.wait()
+            return {"type": "http.disconnect"}
+
+        async def discard(message: Message) -> None:
+            return None
+        try:
+            async with self._one_render:
+                await self._render(scope, receive, discard, key, version)
+        except Exception:  # noqa: BLE001 - the kept page stays; the next request renders in the open
+            log.exception("page cache: background render of %s failed", scope.get("path"))
+        finally:
+            done.set()
+            self.revalidating.pop(key, None)
 
     async def _answer(self, entry: Entry, headers: dict, query_lang, cookie_lang, send: Send) -> None:
         out = list(entry.headers)
@@ -209,9 +290,23 @@ class PageCache:
         await send({"type": "http.response.body", "body": entry.body})
 
     async def _render(self, scope: Scope, receive: Receive, send: Send, key: tuple, version: str) -> None:
+        began = time.monotonic()   # the render reads the data after this moment
+        done: asyncio.Future = asyncio.get_running_loop().create_future()
+        mine = key not in self.inflight
+        if mine:
+            self.inflight[key] = (began, done)
+        try:
+            await self._render_into(scope, receive, send, key, version, began, done)
+        finally:
+            if not done.done():
+                done.set_result(None)
+            if mine:
+                self.inflight.pop(key, None)
+
+    async def _render_into(self, scope: Scope, receive: Receive, send: Send, key: tuple, version: str,
+                           began: float, done: asyncio.Future) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
-        began = time.monotonic()   # the render reads the data after this moment
 
         async def capture(message: Message) -> None:
             nonlocal start
@@ -232,6 +327,8 @@ class PageCache:
                 entry.stored = began
                 self._store(key, entry)
                 start["headers"] = _with_validators(start["headers"], entry)
+                if not done.done():
+                    done.set_result(entry)
             await send(start)
             await send({"type": "http.response.body", "body": body})
         await self.app(scope, receive, capture)

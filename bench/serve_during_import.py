@@ -7,7 +7,10 @@ that waited behind it); the import is `bench/ingest_congress.py`'s synthetic con
 the Ingestor, in its own process.
 
     .venv/bin/python bench/serve_during_import.py [--db sqlite|postgres] [--rate 30] [--seconds 20]
-        [--bills 3000] [--workers 1]
+        [--bills 3000] [--workers 1] [--pre 40]
+
+`--pre N` imports the synthetic congress's first N bills before the idle phase, so every address
+of the mix is the same page in both phases (with 0, H.R. 1-3 are "not found" pages while idle).
 """
 from __future__ import annotations
 
@@ -82,6 +85,17 @@ def start_import(url: str, bills: int, niceness: int = 0) -> subprocess.Popen:
                             preexec_fn=(lambda: os.nice(niceness)) if niceness else None)
 
 
+def pre_import(url: str, bills: int) -> None:
+    """The first `bills` of the synthetic congress, as the import will write them (then noops for it)."""
+    import datetime as dt
+
+    from bench.ingest_congress import synthetic_congress
+    from tracker.db import get_engine
+    from tracker.ingest import Ingestor
+
+    Ingestor(get_engine(url), today=dt.date(2026, 6, 1)).ingest(synthetic_congress(bills), keep_results=False)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
@@ -90,15 +104,18 @@ def main() -> None:
     ap.add_argument("--bills", type=int, default=3000)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--no-cache", action="store_true", help="EDTRACKER_PAGE_CACHE_ENTRIES=0 (before/after)")
+    ap.add_argument("--pre", type=int, default=40, help="bills imported before the idle phase (0: none)")
     ap.add_argument("--import-nice", type=int, default=0, help="run the import at this CPU niceness (as crawls do)")
     a = ap.parse_args()
     with database(a.db) as url:
         paths = prepare(url)
+        if a.pre:
+            pre_import(url, a.pre)
         proc, base = serve(url, a.workers, not a.no_cache)
         try:
             urls = mix(paths)
             asyncio.run(load(base, urls, 5, 2))            # warm
-            print(f"{a.db}, {a.workers} worker(s), page cache {'off' if a.no_cache else 'on'}, import niceness "
+            print(f"{a.db}, {a.workers} worker(s), page cache {'off' if a.no_cache else 'on'}, {a.pre} bills before, import niceness "
                   f"{a.import_nice}, {a.rate:g} req/s over {len(urls)} URLs, "
                   f"load average {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
             idle = stats(asyncio.run(load(base, urls, a.rate, a.seconds)))

@@ -30,9 +30,9 @@ def bench_app():
     """The real app plus one bare plain-text route (this benchmark's baseline)."""
     from fastapi.responses import PlainTextResponse
 
-    from api.app import create_app
+    from api.app import serve_app
 
-    app = create_app()
+    app = serve_app()   # as `edtracker serve` runs it
 
     @app.get("/bench/plain", include_in_schema=False)
     def plain() -> PlainTextResponse:

@@ -192,7 +192,7 @@ def demo_cmd(port: int = typer.Option(8000, help="port of the pages and API"),
                 console.print(f"  {line}", highlight=False, soft_wrap=True)
         import uvicorn
 
-        uvicorn.run("api.app:create_app", factory=True, host=settings.api_host, port=port,
+        uvicorn.run("api.app:serve_app", factory=True, host=settings.api_host, port=port,
                     log_level="warning")
     finally:
         if scheduler_proc is not None and scheduler_proc.poll() is None:

@@ -28,5 +28,5 @@ def serve_cmd(host: Optional[str] = typer.Option(None, help="default: EDTRACKER_
     stack = fast_stack()
     typer.echo(f"edtracker on http://{host}:{port}/ (pages; the JSON API under /api/, docs at /docs); "
                f"{workers} worker(s), {stack['http']} on {stack['loop']}")
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("api.app:serve_app", factory=True, host=host, port=port, workers=workers,
                 log_level=settings.log_level.lower(), access_log=False, **stack)

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
                             description="Crawler User-Agent; {contact} is replaced by CONTACT_EMAIL.")
     api_host: str = Field(default="127.0.0.1", description="Address `edtracker serve` binds to.")
     api_port: int = Field(default=8000, description="Port `edtracker serve` listens on.")
+    api_switch_interval_ms: float = Field(
+        default=0.5, gt=0, le=100, description="Python's thread switch interval in each `edtracker serve` worker "
+        "(ms; Python's default is 5): a page rendering in a thread then holds up the requests answered "
+        "from memory for at most this long at a time.")
     http_cache: bool = Field(default=False,
                              description="Development only: replay HTTP responses from DATA_DIR/httpcache.")
     schedule: dict[str, str] = Field(
@@ -226,7 +230,8 @@ class Settings(BaseSettings):
         "embeds) each API worker keeps in memory (0: off).")
     page_cache_check_ms: int = Field(
         default=1000, ge=0, le=60_000, description="How often (ms) a worker reads the database's data version; "
-        "a committed change shows on every page within this delay.")
+        "a committed change shows on every page within two of these intervals (a kept page may be "
+        "served while its new rendering runs in the background).")
     page_cache_ttl_seconds: int = Field(
         default=300, ge=1, description="Longest a cached page is served even without a data change (pages "
         "that depend on today's date).")

@@ -17,6 +17,8 @@ import yaml
 from fastapi import Request, Response
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
+from api.i18n import FAST_LOADER
+
 from tracker.models import Coalition, Scorecard
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "scorecards"
@@ -35,7 +37,7 @@ env = Environment(loader=ChoiceLoader([FileSystemLoader(str(TEMPLATES)), FileSys
 @lru_cache
 def catalog() -> dict[str, dict[str, str]]:
     """The message catalog (messages.yaml), by language."""
-    return yaml.safe_load((TEMPLATES / "messages.yaml").read_text(encoding="utf-8"))
+    return yaml.load((TEMPLATES / "messages.yaml").read_text(encoding="utf-8"), Loader=FAST_LOADER)
 
 
 def lang_of(request: Request) -> str:

@@ -26,7 +26,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                    autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
 
-MESSAGES: dict[str, dict] = yaml.safe_load((TEMPLATES / "messages.yaml").read_text(encoding="utf-8"))
+MESSAGES: dict[str, dict] = yaml.load((TEMPLATES / "messages.yaml").read_text(encoding="utf-8"),
+                                           Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 LANGS = tuple(MESSAGES)
 # One line per event kind, filled from the event's payload (missing fields read as "").
 SUMMARIES = MESSAGES["en"]["summary"]

@@ -41,7 +41,7 @@ class Death:
 @lru_cache
 def calendars() -> dict[str, dict]:
     """The calendar file, per jurisdiction (cached; `calendars.cache_clear()` after editing it)."""
-    data = yaml.safe_load(CALENDAR_FILE.read_text(encoding="utf-8")) or {}
+    data = yaml.load(CALENDAR_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     return {str(k): v for k, v in data.items()}
 
 

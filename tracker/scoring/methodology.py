@@ -26,7 +26,7 @@ SPONSOR_KINDS = ("sponsorship", "cosponsorship")
 def texts() -> dict:
     """The packaged words (both languages and the note's rule patterns)."""
     raw = resources.files("tracker").joinpath("data/methodology.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(raw)
+    return yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # packaged file: LibYAML when present
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ DEFAULT_KIND_WEIGHTS = {"phrase": 1.0, "keyword": 0.5, "pattern": 1.0, "subject"
 def default_taxonomy() -> dict[str, Any]:
     """The packaged default taxonomy (tracker/data/taxonomy.yaml) as plain data."""
     text = resources.files("tracker").joinpath("data/taxonomy.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # packaged file: LibYAML when present
 
 
 def _phrase_regex(phrase: str) -> str:
