@@ -41,7 +41,7 @@ JOINED = f"""SELECT pv.legislator_id, COALESCE(i.session, ''),
 FROM {sc._ITEMS} i JOIN vote_event ve ON ve.id = i.event_id
 JOIN person_vote pv ON pv.vote_event_id = i.event_id
 JOIN {sc._RULES} r ON r.item_id = i.item_id AND r.option = pv.option
-LEFT JOIN legislator_role lr ON lr.legislator_id = pv.legislator_id AND {sc._MEMBER.format(j="lr.jurisdiction_id")}
+LEFT JOIN legislator_role lr ON lr.legislator_id = pv.legislator_id AND {sc._MEMBER.format(j="lr.jurisdiction_id || ''")}
 WHERE pv.legislator_id IS NOT NULL
 GROUP BY pv.legislator_id, COALESCE(i.session, '')"""
 
