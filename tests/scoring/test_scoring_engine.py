@@ -172,8 +172,8 @@ def test_sponsorship_items_and_manual_entries(engine):
 
 
 def test_cells_have_no_foreign_keys_and_deletions_leave_no_orphan_cells(engine):
-    """score_cell is derived data without foreign keys (issue 19): removing an item or deleting the
-    scorecard must still remove exactly their cells, which only the explicit deletes now do."""
+    """score_cell is derived data without foreign keys (issue 19): removing an item (its cells, then
+    the scorecard's recompute) or deleting the scorecard (its explicit delete) leaves no cell behind."""
     from sqlalchemy import inspect
 
     from tracker.models import Scorecard, ScoredItem
