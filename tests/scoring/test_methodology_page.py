@@ -43,7 +43,8 @@ def test_demo_methodology_agrees_with_its_scores(app_env):
     demo_data.load(engine)
     with Session(engine) as db:
         card = db.exec(select(Scorecard)).one()
-        absent = db.exec(select(Legislator.name, ScoreCell.rule).join(Legislator)
+        absent = db.exec(select(Legislator.name, ScoreCell.rule)
+                         .join(Legislator, Legislator.id == ScoreCell.legislator_id)
                          .where(ScoreCell.option.in_(("not voting", "absent")))).all()
         settings = ScoringSettings.from_dict(card.settings)
     assert len(absent) == 2 and all(r.endswith("absence counted against") for _, r in absent)

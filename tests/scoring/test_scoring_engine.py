@@ -169,3 +169,26 @@ def test_sponsorship_items_and_manual_entries(engine):
                                                   ScoreSummary.legislator_id == ids["Cruz"])).first()
     assert [u.raw_name for u in unmatched] == ["Rep. Roe, Rick [R-TX-3]"]
     assert (cruz.manual_earned, cruz.manual_possible) == (2.0, 2.0)
+
+
+def test_cells_have_no_foreign_keys_and_deletions_leave_no_orphan_cells(engine):
+    """score_cell is derived data without foreign keys (issue 19): removing an item (its cells, then
+    the scorecard's recompute) or deleting the scorecard (its explicit delete) leaves no cell behind."""
+    from sqlalchemy import inspect
+
+    from tracker.models import Scorecard, ScoredItem
+    from tracker.scoring import builder
+    assert inspect(engine).get_foreign_keys("score_cell") == []
+    card_id = build(engine)
+    with Session(engine) as db:
+        eng.recompute(db, card_id)
+        db.commit()
+        item_ids = [i.id for i in db.exec(select(ScoredItem).where(ScoredItem.scorecard_id == card_id)
+                                          .order_by(ScoredItem.id))]
+        builder.remove_item(db, db.get(ScoredItem, item_ids[0]))
+        db.commit()
+        left = {c.item_id for c in db.exec(select(ScoreCell))}
+        assert left == set(item_ids[1:])
+        builder.delete_card(db, db.get(Scorecard, card_id))
+        db.commit()
+        assert db.exec(select(ScoreCell)).all() == []

@@ -81,18 +81,22 @@ class ManualEntry(SQLModel, table=True):
 
 
 class ScoreCell(SQLModel, table=True):
-    """One legislator (or one unmatched printed name) on one item, with the audit trail."""
+    """One legislator (or one unmatched printed name) on one item, with the audit trail.
+
+    Derived data, rebuilt from the votes by every recompute, so no foreign keys (issue 19): they
+    cost three lookups per row of a 1.48 M-row national recompute. Deleting a scorecard or an item
+    deletes its cells first (`tracker.scoring.builder`); legislators are never deleted."""
 
     __tablename__ = "score_cell"
     __table_args__ = (UniqueConstraint("item_id", "cell_key"),
                       Index("ix_score_cell_card_legislator", "scorecard_id", "legislator_id"))
 
     id: int | None = Field(default=None, primary_key=True)
-    scorecard_id: int = Field(foreign_key="scorecard.id")
+    scorecard_id: int
     # no index of its own: the unique (item_id, cell_key) constraint serves lookups by item
-    item_id: int = Field(foreign_key="scored_item.id")
+    item_id: int
     cell_key: str = Field(description="leg:<legislator id> or name:<person_vote id> when unmatched")
-    legislator_id: int | None = Field(default=None, foreign_key="legislator.id")
+    legislator_id: int | None = None
     session: str | None = None
     vote_event_key: str | None = None
     source_url: str | None = None
