@@ -45,6 +45,11 @@ def _tags(db: Session, bill_ids: list[int], coalition: object) -> dict:
     return tags_for_bills(db, bill_ids, coalition_id=coalition)
 
 
+_ACTION_COLUMNS = tuple(getattr(BillAction, name) for name in ActionView.model_fields)
+_SPONSOR_COLUMNS = (*(getattr(Sponsorship, name) for name in SponsorView.model_fields
+                      if name not in ("legislator_key", "legislator_name")), Sponsorship.legislator_id)
+
+
 def bill_detail(db: Session, key: str, *, tag_coalition: object = None) -> BillDetail | None:
     """A bill with its actions, sponsors, votes (voters resolved, totals by party), hearings, text
     versions and public positions; None when the key is unknown."""
@@ -53,9 +58,11 @@ def bill_detail(db: Session, key: str, *, tag_coalition: object = None) -> BillD
     if row is None:
         return None
     bill, session_identifier = row
-    actions = db.exec(select(BillAction).where(BillAction.bill_id == bill.id)
+    # Columns, not ORM objects: a big bill has hundreds of actions and sponsors, and building an
+    # entity for each was a third of an uncached bill page (issue 19).
+    actions = db.exec(select(*_ACTION_COLUMNS).where(BillAction.bill_id == bill.id)
                       .order_by(BillAction.position)).all()
-    sponsors = db.exec(select(Sponsorship).where(Sponsorship.bill_id == bill.id)
+    sponsors = db.exec(select(*_SPONSOR_COLUMNS).where(Sponsorship.bill_id == bill.id)
                        .order_by(Sponsorship.position)).all()
     events = db.exec(select(VoteEvent).where(VoteEvent.bill_key == key)
                      .order_by(VoteEvent.date, VoteEvent.key)).all()
@@ -77,7 +84,7 @@ def bill_detail(db: Session, key: str, *, tag_coalition: object = None) -> BillD
     return BillDetail.model_validate({
         **_summary(bill, session_identifier), "issue_areas": _tags(db, [bill.id], tag_coalition).get(bill.id, []),
         "actions": [ActionView.model_validate(a) for a in actions],
-        "sponsors": [SponsorView.model_validate({**s.model_dump(), "legislator_key": people.key(s.legislator_id),
+        "sponsors": [SponsorView.model_validate({**s._asdict(), "legislator_key": people.key(s.legislator_id),
                                                  "legislator_name": people.name(s.legislator_id)})
                      for s in sponsors],
         "votes": votes,
