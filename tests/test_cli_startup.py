@@ -28,3 +28,21 @@ def test_other_commands_and_the_module_app_have_every_group():
         assert {"import", "bills", "db", "serve", "scorecard", "districts"} <= set(group.commands)
     alone = get_command(app_for(["import", "x"]))
     assert set(alone.commands) == {"import"}
+
+
+def test_import_into_new_and_current_databases_does_not_load_alembic(tmp_path):
+    # A new database is made from the models and stamped; one at the head is left alone:
+    # neither pays for Alembic and the 31 migration modules (tests/test_fresh_schema.py).
+    db = tmp_path / "new.db"
+    code = ("import sys\nfrom cli.main import main\nsys.argv = ['edtracker', 'import', %r, '--json']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "open(%r, 'w').write(' '.join(sys.modules))" % (str(tmp_path), str(tmp_path / "mods")))
+    env = {**__import__("os").environ, "EDTRACKER_DATABASE_URL": f"sqlite:///{db}"}
+    for _ in range(2):  # new, then at the head
+        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+        loaded = set((tmp_path / "mods").read_text().split())
+        assert "tracker.models" in loaded and "cli.imports" in loaded
+        assert not {m for m in loaded if m == "alembic" or m.startswith("alembic.")}
+    import sqlite3
+
+    assert sqlite3.connect(db).execute("SELECT version_num FROM alembic_version").fetchall() != []
