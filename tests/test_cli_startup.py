@@ -46,3 +46,14 @@ def test_import_into_new_and_current_databases_does_not_load_alembic(tmp_path):
     import sqlite3
 
     assert sqlite3.connect(db).execute("SELECT version_num FROM alembic_version").fetchall() != []
+
+
+def test_the_command_freezes_its_modules_and_keeps_collecting():
+    # The modules' objects are left out of later collections, and the collector stays on.
+    code = ("import gc, sys\nfrom cli.main import main\nsys.argv = ['edtracker', 'import', '--help']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('STATE', gc.isenabled(), gc.get_freeze_count(), 'cli.imports' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    enabled, frozen, loaded = out.split("STATE", 1)[1].split()
+    assert enabled == "True" and loaded == "True"
+    assert int(frozen) > 100_000  # every object of SQLAlchemy, pydantic and the models
