@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -163,8 +163,8 @@ def migration_head() -> str | None:
         for path in (Path(__file__).parent / "migrations" / "versions").glob("*.py"):
             for line in path.read_text(encoding="utf-8").splitlines():
                 name, sep, value = line.partition("=")
-                key = name.split(":")[0].strip()
-                if sep and key in ("revision", "down_revision"):
+                key = name.split(":")[0].rstrip()
+                if sep and key in ("revision", "down_revision"):  # module level only
                     value = ast.literal_eval(value.strip())
                     if key == "revision":
                         revisions.add(value)
@@ -203,7 +203,7 @@ def create_fresh(conn, head: str) -> None:  # noqa: ANN001
     create_head_fulltext(conn)
     conn.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
                          "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))")
-    conn.exec_driver_sql(f"INSERT INTO alembic_version (version_num) VALUES ('{head}')")
+    conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head})
 
 
 def upgrade(url: str | None = None, revision: str = "head", *, replay: bool = False) -> None:
