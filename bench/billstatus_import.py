@@ -11,11 +11,11 @@ Timed in the same run, alternating, best of `--rounds`:
 - the peer: unitedstates/congress's own BILLSTATUS path, parse only (read the file,
   `xmltodict.parse` with its `force_list`, `congress.tasks.bills.form_bill_json_dict`), in this
   process; a file it raises on counts as a failure;
-- ours: `edtracker import DIR` as a whole process (start-up, migrations of a fresh SQLite
+- ours: `edtracker import DIR` as a whole process (start-up, creating a fresh SQLite
   database, planning, parsing and storing), a fresh database each round; every file must be
   imported (insert count = files, no error).
 Reported: files/s of each and ours / peer (target: at least 2), and, for reference, the same
-command on an empty folder (start-up and migrations: what every run pays before its first file).
+command on an empty folder (start-up and creating the database: what every run pays before its first file).
 
 The peer is not part of this repository. Get it with
 `git clone https://github.com/unitedstates/congress` (or any checkout of it) and pass the folder
@@ -161,7 +161,7 @@ def main() -> None:
         "edtracker_import_whole_process": {"best_s": round(min(ours_s), 2), "files_per_s": round(ours_rate, 1),
                                            "counts": counts, "all_s": [round(s, 2) for s in ours_s],
                                            "every_file_imported": counts.get("insert") == n and not counts.get("error")},
-        # what every run pays before the first file: start-up and the migrations of a new database
+        # what every run pays before the first file: start-up and creating a new database
         "edtracker_import_of_an_empty_folder": {"best_s": round(min(fixed_s), 2),
                                                 "all_s": [round(s, 2) for s in fixed_s]},
         "ratio_ours_over_peer": round(ours_rate / peer_rate, 2),

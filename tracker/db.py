@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -153,21 +153,81 @@ def alembic_config(url: str):
     return cfg
 
 
-def upgrade(url: str | None = None, revision: str = "head") -> None:
-    """Bring the schema to `revision` and make sure the reference data is present."""
-    from alembic import command
+def migration_head() -> str | None:
+    """The one head revision of the packaged migrations, read from their `revision` and
+    `down_revision` lines without loading Alembic; None when that reading is not one head."""
+    import ast
 
+    revisions, downs = set(), set()
+    try:
+        for path in (Path(__file__).parent / "migrations" / "versions").glob("*.py"):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                name, sep, value = line.partition("=")
+                key = name.split(":")[0].rstrip()
+                if sep and key in ("revision", "down_revision"):  # module level only
+                    value = ast.literal_eval(value.strip())
+                    if key == "revision":
+                        revisions.add(value)
+                    else:
+                        downs.update([value] if isinstance(value, str) else value or ())
+    except (OSError, ValueError, SyntaxError):
+        return None
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 and downs <= revisions else None
+
+
+def _table_count(conn) -> int:  # noqa: ANN001
+    if conn.dialect.name == "sqlite":
+        return conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+    return conn.exec_driver_sql("SELECT count(*) FROM information_schema.tables "
+                                "WHERE table_schema = current_schema()").scalar()
+
+
+def _stored_revision(conn) -> str | None:  # noqa: ANN001
+    if conn.dialect.name == "sqlite":
+        found = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                     "AND name = 'alembic_version'").scalar()
+    else:
+        found = conn.exec_driver_sql("SELECT to_regclass('alembic_version') IS NOT NULL").scalar()
+    rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() if found else []
+    return rows[0][0] if len(rows) == 1 else None
+
+
+def create_fresh(conn, head: str) -> None:  # noqa: ANN001
+    """Make the head schema in an empty database from the models and stamp it at `head`:
+    what replaying every migration gives (tests/test_fresh_schema.py), at a fraction of the cost."""
+    from tracker.models import metadata
+    from tracker.search.ddl import create_head_fulltext
+
+    metadata.create_all(conn)
+    create_head_fulltext(conn)
+    conn.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+                         "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))")
+    conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head})
+
+
+def upgrade(url: str | None = None, revision: str = "head", *, replay: bool = False) -> None:
+    """Bring the schema to `revision` and make sure the reference data is present.
+
+    An empty database is made from the models and stamped at the head, and one already at the
+    head is left as it is, both without loading Alembic; `replay=True` runs every migration."""
     from tracker.jurisdictions.seed import ensure_jurisdictions
 
     url = url or get_settings().effective_database_url
     engine = migration_engine(url)
+    head = migration_head() if revision == "head" and not replay else None
     try:
         # One transaction for every migration and the reference rows: killed at any point,
         # the database is left as it was and the next upgrade starts over.
         with engine.begin() as conn:
-            cfg = alembic_config(url)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+            if head and _table_count(conn) == 0:
+                create_fresh(conn, head)
+            elif not head or _stored_revision(conn) != head:
+                from alembic import command
+
+                cfg = alembic_config(url)
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
             with Session(bind=conn, expire_on_commit=False) as session:
                 ensure_jurisdictions(session)
     finally:

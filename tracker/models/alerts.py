@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Text
+from sqlalchemy import Text, false
 from sqlmodel import Field, SQLModel
 
 from tracker.models.base import json_dict, json_list, tz_datetime
@@ -90,7 +90,8 @@ class Delivery(SQLModel, table=True):
     dedupe_key: str = Field(unique=True, description="sub:<id>:event:<id>, sub:<id>:digest:<key> or mail:<purpose>:<random>")
     # None for a ready-made email (confirmation, password reset): `recipient` and `body` hold it.
     subscription_id: int | None = Field(default=None, foreign_key="alert_subscription.id", index=True)
-    purpose: str = Field(default="alert", description="alert, confirmation, password_reset, ...")
+    purpose: str = Field(default="alert", sa_column_kwargs={"server_default": "alert"},
+                         description="alert, confirmation, password_reset, ...")
     recipient: str | None = None
     body: str | None = Field(default=None, sa_type=Text, description="the whole message, for ready-made emails")
     coalition_id: int | None = Field(default=None, description="whose staff see it (ready-made emails)")
@@ -105,8 +106,9 @@ class Delivery(SQLModel, table=True):
     claimed_at: dt.datetime | None = tz_datetime()
     lease_until: dt.datetime | None = tz_datetime()
     # Set while this attempt may have reached the server: a claim lost with it set may repeat.
-    in_flight: bool = False
-    uncertain: int = Field(default=0, description="attempts whose outcome at the server is unknown")
+    in_flight: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    uncertain: int = Field(default=0, sa_column_kwargs={"server_default": "0"},
+                           description="attempts whose outcome at the server is unknown")
     message_id: str | None = Field(default=None, description="assigned when queued; every copy carries it")
     server_reply: str | None = Field(default=None, description="the server's answer to the end of DATA")
     last_error: str | None = Field(default=None, sa_type=Text)

@@ -33,7 +33,7 @@ class Bill(SQLModel, table=True):
     related_bills: list = json_list()
     laws: list = json_list()
     versions: list = json_list()
-    documents: list = json_list()
+    documents: list = json_list(server_default="[]")  # the column default of migration 0019
     committees: list = json_list()
     sources: list = json_list()
     extras: dict = json_dict()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from tracker.models.base import json_dict
@@ -38,7 +38,8 @@ class LegislativeSession(SQLModel, table=True):
                              description="pending bills carry over between the years of this session")
     # Session calendars (migration 0013): tracker/jurisdictions/calendar.py resolves these.
     sine_die_date: dt.date | None = Field(default=None, description="the day it adjourned for good, when known")
-    adjourned: bool = Field(default=False, description="known to have adjourned sine die (date or not)")
-    dates_source: str = Field(default="default",
+    adjourned: bool = Field(default=False, sa_column_kwargs={"server_default": false()},
+                            description="known to have adjourned sine die (date or not)")
+    dates_source: str = Field(default="default", sa_column_kwargs={"server_default": "default"},
                               description="calendar, openstates, rule or default (nominal year ends)")
-    reported: dict = json_dict()  # per source format: what it said about the session
+    reported: dict = json_dict(server_default="{}")  # per source format: what it said about the session

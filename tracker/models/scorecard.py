@@ -30,7 +30,7 @@ class Scorecard(SQLModel, table=True):
     title: str
     methodology: str | None = Field(default=None, sa_type=Text)
     settings: dict = json_dict()
-    languages: list = json_list()
+    languages: list = json_list(server_default="[]")
     version: int = 1
     published_at: dt.datetime | None = tz_datetime()
     created_at: dt.datetime | None = stamped()

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import load_only
 from sqlmodel import Session, select
 
-from tracker.models import Bill, PersonVote, Sponsorship, VoteEvent
+from tracker.models import Bill, Legislator, PersonVote, Sponsorship, VoteEvent
 from tracker.people.match_types import Match
 from tracker.people.matching import IdResolver
 from tracker.people.namematch import NameMatcher
@@ -140,6 +140,11 @@ def rematch_unmatched(session: Session, jurisdiction: str | None = None,
 def resolve_pending(engine: Engine, *, batch_size: int = 500) -> int:
     """After an import or crawl: every unmatched row tried again, `batch_size` rows per
     transaction; returns how many were matched."""
+    with Session(engine) as session:
+        if session.exec(select(Legislator.id).limit(1)).first() is None:
+            # Nobody to match: every row keeps the miss its ingest recorded by the same rules
+            # (a first import into a new store skips reading all of its sponsorships again).
+            return 0
     fixed = 0
     for query, model, rematch in ((_vote_query(None), PersonVote, rematch_votes),
                                   (_sponsor_query(None), Sponsorship, rematch_sponsors)):

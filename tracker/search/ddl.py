@@ -69,3 +69,17 @@ def is_fulltext_index(name: str) -> bool:
 def is_fulltext_table(name: str) -> bool:
     """FTS5's own tables (bill_fts, bill_fts_data, ...), which Alembic must not compare."""
     return any(name == t or name.startswith(t + "_") for t in (FTS_TABLE, "bill_text_fts"))
+
+
+def create_head_fulltext(conn: Connection) -> None:
+    """Every full-text object as the latest migration leaves it, for a database made from the
+    models (`tracker.db.upgrade` on an empty database); tests/test_fresh_schema.py compares."""
+    from tracker.search.textddl import create_text_fulltext
+
+    if conn.dialect.name == "sqlite":
+        create_fulltext(conn)
+    elif conn.dialect.name == "postgresql":  # migration 0010: the stored column and its index
+        conn.execute(text(f"ALTER TABLE bill_search_doc ADD COLUMN {PG_TSV_COLUMN} tsvector "
+                          f"GENERATED ALWAYS AS ({PG_TSVECTOR}) STORED"))
+        conn.execute(text(f"CREATE INDEX {PG_INDEX} ON bill_search_doc USING gin ({PG_TSV_COLUMN})"))
+    create_text_fulltext(conn)
