@@ -1,0 +1,113 @@
+"""The bulk path of new bills: a run of bills not stored yet, written with one multi-row statement
+per table (issue 19) instead of a dozen statements per bill.
+
+It stores exactly what `tracker.ingest.bills.ingest_bill` stores for a bill it inserts (the
+same plan functions compute the rows; `tests/test_ingest_bulk.py` compares whole databases):
+the bill, its kept source record, actions, sponsorships, the links of roll calls stored before
+it, its `new_bill` event, its search document and the scores it touches. The caller runs it in
+one savepoint and, if anything fails, stores the run again one record per savepoint.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from types import SimpleNamespace
+
+from sqlalchemy import insert, select
+from sqlmodel import Session
+
+from tracker.alerts.events import new_bill_event, store_many_events
+from tracker.bills.links import link_new_bills_votes
+from tracker.bills.provenance import merge, record_payload
+from tracker.contract import BillIn
+from tracker.ingest.bills import bill_plan, sponsorship_plan
+from tracker.ingest.diff import _defaults
+from tracker.jurisdictions.seed import get_or_create_session
+from tracker.models import (Bill, BillAction, BillSource, Jurisdiction, LegislativeSession, ScoredItem,
+                            Sponsorship)
+from tracker.people.matching import IdResolver
+from tracker.scoring.dirty import SPONSOR_KINDS, mark
+from tracker.search.index import index_later
+
+CHUNK = 500  # keys per IN (...) lookup
+
+
+def new_bills(session: Session, recs: list[BillIn]) -> set[int]:
+    """`id()` of the records in `recs` whose bill is not stored and that are the only record of
+    their bill in `recs` (a repeated bill's order decides: the whole path stores it)."""
+    counts = Counter(r.key for r in recs)
+    keys = sorted(k for k, n in counts.items() if n == 1)
+    stored: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        stored.update(session.execute(select(Bill.key).where(Bill.key.in_(keys[start:start + CHUNK]))).scalars())
+    return {id(r) for r in recs if counts[r.key] == 1 and r.key not in stored}
+
+
+def _insert(session: Session, model, rows: list[dict], returning: bool = False) -> list[int]:
+    """One multi-row INSERT (executemany; ids back in the rows' order when `returning`)."""
+    if not rows:
+        return []
+    table = model.__table__
+    defaults = _defaults(model)
+    rows = [{**defaults, **row} for row in rows]
+    if not returning:
+        session.execute(insert(table), rows)
+        return []
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(session.execute(stmt, rows).scalars())
+
+
+def store_new_bills(session: Session, recs: list[BillIn], today: dt.date) -> int:
+    """Insert the bills of `recs` (none stored yet, all different); return how many scored
+    items were queued. Raises on any failure: the caller's savepoint then leaves nothing."""
+    session.info.pop("edtracker_namematcher", None)  # candidates as this run sees them
+    session.flush()
+    resolver = IdResolver(session)
+    resolver.prefetch({(s, v) for r in recs for sp in r.sponsorships for s, v in sp.ids.items()})
+    plans = []
+    # Held here: the identity map keeps rows only while something refers to them.
+    places: dict[tuple[str, str], tuple[Jurisdiction, LegislativeSession]] = {}
+    for rec in recs:
+        payload, digest = record_payload(rec)
+        merged = merge(session, rec, stored={}, payload=payload)  # alone: the record itself
+        place = places.get((rec.jurisdiction, rec.session))
+        if place is None:
+            place = places[(rec.jurisdiction, rec.session)] = (
+                session.get(Jurisdiction, rec.jurisdiction),
+                get_or_create_session(session, rec.jurisdiction, rec.session))
+        juris, leg_session = place
+        values, actions = bill_plan(merged.record, merged, juris, leg_session, today)
+        sponsors = sponsorship_plan(session, merged.record, resolver, values["introduced_date"])
+        plans.append((rec, payload, digest, values, actions, sponsors, leg_session.identifier))
+
+    ids = _insert(session, Bill, [dict(values, key=rec.key) for rec, _, _, values, *_ in plans], returning=True)
+    _insert(session, BillSource, [
+        {"bill_id": bill_id, "source_format": rec.source.format, "source_url": rec.source.url,
+         "fetched_at": rec.source.fetched_at, "record_hash": digest, "payload": payload}
+        for bill_id, (rec, payload, digest, *_) in zip(ids, plans)])
+    _insert(session, BillAction, [dict(row, bill_id=bill_id, natural_key=key)
+                                  for bill_id, plan in zip(ids, plans) for key, row in plan[4].items()])
+    # roll calls stored before these bills now point at their actions
+    link_new_bills_votes(session, [
+        (SimpleNamespace(key=rec.key, jurisdiction_id=values["jurisdiction_id"], session_id=values["session_id"]),
+         [(row["position"], row["extras"]) for row in actions.values()], congress)
+        for rec, _, _, values, actions, _, congress in plans])
+    _insert(session, Sponsorship, [dict(row, bill_id=bill_id, natural_key=key)
+                                   for bill_id, plan in zip(ids, plans) for key, row in plan[5].items()])
+
+    # Alerts (issue 7): a new_bill event each; scorecards (issue 6): the sponsor items they touch.
+    store_many_events(session, [
+        new_bill_event(rec, values["stage"], values["introduced_date"],
+                       [(s["name"], s["primary"], s["legislator_id"]) for s in sponsors.values()])
+        for rec, _, _, values, _, sponsors, _ in plans])
+    keys = [rec.key for rec, *_ in plans]
+    items: dict[str, list[tuple[int, int]]] = {}
+    for start in range(0, len(keys), CHUNK):
+        for bill_key, card_id, item_id in session.execute(
+                select(ScoredItem.bill_key, ScoredItem.scorecard_id, ScoredItem.id)
+                .where(ScoredItem.bill_key.in_(keys[start:start + CHUNK]), ScoredItem.kind.in_(SPONSOR_KINDS))):
+            items.setdefault(bill_key, []).append((card_id, item_id))
+    marked = sum(mark(session, items[key], f"sponsors of {key}") for key in keys if key in items)
+    for bill_id in ids:
+        index_later(session, bill_id)
+    return marked
