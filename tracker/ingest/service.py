@@ -98,7 +98,10 @@ class Ingestor:
     never waits long behind an import. Before a batch is stored, the bills whose source record is
     the one already kept (same content hash) are answered `noop` from one query, without the
     merge (see `tracker.ingest.bills.unchanged_bills`); `recheck=True` runs every record through
-    the whole path (after a change of merge rules or source precedence). Results reach
+    the whole path (after a change of merge rules or source precedence). Bills not stored yet
+    (one query per batch) are written a run at a time with one statement per table
+    (`tracker.ingest.bulk`; a run sized to the batch's time left); if a run fails, its records
+    are stored again one savepoint each. `bulk=False` sends them through `HANDLERS`. Results reach
     `on_result` in the order of the items, once the records read with them are committed. If a commit itself fails, the batch is stored
     again one record per transaction, so one failure costs one record, never a batch.
     """
@@ -115,6 +118,7 @@ class Ingestor:
         self.batch_seconds = batch_seconds or settings.ingest_batch_seconds
         self.recheck = recheck
         self.bulk = bulk  # new bills of a batch in bulk (`tracker.ingest.bulk`); False: each through HANDLERS
+        self.bulk_cost = 0.005  # seconds a bill of the last bulk run took: sizes the next run
         self.scores_dirty = False  # a scored item was marked stale: `finish()` updates scores
 
     # --- one record ------------------------------------------------------------------------
@@ -195,10 +199,14 @@ class Ingestor:
             while at < len(records):
                 item = records[at]
                 if id(item) in fresh:  # a run of new bills: one statement per table
-                    end = at + 1
-                    while end < len(records) and id(records[end]) in fresh:
+                    # as many as fit in the batch's time left, at the last run's cost a bill
+                    left = self.batch_seconds - (time.monotonic() - started)
+                    end, last = at + 1, at + max(1, int(left / self.bulk_cost))
+                    while end < min(len(records), last) and id(records[end]) in fresh:
                         end += 1
+                    run_started = time.monotonic()
                     self._store_new(session, records[at:end], today, results, to_index)
+                    self.bulk_cost = max((time.monotonic() - run_started) / (end - at), 1e-5)
                     at = end
                 elif id(item) in skip:
                     results.append(IngestResult(item.kind, item.natural_key(), "noop"))

@@ -14,7 +14,7 @@ from tracker.models.base import utcnow
 _TAGS = re.compile(r"<[^>]+>")
 
 
-def _doc_values(bill: Bill, actions: list[tuple[str, str | None]], sponsors: list[str]) -> dict:
+def _doc_values(bill, actions: list[tuple[str, str | None]], sponsors: list[str]) -> dict:
     titles = [bill.title, *[t.get("title", "") for t in bill.titles or [] if isinstance(t, dict)]]
     committees = list(dict.fromkeys([*(bill.committees or []), *[c for _, c in actions if c]]))
     return {
@@ -45,8 +45,10 @@ def index_bills(session: Session, bill_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     bills = _held(session, ids)
-    if bills is None:
-        bills = {b.id: b for b in session.execute(select(Bill).where(Bill.id.in_(ids))).scalars()}
+    if bills is None:  # only the columns a document reads: the others' JSON is not decoded
+        bills = {b.id: b for b in session.execute(
+            select(Bill.id, Bill.title, Bill.titles, Bill.summary, Bill.subjects, Bill.policy_area,
+                   Bill.committees).where(Bill.id.in_(ids)))}
     actions: dict[int, list] = {}
     for bid, desc, committee in session.execute(
             select(BillAction.bill_id, BillAction.description, BillAction.committee)
