@@ -57,6 +57,20 @@ def _insert(session: Session, model, rows: list[dict], returning: bool = False) 
     return list(session.execute(stmt, rows).scalars())
 
 
+def _insert_bills(session: Session, rows: list[dict]) -> list[int]:
+    """Insert the bill rows; their ids in the rows' order. PostgreSQL returns them from the
+    multi-row INSERT; SQLite would send one INSERT a row to keep RETURNING in order, so there
+    they are read back by key (one query per 500)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _insert(session, Bill, rows, returning=True)
+    _insert(session, Bill, rows)
+    keys = [row["key"] for row in rows]
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), CHUNK):
+        found.update(session.execute(select(Bill.key, Bill.id).where(Bill.key.in_(keys[start:start + CHUNK]))).all())
+    return [found[key] for key in keys]
+
+
 def store_new_bills(session: Session, recs: list[BillIn], today: dt.date) -> int:
     """Insert the bills of `recs` (none stored yet, all different); return how many scored
     items were queued. Raises on any failure: the caller's savepoint then leaves nothing."""
@@ -80,7 +94,7 @@ def store_new_bills(session: Session, recs: list[BillIn], today: dt.date) -> int
         sponsors = sponsorship_plan(session, merged.record, resolver, values["introduced_date"])
         plans.append((rec, payload, digest, values, actions, sponsors, leg_session.identifier))
 
-    ids = _insert(session, Bill, [dict(values, key=rec.key) for rec, _, _, values, *_ in plans], returning=True)
+    ids = _insert_bills(session, [dict(values, key=rec.key) for rec, _, _, values, *_ in plans])
     _insert(session, BillSource, [
         {"bill_id": bill_id, "source_format": rec.source.format, "source_url": rec.source.url,
          "fetched_at": rec.source.fetched_at, "record_hash": digest, "payload": payload}
