@@ -27,7 +27,7 @@ from tracker.models import (Bill, BillAction, BillSource, Jurisdiction, Legislat
                             Sponsorship)
 from tracker.people.matching import IdResolver
 from tracker.scoring.dirty import SPONSOR_KINDS, mark
-from tracker.search.index import index_later
+from tracker.search.index import insert_new_docs
 
 CHUNK = 500  # keys per IN (...) lookup
 
@@ -122,6 +122,9 @@ def store_new_bills(session: Session, recs: list[BillIn], today: dt.date) -> int
                 .where(ScoredItem.bill_key.in_(keys[start:start + CHUNK]), ScoredItem.kind.in_(SPONSOR_KINDS))):
             items.setdefault(bill_key, []).append((card_id, item_id))
     marked = sum(mark(session, items[key], f"sponsors of {key}") for key in keys if key in items)
-    for bill_id in ids:
-        index_later(session, bill_id)
+    # Full-text search: their documents from the values in hand (nothing read back).
+    insert_new_docs(session, [
+        (bill_id, SimpleNamespace(**values), [(a["description"], a["committee"]) for a in actions.values()],
+         [s["name"] for s in sponsors.values()])
+        for bill_id, (_, _, _, values, actions, sponsors, _) in zip(ids, plans)])
     return marked
