@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from sqlalchemy import insert, select
 from sqlmodel import Session
@@ -41,6 +42,18 @@ def new_bills(session: Session, recs: list[BillIn]) -> set[int]:
     for start in range(0, len(keys), CHUNK):
         stored.update(session.execute(select(Bill.key).where(Bill.key.in_(keys[start:start + CHUNK]))).scalars())
     return {id(r) for r in recs if counts[r.key] == 1 and r.key not in stored}
+
+
+class _Plan(NamedTuple):
+    """One new bill's rows, computed before any is written."""
+
+    rec: BillIn
+    payload: dict
+    digest: str
+    values: dict
+    actions: dict[str, dict]
+    sponsors: dict[str, dict]
+    congress: str
 
 
 def _insert(session: Session, model, rows: list[dict], returning: bool = False) -> list[int]:
@@ -78,7 +91,7 @@ def store_new_bills(session: Session, recs: list[BillIn], today: dt.date) -> int
     session.flush()
     resolver = IdResolver(session)
     resolver.prefetch({(s, v) for r in recs for sp in r.sponsorships for s, v in sp.ids.items()})
-    plans = []
+    plans: list[_Plan] = []
     # Held here: the identity map keeps rows only while something refers to them.
     places: dict[tuple[str, str], tuple[Jurisdiction, LegislativeSession]] = {}
     for rec in recs:
@@ -92,29 +105,30 @@ def store_new_bills(session: Session, recs: list[BillIn], today: dt.date) -> int
         juris, leg_session = place
         values, actions = bill_plan(merged.record, merged, juris, leg_session, today)
         sponsors = sponsorship_plan(session, merged.record, resolver, values["introduced_date"])
-        plans.append((rec, payload, digest, values, actions, sponsors, leg_session.identifier))
+        plans.append(_Plan(rec, payload, digest, values, actions, sponsors, leg_session.identifier))
 
-    ids = _insert_bills(session, [dict(values, key=rec.key) for rec, _, _, values, *_ in plans])
+    ids = _insert_bills(session, [dict(p.values, key=p.rec.key) for p in plans])
     _insert(session, BillSource, [
-        {"bill_id": bill_id, "source_format": rec.source.format, "source_url": rec.source.url,
-         "fetched_at": rec.source.fetched_at, "record_hash": digest, "payload": payload}
-        for bill_id, (rec, payload, digest, *_) in zip(ids, plans)])
+        {"bill_id": bill_id, "source_format": p.rec.source.format, "source_url": p.rec.source.url,
+         "fetched_at": p.rec.source.fetched_at, "record_hash": p.digest, "payload": p.payload}
+        for bill_id, p in zip(ids, plans)])
     _insert(session, BillAction, [dict(row, bill_id=bill_id, natural_key=key)
-                                  for bill_id, plan in zip(ids, plans) for key, row in plan[4].items()])
+                                  for bill_id, p in zip(ids, plans) for key, row in p.actions.items()])
     # roll calls stored before these bills now point at their actions
     link_new_bills_votes(session, [
-        (SimpleNamespace(key=rec.key, jurisdiction_id=values["jurisdiction_id"], session_id=values["session_id"]),
-         [(row["position"], row["extras"]) for row in actions.values()], congress)
-        for rec, _, _, values, actions, _, congress in plans])
+        (SimpleNamespace(key=p.rec.key, jurisdiction_id=p.values["jurisdiction_id"],
+                         session_id=p.values["session_id"]),
+         [(row["position"], row["extras"]) for row in p.actions.values()], p.congress)
+        for p in plans])
     _insert(session, Sponsorship, [dict(row, bill_id=bill_id, natural_key=key)
-                                   for bill_id, plan in zip(ids, plans) for key, row in plan[5].items()])
+                                   for bill_id, p in zip(ids, plans) for key, row in p.sponsors.items()])
 
     # Alerts (issue 7): a new_bill event each; scorecards (issue 6): the sponsor items they touch.
     store_many_events(session, [
-        new_bill_event(rec, values["stage"], values["introduced_date"],
-                       [(s["name"], s["primary"], s["legislator_id"]) for s in sponsors.values()])
-        for rec, _, _, values, _, sponsors, _ in plans])
-    keys = [rec.key for rec, *_ in plans]
+        new_bill_event(p.rec, p.values["stage"], p.values["introduced_date"],
+                       [(s["name"], s["primary"], s["legislator_id"]) for s in p.sponsors.values()])
+        for p in plans])
+    keys = [p.rec.key for p in plans]
     items: dict[str, list[tuple[int, int]]] = {}
     for start in range(0, len(keys), CHUNK):
         for bill_key, card_id, item_id in session.execute(
@@ -124,7 +138,7 @@ def store_new_bills(session: Session, recs: list[BillIn], today: dt.date) -> int
     marked = sum(mark(session, items[key], f"sponsors of {key}") for key in keys if key in items)
     # Full-text search: their documents from the values in hand (nothing read back).
     insert_new_docs(session, [
-        (bill_id, SimpleNamespace(**values), [(a["description"], a["committee"]) for a in actions.values()],
-         [s["name"] for s in sponsors.values()])
-        for bill_id, (_, _, _, values, actions, sponsors, _) in zip(ids, plans)])
+        (bill_id, SimpleNamespace(**p.values), [(a["description"], a["committee"]) for a in p.actions.values()],
+         [s["name"] for s in p.sponsors.values()])
+        for bill_id, p in zip(ids, plans)])
     return marked
