@@ -1,13 +1,15 @@
 """Full ingest of a synthetic congress of BILLSTATUS bills into SQLite and PostgreSQL.
 
-    .venv/bin/python bench/ingest_congress.py [--bills 15000] [--db sqlite|postgres|both]
+    .venv/bin/python bench/ingest_congress.py [--bills 15000] [--db sqlite|postgres|both] [--bulk on|off|both]
 
 The real fixture bills (../shared/fixtures/billstatus, one file per bill) are parsed once and
 repeated with renumbered identifiers (H.R. 1 ... H.R. n, keeping each bill's own type) until
 there are `--bills` of them: the mix of a real congress (mostly short bills, a few with hundreds
 of actions and cosponsors). Each database is measured in its own subprocess so the peak memory
 (max RSS) is that run's: first ingest (bills/second), then the same records again (must be all
-noop). PostgreSQL: a scratch database (`bench/pgscratch.py`): EDTRACKER_TEST_POSTGRES_URL's server or a
+noop). `--bulk both` (the default) measures the first ingest with the bulk path of new bills
+(`tracker.ingest.bulk`) and, in a fresh database, without it (`Ingestor(bulk=False)`: one
+savepoint and a dozen statements per bill) as the baseline of the same run. PostgreSQL: a scratch database (`bench/pgscratch.py`): EDTRACKER_TEST_POSTGRES_URL's server or a
 throwaway cluster started like `./dev` does.
 """
 from __future__ import annotations
@@ -51,22 +53,32 @@ def synthetic_congress(n: int):
         yield t.model_copy(update={"identifier": ident, "session": "119"})
 
 
-def measure(db_url: str, n: int) -> dict:
+def measure(db_url: str, n: int, bulk: bool = True) -> dict:
     """Ingest `n` bills twice into `db_url`; return the figures."""
     import datetime as dt
 
     from tracker.db import get_engine, upgrade
+    from sqlalchemy import event
+
     from tracker.ingest import Ingestor
 
     upgrade(db_url)
     engine = get_engine(db_url)
-    ingest = Ingestor(engine, today=dt.date(2026, 6, 1))
+    statements = [0]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(*_args):  # noqa: ANN002
+        statements[0] += 1
+
+    ingest = Ingestor(engine, today=dt.date(2026, 6, 1), bulk=bulk)
     t0, c0 = time.perf_counter(), time.process_time()
     first = ingest.ingest(synthetic_congress(n), keep_results=False)
     t1, c1 = time.perf_counter(), time.process_time()
+    first_statements = statements[0]
     second = ingest.ingest(synthetic_congress(n), keep_results=False)
     t2, c2 = time.perf_counter(), time.process_time()
-    return {"bills": n, "first": first.summary(), "second": second.summary(),
+    return {"bills": n, "bulk": bulk, "first": first.summary(),
+            "first_statements_per_bill": round(first_statements / n, 2), "second": second.summary(),
             "first_bills_per_s": round(n / (t1 - t0), 1), "reingest_bills_per_s": round(n / (t2 - t1), 1),
             "first_s": round(t1 - t0, 1), "reingest_s": round(t2 - t1, 1),
             # this process's CPU only (SQLite runs in it; PostgreSQL's server does not)
@@ -75,8 +87,9 @@ def measure(db_url: str, n: int) -> dict:
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
-def _child(db: str, n: int) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", db, "--bills", str(n)], capture_output=True,
+def _child(db: str, n: int, bulk: bool) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", db, "--bills", str(n), "--bulk", "on" if bulk else "off"],
+                         capture_output=True,
                          text=True, env=os.environ.copy())
     if out.returncode:
         raise SystemExit(out.stderr[-3000:])
@@ -87,27 +100,36 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--bills", type=int, default=15000)
     ap.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    ap.add_argument("--bulk", choices=["on", "off", "both"], default="both")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(measure(args.child, args.bills)))
+        print(json.dumps(measure(args.child, args.bills, args.bulk == "on")))
         return
+    modes = {"on": [True], "off": [False], "both": [True, False]}[args.bulk]
     results = {}
-    if args.db in ("sqlite", "both"):
-        folder = Path(tempfile.mkdtemp(prefix="edtracker-bench-"))
-        results["sqlite"] = _child(f"sqlite:///{folder / 'bench.db'}", args.bills)
-        shutil.rmtree(folder, ignore_errors=True)
-    if args.db in ("postgres", "both"):
-        from pgscratch import scratch_database
+    for bulk in modes:
+        label = "bulk" if bulk else "per-record"
+        if args.db in ("sqlite", "both"):
+            folder = Path(tempfile.mkdtemp(prefix="edtracker-bench-"))
+            results[("sqlite", label)] = _child(f"sqlite:///{folder / 'bench.db'}", args.bills, bulk)
+            shutil.rmtree(folder, ignore_errors=True)
+        if args.db in ("postgres", "both"):
+            from pgscratch import scratch_database
 
-        with scratch_database() as url:
-            results["postgresql"] = _child(url, args.bills)
-    for db, r in results.items():
-        print(f"{db:10} {r['bills']} bills: first ingest {r['first_bills_per_s']} bills/s ({r['first_s']} s) "
+            with scratch_database() as url:
+                results[("postgresql", label)] = _child(url, args.bills, bulk)
+    for (db, label), r in results.items():
+        print(f"{db:10} {label:10} {r['bills']} bills: {r['first_statements_per_bill']} statements/bill; first ingest {r['first_bills_per_s']} bills/s ({r['first_s']} s) "
               f"{r['first']}; re-ingest {r['reingest_bills_per_s']} bills/s {r['second']} "
               f"({r.get('reingest_speedup')}x the first); CPU of this process: "
               f"{r.get('first_cpu_bills_per_s')} / {r.get('reingest_cpu_bills_per_s')} bills/s; "
               f"peak RSS {r['peak_rss_mb']} MB; load {os.getloadavg()[0]:.1f}")
+    for db in ("sqlite", "postgresql"):
+        on, off = results.get((db, "bulk")), results.get((db, "per-record"))
+        if on and off:
+            print(f"{db:10} bulk / per-record, first ingest: {on['first_bills_per_s'] / off['first_bills_per_s']:.1f}x "
+                  f"wall, {on['first_cpu_bills_per_s'] / off['first_cpu_bills_per_s']:.1f}x CPU of this process")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """National import: a LegiScan-dataset-shaped set of 50 states through `edtracker import`.
 
     .venv/bin/python bench/national_import.py [--bills 100000] [--db sqlite|postgres|both]
-        [--roll-calls-per-bill 0.25] [--people 7400] [--keep DIR] [--in-process]
+        [--roll-calls-per-bill 0.25] [--people 7400] [--keep DIR] [--in-process] [--per-record]
 
 The set is synthetic but made of the real fixture shapes: every bill, roll call and person file
 is a renumbered copy of a real LegiScan payload (../shared/fixtures/legiscan, JSON, and
@@ -18,7 +18,9 @@ instead), twice: first import, then a re-import that must be all noop. The child
 (VmRSS, with its children) is sampled every 0.5 s: reported as the peak and a time series, to
 show whether memory grows with the number of records. The baseline of the same run: the same
 folder parsed only (plan + iter_records, nothing stored), in its own process, sampled the same way. PostgreSQL: a scratch database
-(`bench/pgscratch.py`). `--bills 5000` finishes in minutes; figures for other sizes are only
+(`bench/pgscratch.py`). `--per-record` adds, on each database, the in-process import with
+`Ingestor(bulk=False)` (new bills one savepoint each, as before `tracker.ingest.bulk`): the same
+run's baseline of the bulk path. `--bills 5000` finishes in minutes; figures for other sizes are only
 extrapolated when labelled so.
 """
 from __future__ import annotations
@@ -192,8 +194,9 @@ def _counts(stdout: str) -> dict:
         return {"unparsed": stdout[-500:]}
 
 
-def in_process(folder: str) -> None:
-    """The same path as `edtracker import`, in this process (for profilers)."""
+def in_process(folder: str, bulk: bool = True) -> None:
+    """The same path as `edtracker import`, in this process (for profilers; `bulk=False`: the
+    per-record path of new bills, the baseline of `--per-record`)."""
     from scrapers.importer import iter_records, plan
     from tracker.db import get_engine, upgrade
     from tracker.ingest import Ingestor
@@ -201,7 +204,7 @@ def in_process(folder: str) -> None:
 
     url = get_settings().effective_database_url
     upgrade(url)
-    report = Ingestor(get_engine(url)).ingest(iter_records(plan([folder])), keep_results=False)
+    report = Ingestor(get_engine(url), bulk=bulk).ingest(iter_records(plan([folder])), keep_results=False)
     print(json.dumps({"counts": report.summary()}))
 
 
@@ -225,12 +228,13 @@ def baseline(folder: Path, records: int) -> dict:
             "rss_mb_over_time": samples[::step] + samples[-1:]}
 
 
-def measure(db_url: str, folder: Path, records: int, use_cli: bool) -> dict:
+def measure(db_url: str, folder: Path, records: int, use_cli: bool, bulk: bool = True) -> dict:
     env = dict(os.environ, EDTRACKER_DATABASE_URL=db_url, EDTRACKER_LOG_LEVEL="ERROR")
     cli = shutil.which("edtracker", path=str(Path(sys.executable).parent)) if use_cli else None
     cmd = [cli, "import", str(folder), "--json", "--show-errors", "0"] if cli else \
-        [sys.executable, __file__, "--child", str(folder)]
-    out = {"command": "edtracker import (whole process)" if cli else "plan + iter_records + Ingestor (child)"}
+        [sys.executable, __file__, "--child", str(folder), *([] if bulk else ["--child-per-record"])]
+    out = {"command": "edtracker import (whole process)" if cli else
+           f"plan + iter_records + Ingestor(bulk={bulk}) (child)"}
     for run in ("first", "reimport"):
         got = run_sampled(cmd, env)
         counts = _counts(got["stdout"])
@@ -258,11 +262,15 @@ def main() -> None:
     ap.add_argument("--generate-only", action="store_true")
     ap.add_argument("--in-process", action="store_true",
                     help="plan + iter_records + Ingestor in a child python instead of the CLI")
+    ap.add_argument("--per-record", action="store_true",
+                    help="also run the in-process import with Ingestor(bulk=False), the same run's baseline "
+                         "of the bulk path of new bills")
     ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--child-per-record", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--child-parse", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        in_process(args.child)
+        in_process(args.child, bulk=not args.child_per_record)
         return
     if args.child_parse:
         parse_only(args.child_parse)
@@ -288,11 +296,18 @@ def main() -> None:
             if args.db in ("sqlite", "both"):
                 (work / "bench.db").unlink(missing_ok=True)  # a fresh database every run
                 result["sqlite"] = measure(f"sqlite:///{work / 'bench.db'}", data, records, not args.in_process)
+                if args.per_record:
+                    (work / "bench.db").unlink(missing_ok=True)
+                    result["sqlite_per_record"] = measure(f"sqlite:///{work / 'bench.db'}", data, records,
+                                                          False, bulk=False)
             if args.db in ("postgres", "both"):
                 from pgscratch import scratch_database
 
                 with scratch_database() as url:
                     result["postgresql"] = measure(url, data, records, not args.in_process)
+                if args.per_record:
+                    with scratch_database() as url:
+                        result["postgresql_per_record"] = measure(url, data, records, False, bulk=False)
         result["load_after"] = os.getloadavg()
     finally:
         if not args.keep:

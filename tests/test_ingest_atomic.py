@@ -19,7 +19,7 @@ def test_a_record_failing_half_way_leaves_nothing_and_the_rest_is_stored(engine,
             raise TypeError("a reader bug surfacing late")
         return outcome
     monkeypatch.setitem(service.HANDLERS, BillIn, failing_after_writing)
-    report = Ingestor(engine).ingest([build_any(f.bill(7, session="117")), build_any(f.bill(5))])
+    report = Ingestor(engine, bulk=False).ingest([build_any(f.bill(7, session="117")), build_any(f.bill(5))])
     (err,) = report.errors
     assert (err.record, err.source) == ("us-117-hr7", f.SRC["url"])
     assert "could not be stored: TypeError" in err.problem

@@ -30,7 +30,8 @@ def stored(engine) -> int:
 
 
 def watching_commits(engine, monkeypatch) -> list[int]:
-    """Make the bill handler note, before each bill, how many bills are committed."""
+    """Make the bill handler note, before each bill, how many bills are committed (the handler
+    sees every bill with `bulk=False`; new bills otherwise take `tracker.ingest.bulk`)."""
     seen: list[int] = []
 
     def noting(session, rec, today):
@@ -44,7 +45,8 @@ def test_a_batch_is_one_transaction(engine, monkeypatch):
     # SQLite's driver sends no BEGIN before a SAVEPOINT: without one, the first savepoint's
     # RELEASE would commit each record on its own.
     seen = watching_commits(engine, monkeypatch)
-    report = Ingestor(engine, today=TODAY, batch_records=3, batch_seconds=60).ingest(bills(1, 2, 3, 4))
+    report = Ingestor(engine, today=TODAY, batch_records=3, batch_seconds=60,
+                      bulk=False).ingest(bills(1, 2, 3, 4))
     assert report.summary() == {"insert": 4, "update": 0, "noop": 0, "error": 0}
     assert seen == [0, 0, 0, 3]  # the fourth bill opens the second batch
     assert stored(engine) == 4
@@ -52,7 +54,7 @@ def test_a_batch_is_one_transaction(engine, monkeypatch):
 
 def test_a_batch_commits_when_its_time_is_up(engine, monkeypatch):
     seen = watching_commits(engine, monkeypatch)
-    Ingestor(engine, today=TODAY, batch_records=100, batch_seconds=1e-9).ingest(bills(1, 2, 3))
+    Ingestor(engine, today=TODAY, batch_records=100, batch_seconds=1e-9, bulk=False).ingest(bills(1, 2, 3))
     assert seen == [0, 1, 2]
 
 
@@ -65,7 +67,7 @@ def test_a_failing_record_leaves_nothing_and_its_batch_mates_stay(engine, monkey
         return outcome
     monkeypatch.setitem(service.HANDLERS, BillIn, failing)
     seen = []
-    report = Ingestor(engine, today=TODAY, on_result=seen.append).ingest(bills(1, 2, 3))
+    report = Ingestor(engine, today=TODAY, on_result=seen.append, bulk=False).ingest(bills(1, 2, 3))
     assert [r.outcome for r in report.results] == ["insert", "error", "insert"]
     assert [r.outcome for r in seen] == ["insert", "error", "insert"]
     with Session(engine) as s:
@@ -169,3 +171,169 @@ def test_items_that_are_not_records_keep_their_place_and_are_reported(engine):
     assert [r.outcome for r in report.results] == ["insert", "error", "insert"]
     assert [r.outcome for r in seen] == ["insert", "error", "insert"]
     assert stored(engine) == 2
+
+
+# --- the bulk path of new bills (tracker.ingest.bulk) --------------------------------------
+
+# the 3.0.0 copy of the two bills the fixtures hold in two generations (as bench/ingest_congress.py)
+TWICE = {"v1-amendment-votes/BILLSTATUS-114hr5278.xml", "v1-current/BILLSTATUS-117hr6658.xml"}
+
+
+def real_bills() -> list[BillIn]:
+    from scrapers.formats.billstatus import parse_bill
+    from tests.conftest import real_fixture
+
+    folder = real_fixture("billstatus")
+    return [parse_bill(p.read_bytes(), str(p)) for p in sorted(folder.glob("*/*.xml"))
+            if str(p.relative_to(folder)) not in TWICE]
+
+
+@pytest.fixture
+def twin(request, db_url, tmp_path, sqlite_template):
+    """A second fresh database of the same kind as `engine`'s."""
+    from tests.conftest import _pg_db, _sqlite_db
+    from tracker.db import get_engine
+
+    if db_url.startswith("sqlite"):
+        (tmp_path / "twin").mkdir()
+        url, drop = _sqlite_db(tmp_path / "twin", sqlite_template), None
+    else:
+        url, drop = _pg_db(request.getfixturevalue("pg_template"))
+    eng = get_engine(url)
+    yield eng
+    eng.dispose()
+    if drop:
+        drop()
+
+
+def content(engine) -> dict[str, list]:
+    """Every row of every table, with the time stamps of this run itself (created_at and the
+    like, within a day of now) blanked: the two paths run at different instants."""
+    from tests.test_ingest import dump
+
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+    def plain(value):
+        if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] in " T":
+            try:  # SQLite gives stamps back as text
+                value = dt.datetime.fromisoformat(value)
+            except ValueError:
+                return value
+        if isinstance(value, dt.datetime):
+            naive = value.astimezone(dt.timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+            if abs(naive - now) < dt.timedelta(days=1):
+                return "<now>"
+        return value
+    return {table: [tuple(plain(v) for v in row) for row in rows] for table, rows in dump(engine).items()}
+
+
+def spy_bulk(monkeypatch) -> list[str]:
+    """Note the keys the bulk path stores (or tries to)."""
+    from tracker.ingest import bulk
+
+    seen: list[str] = []
+    real = bulk.store_new_bills
+
+    def noting(session, recs, today):
+        seen.extend(r.key for r in recs)
+        return real(session, recs, today)
+    monkeypatch.setattr(bulk, "store_new_bills", noting)
+    return seen
+
+
+def mixed_import() -> list:
+    """New real BILLSTATUS bills and hand-made ones, broken up by a changed stored bill, a
+    legislator and a roll call stored before the bill whose action records it."""
+    real = real_bills()
+    by_name = build_any(dict(f.bill(8), sponsorships=[
+        {"name": "Rep. Doe, Jane [D-CA-12]", "ids": {}, "primary": True, "classification": "primary"}]))
+    changed = build_any(dict(f.bill(6), title="Community Schools Act, as amended"))
+    return [*real[:6], changed, *bills(5), by_name, build_any(f.legislator("C000003", "Carl Cruz")),
+            *real[6:], *bills(9)]
+
+
+def prepare(engine) -> None:
+    """What both databases hold before: legislators, a stored bill, a roll call that names no
+    bill (H.R. 1 of the 117th records it), a scorecard item on a bill not stored yet."""
+    from tracker.scoring import service as scoring
+
+    vote = f.vote(bill_key=None, key="us-house-2021-61", session="117", roll_number="61", date="2021-03-03")
+    Ingestor(engine, today=TODAY, bulk=False).ingest(
+        [f.legislator(), f.legislator("R000002", "Rick Roe", party="Republican"), f.bill(6), vote])
+    with Session(engine) as db:
+        from tests.scoring.helpers import coalition
+
+        coalition(engine)
+        card = scoring.create_scorecard(db, coalition="edfund", slug="sponsors", jurisdiction="us",
+                                        title="Sponsors", settings={"sponsorship_mode": "scored"})
+        scoring.add_item(db, card, kind="cosponsorship", bill_key="us-119-hr5")
+        db.commit()
+
+
+def test_the_bulk_path_stores_what_the_record_path_stores(engine, twin, monkeypatch):
+    records = mixed_import()
+    prepare(engine)
+    prepare(twin)
+    assert content(engine) == content(twin)
+    by_record = Ingestor(engine, today=TODAY, bulk=False).ingest(records)
+    seen = spy_bulk(monkeypatch)
+    in_bulk = Ingestor(twin, today=TODAY).ingest(records)
+    assert [(r.key, r.outcome, r.changes) for r in in_bulk.results] == \
+        [(r.key, r.outcome, r.changes) for r in by_record.results]
+    assert in_bulk.summary() == {"insert": len(records) - 1, "update": 1, "noop": 0, "error": 0}
+    assert len(seen) == len(records) - 2  # every new bill went the bulk way (not the legislator)
+    after = content(twin)
+    assert after == content(engine)
+    # the parts a bulk write could most easily miss are there
+    assert any(r[2] == "new_bill" for r in after["change_event"] if "us-117-hr1" in str(r))
+    assert len(after["bill_search_doc"]) == len(after["bill"])
+    with Session(twin) as db:
+        from tracker.models import VoteEvent
+        linked = db.exec(select(VoteEvent.bill_key).where(VoteEvent.key == "us-house-2021-61")).scalar_one()
+        assert linked == "us-117-hr1"
+    # idempotent: the same import again changes nothing
+    again = Ingestor(twin, today=TODAY).ingest(records)
+    assert again.summary() == {"insert": 0, "update": 0, "noop": len(records), "error": 0}
+    assert content(twin) == after
+
+
+def test_a_bad_record_in_a_bulk_run_leaves_nothing_and_its_run_mates_stay(engine, monkeypatch):
+    from tracker.ingest import bills as bill_handler, bulk
+
+    real = bill_handler.bill_plan
+
+    def failing(rec, *args):
+        if rec.identifier == "H.R. 2":
+            raise TypeError("a reader bug surfacing late")
+        return real(rec, *args)
+    monkeypatch.setattr(bulk, "bill_plan", failing)
+    monkeypatch.setattr(bill_handler, "bill_plan", failing)
+    seen_bulk = spy_bulk(monkeypatch)
+    seen = []
+    report = Ingestor(engine, today=TODAY, on_result=seen.append).ingest(bills(1, 2, 3))
+    assert seen_bulk == ["us-119-hr1", "us-119-hr2", "us-119-hr3"]  # tried in bulk first
+    assert [r.outcome for r in report.results] == ["insert", "error", "insert"]
+    assert [r.outcome for r in seen] == ["insert", "error", "insert"]
+    assert "TypeError" in report.errors[0].problem and report.errors[0].record == "us-119-hr2"
+    with Session(engine) as s:
+        assert sorted(s.exec(select(Bill.key)).scalars()) == ["us-119-hr1", "us-119-hr3"]
+        docs = s.exec(select(BillSearchDoc.bill_id)).scalars().all()
+        assert sorted(docs) == sorted(s.exec(select(Bill.id)).scalars())
+        events = s.execute(text("SELECT bill_key FROM change_event ORDER BY id")).scalars().all()
+        assert events == ["us-119-hr1", "us-119-hr3"]
+
+
+def test_a_bulk_statement_that_fails_falls_back_to_one_record_at_a_time(engine, monkeypatch):
+    # A bill stored meanwhile by another writer: the multi-row insert meets its unique key.
+    from tracker.ingest import bulk
+
+    Ingestor(engine, today=TODAY).ingest(bills(1))
+    monkeypatch.setattr(bulk, "new_bills", lambda session, recs: {id(r) for r in recs})
+    seen = spy_bulk(monkeypatch)
+    report = Ingestor(engine, today=TODAY, recheck=True).ingest(bills(1, 2))
+    assert seen == ["us-119-hr1", "us-119-hr2"]
+    assert [r.outcome for r in report.results] == ["noop", "insert"]
+    assert stored(engine) == 2
+    with Session(engine) as s:
+        events = s.execute(text("SELECT bill_key FROM change_event ORDER BY id")).scalars().all()
+        assert events == ["us-119-hr1", "us-119-hr2"]

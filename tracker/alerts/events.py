@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 
 from tracker.alerts.kinds import EVENT_KINDS, OPS_EVENT_KINDS
-from tracker.alerts.sqlutil import insert_ignore
+from tracker.alerts.sqlutil import insert_ignore, insert_ignore_many
 from tracker.alerts.text_events import text_events
 from tracker.contract import BillIn, BillTextIn, HearingIn, Record, VoteEventIn
 from tracker.models.alerts import ChangeEvent
@@ -76,11 +76,8 @@ def _bill_events(session, rec: BillIn, outcome: str, changes: dict) -> Iterator[
     sponsors = session.execute(select(*_SPONSOR_FIELDS).where(Sponsorship.bill_id == bill.id)
                                .order_by(Sponsorship.id)).all()
     if outcome == "insert":
-        yield event_row("new_bill", f"bill:{key}:new",
-                        dict(about, introduced_date=_iso(bill.introduced_date), subjects=rec.subjects,
-                             policy_area=rec.policy_area, summary=rec.summary,
-                             sponsors=[s.name for s in sponsors if s.primary]),
-                        legislator_ids=[s.legislator_id for s in sponsors if s.primary], **base)
+        yield new_bill_event(rec, bill.stage, bill.introduced_date,
+                             [(s.name, s.primary, s.legislator_id) for s in sponsors])
         return
     if "stage" in changes:
         new, old = changes["stage"]["new"], changes["stage"]["old"]
@@ -134,6 +131,25 @@ def _bill_events(session, rec: BillIn, outcome: str, changes: dict) -> Iterator[
     for name in sp.get("removed") or []:
         yield event_row("sponsor_withdrawn", f"bill:{key}:sponsor:name:{text_key(name)}:removed",
                         dict(about, sponsor=name, removed_by_source=True), **base)
+
+
+def new_bill_event(rec: BillIn, stage: str, introduced_date: dt.date | None,
+                   sponsors: list[tuple[str, bool, int | None]]) -> EventRow:
+    """The `new_bill` event of a bill stored for the first time (`sponsors`: name, primary,
+    legislator id, in stored order); the bulk path of new bills makes it without a query."""
+    return event_row("new_bill", f"bill:{rec.key}:new",
+                     {"title": rec.title, "identifier": rec.identifier, "stage": stage,
+                      "introduced_date": _iso(introduced_date), "subjects": rec.subjects,
+                      "policy_area": rec.policy_area, "summary": rec.summary,
+                      "sponsors": [name for name, primary, _ in sponsors if primary]},
+                     legislator_ids=[lid for _, primary, lid in sponsors if primary],
+                     bill_key=rec.key, jurisdiction_id=rec.jurisdiction)
+
+
+def store_many_events(conn_or_session, rows: list[EventRow]) -> None:
+    """Insert-if-absent many events in one statement (no ids back): the bulk path's writes."""
+    conn = conn_or_session if isinstance(conn_or_session, Connection) else conn_or_session.connection()
+    insert_ignore_many(conn, ChangeEvent.__table__, rows, "natural_key")
 
 
 def _hearing_events(session, rec: HearingIn, outcome: str, changes: dict) -> Iterator[EventRow]:

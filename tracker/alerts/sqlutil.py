@@ -30,6 +30,18 @@ def insert_ignore(conn: Connection, table: Table, rows: list[dict], key: str) ->
     return ids
 
 
+def insert_ignore_many(conn: Connection, table: Table, rows: list[dict], key: str) -> None:
+    """`insert_ignore` as one executemany, for callers that need no ids (SQLite and PostgreSQL)."""
+    rows = list({r[key]: r for r in rows}.values())
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    conn.execute(insert(table).on_conflict_do_nothing(index_elements=[key]), rows)
+
+
 def aware(value: dt.datetime | None) -> dt.datetime | None:
     """SQLite gives naive datetimes back; everything stored is UTC."""
     if value is not None and value.tzinfo is None:

@@ -110,6 +110,32 @@ def link_bill_votes(session: Session, bill: Bill, actions: list[tuple[int, dict 
     return changed
 
 
+def link_new_bills_votes(session: Session, bills: list[tuple]) -> int:
+    """`link_bill_votes` for many bills in order with one query: `bills` holds (bill, actions,
+    congress) triples (`bill` any object with key, jurisdiction_id and session_id)."""
+    wanted = [(bill, _action_votes(session, bill, actions, congress)) for bill, actions, congress in bills]
+    keys = sorted({key for _, links in wanted for key in links})
+    if not keys:
+        return 0
+    events = {}
+    for start in range(0, len(keys), 500):
+        for event in session.exec(select(VoteEvent).where(VoteEvent.key.in_(keys[start:start + 500]))).all():
+            events[event.key] = event
+    changed = 0
+    for bill, links in wanted:
+        for key, position in links.items():
+            event = events.get(key)
+            if event is None or event.bill_key not in (None, bill.key):
+                continue  # not stored, or the roll call names another bill: trust the vote record
+            if event.action_position != position or event.bill_key != bill.key:
+                event.action_position, event.bill_key = position, bill.key
+                session.add(event)
+                changed += 1
+    if changed:
+        session.flush()
+    return changed
+
+
 def link_vote(session: Session, rec) -> tuple[str | None, int | None]:
     """(bill_key, action_position) to store for an incoming `VoteEventIn`.
 

@@ -35,6 +35,38 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
     rec = merged.record
     juris = session.get(Jurisdiction, rec.jurisdiction)
     leg_session = get_or_create_session(session, rec.jurisdiction, rec.session)
+    values, desired_actions = bill_plan(rec, merged, juris, leg_session, today)
+    bill, outcome, changes = upsert(session, Bill, {"key": rec.key}, values)
+    keep_source(session, bill.id, original, incoming, stored)
+
+    fresh = outcome == "insert"  # a new bill has no children to read back
+    diff = sync_children(session, BillAction, "bill_id", bill.id, desired_actions,
+                         label_field="description", fresh=fresh)
+    if diff and outcome != "insert":
+        changes["actions"] = diff
+    # roll calls stored before this bill now point at its actions
+    link_bill_votes(session, bill, [(v["position"], v["extras"]) for v in desired_actions.values()],
+                    leg_session.identifier)
+
+    resolver = IdResolver(session)
+    resolver.prefetch({(s, v) for sp in rec.sponsorships for s, v in sp.ids.items()})
+    desired_sponsors = sponsorship_plan(session, rec, resolver, values["introduced_date"])
+    diff = sync_children(session, Sponsorship, "bill_id", bill.id, desired_sponsors,
+                         label_field="name", fresh=fresh)
+    if diff and outcome != "insert":
+        changes["sponsorships"] = diff
+    if outcome == "noop" and changes:
+        outcome = "update"
+    if outcome != "noop":
+        # Keep the full-text document (and so the FTS5 / GIN index) in step, same transaction
+        # (a batch of records indexes its bills together before it commits).
+        index_later(session, bill.id)
+    return outcome, changes
+
+
+def bill_plan(rec: BillIn, merged, juris: Jurisdiction, leg_session: LegislativeSession,
+              today: dt.date) -> tuple[dict, dict[str, dict]]:
+    """The bill row's values and its actions' rows by natural key, for the merged record `rec` (shared by `ingest_bill` and the bulk path)."""
     # Sources list actions oldest first but not always; keep their order within a day.
     ordered = sorted(zip(rec.actions, merged.action_sources), key=lambda pair: pair[0].date)
     actions = [a for a, _ in ordered]
@@ -71,9 +103,6 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
         "source_url": rec.source.url, "source_format": rec.source.format,
         "fetched_at": rec.source.fetched_at,
     }
-    bill, outcome, changes = upsert(session, Bill, {"key": rec.key}, values)
-    keep_source(session, bill.id, original, incoming, stored)
-
     action_keys = with_repeat_counters(text_key(a.date, a.actor, a.description) for a in actions)
     desired_actions = {
         key: {"position": i, "date": a.date, "actor": a.actor,
@@ -82,41 +111,26 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
               "classification": a.classification, "code": a.code, "extras": a.extras,
               "source_format": fmt}
         for i, (key, (a, fmt)) in enumerate(zip(action_keys, ordered))}
-    fresh = outcome == "insert"  # a new bill has no children to read back
-    diff = sync_children(session, BillAction, "bill_id", bill.id, desired_actions,
-                         label_field="description", fresh=fresh)
-    if diff and outcome != "insert":
-        changes["actions"] = diff
-    # roll calls stored before this bill now point at its actions
-    link_bill_votes(session, bill, [(v["position"], v["extras"]) for v in desired_actions.values()],
-                    leg_session.identifier)
+    return values, desired_actions
 
-    resolver = IdResolver(session)
-    resolver.prefetch({(s, v) for sp in rec.sponsorships for s, v in sp.ids.items()})
+
+def sponsorship_plan(session: Session, rec: BillIn, resolver: IdResolver,
+                     introduced: dt.date | None) -> dict[str, dict]:
+    """The bill's sponsorship rows by natural key, sponsors resolved by id, else by name."""
     sponsor_keys = with_repeat_counters(sp.natural_key() for sp in rec.sponsorships)
     desired_sponsors = {}
     for i, (key, sp) in enumerate(zip(sponsor_keys, rec.sponsorships)):
         match = resolver.resolve(sp.ids)
         if match.legislator_id is None and sp.entity_type == "person" and not sp.ids:
             match = matcher_for(session).match(sp.name, jurisdiction=rec.jurisdiction,
-                                               date=sp.date or values["introduced_date"])
+                                               date=sp.date or introduced)
         desired_sponsors[key] = {
             "name": sp.name, "legislator_id": match.legislator_id, "person_ids": sp.ids,
             "match_method": match.method, "match_confidence": match.confidence,
             "entity_type": sp.entity_type, "primary": sp.primary,
             "classification": sp.classification, "original": sp.original, "date": sp.date,
             "withdrawn_date": sp.withdrawn_date, "position": i}
-    diff = sync_children(session, Sponsorship, "bill_id", bill.id, desired_sponsors,
-                         label_field="name", fresh=fresh)
-    if diff and outcome != "insert":
-        changes["sponsorships"] = diff
-    if outcome == "noop" and changes:
-        outcome = "update"
-    if outcome != "noop":
-        # Keep the full-text document (and so the FTS5 / GIN index) in step, same transaction
-        # (a batch of records indexes its bills together before it commits).
-        index_later(session, bill.id)
-    return outcome, changes
+    return desired_sponsors
 
 
 def unchanged_bills(session: Session, recs: list[BillIn], today: dt.date) -> set[int]:

@@ -16,6 +16,7 @@ from tracker.alerts.events import derive_events
 from tracker.contract import (BillIn, BillTextIn, CommitteeIn, HearingIn, LegislatorIn, Record,
                               RecordError, SessionIn, VoteEventIn, build_any)
 from tracker.db import batch_session
+from tracker.ingest import bulk
 from tracker.ingest.bills import ingest_bill, unchanged_bills
 from tracker.ingest.diff import jsonable, upsert
 from tracker.jurisdictions import calendar
@@ -97,7 +98,10 @@ class Ingestor:
     never waits long behind an import. Before a batch is stored, the bills whose source record is
     the one already kept (same content hash) are answered `noop` from one query, without the
     merge (see `tracker.ingest.bills.unchanged_bills`); `recheck=True` runs every record through
-    the whole path (after a change of merge rules or source precedence). Results reach
+    the whole path (after a change of merge rules or source precedence). Bills not stored yet
+    (one query per batch) are written a run at a time with one statement per table
+    (`tracker.ingest.bulk`; a run sized to the batch's time left); if a run fails, its records
+    are stored again one savepoint each. `bulk=False` sends them through `HANDLERS`. Results reach
     `on_result` in the order of the items, once the records read with them are committed. If a commit itself fails, the batch is stored
     again one record per transaction, so one failure costs one record, never a batch.
     """
@@ -105,7 +109,7 @@ class Ingestor:
     def __init__(self, engine: Engine, *, today: dt.date | None = None,
                  on_result: Callable[[IngestResult], None] | None = None,
                  batch_records: int | None = None, batch_seconds: float | None = None,
-                 recheck: bool = False):
+                 recheck: bool = False, bulk: bool = True):
         settings = get_settings()
         self.engine = engine
         self.today = today
@@ -113,6 +117,8 @@ class Ingestor:
         self.batch_records = batch_records or settings.ingest_batch_records
         self.batch_seconds = batch_seconds or settings.ingest_batch_seconds
         self.recheck = recheck
+        self.bulk = bulk  # new bills of a batch in bulk (`tracker.ingest.bulk`); False: each through HANDLERS
+        self.bulk_cost = 0.005  # seconds a bill of the last bulk run took: sizes the next run
         self.scores_dirty = False  # a scored item was marked stale: `finish()` updates scores
 
     # --- one record ------------------------------------------------------------------------
@@ -186,28 +192,67 @@ class Ingestor:
             skip = set() if self.recheck else unchanged_bills(
                 session, [r for r in records if isinstance(r, BillIn)], today)
             to_index = session.info[search_index.DEFERRED] = set()  # the batch's bills, indexed together
+            fresh = bulk.new_bills(session, [r for r in records if isinstance(r, BillIn)
+                                             and id(r) not in skip]) if self.bulk else set()
             started = time.monotonic()
-            for item in records:
-                key = item.natural_key()
-                if id(item) in skip:
-                    results.append(IngestResult(item.kind, key, "noop"))
-                    continue
-                indexed_before = set(to_index)
-                savepoint = session.begin_nested()
-                try:
-                    outcome, changes = self._store(session, item, today)
-                    savepoint.commit()
-                except Exception as err:  # noqa: BLE001 - sorted out by `_error`
-                    if savepoint.is_active:
-                        savepoint.rollback()
-                    to_index.intersection_update(indexed_before)
-                    results.append(self._error(item, key, err))
+            at = 0
+            while at < len(records):
+                item = records[at]
+                if id(item) in fresh:  # a run of new bills: one statement per table
+                    # as many as fit in the batch's time left, at the last run's cost a bill
+                    left = self.batch_seconds - (time.monotonic() - started)
+                    end, last = at + 1, at + max(1, int(left / self.bulk_cost))
+                    while end < min(len(records), last) and id(records[end]) in fresh:
+                        end += 1
+                    run_started = time.monotonic()
+                    self._store_new(session, records[at:end], today, results, to_index)
+                    self.bulk_cost = max((time.monotonic() - run_started) / (end - at), 1e-5)
+                    at = end
+                elif id(item) in skip:
+                    results.append(IngestResult(item.kind, item.natural_key(), "noop"))
+                    at += 1
                 else:
-                    results.append(IngestResult(item.kind, key, outcome, changes))
+                    results.append(self._store_saved(session, item, today, to_index))
+                    at += 1
                 if time.monotonic() - started >= self.batch_seconds:
                     break
             del session.info[search_index.DEFERRED]
             search_index.index_bills(session, sorted(to_index))
+
+    def _store_saved(self, session: Session, item: Record, today: dt.date, to_index: set) -> IngestResult:
+        """Store one record of a batch in its own savepoint."""
+        key = item.natural_key()
+        indexed_before = set(to_index)
+        savepoint = session.begin_nested()
+        try:
+            outcome, changes = self._store(session, item, today)
+            savepoint.commit()
+        except Exception as err:  # noqa: BLE001 - sorted out by `_error`
+            if savepoint.is_active:
+                savepoint.rollback()
+            to_index.intersection_update(indexed_before)
+            return self._error(item, key, err)
+        return IngestResult(item.kind, key, outcome, changes)
+
+    def _store_new(self, session: Session, recs: list[BillIn], today: dt.date, results: list[IngestResult],
+                   to_index: set) -> None:
+        """Store a run of new bills in bulk in one savepoint; if it fails, one savepoint each, so
+        a bad record leaves nothing and costs only itself."""
+        indexed_before = set(to_index)
+        savepoint = session.begin_nested()
+        try:
+            marked = bulk.store_new_bills(session, recs, today)
+            savepoint.commit()
+        except Exception:  # noqa: BLE001 - the records are stored again one by one
+            if savepoint.is_active:
+                savepoint.rollback()
+            to_index.intersection_update(indexed_before)
+            log.info("a run of %d new bills could not be stored in bulk; storing them one by one",
+                     len(recs), exc_info=True)
+            results.extend(self._store_saved(session, rec, today, to_index) for rec in recs)
+            return
+        self.scores_dirty |= marked > 0
+        results.extend(IngestResult(rec.kind, rec.natural_key(), "insert") for rec in recs)
 
     def _ingest_chunk(self, chunk: list[Record | RecordError | dict]) -> list[IngestResult]:
         """Results in the order of `chunk`, reported to `on_result` once all are committed."""

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Any, Iterable
 
-from sqlalchemy import inspect as sa_inspect, select
+from sqlalchemy import insert, inspect as sa_inspect, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -14,7 +14,8 @@ from tracker.models.base import utcnow
 _TAGS = re.compile(r"<[^>]+>")
 
 
-def _doc_values(bill: Bill, actions: list[tuple[str, str | None]], sponsors: list[str]) -> dict:
+def _doc_values(bill, actions: list[tuple[str, str | None]], sponsors: list[str]) -> dict:
+    """`bill`: a Bill, a row of its columns or any object with them as attributes."""
     titles = [bill.title, *[t.get("title", "") for t in bill.titles or [] if isinstance(t, dict)]]
     committees = list(dict.fromkeys([*(bill.committees or []), *[c for _, c in actions if c]]))
     return {
@@ -45,8 +46,10 @@ def index_bills(session: Session, bill_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     bills = _held(session, ids)
-    if bills is None:
-        bills = {b.id: b for b in session.execute(select(Bill).where(Bill.id.in_(ids))).scalars()}
+    if bills is None:  # only the columns a document reads: the others' JSON is not decoded
+        bills = {b.id: b for b in session.execute(
+            select(Bill.id, Bill.title, Bill.titles, Bill.summary, Bill.subjects, Bill.policy_area,
+                   Bill.committees).where(Bill.id.in_(ids)))}
     actions: dict[int, list] = {}
     for bid, desc, committee in session.execute(
             select(BillAction.bill_id, BillAction.description, BillAction.committee)
@@ -74,6 +77,17 @@ def index_bills(session: Session, bill_ids: Iterable[int]) -> int:
         changed += 1
     session.flush()
     return changed
+
+
+def insert_new_docs(session: Session, bills: list[tuple[int, Any, list[tuple[str, str | None]], list[str]]]) -> None:
+    """Write the documents of bills inserted just now, none of which has one, from the values in
+    hand ((bill id, bill values, (description, committee) of its actions and its sponsors' names,
+    both in stored order)): one multi-row INSERT, nothing read back (the bulk path of new bills)."""
+    if bills:
+        now = utcnow()
+        session.execute(insert(BillSearchDoc.__table__), [
+            dict(_doc_values(bill, actions, sponsors), bill_id=bill_id, updated_at=now)
+            for bill_id, bill, actions, sponsors in bills])
 
 
 # session.info key of the bills a batch of records will index before it commits

@@ -1,0 +1,144 @@
+"""The bulk path of new bills: a run of bills not stored yet, written with one multi-row statement
+per table (issue 19) instead of a dozen statements per bill.
+
+It stores exactly what `tracker.ingest.bills.ingest_bill` stores for a bill it inserts (the
+same plan functions compute the rows; `tests/test_ingest_bulk.py` compares whole databases):
+the bill, its kept source record, actions, sponsorships, the links of roll calls stored before
+it, its `new_bill` event, its search document and the scores it touches. The caller runs it in
+one savepoint and, if anything fails, stores the run again one record per savepoint.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from types import SimpleNamespace
+from typing import NamedTuple
+
+from sqlalchemy import insert, select
+from sqlmodel import Session
+
+from tracker.alerts.events import new_bill_event, store_many_events
+from tracker.bills.links import link_new_bills_votes
+from tracker.bills.provenance import merge, record_payload
+from tracker.contract import BillIn
+from tracker.ingest.bills import bill_plan, sponsorship_plan
+from tracker.ingest.diff import _defaults
+from tracker.jurisdictions.seed import get_or_create_session
+from tracker.models import (Bill, BillAction, BillSource, Jurisdiction, LegislativeSession, ScoredItem,
+                            Sponsorship)
+from tracker.people.matching import IdResolver
+from tracker.scoring.dirty import SPONSOR_KINDS, mark
+from tracker.search.index import insert_new_docs
+
+CHUNK = 500  # keys per IN (...) lookup
+
+
+def new_bills(session: Session, recs: list[BillIn]) -> set[int]:
+    """`id()` of the records in `recs` whose bill is not stored and that are the only record of
+    their bill in `recs` (a repeated bill's order decides: the whole path stores it)."""
+    counts = Counter(r.key for r in recs)
+    keys = sorted(k for k, n in counts.items() if n == 1)
+    stored: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        stored.update(session.execute(select(Bill.key).where(Bill.key.in_(keys[start:start + CHUNK]))).scalars())
+    return {id(r) for r in recs if counts[r.key] == 1 and r.key not in stored}
+
+
+class _Plan(NamedTuple):
+    """One new bill's rows, computed before any is written."""
+
+    rec: BillIn
+    payload: dict
+    digest: str
+    values: dict
+    actions: dict[str, dict]
+    sponsors: dict[str, dict]
+    congress: str
+
+
+def _insert(session: Session, model, rows: list[dict], returning: bool = False) -> list[int]:
+    """One multi-row INSERT (executemany; ids back in the rows' order when `returning`)."""
+    if not rows:
+        return []
+    table = model.__table__
+    defaults = _defaults(model)
+    rows = [{**defaults, **row} for row in rows]
+    if not returning:
+        session.execute(insert(table), rows)
+        return []
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(session.execute(stmt, rows).scalars())
+
+
+def _insert_bills(session: Session, rows: list[dict]) -> list[int]:
+    """Insert the bill rows; their ids in the rows' order. PostgreSQL returns them from the
+    multi-row INSERT; SQLite would send one INSERT a row to keep RETURNING in order, so there
+    they are read back by key (one query per 500)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _insert(session, Bill, rows, returning=True)
+    _insert(session, Bill, rows)
+    keys = [row["key"] for row in rows]
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), CHUNK):
+        found.update(session.execute(select(Bill.key, Bill.id).where(Bill.key.in_(keys[start:start + CHUNK]))).all())
+    return [found[key] for key in keys]
+
+
+def store_new_bills(session: Session, recs: list[BillIn], today: dt.date) -> int:
+    """Insert the bills of `recs` (none stored yet, all different); return how many scored
+    items were queued. Raises on any failure: the caller's savepoint then leaves nothing."""
+    session.info.pop("edtracker_namematcher", None)  # candidates as this run sees them
+    session.flush()
+    resolver = IdResolver(session)
+    resolver.prefetch({(s, v) for r in recs for sp in r.sponsorships for s, v in sp.ids.items()})
+    plans: list[_Plan] = []
+    # Held here: the identity map keeps rows only while something refers to them.
+    places: dict[tuple[str, str], tuple[Jurisdiction, LegislativeSession]] = {}
+    for rec in recs:
+        payload, digest = record_payload(rec)
+        merged = merge(session, rec, stored={}, payload=payload)  # alone: the record itself
+        place = places.get((rec.jurisdiction, rec.session))
+        if place is None:
+            place = places[(rec.jurisdiction, rec.session)] = (
+                session.get(Jurisdiction, rec.jurisdiction),
+                get_or_create_session(session, rec.jurisdiction, rec.session))
+        juris, leg_session = place
+        values, actions = bill_plan(merged.record, merged, juris, leg_session, today)
+        sponsors = sponsorship_plan(session, merged.record, resolver, values["introduced_date"])
+        plans.append(_Plan(rec, payload, digest, values, actions, sponsors, leg_session.identifier))
+
+    ids = _insert_bills(session, [dict(p.values, key=p.rec.key) for p in plans])
+    _insert(session, BillSource, [
+        {"bill_id": bill_id, "source_format": p.rec.source.format, "source_url": p.rec.source.url,
+         "fetched_at": p.rec.source.fetched_at, "record_hash": p.digest, "payload": p.payload}
+        for bill_id, p in zip(ids, plans)])
+    _insert(session, BillAction, [dict(row, bill_id=bill_id, natural_key=key)
+                                  for bill_id, p in zip(ids, plans) for key, row in p.actions.items()])
+    # roll calls stored before these bills now point at their actions
+    link_new_bills_votes(session, [
+        (SimpleNamespace(key=p.rec.key, jurisdiction_id=p.values["jurisdiction_id"],
+                         session_id=p.values["session_id"]),
+         [(row["position"], row["extras"]) for row in p.actions.values()], p.congress)
+        for p in plans])
+    _insert(session, Sponsorship, [dict(row, bill_id=bill_id, natural_key=key)
+                                   for bill_id, p in zip(ids, plans) for key, row in p.sponsors.items()])
+
+    # Alerts (issue 7): a new_bill event each; scorecards (issue 6): the sponsor items they touch.
+    store_many_events(session, [
+        new_bill_event(p.rec, p.values["stage"], p.values["introduced_date"],
+                       [(s["name"], s["primary"], s["legislator_id"]) for s in p.sponsors.values()])
+        for p in plans])
+    keys = [p.rec.key for p in plans]
+    items: dict[str, list[tuple[int, int]]] = {}
+    for start in range(0, len(keys), CHUNK):
+        for bill_key, card_id, item_id in session.execute(
+                select(ScoredItem.bill_key, ScoredItem.scorecard_id, ScoredItem.id)
+                .where(ScoredItem.bill_key.in_(keys[start:start + CHUNK]), ScoredItem.kind.in_(SPONSOR_KINDS))):
+            items.setdefault(bill_key, []).append((card_id, item_id))
+    marked = sum(mark(session, items[key], f"sponsors of {key}") for key in keys if key in items)
+    # Full-text search: their documents from the values in hand (nothing read back).
+    insert_new_docs(session, [
+        (bill_id, SimpleNamespace(**p.values), [(a["description"], a["committee"]) for a in p.actions.values()],
+         [s["name"] for s in p.sponsors.values()])
+        for bill_id, p in zip(ids, plans)])
+    return marked
