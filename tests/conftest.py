@@ -59,11 +59,12 @@ def _sqlite_db(tmp_path: Path, template: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def _pg_db(template: str) -> tuple[str, callable]:
+def _pg_db(template: str | None) -> tuple[str, callable]:
+    """A new PostgreSQL database (a copy of `template`, or empty) and the function that drops it."""
     name = f"edt_test_{uuid.uuid4().hex[:10]}"
     admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
     def drop():

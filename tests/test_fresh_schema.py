@@ -3,30 +3,17 @@ database that replaying every migration makes: tables, columns, keys, indexes, f
 objects, the version row and the reference rows, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import uuid
 
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import make_url
 
-from tests.conftest import PG_URL
-from tracker.db import alembic_config, get_engine, make_engine, migration_head, upgrade
+from tests.conftest import PG_URL, _pg_db
+from tracker.db import alembic_config, get_engine, migration_head, upgrade
 
 
 def _pg_empty():
-    name = f"edt_fresh_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-
-    def drop():
-        get_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-    return url, drop
+    return _pg_db(None)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

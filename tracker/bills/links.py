@@ -93,21 +93,7 @@ def link_bill_votes(session: Session, bill: Bill, actions: list[tuple[int, dict 
                     congress: str | None = None) -> int:
     """Point stored vote events at the actions of `bill` that record them; return rows changed.
     `actions` and `congress`: see `_action_votes`."""
-    links = _action_votes(session, bill, actions, congress)
-    if not links:
-        return 0
-    changed = 0
-    for event in session.exec(select(VoteEvent).where(VoteEvent.key.in_(list(links)))).all():
-        position = links[event.key]
-        if event.bill_key not in (None, bill.key):
-            continue  # the roll call names another bill: trust the vote record
-        if event.action_position != position or event.bill_key != bill.key:
-            event.action_position, event.bill_key = position, bill.key
-            session.add(event)
-            changed += 1
-    if changed:
-        session.flush()
-    return changed
+    return link_new_bills_votes(session, [(bill, actions, congress)])
 
 
 def link_new_bills_votes(session: Session, bills: list[tuple]) -> int:
