@@ -11,6 +11,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from tracker.rows import json_dumps
 from tracker.settings import get_settings
 
 
@@ -28,7 +29,8 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               json_serializer=json_dumps)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # noqa: ANN001
@@ -40,7 +42,7 @@ def make_engine(url: str) -> Engine:
 
         return engine
     settings = get_settings()
-    return create_engine(url, pool_pre_ping=True, pool_size=settings.db_pool_size,
+    return create_engine(url, json_serializer=json_dumps, pool_pre_ping=True, pool_size=settings.db_pool_size,
                          max_overflow=settings.db_max_overflow, pool_recycle=settings.db_pool_recycle,
                          pool_timeout=settings.db_pool_timeout)
 

@@ -27,6 +27,7 @@ from tracker.jurisdictions.seed import get_or_create_session
 from tracker.models import (Bill, BillAction, BillSource, Jurisdiction, LegislativeSession, ScoredItem,
                             Sponsorship)
 from tracker.people.matching import IdResolver
+from tracker.rows import insert_dicts
 from tracker.scoring.dirty import SPONSOR_KINDS, mark
 from tracker.search.index import insert_new_docs
 
@@ -62,10 +63,10 @@ def _insert(session: Session, model, rows: list[dict], returning: bool = False) 
         return []
     table = model.__table__
     defaults = _defaults(model)
-    rows = [{**defaults, **row} for row in rows]
-    if not returning:
-        session.execute(insert(table), rows)
+    if not returning:  # plain tuples through the driver: no per-row parameter dicts
+        insert_dicts(session.connection(), table, rows, defaults)
         return []
+    rows = [{**defaults, **row} for row in rows]
     stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(session.execute(stmt, rows).scalars())
 

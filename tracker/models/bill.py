@@ -47,7 +47,8 @@ class BillAction(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("bill_id", "natural_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    bill_id: int = Field(foreign_key="bill.id", index=True)
+    # no index of its own: the unique (bill_id, natural_key) index serves lookups by bill
+    bill_id: int = Field(foreign_key="bill.id")
     natural_key: str = Field(description="hash of date, actor and text, plus a repeat counter")
     position: int = Field(description="order of the action within the bill")
     date: dt.date
@@ -67,7 +68,8 @@ class Sponsorship(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("bill_id", "natural_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    bill_id: int = Field(foreign_key="bill.id", index=True)
+    # no index of its own: the unique (bill_id, natural_key) index serves lookups by bill
+    bill_id: int = Field(foreign_key="bill.id")
     natural_key: str
     name: str
     legislator_id: int | None = Field(default=None, foreign_key="legislator.id", index=True)

@@ -38,7 +38,7 @@ class BillSource(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("bill_id", "source_format"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    bill_id: int = Field(foreign_key="bill.id", index=True)
+    bill_id: int = Field(foreign_key="bill.id")  # indexed by the unique (bill_id, source_format)
     source_format: str
     source_url: str | None = None
     fetched_at: dt.datetime | None = tz_datetime()

@@ -44,7 +44,7 @@ class PersonVote(SQLModel, table=True):
                       Index("uq_person_vote_event_legislator", "vote_event_id", "legislator_id", unique=True))
 
     id: int | None = Field(default=None, primary_key=True)
-    vote_event_id: int = Field(foreign_key="vote_event.id", index=True)
+    vote_event_id: int = Field(foreign_key="vote_event.id")  # indexed by the unique (vote_event_id, ...)
     natural_key: str
     voter_name: str
     voter_ids: dict = json_dict()
