@@ -83,9 +83,30 @@ def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: It
 
 
 def insert_dicts(conn: Connection, table: Table, rows: list[dict], defaults: dict[str, Any] | None = None) -> None:
-    """`insert_rows` of dicts: every key any row has (others take `defaults`, then None)."""
+    """`insert_rows` of dicts: every key any row has; a key a row lacks takes `defaults`, else
+    the column's own Python-side default (as `insert(table)` would), else NULL. Columns no row
+    names keep their server defaults."""
     if not rows:
         return
-    defaults = defaults or {}
+    defaults = dict(defaults or {})
     columns = list(dict.fromkeys([*defaults, *(k for r in rows for k in r)]))
-    insert_rows(conn, table, columns, ([r.get(c, defaults.get(c)) for c in columns] for r in rows))
+    for column in table.c:
+        default = column.default
+        if column.name not in columns and default is not None and not column.primary_key and (
+                default.is_scalar or default.is_callable):
+            columns.append(column.name)
+            defaults[column.name] = default.arg if default.is_scalar else _Call(default.arg)
+    fill = {c: defaults.get(c) for c in columns}
+    calls = [c for c in columns if isinstance(fill[c], _Call)]
+    insert_rows(conn, table, columns, ([r[c] if c in r else (fill[c]() if c in calls else fill[c]) for c in columns]
+                                       for r in rows))
+
+
+class _Call:
+    """A column's callable default, called once a row (SQLAlchemy passes it no context here)."""
+
+    def __init__(self, fn: Callable):
+        self.fn = fn
+
+    def __call__(self) -> Any:
+        return self.fn(None)

@@ -1,0 +1,90 @@
+"""`tracker.rows`: rows written as tuples through the driver are the rows SQLAlchemy's own
+INSERT writes, on SQLite and PostgreSQL; the engines' JSON text is `json.dumps`'s."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import pytest
+from sqlalchemy import insert, select
+
+from tracker.models import Bill, BillAction, LegislativeSession, Sponsorship
+from tracker.rows import insert_dicts, insert_rows, json_dumps
+
+VALUES = [{"a": [1, 2.5, None, True, False], "b": "é\u2028\"x\"\n", "c": {"d": math.inf, "e": -0.0}}, [], {},
+          "plain", "", 0, -7, 1e300, None, [{"x": ["y", {}]}], {"1": 1, "z": [[]]}, "\ud83d\ude00 emoji"]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=range(len(VALUES)))
+def test_json_text_is_json_dumps(value):
+    assert json_dumps(value) == json.dumps(value)
+
+
+def test_json_errors_are_json_dumps_errors_and_leave_no_trace():
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        json_dumps({"when": dt.date(2025, 1, 1)})
+    loop: list = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular"):
+        json_dumps({"a": loop})
+    # an object seen inside a failed call is not taken for a circular reference afterwards
+    shared = {"k": [1]}
+    with pytest.raises(TypeError):
+        json_dumps([shared, object()])
+    assert json_dumps([shared, shared]) == json.dumps([shared, shared])
+
+
+def _bill(conn) -> int:
+    session_id = conn.execute(select(LegislativeSession.id).where(LegislativeSession.jurisdiction_id == "us")).scalar()
+    if session_id is None:
+        session_id = conn.execute(insert(LegislativeSession.__table__).values(
+            jurisdiction_id="us", identifier="119", name="119th Congress").returning(LegislativeSession.id)).scalar_one()
+    return conn.execute(insert(Bill.__table__).values(
+        key="us-119-hr-1", jurisdiction_id="us", session_id=session_id, identifier="H.R. 1",
+        normalized_identifier="HR1", bill_type="bill", title="A bill", stage="introduced").returning(Bill.id)).scalar_one()
+
+
+def _dump(conn, table, order) -> list[tuple]:
+    return [tuple(r) for r in conn.execute(select(*[c for c in table.c if c.name != "id"]).order_by(*order))]
+
+
+def test_insert_rows_stores_what_an_sqlalchemy_insert_stores(engine):
+    """Dates, time stamps with zones, JSON, booleans, NULLs and a column named like an SQL
+    keyword ("primary"), the same through both ways."""
+    when = dt.datetime(2025, 3, 4, 5, 6, 7, 89, tzinfo=dt.timezone.utc)
+    rows = [
+        {"natural_key": "a", "position": 0, "name": "Rep. Ña \"Q\"", "primary": True, "classification": "sponsor",
+         "date": dt.date(2025, 1, 2), "person_ids": {"bioguide": "X000001", "n": [1, None]}, "withdrawn_date": None},
+        {"natural_key": "b", "position": 1, "name": "Sen. B", "primary": False, "classification": "cosponsor",
+         "date": None, "person_ids": {}, "withdrawn_date": dt.date(2025, 2, 3)},
+    ]
+    actions = [{"natural_key": "x", "position": 0, "date": dt.date(2025, 1, 2), "description": "Introduced",
+                "classification": ["introduction"], "extras": {"time": when.isoformat()}, "chamber": "lower", "actor": "lower"}]
+    table, atable = Sponsorship.__table__, BillAction.__table__
+    with engine.begin() as conn:
+        bill_id = _bill(conn)
+        conn.execute(insert(table), [dict(r, bill_id=bill_id) for r in rows])
+        conn.execute(insert(atable), [dict(r, bill_id=bill_id) for r in actions])
+        expected = _dump(conn, table, [table.c.natural_key]), _dump(conn, atable, [atable.c.natural_key])
+        conn.execute(table.delete())
+        conn.execute(atable.delete())
+        insert_dicts(conn, table, [dict(r, bill_id=bill_id) for r in rows])
+        columns = ["bill_id", *actions[0]]
+        insert_rows(conn, atable, columns, [[bill_id, *r.values()] for r in actions])
+        got = _dump(conn, table, [table.c.natural_key]), _dump(conn, atable, [atable.c.natural_key])
+    assert got == expected
+    assert got[0][0][table.c.keys().index("primary") - 1] is True
+
+
+def test_insert_dicts_fills_missing_keys_from_defaults(engine):
+    table = Sponsorship.__table__
+    with engine.begin() as conn:
+        bill_id = _bill(conn)
+        insert_dicts(conn, table, [{"bill_id": bill_id, "natural_key": "a", "position": 0, "name": "A"},
+                                   {"bill_id": bill_id, "natural_key": "b", "position": 1, "name": "B",
+                                    "classification": "cosponsor"}],
+                     {"classification": "sponsor", "primary": False, "person_ids": {}, "entity_type": "person"})
+        got = conn.execute(select(table.c.natural_key, table.c.classification, table.c.primary, table.c.person_ids)
+                           .order_by(table.c.natural_key)).all()
+    assert [tuple(r) for r in got] == [("a", "sponsor", False, {}), ("b", "cosponsor", False, {})]
