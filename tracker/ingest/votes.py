@@ -58,7 +58,7 @@ def ingest_vote_event(session: Session, rec: VoteEventIn, today: dt.date) -> tup
         log.warning("%s: %s lists a legislator more than once (%s); the extra rows stay unmatched",
                     rec.source.url, rec.key, ", ".join(desired[k]["voter_name"] for k in duplicates))
     diff = sync_children(session, PersonVote, "vote_event_id", event.id, desired,
-                         label_field="voter_name", unique_field="legislator_id")
+                         label_field="voter_name", unique_field="legislator_id", fresh=outcome == "insert")
     if diff and outcome != "insert":
         changes["votes"] = diff
         outcome = "update"
