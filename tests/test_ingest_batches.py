@@ -228,28 +228,41 @@ def content(engine) -> dict[str, list]:
 
 
 def spy_bulk(monkeypatch) -> list[str]:
-    """Note the keys the bulk path stores (or tries to)."""
-    from tracker.ingest import bulk
+    """Note the keys the bulk paths (new bills, new roll calls) store (or try to)."""
+    from tracker.ingest import bulk, bulk_votes
 
     seen: list[str] = []
-    real = bulk.store_new_bills
-
-    def noting(session, recs, today):
-        seen.extend(r.key for r in recs)
-        return real(session, recs, today)
-    monkeypatch.setattr(bulk, "store_new_bills", noting)
+    for module, name in ((bulk, "store_new_bills"), (bulk_votes, "store_new_votes")):
+        def noting(session, recs, today, real=getattr(module, name)):
+            seen.extend(r.key for r in recs)
+            return real(session, recs, today)
+        monkeypatch.setattr(module, name, noting)
     return seen
+
+
+def new_roll_calls() -> list:
+    """New roll calls: voters matched by id, by name and twice (the second stays unmatched),
+    one with an unknown id, a federal one naming no bill (its bill is looked for), and one
+    a scorecard item waits for."""
+    doe, roe = f.vote()["votes"]
+    return [build_any(f.vote()),  # us-house-2025-17: the scored one (see `prepare`)
+            build_any(f.vote(key="us-house-2025-18", roll_number="18", votes=[
+                dict(doe, ids={}, voter_name="Doe"), dict(roe, ids={"bioguide": "X999999"})])),
+            build_any(f.vote(key="us-house-2025-19", roll_number="19", votes=[doe, dict(doe, raw_option="Aye"), roe])),
+            build_any(f.vote(key="us-house-2021-70", bill_key=None, session="117", roll_number="70",
+                             date="2021-03-04"))]
 
 
 def mixed_import() -> list:
     """New real BILLSTATUS bills and hand-made ones, broken up by a changed stored bill, a
-    legislator and a roll call stored before the bill whose action records it."""
+    legislator, new roll calls and a roll call stored before the bill whose action records it."""
     real = real_bills()
     by_name = build_any(dict(f.bill(8), sponsorships=[
         {"name": "Rep. Doe, Jane [D-CA-12]", "ids": {}, "primary": True, "classification": "primary"}]))
     changed = build_any(dict(f.bill(6), title="Community Schools Act, as amended"))
-    return [*real[:6], changed, *bills(5), by_name, build_any(f.legislator("C000003", "Carl Cruz")),
-            *real[6:], *bills(9)]
+    votes = new_roll_calls()
+    return [*real[:6], changed, *bills(5), *votes[:3], by_name, build_any(f.legislator("C000003", "Carl Cruz")),
+            *real[6:], votes[3], *bills(9)]
 
 
 def prepare(engine) -> None:
@@ -267,6 +280,7 @@ def prepare(engine) -> None:
         card = scoring.create_scorecard(db, coalition="edfund", slug="sponsors", jurisdiction="us",
                                         title="Sponsors", settings={"sponsorship_mode": "scored"})
         scoring.add_item(db, card, kind="cosponsorship", bill_key="us-119-hr5")
+        scoring.add_item(db, card, kind="floor_vote", vote_event_key="us-house-2025-17", preferred="yes")
         db.commit()
 
 
@@ -281,11 +295,22 @@ def test_the_bulk_path_stores_what_the_record_path_stores(engine, twin, monkeypa
     assert [(r.key, r.outcome, r.changes) for r in in_bulk.results] == \
         [(r.key, r.outcome, r.changes) for r in by_record.results]
     assert in_bulk.summary() == {"insert": len(records) - 1, "update": 1, "noop": 0, "error": 0}
-    assert len(seen) == len(records) - 2  # every new bill went the bulk way (not the legislator)
+    assert len(seen) == len(records) - 2  # every new bill and roll call went the bulk way (not the legislator)
     after = content(twin)
     assert after == content(engine)
     # the parts a bulk write could most easily miss are there
     assert any(r[2] == "new_bill" for r in after["change_event"] if "us-117-hr1" in str(r))
+    assert sum(r[2] == "roll_call" for r in after["change_event"]) == 1 + 4  # prepared + new
+    with Session(twin) as db:
+        from tracker.models import PersonVote, ScoreCell, ScoredItem, VoteEvent
+        methods = db.exec(select(PersonVote.voter_name, PersonVote.match_method, PersonVote.legislator_id)
+                          .join(VoteEvent, VoteEvent.id == PersonVote.vote_event_id)
+                          .where(VoteEvent.key.in_(["us-house-2025-18", "us-house-2025-19"]))
+                          .order_by(PersonVote.id)).all()
+        assert [m for _, m, _ in methods][:2] != [None, None] and any(m == "duplicate" for _, m, _ in methods)
+        scored = db.execute(select(ScoredItem.id).where(ScoredItem.vote_event_key == "us-house-2025-17")).scalar_one()
+        # queued by the bulk path, then scored when the import finished: one cell a voter
+        assert len(db.execute(select(ScoreCell.id).where(ScoreCell.item_id == scored)).all()) == 2
     assert len(after["bill_search_doc"]) == len(after["bill"])
     with Session(twin) as db:
         from tracker.models import VoteEvent

@@ -182,15 +182,20 @@ def _vote_events(session, rec: VoteEventIn, outcome: str, changes: dict) -> Iter
     if outcome != "insert":  # corrections of a stored roll call are not news
         return
     event_id = session.execute(select(VoteEvent.id).where(VoteEvent.key == rec.key)).scalar_one()
-    votes = {str(lid): opt for lid, opt in session.connection().execute(
-        select(PersonVote.legislator_id, PersonVote.option)
-        .where(PersonVote.vote_event_id == event_id)).all() if lid is not None}
-    yield event_row("roll_call", f"vote:{rec.key}",
-                    {"vote_key": rec.key, "motion": rec.motion_text, "result": rec.result,
-                     "date": _iso(rec.date), "chamber": rec.chamber, "roll_number": rec.roll_number,
-                     "counts": rec.counts, "votes": votes},
-                    bill_key=rec.bill_key, jurisdiction_id=rec.jurisdiction,
-                    legislator_ids=[int(k) for k in votes])
+    yield roll_call_event(rec, session.connection().execute(
+        select(PersonVote.legislator_id, PersonVote.option).where(PersonVote.vote_event_id == event_id)).all())
+
+
+def roll_call_event(rec: VoteEventIn, votes: Iterable[tuple[int | None, str]]) -> EventRow:
+    """The `roll_call` event of a roll call stored for the first time, from its (legislator id,
+    option) votes (the bulk path of new roll calls makes it from the rows it writes)."""
+    by_member = {str(lid): opt for lid, opt in sorted((v for v in votes if v[0] is not None), key=lambda v: v[0])}
+    return event_row("roll_call", f"vote:{rec.key}",
+                     {"vote_key": rec.key, "motion": rec.motion_text, "result": rec.result,
+                      "date": _iso(rec.date), "chamber": rec.chamber, "roll_number": rec.roll_number,
+                      "counts": rec.counts, "votes": by_member},
+                     bill_key=rec.bill_key, jurisdiction_id=rec.jurisdiction,
+                     legislator_ids=[int(k) for k in by_member])
 
 
 DERIVERS: dict[type[Record], Callable[..., Iterator[EventRow]]] = {

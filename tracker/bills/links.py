@@ -122,14 +122,15 @@ def link_new_bills_votes(session: Session, bills: list[tuple]) -> int:
     return changed
 
 
-def link_vote(session: Session, rec) -> tuple[str | None, int | None]:
+def link_vote(session: Session, rec, stored: bool = True) -> tuple[str | None, int | None]:
     """(bill_key, action_position) to store for an incoming `VoteEventIn`.
 
     The record's own values win; otherwise a link made earlier from the bill side is kept, so
-    re-ingesting a vote that does not name its bill or action changes nothing.
+    re-ingesting a vote that does not name its bill or action changes nothing. `stored=False`:
+    the roll call is known not to be stored yet (nothing to read).
     """
     existing = session.execute(select(VoteEvent.bill_key, VoteEvent.action_position)
-                               .where(VoteEvent.key == rec.key)).first()
+                               .where(VoteEvent.key == rec.key)).first() if stored else None
     bill_key = rec.bill_key or (existing.bill_key if existing else None)
     if bill_key is None and rec.jurisdiction == "us" and rec.session and rec.roll_number:
         bill_key = _bill_recording(session, rec.key, rec.session, rec.roll_number)

@@ -34,15 +34,21 @@ from tracker.search.index import insert_new_docs
 CHUNK = 500  # keys per IN (...) lookup
 
 
-def new_bills(session: Session, recs: list[BillIn]) -> set[int]:
-    """`id()` of the records in `recs` whose bill is not stored and that are the only record of
-    their bill in `recs` (a repeated bill's order decides: the whole path stores it)."""
+def new_records(session: Session, recs: list, model) -> set[int]:
+    """`id()` of the records in `recs` (bills or roll calls, all of `model`'s kind) not stored
+    yet and the only record of their key in `recs` (a repeated key's order decides: the whole
+    path stores it)."""
     counts = Counter(r.key for r in recs)
     keys = sorted(k for k, n in counts.items() if n == 1)
     stored: set[str] = set()
     for start in range(0, len(keys), CHUNK):
-        stored.update(session.execute(select(Bill.key).where(Bill.key.in_(keys[start:start + CHUNK]))).scalars())
+        stored.update(session.execute(select(model.key).where(model.key.in_(keys[start:start + CHUNK]))).scalars())
     return {id(r) for r in recs if counts[r.key] == 1 and r.key not in stored}
+
+
+def new_bills(session: Session, recs: list[BillIn]) -> set[int]:
+    """`new_records` of bills."""
+    return new_records(session, recs, Bill)
 
 
 class _Plan(NamedTuple):
@@ -71,17 +77,17 @@ def _insert(session: Session, model, rows: list[dict], returning: bool = False) 
     return list(session.execute(stmt, rows).scalars())
 
 
-def _insert_bills(session: Session, rows: list[dict]) -> list[int]:
-    """Insert the bill rows; their ids in the rows' order. PostgreSQL returns them from the
-    multi-row INSERT; SQLite would send one INSERT a row to keep RETURNING in order, so there
-    they are read back by key (one query per 500)."""
+def insert_returning_ids(session: Session, model, rows: list[dict]) -> list[int]:
+    """Insert rows of a table with a unique `key` column; their ids in the rows' order.
+    PostgreSQL returns them from the multi-row INSERT; SQLite would send one INSERT a row to
+    keep RETURNING in order, so there they are read back by key (one query per 500)."""
     if session.get_bind().dialect.name == "postgresql":
-        return _insert(session, Bill, rows, returning=True)
-    _insert(session, Bill, rows)
+        return _insert(session, model, rows, returning=True)
+    _insert(session, model, rows)
     keys = [row["key"] for row in rows]
     found: dict[str, int] = {}
     for start in range(0, len(keys), CHUNK):
-        found.update(session.execute(select(Bill.key, Bill.id).where(Bill.key.in_(keys[start:start + CHUNK]))).all())
+        found.update(session.execute(select(model.key, model.id).where(model.key.in_(keys[start:start + CHUNK]))).all())
     return [found[key] for key in keys]
 
 
@@ -108,7 +114,7 @@ def store_new_bills(session: Session, recs: list[BillIn], today: dt.date) -> int
         sponsors = sponsorship_plan(session, merged.record, resolver, values["introduced_date"])
         plans.append(_Plan(rec, payload, digest, values, actions, sponsors, leg_session.identifier))
 
-    ids = _insert_bills(session, [dict(p.values, key=p.rec.key) for p in plans])
+    ids = insert_returning_ids(session, Bill, [dict(p.values, key=p.rec.key) for p in plans])
     _insert(session, BillSource, [
         {"bill_id": bill_id, "source_format": p.rec.source.format, "source_url": p.rec.source.url,
          "fetched_at": p.rec.source.fetched_at, "record_hash": p.digest, "payload": p.payload}

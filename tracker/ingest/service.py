@@ -16,7 +16,7 @@ from tracker.alerts.events import derive_events
 from tracker.contract import (BillIn, BillTextIn, CommitteeIn, HearingIn, LegislatorIn, Record,
                               RecordError, SessionIn, VoteEventIn, build_any)
 from tracker.db import batch_session
-from tracker.ingest import bulk
+from tracker.ingest import bulk, bulk_votes
 from tracker.ingest.bills import ingest_bill, unchanged_bills
 from tracker.ingest.diff import jsonable, upsert
 from tracker.jurisdictions import calendar
@@ -24,7 +24,7 @@ from tracker.jurisdictions.seed import SESSION_FIELDS
 from tracker.ingest.people import ingest_committee, ingest_hearing, ingest_legislator
 from tracker.ingest.texts import ingest_bill_text
 from tracker.ingest.votes import ingest_vote_event
-from tracker.models import LegislativeSession
+from tracker.models import LegislativeSession, VoteEvent
 from tracker.search import index as search_index
 from tracker.scoring.dirty import mark_ingested, process_quietly
 from tracker.settings import get_settings
@@ -118,7 +118,7 @@ class Ingestor:
         self.batch_seconds = batch_seconds or settings.ingest_batch_seconds
         self.recheck = recheck
         self.bulk = bulk  # new bills of a batch in bulk (`tracker.ingest.bulk`); False: each through HANDLERS
-        self.bulk_cost = 0.005  # seconds a bill of the last bulk run took: sizes the next run
+        self.bulk_cost: dict[type, float] = {}  # seconds a record of the last bulk run of its kind took
         self.scores_dirty = False  # a scored item was marked stale: `finish()` updates scores
 
     # --- one record ------------------------------------------------------------------------
@@ -192,21 +192,24 @@ class Ingestor:
             skip = set() if self.recheck else unchanged_bills(
                 session, [r for r in records if isinstance(r, BillIn)], today)
             to_index = session.info[search_index.DEFERRED] = set()  # the batch's bills, indexed together
-            fresh = bulk.new_bills(session, [r for r in records if isinstance(r, BillIn)
-                                             and id(r) not in skip]) if self.bulk else set()
+            fresh = set()
+            if self.bulk:  # new bills and roll calls: written a run at a time
+                fresh = bulk.new_bills(session, [r for r in records if isinstance(r, BillIn) and id(r) not in skip])
+                fresh |= bulk.new_records(session, [r for r in records if isinstance(r, VoteEventIn)], VoteEvent)
             started = time.monotonic()
             at = 0
             while at < len(records):
                 item = records[at]
-                if id(item) in fresh:  # a run of new bills: one statement per table
-                    # as many as fit in the batch's time left, at the last run's cost a bill
+                if id(item) in fresh:  # a run of new bills (or roll calls): one statement per table
+                    # as many as fit in the batch's time left, at the last run's cost a record
+                    kind = type(item)
                     left = self.batch_seconds - (time.monotonic() - started)
-                    end, last = at + 1, at + max(1, int(left / self.bulk_cost))
-                    while end < min(len(records), last) and id(records[end]) in fresh:
+                    end, last = at + 1, at + max(1, int(left / self.bulk_cost.get(kind, 0.005)))
+                    while end < min(len(records), last) and id(records[end]) in fresh and type(records[end]) is kind:
                         end += 1
                     run_started = time.monotonic()
                     self._store_new(session, records[at:end], today, results, to_index)
-                    self.bulk_cost = max((time.monotonic() - run_started) / (end - at), 1e-5)
+                    self.bulk_cost[kind] = max((time.monotonic() - run_started) / (end - at), 1e-5)
                     at = end
                 elif id(item) in skip:
                     results.append(IngestResult(item.kind, item.natural_key(), "noop"))
@@ -234,21 +237,24 @@ class Ingestor:
             return self._error(item, key, err)
         return IngestResult(item.kind, key, outcome, changes)
 
-    def _store_new(self, session: Session, recs: list[BillIn], today: dt.date, results: list[IngestResult],
-                   to_index: set) -> None:
-        """Store a run of new bills in bulk in one savepoint; if it fails, one savepoint each, so
-        a bad record leaves nothing and costs only itself."""
+    def _store_new(self, session: Session, recs: list[BillIn] | list[VoteEventIn], today: dt.date,
+                   results: list[IngestResult], to_index: set) -> None:
+        """Store a run of new bills or roll calls in bulk in one savepoint; if it fails, one
+        savepoint each, so a bad record leaves nothing and costs only itself."""
         indexed_before = set(to_index)
         savepoint = session.begin_nested()
         try:
-            marked = bulk.store_new_bills(session, recs, today)
+            if isinstance(recs[0], BillIn):
+                marked = bulk.store_new_bills(session, recs, today)
+            else:
+                marked = bulk_votes.store_new_votes(session, recs, today)
             savepoint.commit()
         except Exception:  # noqa: BLE001 - the records are stored again one by one
             if savepoint.is_active:
                 savepoint.rollback()
             to_index.intersection_update(indexed_before)
-            log.info("a run of %d new bills could not be stored in bulk; storing them one by one",
-                     len(recs), exc_info=True)
+            log.info("a run of %d new %ss could not be stored in bulk; storing them one by one",
+                     len(recs), recs[0].kind, exc_info=True)
             results.extend(self._store_saved(session, rec, today, to_index) for rec in recs)
             return
         self.scores_dirty |= marked > 0

@@ -22,7 +22,23 @@ log = logging.getLogger("edtracker.ingest")
 def ingest_vote_event(session: Session, rec: VoteEventIn, today: dt.date) -> tuple[str, dict]:
     session_id = get_or_create_session(session, rec.jurisdiction, rec.session).id if rec.session else None
     bill_key, action_position = link_vote(session, rec)  # federal roll call -> bill action
-    values = {
+    event, outcome, changes = upsert(session, VoteEvent, {"key": rec.key},
+                                     vote_values(rec, session_id, bill_key, action_position))
+    resolver = IdResolver(session)
+    resolver.prefetch(voter_ids([rec]))
+    desired = voter_rows(session, rec, resolver)
+    diff = sync_children(session, PersonVote, "vote_event_id", event.id, desired,
+                         label_field="voter_name", unique_field="legislator_id", fresh=outcome == "insert")
+    if diff and outcome != "insert":
+        changes["votes"] = diff
+        outcome = "update"
+    return outcome, changes
+
+
+def vote_values(rec: VoteEventIn, session_id: int | None, bill_key: str | None,
+                action_position: int | None) -> dict:
+    """The vote_event row of a record (its key aside)."""
+    return {
         "jurisdiction_id": rec.jurisdiction, "session_id": session_id, "bill_key": bill_key,
         "action_position": action_position, "chamber": rec.chamber,
         "organization": rec.organization, "date": rec.date, "start_time": rec.start_time,
@@ -33,9 +49,15 @@ def ingest_vote_event(session: Session, rec: VoteEventIn, today: dt.date) -> tup
         "source_url": (rec.extras or {}).get("page_url") or rec.source.url, "source_format": rec.source.format,
         "fetched_at": rec.source.fetched_at,
     }
-    event, outcome, changes = upsert(session, VoteEvent, {"key": rec.key}, values)
-    resolver = IdResolver(session)
-    resolver.prefetch({(s, v) for pv in rec.votes for s, v in pv.ids.items()})
+
+
+def voter_ids(recs: list[VoteEventIn]) -> set[tuple[str, str]]:
+    """Every (scheme, value) the voters of `recs` carry: what `IdResolver.prefetch` needs."""
+    return {(s, v) for rec in recs for pv in rec.votes for s, v in pv.ids.items()}
+
+
+def voter_rows(session: Session, rec: VoteEventIn, resolver: IdResolver) -> dict[str, dict]:
+    """{natural key: person_vote values} of the record's votes, each voter matched once."""
     keys = with_repeat_counters(pv.natural_key() for pv in rec.votes)
     desired, matches = {}, {}
     for key, pv in zip(keys, rec.votes):
@@ -57,12 +79,7 @@ def ingest_vote_event(session: Session, rec: VoteEventIn, today: dt.date) -> tup
     if duplicates:
         log.warning("%s: %s lists a legislator more than once (%s); the extra rows stay unmatched",
                     rec.source.url, rec.key, ", ".join(desired[k]["voter_name"] for k in duplicates))
-    diff = sync_children(session, PersonVote, "vote_event_id", event.id, desired,
-                         label_field="voter_name", unique_field="legislator_id", fresh=outcome == "insert")
-    if diff and outcome != "insert":
-        changes["votes"] = diff
-        outcome = "update"
-    return outcome, changes
+    return desired
 
 
 def _one_vote_each(matches: dict[str, Match]) -> list[str]:
