@@ -3,15 +3,15 @@ sponsorship and bill_source by bill_id, person_vote by vote_event_id. Each table
 index starting with that column, which serves every lookup, join and cascade by it; the
 second index only cost a write per row (about 80 a bill, and every vote of a roll call).
 
-Revision ID: 0033_redundant_parent_indexes
-Revises: 0032_score_cell_lean
+Revision ID: 0034_redundant_parent_indexes
+Revises: 0033_score_cell_narrow
 """
 from typing import Sequence, Union
 
 from alembic import op
 
-revision: str = "0033_redundant_parent_indexes"
-down_revision: Union[str, Sequence[str], None] = "0032_score_cell_lean"
+revision: str = "0034_redundant_parent_indexes"
+down_revision: Union[str, Sequence[str], None] = "0033_score_cell_narrow"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
