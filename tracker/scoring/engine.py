@@ -8,7 +8,8 @@ changed items, not every cell of every touched legislator). Both give the same n
 rounded to 9 decimals, far below any score's rounding, so the order of additions never shows.
 Roll-call cells are written set-based by `tracker.scoring.setcells` (INSERT ... SELECT) and the
 sums come from one GROUP BY over the stored cells; the few (co)sponsorship and manual cells are
-built in Python and written with executemany (SQLite) or COPY (PostgreSQL).
+built in Python and written with executemany (SQLite) or COPY (PostgreSQL). Cells are narrow
+(issue 19): the session of a sum is the item's, the rule words an id (`tracker.scoring.ruletext`).
 """
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ from sqlmodel import Session
 from tracker.models import (LegislatorRole, Position, ScoreCell, Scorecard, ScoredItem,  # noqa: F401
                             ScoreSummary)
 from tracker.models.base import utcnow
-from tracker.scoring.cells import CELL_COLUMNS, manual_cells, sponsor_cells
+from tracker.scoring.cells import CELL_COLUMNS, RULE_AT, manual_cells, sponsor_cells
 from tracker.scoring.setcells import POOLED, cell_sums, run_sql, write_vote_cells  # noqa: F401 - POOLED re-exported
 from tracker.scoring.rules import RoleSpan, total
+from tracker.scoring.ruletext import rule_ids
 from tracker.scoring.settings import ScoringSettings
 
 VOTE_KINDS = ("floor_vote", "committee_vote")
@@ -67,10 +69,13 @@ def load_roles(db: Session, jurisdiction: str) -> dict[int, list[RoleSpan]]:
 
 
 def write_cells(db: Session, cells: list[tuple]) -> None:
-    """Insert cell tuples in the session's transaction: COPY on PostgreSQL, else executemany."""
+    """Insert cell tuples (rule words at `RULE_AT`, stored as their id) in the session's
+    transaction: COPY on PostgreSQL, else executemany."""
     if not cells:
         return
     conn = db.connection()
+    ids = rule_ids(conn, (c[RULE_AT] for c in cells))
+    cells = [(*c[:RULE_AT], ids[c[RULE_AT]], *c[RULE_AT + 1:]) for c in cells]
     raw = conn.connection.driver_connection
     cols = ", ".join(CELL_COLUMNS)
     if conn.dialect.name == "postgresql" and hasattr(raw, "cursor"):
@@ -195,9 +200,10 @@ def recompute(db: Session, scorecard_id: int, item_ids: Iterable[int] | None = N
             missing.add(item.slug)
             continue
         stats.cells += len(cells)
-        stats.unmatched += sum(1 for c in cells if c[2].startswith("name:"))
+        stats.unmatched += sum(1 for c in cells if c[3] is None)
         write_cells(db, cells)
     stats.missing = [i.slug for i in items if i.slug in missing]
+    db.flush()  # the sums read the items' sessions (set while writing cells) in SQL
     if full:
         db.execute(delete(ScoreSummary).where(ScoreSummary.scorecard_id == card.id))
         now = _now_param(db)
