@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.models.base import json_dict, json_list, tz_datetime
@@ -94,12 +94,12 @@ class ScoreCell(SQLModel, table=True):
     rule words are an id into `score_rule_text`; `tracker.scoring.views.cells` puts them back."""
 
     __tablename__ = "score_cell"
-    __table_args__ = (UniqueConstraint("item_id", "cell_ref"),
-                      Index("ix_score_cell_card_legislator", "scorecard_id", "legislator_id"))
+    # The only index: a scorecard's cells are found through its items, a legislator's as
+    # (item_id, cell_ref = legislator id) for each item, so no second index to write per cell.
+    __table_args__ = (UniqueConstraint("item_id", "cell_ref"),)
 
     id: int | None = Field(default=None, primary_key=True)
     scorecard_id: int
-    # no index of its own: the unique (item_id, cell_ref) constraint serves lookups by item
     item_id: int
     cell_ref: int = Field(description="the legislator id; for an unmatched printed name, minus the id of "
                                       "its person_vote (or sponsorship) row")

@@ -180,12 +180,10 @@ def recompute(db: Session, scorecard_id: int, item_ids: Iterable[int] | None = N
     stats = RecomputeStats(items=len(items))
     ids = [i.id for i in items]
     sums = defaultdict(lambda: list(_ZERO))
-    if full:
-        db.execute(delete(ScoreCell).where(ScoreCell.scorecard_id == card.id))
-    else:
+    if not full:
         cell_sums(db, card.id, s, manual_items, ids, -1, into=sums)
-        for chunk in _chunks(ids):
-            db.execute(delete(ScoreCell).where(ScoreCell.item_id.in_(chunk)))
+    for chunk in _chunks(ids):  # by item: the cells' one index is (item_id, cell_ref)
+        db.execute(delete(ScoreCell).where(ScoreCell.item_id.in_(chunk)))
     missing: set[str] = set()
     stats.cells, stats.unmatched = write_vote_cells(db, card, [i for i in items if i.kind in VOTE_KINDS], s,
                                                     missing)

@@ -195,16 +195,14 @@ def cell_sums(db: Session, card_id: int, s: ScoringSettings, manual_items: set[i
        SUM(CASE WHEN {counted} THEN 1 ELSE 0 END), SUM(CASE WHEN c.eligible THEN 1 ELSE 0 END),
        SUM(CASE WHEN {counted} AND {manual} THEN c.points ELSE 0.0 END),
        SUM(CASE WHEN {counted} AND {manual} THEN c.weight ELSE 0.0 END)
-FROM score_cell c JOIN scored_item si ON si.id = c.item_id
-WHERE {{card}} = ? AND c.legislator_id IS NOT NULL{{extra}}
+FROM scored_item si JOIN score_cell c ON c.item_id = si.id
+WHERE si.scorecard_id = ? AND c.cell_ref > 0{{extra}}
 GROUP BY c.legislator_id, COALESCE(si.session, '')"""
     conn = db.connection()
     batches = [None] if item_ids is None else list(_chunks(sorted(item_ids)))
     for batch in batches:
-        extra = "" if batch is None else f" AND c.item_id IN ({', '.join('?' for _ in batch)})"
-        # Some items: their cells by item (`+ 0` keeps SQLite off the scorecard's index).
-        card = "c.scorecard_id" if batch is None else "c.scorecard_id + 0"
-        for lid, session, *vals in run_sql(conn, sql.format(extra=extra, card=card), (card_id, *(batch or ()))).all():
+        extra = "" if batch is None else f" AND si.id IN ({', '.join('?' for _ in batch)})"
+        for lid, session, *vals in run_sql(conn, sql.format(extra=extra), (card_id, *(batch or ()))).all():
             keys = [(lid, session)]
             if s.lifetime and vals[3]:
                 keys.append((lid, POOLED))

@@ -134,11 +134,12 @@ def cells(db: Session, card: Scorecard, legislator_id: int | None = None, unmatc
          .join(ScoredItem, ScoredItem.id == ScoreCell.item_id)
          .outerjoin(VoteEvent, VoteEvent.key == ScoredItem.vote_event_key)
          .outerjoin(Bill, Bill.key == ScoredItem.bill_key)
-         .where(ScoreCell.scorecard_id == card.id))
+         .where(ScoredItem.scorecard_id == card.id))
+    # Through the items and the unique (item_id, cell_ref) index, the table's only one.
     if unmatched:
-        q = q.where(ScoreCell.legislator_id.is_(None))
+        q = q.where(ScoreCell.cell_ref < 0)
     elif legislator_id is not None:
-        q = q.where(ScoreCell.legislator_id == legislator_id)
+        q = q.where(ScoreCell.cell_ref == legislator_id)
     # By item and cell, not by row id: a rescored item gets new rows, not a new place.
     rows = sorted(db.execute(q).all(), key=lambda r: _cell_order(r[0]))
     out = []

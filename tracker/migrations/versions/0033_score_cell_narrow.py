@@ -2,7 +2,8 @@
 session, roll call key and source URL that every cell of an item repeated are read from the item
 (its roll call, its bill), and the rule words move to `score_rule_text`, stored once per text.
 `cell_key` ('leg:<id>' / 'name:<id>') becomes the integer `cell_ref` (legislator id, or minus
-the unmatched row's id).
+the unmatched row's id), and its unique (item_id, cell_ref) index is the table's only one: the
+(scorecard_id, legislator_id) index goes, a legislator's cells being one lookup per item.
 
 Cells and summaries are derived data (`tracker.scoring.dirty`): the old cells are dropped with
 their table, the summaries built from them are deleted (the incremental path moves summaries by
@@ -68,7 +69,6 @@ def upgrade() -> None:
         sa.Column("eligible", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("item_id", "cell_ref"))
-    op.create_index(_CARD_LEGISLATOR[0], "score_cell", _CARD_LEGISLATOR[1], unique=False)
     _requeue()
 
 
