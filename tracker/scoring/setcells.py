@@ -165,15 +165,17 @@ def write_vote_cells(db: Session, card: Scorecard, items: list[ScoredItem], s: S
     run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(conn, rule_items, known, s))
     fixed = rule_ids(conn, (NOT_MEMBER.rule, UNMATCHED.rule))
     cells = _insert_votes(conn, card, fixed[NOT_MEMBER.rule])
-    matched = run_sql(conn, f"SELECT count(*) FROM {_ITEMS} i JOIN person_vote pv ON pv.vote_event_id = i.event_id"
-                         " WHERE pv.legislator_id IS NOT NULL").scalar_one()
-    if cells < matched:  # options outside the vocabulary (written by hand): rare, so looked up only then
+    unmatched = _insert_unmatched(conn, card, fixed[UNMATCHED.rule])
+    # Every vote has its cell unless its option is outside the vocabulary (written by hand). The
+    # count of votes reads only the index on vote_event_id (no filter on legislator_id).
+    votes = run_sql(conn, f"SELECT count(*) FROM {_ITEMS} i JOIN person_vote pv ON pv.vote_event_id = i.event_id"
+                    ).scalar_one()
+    if cells + unmatched < votes:  # rare, so the odd options are looked up only then
         odd = sorted(o for o in run_sql(conn, f"SELECT DISTINCT pv.option FROM {_ITEMS} i JOIN person_vote pv"
                                            " ON pv.vote_event_id = i.event_id").scalars() if o not in known)
         if odd:
             run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(conn, rule_items, odd, s))
             cells += _insert_votes(conn, card, fixed[NOT_MEMBER.rule], odd)
-    unmatched = _insert_unmatched(conn, card, fixed[UNMATCHED.rule])
     if s.missing_from_roll == "absent":
         cells += _insert_absent(conn, card)
     run_sql(conn, f"DELETE FROM {_ITEMS}")

@@ -74,7 +74,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Back to the wide cells, empty: every item is queued again for the old code to rebuild."""
-    op.drop_index(_CARD_LEGISLATOR[0], table_name="score_cell")
     op.drop_table("score_cell")
     op.drop_table("score_rule_text")
     op.create_table(
