@@ -68,28 +68,33 @@ def load_roles(db: Session, jurisdiction: str) -> dict[int, list[RoleSpan]]:
 # --- writing cells ---------------------------------------------------------------------------
 
 
-def write_cells(db: Session, cells: list[tuple]) -> None:
-    """Insert cell tuples (rule words at `RULE_AT`, stored as their id) in the session's
-    transaction: COPY on PostgreSQL, else executemany."""
-    if not cells:
+def insert_rows(db: Session, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert plain tuples in the session's transaction: COPY on PostgreSQL (one stream, no
+    per-row round trip), else one prepared statement with executemany."""
+    if not rows:
         return
     conn = db.connection()
-    ids = rule_ids(conn, (c[RULE_AT] for c in cells))
-    cells = [(*c[:RULE_AT], ids[c[RULE_AT]], *c[RULE_AT + 1:]) for c in cells]
     raw = conn.connection.driver_connection
-    cols = ", ".join(CELL_COLUMNS)
+    cols = ", ".join(columns)
     if conn.dialect.name == "postgresql" and hasattr(raw, "cursor"):
-        with raw.cursor() as cur, cur.copy(f"COPY score_cell ({cols}) FROM STDIN") as copy:
-            for row in cells:
+        with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            for row in rows:
                 copy.write_row(row)
         return
-    # SQLite (and anything else): one prepared statement, positional rows, no per-row dicts.
-    marks = ", ".join("?" if conn.dialect.paramstyle == "qmark" else "%s" for _ in CELL_COLUMNS)
+    marks = ", ".join("?" if conn.dialect.paramstyle == "qmark" else "%s" for _ in columns)
     cur = conn.connection.cursor()
     try:
-        cur.executemany(f"INSERT INTO score_cell ({cols}) VALUES ({marks})", cells)
+        cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
     finally:
         cur.close()
+
+
+def write_cells(db: Session, cells: list[tuple]) -> None:
+    """Insert cell tuples (rule words at `RULE_AT`, stored as their id)."""
+    if not cells:
+        return
+    ids = rule_ids(db.connection(), (c[RULE_AT] for c in cells))
+    insert_rows(db, "score_cell", CELL_COLUMNS, [(*c[:RULE_AT], ids[c[RULE_AT]], *c[RULE_AT + 1:]) for c in cells])
 
 
 # --- summaries -------------------------------------------------------------------------------
@@ -122,10 +127,9 @@ def _now_param(db: Session):
 
 
 def _write_summaries(db: Session, rows: list[tuple]) -> None:
-    """One executemany of plain tuples: no per-row parameter dicts."""
-    if rows:
-        marks = ", ".join("?" for _ in SUMMARY_COLUMNS)
-        run_sql(db.connection(), f"INSERT INTO score_summary ({', '.join(SUMMARY_COLUMNS)}) VALUES ({marks})", rows)
+    """Plain tuples, no per-row parameter dicts (COPY on PostgreSQL: 1,480 rows took 44 ms by
+    executemany, most of one roll call's update)."""
+    insert_rows(db, "score_summary", SUMMARY_COLUMNS, rows)
 
 
 def apply_deltas(db: Session, card: Scorecard, s: ScoringSettings, roles: dict[int, list[RoleSpan]],
