@@ -170,7 +170,7 @@ def snapshot(engine) -> dict:
         cells = []
         for card_id in cards:  # the audit trail as pages, JSON and CSV read it (views.cells)
             stored = sorted(db.exec(select(ScoreCell).where(ScoreCell.scorecard_id == card_id)),
-                            key=views._cell_order)
+                            key=lambda c: views.cell_order(c.item_id, c.cell_ref))
             shown = views.cells(db, db.get(Scorecard, card_id))
             assert [(c.item_id, c.legislator_id) for c in stored] == [(d["item_id"], d["legislator_id"]) for d in shown]
             cells += [[cards[card_id], items[d["item_id"]].slug, key(old_key(c)), legs.get(d["legislator_id"]),

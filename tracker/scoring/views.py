@@ -114,40 +114,50 @@ CELL_FIELDS = ("item_id", "legislator_id", "session", "vote_event_key", "source_
                "weight", "points", "eligible")
 
 
-_OWN = ("item_id", "legislator_id", "raw_name", "match_method", "match_confidence", "option", "raw_option",
-        "agreement", "weight", "points", "eligible")
+_OWN = ("item_id", "cell_ref", "legislator_id", "raw_name", "match_method", "match_confidence", "option",
+        "raw_option", "agreement", "weight", "points", "eligible")
 
 
-def _cell_order(c: ScoreCell) -> tuple:
-    """By item, then legislators before unmatched names, each by the digits of its id as text (the
-    order the cells had when keyed 'leg:<id>' / 'name:<id>'): pages and exports keep their order."""
-    return (c.item_id, c.cell_ref < 0, str(abs(c.cell_ref)))
+def _item_facts(db: Session, card: Scorecard) -> dict[int, dict]:
+    """What every cell of an item shows: session, roll call key, source URL (roll call or bill)."""
+    rows = db.execute(select(ScoredItem.id, ScoredItem.kind, ScoredItem.session, ScoredItem.vote_event_key,
+                             VoteEvent.source_url, Bill.source_url)
+                      .outerjoin(VoteEvent, VoteEvent.key == ScoredItem.vote_event_key)
+                      .outerjoin(Bill, Bill.key == ScoredItem.bill_key)
+                      .where(ScoredItem.scorecard_id == card.id)).all()
+    out = {}
+    for item_id, kind, session, event_key, vote_url, bill_url in rows:
+        vote = kind in VOTE_KINDS
+        out[item_id] = {"session": session, "vote_event_key": event_key if vote else None,
+                        "source_url": vote_url if vote else bill_url if kind in SPONSOR_KINDS else None}
+    return out
+
+
+def cell_order(item_id: int, cell_ref: int) -> tuple:
+    """By item, then legislators before unmatched names, each by its id's digits as text (the
+    order of the former 'leg:<id>' / 'name:<id>' keys): pages and exports keep their order."""
+    return (item_id, cell_ref < 0, str(abs(cell_ref)))
 
 
 def cells(db: Session, card: Scorecard, legislator_id: int | None = None, unmatched: bool = False) -> list[dict]:
     """The cells as dicts of CELL_FIELDS: the cell's own snapshot (name, match, option, rule,
     agreement, weight, points, eligibility) with what its item gives every cell (session, roll
-    call key, source URL of the roll call or bill) and the rule's words (issue 19: narrow cells)."""
-    q = (select(ScoreCell, ScoreRuleText.words, ScoredItem.kind, ScoredItem.session, ScoredItem.vote_event_key,
-                VoteEvent.source_url, Bill.source_url)
+    call key, source URL of the roll call or bill) and the rule's words (issue 19: narrow cells),
+    in `cell_order`."""
+    facts = _item_facts(db, card)
+    q = (select(*(getattr(ScoreCell, f) for f in _OWN), ScoreRuleText.words)
          .join(ScoreRuleText, ScoreRuleText.id == ScoreCell.rule_id)
-         .join(ScoredItem, ScoredItem.id == ScoreCell.item_id)
-         .outerjoin(VoteEvent, VoteEvent.key == ScoredItem.vote_event_key)
-         .outerjoin(Bill, Bill.key == ScoredItem.bill_key)
-         .where(ScoredItem.scorecard_id == card.id))
+         .where(ScoreCell.item_id.in_(select(ScoredItem.id).where(ScoredItem.scorecard_id == card.id))))
     # Through the items and the unique (item_id, cell_ref) index, the table's only one.
     if unmatched:
         q = q.where(ScoreCell.cell_ref < 0)
     elif legislator_id is not None:
         q = q.where(ScoreCell.cell_ref == legislator_id)
     # By item and cell, not by row id: a rescored item gets new rows, not a new place.
-    rows = sorted(db.execute(q).all(), key=lambda r: _cell_order(r[0]))
+    rows = sorted(db.execute(q).all(), key=lambda r: cell_order(r[0], r[1]))
     out = []
-    for c, rule, kind, session, event_key, vote_url, bill_url in rows:
-        vote = kind in VOTE_KINDS
-        d = {f: getattr(c, f) for f in _OWN}
-        d.update(session=session, vote_event_key=event_key if vote else None, rule=rule,
-                 source_url=vote_url if vote else bill_url if kind in SPONSOR_KINDS else None)
+    for *own, rule in rows:
+        d = dict(zip(_OWN, own), rule=rule, **facts[own[0]])
         out.append({f: d[f] for f in CELL_FIELDS})
     return out
 
