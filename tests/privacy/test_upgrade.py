@@ -16,7 +16,8 @@ from api.app import create_app
 from tests.scoring import helpers as h
 from tests.conftest import PG_URL
 from tracker.db import get_engine, make_engine, upgrade
-from tracker.models import Position, ScoreCell, ScoreDirty
+from tracker.models import Position, Scorecard, ScoreDirty
+from tracker.scoring import views
 from tracker.settings import get_settings
 
 
@@ -66,7 +67,8 @@ def test_upgrade_queues_stance_items_and_the_first_read_rescores(empty_url, monk
         db.exec(update(Position).values(public=False))
         db.exec(ScoreDirty.__table__.delete())
         db.commit()
-        stale = db.exec(select(ScoreCell.rule).where(ScoreCell.vote_event_key == "us-house-2025-1")).all()
+        stale = [c["rule"] for card in db.exec(select(Scorecard)) for c in views.cells(db, card)
+                 if c["vote_event_key"] == "us-house-2025-1"]
     assert any("agrees" in r for r in stale)
     _run_migration(engine, "0012_scorecard_trust.py")  # the data step, on a store scored before it
     with Session(engine) as db:

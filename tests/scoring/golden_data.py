@@ -16,7 +16,8 @@ from tests.scoring import helpers as h
 from tests.scoring import real_data
 from tracker.models import (Legislator, PersonVote, ScoreCell, Scorecard, ScoredItem, ScoreSummary, Sponsorship,
                             VoteEvent)
-from tracker.scoring import service
+from tracker.scoring import service, views
+from tracker.scoring.engine import SPONSOR_KINDS
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "scoring" / "golden.json"
 
@@ -161,11 +162,22 @@ def snapshot(engine) -> dict:
         def url(u):
             return u.replace(root, "<fixtures>") if u else u
 
-        cells = sorted([
-            [cards[c.scorecard_id], items[c.item_id].slug, key(c.cell_key), legs.get(c.legislator_id), c.session,
-             c.vote_event_key, url(c.source_url), c.raw_name, c.match_method, c.match_confidence, c.option,
-             c.raw_option, c.rule, c.agreement, c.weight, c.points, bool(c.eligible)]
-            for c in db.exec(select(ScoreCell))], key=lambda r: [str(v) for v in r])
+        def old_key(c: ScoreCell) -> str:  # the cell keys the golden file was written with
+            if c.cell_ref > 0:
+                return f"leg:{c.cell_ref}"
+            return f"name:sp{-c.cell_ref}" if items[c.item_id].kind in SPONSOR_KINDS else f"name:{-c.cell_ref}"
+
+        cells = []
+        for card_id in cards:  # the audit trail as pages, JSON and CSV read it (views.cells)
+            stored = sorted(db.exec(select(ScoreCell).where(ScoreCell.scorecard_id == card_id)),
+                            key=lambda c: views.cell_order(c.item_id, c.cell_ref))
+            shown = views.cells(db, db.get(Scorecard, card_id))
+            assert [(c.item_id, c.legislator_id) for c in stored] == [(d["item_id"], d["legislator_id"]) for d in shown]
+            cells += [[cards[card_id], items[d["item_id"]].slug, key(old_key(c)), legs.get(d["legislator_id"]),
+                       d["session"], d["vote_event_key"], url(d["source_url"]), d["raw_name"], d["match_method"],
+                       d["match_confidence"], d["option"], d["raw_option"], d["rule"], d["agreement"], d["weight"],
+                       d["points"], bool(d["eligible"])] for c, d in zip(stored, shown)]
+        cells.sort(key=lambda r: [str(v) for v in r])
         summaries = sorted([
             [cards[s.scorecard_id], legs[s.legislator_id], s.session, s.earned, s.possible, s.counted, s.eligible,
              s.manual_earned, s.manual_possible, s.score, s.grade, s.chamber, s.district, s.party]

@@ -15,7 +15,7 @@ from api.app import create_app
 from tests.scoring import helpers as h
 from tests.scoring import real_data
 from tracker.db import get_engine
-from tracker.models import Legislator, ScoreCell, ScoreSummary
+from tracker.models import Legislator, ScoreCell, ScoredItem, ScoreSummary
 from tracker.scoring import service
 from tracker.scoring.rules import round_score
 from tracker.settings import get_settings
@@ -90,8 +90,9 @@ def test_legislator_csv_cells_add_up_to_the_row(client):
     table = {r["name"]: r for r in _csv(c.get(API, params={"format": "csv"}).text)}
     with Session(engine) as db:
         cells = {(key, vote): (cell.points, cell.weight, cell.agreement) for cell, key, vote in db.exec(
-            select(ScoreCell, Legislator.key, ScoreCell.vote_event_key)
-            .join(Legislator, Legislator.id == ScoreCell.legislator_id))}
+            select(ScoreCell, Legislator.key, ScoredItem.vote_event_key)
+            .join(Legislator, Legislator.id == ScoreCell.legislator_id)
+            .join(ScoredItem, ScoredItem.id == ScoreCell.item_id))}
     for name in ("Glazer", "Weber", "Durazo", "Chang", "Kalra"):
         row = table[name]
         lines = _csv(c.get(f"{API}/legislators/{row['legislator_key']}", params={"format": "csv"}).text)

@@ -15,7 +15,7 @@ from api.app import create_app
 from tests.scoring import demo_data
 from tests.scoring import helpers as h
 from tracker.db import get_engine
-from tracker.models import Legislator, ScoreCell, Scorecard
+from tracker.models import Legislator, ScoreCell, Scorecard, ScoreRuleText
 from tracker.scoring import methodology, service
 from tracker.scoring.settings import ScoringSettings
 from tracker.settings import get_settings
@@ -43,8 +43,9 @@ def test_demo_methodology_agrees_with_its_scores(app_env):
     demo_data.load(engine)
     with Session(engine) as db:
         card = db.exec(select(Scorecard)).one()
-        absent = db.exec(select(Legislator.name, ScoreCell.rule)
+        absent = db.exec(select(Legislator.name, ScoreRuleText.words).select_from(ScoreCell)
                          .join(Legislator, Legislator.id == ScoreCell.legislator_id)
+                         .join(ScoreRuleText, ScoreRuleText.id == ScoreCell.rule_id)
                          .where(ScoreCell.option.in_(("not voting", "absent")))).all()
         settings = ScoringSettings.from_dict(card.settings)
     assert len(absent) == 2 and all(r.endswith("absence counted against") for _, r in absent)

@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.scoring import helpers as h
-from tracker.models import ScoreCell, ScoreSummary
+from tracker.models import ScoreCell, Scorecard, ScoreSummary
 from tracker.scoring import engine as eng
-from tracker.scoring import service
+from tracker.scoring import service, views
 
 
 def build(engine, settings=None, weights=(1, 2, 1)):
@@ -36,8 +36,9 @@ def scores(engine, card_id, session="119"):
 
 def snapshot(engine, card_id):
     with Session(engine) as db:
-        cells = sorted((c.item_id, c.cell_key, c.rule, c.agreement, c.points, c.eligible)
-                       for c in db.exec(select(ScoreCell).where(ScoreCell.scorecard_id == card_id)))
+        # every field of every cell as pages show them, in their order, and the stored cell refs
+        cells = ([tuple(c.values()) for c in views.cells(db, db.get(Scorecard, card_id))],
+                 sorted((c.item_id, c.cell_ref) for c in db.exec(select(ScoreCell).where(ScoreCell.scorecard_id == card_id))))
         sums = sorted((s.legislator_id, s.session, s.earned, s.possible, s.counted, s.score, s.grade)
                       for s in db.exec(select(ScoreSummary).where(ScoreSummary.scorecard_id == card_id)))
     return cells, sums
@@ -60,14 +61,14 @@ def test_default_policies_weights_and_eligibility(engine):
     # Diaz sits in the Senate: no summary at all.
     assert scores(engine, card_id) == {"Adams": (100.0, "A"), "Baker": (0.0, "F"), "Cruz": (33.0, "F")}
     with Session(engine) as db:
-        cells = db.exec(select(ScoreCell).where(ScoreCell.scorecard_id == card_id)).all()
-    cruz_v1 = [c for c in cells if c.raw_name == "Cruz" and c.vote_event_key == "us-house-2025-1"][0]
-    assert not cruz_v1.eligible and "not a member" in cruz_v1.rule
-    unmatched = [c for c in cells if c.legislator_id is None]
-    assert [(u.raw_name, u.option, u.source_url) for u in unmatched] == [
+        cells = views.cells(db, db.get(Scorecard, card_id))
+    cruz_v1 = [c for c in cells if c["raw_name"] == "Cruz" and c["vote_event_key"] == "us-house-2025-1"][0]
+    assert not cruz_v1["eligible"] and "not a member" in cruz_v1["rule"]
+    unmatched = [c for c in cells if c["legislator_id"] is None]
+    assert [(u["raw_name"], u["option"], u["source_url"]) for u in unmatched] == [
         ("Smithers (X-ZZ)", "yes", "https://example.org/rollcalls/us-house-2025-2.xml")]
-    adams_v2 = [c for c in cells if c.raw_name == "Adams" and c.vote_event_key == "us-house-2025-2"][0]
-    assert (adams_v2.match_method, adams_v2.option, adams_v2.points) == ("id:bioguide", "no", 2.0)
+    adams_v2 = [c for c in cells if c["raw_name"] == "Adams" and c["vote_event_key"] == "us-house-2025-2"][0]
+    assert (adams_v2["match_method"], adams_v2["option"], adams_v2["points"]) == ("id:bioguide", "no", 2.0)
 
 
 def test_absence_partial_excused_against_paired_with_outcome(engine):

@@ -34,9 +34,10 @@ from tracker.models.provenance import BillSource, VoterAlias  # noqa: E402
 __all__ += ["BillSource", "VoterAlias"]
 
 from tracker.models.scorecard import (ManualEntry, ScoreCell, Scorecard, ScoreDirty, ScorecardChange,  # noqa: E402
-                                      ScoredItem, ScoreSummary)
+                                      ScoredItem, ScoreRuleText, ScoreSummary)
 
-__all__ += ["ManualEntry", "ScoreCell", "Scorecard", "ScoreDirty", "ScorecardChange", "ScoredItem", "ScoreSummary"]
+__all__ += ["ManualEntry", "ScoreCell", "Scorecard", "ScoreDirty", "ScorecardChange", "ScoredItem", "ScoreRuleText",
+            "ScoreSummary"]
 
 from tracker.models.alerts import ChangeEvent, Delivery, Subscriber, Subscription  # noqa: E402
 

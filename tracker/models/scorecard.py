@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.models.base import json_dict, json_list, tz_datetime
@@ -85,31 +85,47 @@ class ScoreCell(SQLModel, table=True):
 
     Derived data, rebuilt from the votes by every recompute, so no foreign keys (issue 19): they
     cost three lookups per row of a 1.48 M-row national recompute. Deleting a scorecard or an item
-    deletes its cells first (`tracker.scoring.builder`); legislators are never deleted."""
+    deletes its cells first (`tracker.scoring.builder`); legislators are never deleted.
+
+    Narrow (issue 19, migration 0033): a cell keeps only what was scored for that legislator (the
+    printed name, match, option, rule, agreement, weight, points, eligibility), a snapshot that a
+    later vote correction cannot make disagree with the points. What every cell of an item repeats
+    (session, roll call key, source URL) is read from the item, its roll call or its bill, and the
+    rule words are an id into `score_rule_text`; `tracker.scoring.views.cells` puts them back."""
 
     __tablename__ = "score_cell"
-    __table_args__ = (UniqueConstraint("item_id", "cell_key"),
-                      Index("ix_score_cell_card_legislator", "scorecard_id", "legislator_id"))
+    # The only index: a scorecard's cells are found through its items, a legislator's as
+    # (item_id, cell_ref = legislator id) for each item, so no second index to write per cell.
+    __table_args__ = (UniqueConstraint("item_id", "cell_ref"),)
 
     id: int | None = Field(default=None, primary_key=True)
     scorecard_id: int
-    # no index of its own: the unique (item_id, cell_key) constraint serves lookups by item
     item_id: int
-    cell_key: str = Field(description="leg:<legislator id> or name:<person_vote id> when unmatched")
+    cell_ref: int = Field(description="the legislator id; for an unmatched printed name, minus the id of "
+                                      "its person_vote (or sponsorship) row")
     legislator_id: int | None = None
-    session: str | None = None
-    vote_event_key: str | None = None
-    source_url: str | None = None
     raw_name: str | None = None
     match_method: str | None = None
     match_confidence: float | None = None
     option: str | None = Field(default=None, description="the option recorded (or sponsored / absent)")
     raw_option: str | None = None
-    rule: str = Field(description="the rule applied, e.g. agrees, disagrees, absence counted against")
+    rule_id: int = Field(description="score_rule_text.id: the rule applied, e.g. agrees, disagrees")
     agreement: float | None = Field(default=None, description="0..1; None when not counted")
-    weight: float = 0.0
+    weight: float = Field(default=0.0, description="the item's weight when scored (points = weight x agreement)")
     points: float = 0.0
     eligible: bool = False
+
+
+class ScoreRuleText(SQLModel, table=True):
+    """The words of a rule applied to cells (e.g. "agrees with the preferred option"), stored once:
+    a national recompute has a few dozen distinct texts for 1.48 M cells. `digest` (sha256 of the
+    words) is the unique key, so a long manual rationale needs no index on its text."""
+
+    __tablename__ = "score_rule_text"
+
+    id: int | None = Field(default=None, primary_key=True)
+    digest: str = Field(max_length=64, unique=True)
+    words: str = Field(sa_type=Text)
 
 
 class ScoreSummary(SQLModel, table=True):

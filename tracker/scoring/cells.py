@@ -1,5 +1,6 @@
-"""The auditable cells of (co)sponsorship and manual items as plain tuples (`CELL_COLUMNS` order),
-and the fixed rules every kind of cell shares. Roll-call cells, the bulk of a national
+"""The auditable cells of (co)sponsorship and manual items as plain tuples (`CELL_COLUMNS` order,
+with the rule's words where `rule_id` goes: `engine.write_cells` turns them into ids), and the
+fixed rules every kind of cell shares. Roll-call cells, the bulk of a national
 recompute, are written set-based by `tracker.scoring.setcells`."""
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from tracker.models import Bill, LegislativeSession, ManualEntry, Position, Scor
 from tracker.scoring.rules import RoleSpan, Rule, eligible_role, preferred_from_stance, score_sponsorship
 from tracker.scoring.settings import ScoringSettings
 
-CELL_COLUMNS = ("scorecard_id", "item_id", "cell_key", "legislator_id", "session", "vote_event_key",
-                "source_url", "raw_name", "match_method", "match_confidence", "option", "raw_option",
-                "rule", "agreement", "weight", "points", "eligible")
+CELL_COLUMNS = ("scorecard_id", "item_id", "cell_ref", "legislator_id", "raw_name", "match_method",
+                "match_confidence", "option", "raw_option", "rule_id", "agreement", "weight", "points", "eligible")
+RULE_AT = CELL_COLUMNS.index("rule_id")
 
 UNMATCHED = Rule(None, "unmatched: the printed name is not matched to a legislator")
 # person_vote is unique on (roll call, legislator): the ingest leaves a second vote unmatched, so
@@ -39,35 +40,33 @@ def preferred_for(db: Session, card: Scorecard, item: ScoredItem) -> str | None:
 class CellMaker:
     """Cells of one item: the fixed columns once, the rule outcome per cell."""
 
-    def __init__(self, card: Scorecard, item: ScoredItem, vote_event_key: str | None = None,
-                 source_url: str | None = None):
+    def __init__(self, card: Scorecard, item: ScoredItem):
         self.head = (card.id, item.id)
-        self.session, self.weight = item.session, item.weight
-        self.vote_event_key, self.source_url = vote_event_key, source_url
+        self.weight = item.weight
 
-    def __call__(self, key: str, rule: Rule, lid: int | None, eligible: bool, *, raw_name=None, method=None,
-                 confidence=None, option=None, raw_option=None, source_url=None) -> tuple:
+    def __call__(self, ref: int, rule: Rule, lid: int | None, eligible: bool, *, raw_name=None, method=None,
+                 confidence=None, option=None, raw_option=None) -> tuple:
+        """`ref`: the legislator id, or minus the source row's id for an unmatched printed name."""
         agreement = rule.agreement if eligible else None
         points = self.weight * agreement if agreement is not None else 0.0
-        return (*self.head, key, lid, self.session, self.vote_event_key, source_url or self.source_url,
-                raw_name, method, confidence, option, raw_option, rule.rule, agreement, self.weight,
-                points, eligible)
+        return (*self.head, ref, lid, raw_name, method, confidence, option, raw_option, rule.rule, agreement,
+                self.weight, points, eligible)
 
 
 def sponsor_cells(db: Session, card: Scorecard, item: ScoredItem, s: ScoringSettings,
                   roles: dict[int, list[RoleSpan]]) -> list[tuple] | None:
     """Cells of a sponsorship or cosponsorship item of a bill; None when the bill is unknown."""
-    bill = db.execute(select(Bill.id, Bill.introduced_date, Bill.origin_chamber, Bill.source_url,
+    bill = db.execute(select(Bill.id, Bill.introduced_date, Bill.origin_chamber,
                              Bill.jurisdiction_id, LegislativeSession.identifier)
                       .join(LegislativeSession, LegislativeSession.id == Bill.session_id)
                       .where(Bill.key == item.bill_key)).first()
     if bill is None:
         return None
-    bill_id, introduced, chamber, url, jurisdiction, session_ident = bill
+    bill_id, introduced, chamber, jurisdiction, session_ident = bill
     item.session = item.session or session_ident
     preferred = preferred_for(db, card, item)
     want_primary = item.kind == "sponsorship"
-    make = CellMaker(card, item, None, url)
+    make = CellMaker(card, item)
     rows = db.execute(select(Sponsorship.id, Sponsorship.legislator_id, Sponsorship.name,
                              Sponsorship.primary, Sponsorship.withdrawn_date, Sponsorship.match_method,
                              Sponsorship.match_confidence, Sponsorship.date)
@@ -79,7 +78,7 @@ def sponsor_cells(db: Session, card: Scorecard, item: ScoredItem, s: ScoringSett
         status = "withdrawn" if withdrawn else "sponsored"
         audit = {"raw_name": name, "option": status, "method": method, "confidence": conf}
         if lid is None:
-            cells.append(make(f"name:sp{sp_id}", UNMATCHED, None, False, **audit))
+            cells.append(make(-sp_id, UNMATCHED, None, False, **audit))
             continue
         if lid in seen:
             continue
@@ -87,11 +86,11 @@ def sponsor_cells(db: Session, card: Scorecard, item: ScoredItem, s: ScoringSett
         on = date or introduced
         role = eligible_role(roles.get(lid, ()), jurisdiction, None, on) if on else (roles.get(lid) or [None])[0]
         rule = score_sponsorship(status, preferred, s) if role else NOT_MEMBER_SPONSOR
-        cells.append(make(f"leg:{lid}", rule, lid, role is not None, **audit))
+        cells.append(make(lid, rule, lid, role is not None, **audit))
     if s.sponsorship_mode == "scored" and introduced:
         for lid, spans in roles.items():
             if lid not in seen and eligible_role(spans, jurisdiction, chamber, introduced):
-                cells.append(make(f"leg:{lid}", score_sponsorship(None, preferred, s), lid, True,
+                cells.append(make(lid, score_sponsorship(None, preferred, s), lid, True,
                                   option="not a sponsor"))
     return cells
 
@@ -100,5 +99,5 @@ def manual_cells(db: Session, card: Scorecard, item: ScoredItem) -> list[tuple]:
     rows = db.execute(select(ManualEntry.legislator_id, ManualEntry.points, ManualEntry.rationale)
                       .where(ManualEntry.item_id == item.id)).all()
     make = CellMaker(card, item)
-    return [make(f"leg:{lid}", Rule(max(0.0, min(1.0, points)), f"manual: {rationale}"), lid, True,
+    return [make(lid, Rule(max(0.0, min(1.0, points)), f"manual: {rationale}"), lid, True,
                  option="manual") for lid, points, rationale in rows]

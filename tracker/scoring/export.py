@@ -9,7 +9,7 @@ import io
 from sqlalchemy import select
 from sqlmodel import Session
 
-from tracker.models import Legislator, ScoreCell, Scorecard, ScoreSummary
+from tracker.models import Legislator, ScoreCell, Scorecard, ScoredItem, ScoreSummary
 from tracker.bills.attribution import scorecard_credits
 from tracker.scoring import views
 
@@ -95,4 +95,5 @@ def legislator_csv(detail: dict) -> str:
 
 def cell_count(db: Session, card: Scorecard) -> int:
     from sqlalchemy import func
-    return db.execute(select(func.count()).select_from(ScoreCell).where(ScoreCell.scorecard_id == card.id)).scalar_one()
+    return db.execute(select(func.count()).select_from(ScoreCell).join(ScoredItem, ScoredItem.id == ScoreCell.item_id)
+                      .where(ScoredItem.scorecard_id == card.id)).scalar_one()

@@ -4,7 +4,9 @@ writes about 1.5 million cells, so they are made by INSERT ... SELECT, never row
 The rules stay in `tracker.scoring.rules`: they are evaluated in Python once per (item, option)
 into a small temporary rule table, and the database joins every recorded vote with it. Who was a
 member of the voting body on the day (`rules.eligible_role`) is the same test written in SQL.
-Every cell keeps its audit columns (printed name, match, option, rule words, agreement, weight).
+Every cell keeps its audit columns (printed name, match, option, rule, agreement, weight); the
+rule words are stored once (`tracker.scoring.ruletext`) and the temporary rule table carries their
+ids, so a cell row is a few numbers and short texts (issue 19: narrow cells).
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from sqlmodel import Session
 from tracker.models import LegislativeSession, Scorecard, ScoredItem, VoteEvent
 from tracker.scoring.cells import CELL_COLUMNS, NOT_MEMBER, UNMATCHED, preferred_for
 from tracker.scoring.rules import score_vote
+from tracker.scoring.ruletext import rule_ids
 from tracker.scoring.settings import ScoringSettings
 from tracker.vocab import VOTE_OPTIONS
 
@@ -54,11 +57,23 @@ def _temp_tables(conn: Connection) -> None:
     """Empty per-transaction work tables (PostgreSQL drops them at commit; fine with poolers)."""
     tail = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
     run_sql(conn, f"CREATE TEMP TABLE IF NOT EXISTS {_ITEMS} (item_id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL,"
-               f" session VARCHAR, weight FLOAT NOT NULL, absent BOOLEAN NOT NULL){tail}")
+               f" weight FLOAT NOT NULL, absent BOOLEAN NOT NULL){tail}")
     run_sql(conn, f"CREATE TEMP TABLE IF NOT EXISTS {_RULES} (item_id INTEGER NOT NULL, option VARCHAR NOT NULL,"
-               f" rule VARCHAR NOT NULL, agreement FLOAT, PRIMARY KEY (item_id, option)){tail}")
+               f" rule_id INTEGER NOT NULL, agreement FLOAT, PRIMARY KEY (item_id, option)){tail}")
     run_sql(conn, f"DELETE FROM {_ITEMS}")
     run_sql(conn, f"DELETE FROM {_RULES}")
+
+
+def _plan_with_statistics(conn: Connection) -> None:
+    """PostgreSQL: statistics of the filled work tables, and no JIT for the rest of the transaction.
+
+    Without statistics the planner guessed 1,810 items and merge-joined them with the whole votes
+    index (1.6 M rows read for one scorecard's 148,000); with them it reads each item's votes, but
+    its estimate then passes `jit_above_cost` and compiling took 0.36 s of a 1.3 s statement, to
+    save nothing (EXPLAIN ANALYZE, 2026-12-04). `SET LOCAL` ends with the transaction."""
+    run_sql(conn, f"ANALYZE {_ITEMS}")
+    run_sql(conn, f"ANALYZE {_RULES}")
+    run_sql(conn, "SET LOCAL jit = off")
 
 
 def _events(conn: Connection, keys: list[str]) -> dict[str, tuple]:
@@ -72,8 +87,8 @@ def _events(conn: Connection, keys: list[str]) -> dict[str, tuple]:
     return out
 
 
-def _rules(items: list[tuple], options: Iterable[str], s: ScoringSettings) -> list[tuple]:
-    """(item id, option, rule words, agreement) for every option of every item, one rules call
+def _rules(conn: Connection, items: list[tuple], options: Iterable[str], s: ScoringSettings) -> list[tuple]:
+    """(item id, option, rule id, agreement) for every option of every item, one rules call
     per distinct (option, preferred, outcome)."""
     memo: dict = {}
     rows = []
@@ -83,52 +98,50 @@ def _rules(items: list[tuple], options: Iterable[str], s: ScoringSettings) -> li
             if rule is None:
                 rule = memo[(option, preferred, result)] = score_vote(option, preferred, result, s)
             rows.append((item_id, option, rule.rule, rule.agreement))
-    return rows
+    ids = rule_ids(conn, (r[2] for r in rows))
+    return [(item_id, option, ids[words], agreement) for item_id, option, words, agreement in rows]
 
 
-def _insert_votes(conn: Connection, card: Scorecard, only_options: list[str] | None = None) -> int:
+def _insert_votes(conn: Connection, card: Scorecard, not_member: int, only_options: list[str] | None = None) -> int:
     """Cells of matched votes; eligibility decides between the item's rule and "not a member"."""
     extra = f" AND pv.option IN ({', '.join('?' for _ in only_options)})" if only_options else ""
     # INSERT first: the sqlite3 module reports a row count only for statements starting with it.
     sql = f"""INSERT INTO score_cell ({_COLS})
 WITH v AS MATERIALIZED (
-      SELECT i.item_id, i.session, i.weight, ve.key, ve.source_url, pv.legislator_id, pv.voter_name,
-             pv.match_method, pv.match_confidence, pv.option, pv.raw_option, r.rule, r.agreement,
+      SELECT i.item_id, i.weight, pv.legislator_id, pv.voter_name, pv.match_method, pv.match_confidence,
+             pv.option, pv.raw_option, r.rule_id, r.agreement,
              EXISTS (SELECT 1 FROM legislator_role lr
                      WHERE lr.legislator_id = pv.legislator_id AND {_MEMBER.format(j="lr.jurisdiction_id || ''")}) AS el
       FROM {_ITEMS} i CROSS JOIN person_vote pv CROSS JOIN {_RULES} r CROSS JOIN vote_event ve
       WHERE pv.vote_event_id = i.event_id AND r.item_id = i.item_id AND r.option = pv.option
         AND ve.id = i.event_id AND pv.legislator_id IS NOT NULL{extra})
-SELECT ?, item_id, 'leg:' || CAST(legislator_id AS VARCHAR), legislator_id, session, key, source_url, voter_name,
-       match_method, match_confidence, option, raw_option, CASE WHEN el THEN rule ELSE ? END,
-       CASE WHEN el THEN agreement END, weight,
+SELECT ?, item_id, legislator_id, legislator_id, voter_name, match_method, match_confidence, option, raw_option,
+       CASE WHEN el THEN rule_id ELSE ? END, CASE WHEN el THEN agreement END, weight,
        CASE WHEN el AND agreement IS NOT NULL THEN weight * agreement ELSE 0.0 END, el
 FROM v"""
     # MATERIALIZED: the membership test runs once per vote (inlined, both engines would repeat it
     # for each of the four uses of `el`). CROSS JOIN fixes SQLite's join order (items, their
     # votes, then one rule lookup per vote); PostgreSQL plans it as any inner join.
     # No duplicate-vote case here: person_vote is unique on (vote_event_id, legislator_id).
-    return run_sql(conn, sql, (card.jurisdiction_id, *(only_options or ()), card.id, NOT_MEMBER.rule)).rowcount
+    return run_sql(conn, sql, (card.jurisdiction_id, *(only_options or ()), card.id, not_member)).rowcount
 
 
-def _insert_unmatched(conn: Connection, card: Scorecard) -> int:
+def _insert_unmatched(conn: Connection, card: Scorecard, unmatched: int) -> int:
     """Printed names not matched to a legislator: kept, never counted."""
     sql = f"""INSERT INTO score_cell ({_COLS})
-SELECT ?, i.item_id, 'name:' || CAST(pv.id AS VARCHAR), NULL, i.session, ve.key, ve.source_url, pv.voter_name,
-       pv.match_method, pv.match_confidence, pv.option, pv.raw_option, ?, NULL, i.weight, 0.0, (1 = 0)
-FROM {_ITEMS} i JOIN vote_event ve ON ve.id = i.event_id
-JOIN person_vote pv ON pv.vote_event_id = i.event_id
-WHERE pv.legislator_id IS NULL"""
-    return run_sql(conn, sql, (card.id, UNMATCHED.rule)).rowcount
+SELECT ?, i.item_id, -pv.id, NULL, pv.voter_name, pv.match_method, pv.match_confidence, pv.option, pv.raw_option,
+       ?, NULL, i.weight, 0.0, (1 = 0)
+FROM {_ITEMS} i CROSS JOIN person_vote pv
+WHERE pv.vote_event_id = i.event_id AND pv.legislator_id IS NULL"""
+    return run_sql(conn, sql, (card.id, unmatched)).rowcount
 
 
 def _insert_absent(conn: Connection, card: Scorecard) -> int:
     """Members of the body missing from a floor roll call, when the scorecard counts them absent."""
     sql = f"""INSERT INTO score_cell ({_COLS})
-SELECT DISTINCT ?, i.item_id, 'leg:' || CAST(lr.legislator_id AS VARCHAR), lr.legislator_id, i.session, ve.key,
-       ve.source_url, CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS FLOAT), ?, CAST(NULL AS VARCHAR),
-       r.rule, r.agreement, i.weight, CASE WHEN r.agreement IS NOT NULL THEN i.weight * r.agreement ELSE 0.0 END,
-       (1 = 1)
+SELECT DISTINCT ?, i.item_id, lr.legislator_id, lr.legislator_id, CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
+       CAST(NULL AS FLOAT), ?, CAST(NULL AS VARCHAR), r.rule_id, r.agreement, i.weight,
+       CASE WHEN r.agreement IS NOT NULL THEN i.weight * r.agreement ELSE 0.0 END, (1 = 1)
 FROM {_ITEMS} i JOIN vote_event ve ON ve.id = i.event_id
 JOIN {_RULES} r ON r.item_id = i.item_id AND r.option = ?
 JOIN legislator_role lr ON {_MEMBER.format(j="lr.jurisdiction_id")}
@@ -154,24 +167,30 @@ def write_vote_cells(db: Session, card: Scorecard, items: list[ScoredItem], s: S
         ev_id, result, ident = ev
         item.session = item.session or ident
         absent = item.kind == "floor_vote" and s.missing_from_roll == "absent"
-        item_rows.append((item.id, ev_id, item.session, float(item.weight), absent))
+        item_rows.append((item.id, ev_id, float(item.weight), absent))
         rule_items.append((item.id, preferred_for(db, card, item), result))
     if not item_rows:
         return 0, 0
     _temp_tables(conn)
     known = sorted(VOTE_OPTIONS | {ABSENT_OPTION})
-    run_sql(conn, f"INSERT INTO {_ITEMS} VALUES (?, ?, ?, ?, ?)", item_rows)
-    run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(rule_items, known, s))
-    cells = _insert_votes(conn, card)
-    matched = run_sql(conn, f"SELECT count(*) FROM {_ITEMS} i JOIN person_vote pv ON pv.vote_event_id = i.event_id"
-                         " WHERE pv.legislator_id IS NOT NULL").scalar_one()
-    if cells < matched:  # options outside the vocabulary (written by hand): rare, so looked up only then
-        odd = sorted(o for o in run_sql(conn, f"SELECT DISTINCT pv.option FROM {_ITEMS} i JOIN person_vote pv"
-                                           " ON pv.vote_event_id = i.event_id").scalars() if o not in known)
+    run_sql(conn, f"INSERT INTO {_ITEMS} VALUES (?, ?, ?, ?)", item_rows)
+    run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(conn, rule_items, known, s))
+    fixed = rule_ids(conn, (NOT_MEMBER.rule, UNMATCHED.rule))
+    if conn.dialect.name == "postgresql":
+        _plan_with_statistics(conn)
+    cells = _insert_votes(conn, card, fixed[NOT_MEMBER.rule])
+    unmatched = _insert_unmatched(conn, card, fixed[UNMATCHED.rule])
+    # Every vote has its cell unless its option is outside the vocabulary (written by hand). The
+    # count of votes reads only the index on vote_event_id (no filter on legislator_id).
+    # CROSS JOIN: the work table first (SQLite has no statistics on it and scanned all the votes).
+    votes = run_sql(conn, f"SELECT count(*) FROM {_ITEMS} i CROSS JOIN person_vote pv"
+                          " WHERE pv.vote_event_id = i.event_id").scalar_one()
+    if cells + unmatched < votes:  # rare, so the odd options are looked up only then
+        odd = sorted(o for o in run_sql(conn, f"SELECT DISTINCT pv.option FROM {_ITEMS} i CROSS JOIN person_vote pv"
+                                           " WHERE pv.vote_event_id = i.event_id").scalars() if o not in known)
         if odd:
-            run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(rule_items, odd, s))
-            cells += _insert_votes(conn, card, odd)
-    unmatched = _insert_unmatched(conn, card)
+            run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(conn, rule_items, odd, s))
+            cells += _insert_votes(conn, card, fixed[NOT_MEMBER.rule], odd)
     if s.missing_from_roll == "absent":
         cells += _insert_absent(conn, card)
     run_sql(conn, f"DELETE FROM {_ITEMS}")
@@ -181,27 +200,26 @@ def write_vote_cells(db: Session, card: Scorecard, items: list[ScoredItem], s: S
 
 def cell_sums(db: Session, card_id: int, s: ScoringSettings, manual_items: set[int],
               item_ids: list[int] | None = None, sign: int = 1, into: dict | None = None) -> dict:
-    """Per (legislator, session) sums of the stored cells (all of the scorecard's, or of
+    """Per (legislator, item's session) sums of the stored cells (all of the scorecard's, or of
     `item_ids`), pooled too if lifetime: earned, possible, counted, eligible, manual earned and
     possible. One GROUP BY; a key with no eligible cell is kept (so its summary is looked at)."""
     sums = into if into is not None else defaultdict(lambda: [0.0, 0.0, 0, 0, 0.0, 0.0])
     counted = "c.eligible AND c.agreement IS NOT NULL"
     manual = (f"c.item_id IN ({', '.join(str(int(i)) for i in sorted(manual_items))})" if manual_items
               else "1 = 0")
-    sql = f"""SELECT c.legislator_id, COALESCE(c.session, ''),
+    sql = f"""SELECT c.legislator_id, COALESCE(si.session, ''),
        SUM(CASE WHEN {counted} THEN c.points ELSE 0.0 END), SUM(CASE WHEN {counted} THEN c.weight ELSE 0.0 END),
        SUM(CASE WHEN {counted} THEN 1 ELSE 0 END), SUM(CASE WHEN c.eligible THEN 1 ELSE 0 END),
        SUM(CASE WHEN {counted} AND {manual} THEN c.points ELSE 0.0 END),
        SUM(CASE WHEN {counted} AND {manual} THEN c.weight ELSE 0.0 END)
-FROM score_cell c WHERE {{card}} = ? AND c.legislator_id IS NOT NULL{{extra}}
-GROUP BY c.legislator_id, COALESCE(c.session, '')"""
+FROM scored_item si JOIN score_cell c ON c.item_id = si.id
+WHERE si.scorecard_id = ? AND c.cell_ref > 0{{extra}}
+GROUP BY c.legislator_id, COALESCE(si.session, '')"""
     conn = db.connection()
     batches = [None] if item_ids is None else list(_chunks(sorted(item_ids)))
     for batch in batches:
-        extra = "" if batch is None else f" AND c.item_id IN ({', '.join('?' for _ in batch)})"
-        # Some items: their cells by item (`+ 0` keeps SQLite off the scorecard's index).
-        card = "c.scorecard_id" if batch is None else "c.scorecard_id + 0"
-        for lid, session, *vals in run_sql(conn, sql.format(extra=extra, card=card), (card_id, *(batch or ()))).all():
+        extra = "" if batch is None else f" AND si.id IN ({', '.join('?' for _ in batch)})"
+        for lid, session, *vals in run_sql(conn, sql.format(extra=extra), (card_id, *(batch or ()))).all():
             keys = [(lid, session)]
             if s.lifetime and vals[3]:
                 keys.append((lid, POOLED))

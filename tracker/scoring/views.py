@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from tracker.models import (Bill, Coalition, Jurisdiction, Legislator, LegislatorIdentifier, Position,
-                            ScoreCell, Scorecard, ScoredItem, ScoreSummary, VoteEvent)
-from tracker.scoring.engine import POOLED
+                            ScoreCell, Scorecard, ScoredItem, ScoreRuleText, ScoreSummary, VoteEvent)
+from tracker.scoring.engine import POOLED, SPONSOR_KINDS, VOTE_KINDS
 from tracker.scoring.rules import preferred_from_stance
 from tracker.scoring.settings import ScoringSettings
 
@@ -114,15 +114,52 @@ CELL_FIELDS = ("item_id", "legislator_id", "session", "vote_event_key", "source_
                "weight", "points", "eligible")
 
 
+_OWN = ("item_id", "cell_ref", "legislator_id", "raw_name", "match_method", "match_confidence", "option",
+        "raw_option", "agreement", "weight", "points", "eligible")
+
+
+def _item_facts(db: Session, card: Scorecard) -> dict[int, dict]:
+    """What every cell of an item shows: session, roll call key, source URL (roll call or bill)."""
+    rows = db.execute(select(ScoredItem.id, ScoredItem.kind, ScoredItem.session, ScoredItem.vote_event_key,
+                             VoteEvent.source_url, Bill.source_url)
+                      .outerjoin(VoteEvent, VoteEvent.key == ScoredItem.vote_event_key)
+                      .outerjoin(Bill, Bill.key == ScoredItem.bill_key)
+                      .where(ScoredItem.scorecard_id == card.id)).all()
+    out = {}
+    for item_id, kind, session, event_key, vote_url, bill_url in rows:
+        vote = kind in VOTE_KINDS
+        out[item_id] = {"session": session, "vote_event_key": event_key if vote else None,
+                        "source_url": vote_url if vote else bill_url if kind in SPONSOR_KINDS else None}
+    return out
+
+
+def cell_order(item_id: int, cell_ref: int) -> tuple:
+    """By item, then legislators before unmatched names, each by its id's digits as text (the
+    order of the former 'leg:<id>' / 'name:<id>' keys): pages and exports keep their order."""
+    return (item_id, cell_ref < 0, str(abs(cell_ref)))
+
+
 def cells(db: Session, card: Scorecard, legislator_id: int | None = None, unmatched: bool = False) -> list[dict]:
-    q = select(ScoreCell).where(ScoreCell.scorecard_id == card.id)
+    """The cells as dicts of CELL_FIELDS: the cell's own snapshot (name, match, option, rule,
+    agreement, weight, points, eligibility) with what its item gives every cell (session, roll
+    call key, source URL of the roll call or bill) and the rule's words (issue 19: narrow cells),
+    in `cell_order`."""
+    facts = _item_facts(db, card)
+    q = (select(*(getattr(ScoreCell, f) for f in _OWN), ScoreRuleText.words)
+         .join(ScoreRuleText, ScoreRuleText.id == ScoreCell.rule_id)
+         .where(ScoreCell.item_id.in_(select(ScoredItem.id).where(ScoredItem.scorecard_id == card.id))))
+    # Through the items and the unique (item_id, cell_ref) index, the table's only one.
     if unmatched:
-        q = q.where(ScoreCell.legislator_id.is_(None))
+        q = q.where(ScoreCell.cell_ref < 0)
     elif legislator_id is not None:
-        q = q.where(ScoreCell.legislator_id == legislator_id)
-    # By item and cell key, not by row id: a rescored item gets new rows, not a new place.
-    return [{f: getattr(c, f) for f in CELL_FIELDS}
-            for c in db.execute(q.order_by(ScoreCell.item_id, ScoreCell.cell_key)).scalars()]
+        q = q.where(ScoreCell.cell_ref == legislator_id)
+    # By item and cell, not by row id: a rescored item gets new rows, not a new place.
+    rows = sorted(db.execute(q).all(), key=lambda r: cell_order(r[0], r[1]))
+    out = []
+    for *own, rule in rows:
+        d = dict(zip(_OWN, own), rule=rule, **facts[own[0]])
+        out.append({f: d[f] for f in CELL_FIELDS})
+    return out
 
 
 def identifiers(db: Session, legislator_ids: list[int]) -> dict[int, dict[str, list[str]]]:
