@@ -24,6 +24,7 @@ from sqlmodel import Session
 from tracker.models import (LegislatorRole, Position, ScoreCell, Scorecard, ScoredItem,  # noqa: F401
                             ScoreSummary)
 from tracker.models.base import utcnow
+from tracker.rows import insert_rows
 from tracker.scoring.cells import CELL_COLUMNS, RULE_AT, manual_cells, sponsor_cells
 from tracker.scoring.setcells import POOLED, cell_sums, run_sql, write_vote_cells  # noqa: F401 - POOLED re-exported
 from tracker.scoring.rules import RoleSpan, total
@@ -68,33 +69,13 @@ def load_roles(db: Session, jurisdiction: str) -> dict[int, list[RoleSpan]]:
 # --- writing cells ---------------------------------------------------------------------------
 
 
-def insert_rows(db: Session, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert plain tuples in the session's transaction: COPY on PostgreSQL (one stream, no
-    per-row round trip), else one prepared statement with executemany."""
-    if not rows:
-        return
-    conn = db.connection()
-    raw = conn.connection.driver_connection
-    cols = ", ".join(columns)
-    if conn.dialect.name == "postgresql" and hasattr(raw, "cursor"):
-        with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    marks = ", ".join("?" if conn.dialect.paramstyle == "qmark" else "%s" for _ in columns)
-    cur = conn.connection.cursor()
-    try:
-        cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
-    finally:
-        cur.close()
-
-
 def write_cells(db: Session, cells: list[tuple]) -> None:
     """Insert cell tuples (rule words at `RULE_AT`, stored as their id)."""
     if not cells:
         return
     ids = rule_ids(db.connection(), (c[RULE_AT] for c in cells))
-    insert_rows(db, "score_cell", CELL_COLUMNS, [(*c[:RULE_AT], ids[c[RULE_AT]], *c[RULE_AT + 1:]) for c in cells])
+    insert_rows(db.connection(), ScoreCell.__table__, CELL_COLUMNS,
+                [(*c[:RULE_AT], ids[c[RULE_AT]], *c[RULE_AT + 1:]) for c in cells])
 
 
 # --- summaries -------------------------------------------------------------------------------
@@ -119,17 +100,10 @@ def _summary_row(card: Scorecard, s: ScoringSettings, roles: dict[int, list[Role
             role.district if role else None, role.party if role else None)
 
 
-def _now_param(db: Session):
-    """utcnow() as the computed_at column's type binds it (rows are written without the ORM)."""
-    conn = db.connection()
-    proc = ScoreSummary.__table__.c.computed_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-    return proc(utcnow()) if proc else utcnow()
-
-
 def _write_summaries(db: Session, rows: list[tuple]) -> None:
     """Plain tuples, no per-row parameter dicts (COPY on PostgreSQL: 1,480 rows took 44 ms by
     executemany, most of one roll call's update)."""
-    insert_rows(db, "score_summary", SUMMARY_COLUMNS, rows)
+    insert_rows(db.connection(), ScoreSummary.__table__, SUMMARY_COLUMNS, rows)
 
 
 def apply_deltas(db: Session, card: Scorecard, s: ScoringSettings, roles: dict[int, list[RoleSpan]],
@@ -145,7 +119,7 @@ def apply_deltas(db: Session, card: Scorecard, s: ScoringSettings, roles: dict[i
                 T.manual_earned, T.manual_possible).where(T.scorecard_id == card.id,
                                                           T.legislator_id.in_(chunk))).all():
             current[(lid, session)] = tuple(vals)
-    now, out = _now_param(db), []
+    now, out = utcnow(), []
     for key, delta in deltas.items():
         old = current.get(key, _ZERO)
         row = _summary_row(card, s, roles, key[0], key[1], [(o or 0) + d for o, d in zip(old, delta)], now)
@@ -208,7 +182,7 @@ def recompute(db: Session, scorecard_id: int, item_ids: Iterable[int] | None = N
     db.flush()  # the sums read the items' sessions (set while writing cells) in SQL
     if full:
         db.execute(delete(ScoreSummary).where(ScoreSummary.scorecard_id == card.id))
-        now = _now_param(db)
+        now = utcnow()
         rows = [r for (lid, sess), vals in cell_sums(db, card.id, s, manual_items).items()
                 if (r := _summary_row(card, s, roles, lid, sess, vals, now)) is not None]
         _write_summaries(db, rows)
