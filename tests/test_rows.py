@@ -88,3 +88,17 @@ def test_insert_dicts_fills_missing_keys_from_defaults(engine):
         got = conn.execute(select(table.c.natural_key, table.c.classification, table.c.primary, table.c.person_ids)
                            .order_by(table.c.natural_key)).all()
     assert [tuple(r) for r in got] == [("a", "sponsor", False, {}), ("b", "cosponsor", False, {})]
+
+
+def test_a_broken_key_is_sqlalchemys_integrity_error(engine):
+    """What the ingest reports as "conflicts with stored data" (`tracker.ingest.service._error`)."""
+    from sqlalchemy.exc import IntegrityError
+
+    table = Sponsorship.__table__
+    with engine.connect() as conn:
+        bill_id = _bill(conn)
+        row = {"bill_id": bill_id, "natural_key": "a", "position": 0, "name": "A", "entity_type": "person"}
+        insert_dicts(conn, table, [row])
+        with pytest.raises(IntegrityError):
+            insert_dicts(conn, table, [row])
+        conn.rollback()

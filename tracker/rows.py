@@ -16,6 +16,7 @@ from json import encoder as _encoder
 from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import Table
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Connection
 
 
@@ -61,7 +62,9 @@ def _processed(rows: Iterable[Sequence], procs: list[Callable | None]) -> Iterab
 
 
 def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """Insert `rows` (tuples in `columns` order) into `table` in the connection's transaction."""
+    """Insert `rows` (tuples in `columns` order) into `table` in the connection's transaction.
+    A driver error is raised as SQLAlchemy's (`IntegrityError` for a broken key, ...), as an
+    `insert(table)` would raise it."""
     rows = list(rows)
     if not rows:
         return
@@ -69,15 +72,23 @@ def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: It
     names, target = ", ".join(quote(c) for c in columns), quote(table.name)
     values = _processed(rows, _processors(conn, table, columns))
     raw = conn.connection.driver_connection
+    dbapi = conn.dialect.loaded_dbapi
     if conn.dialect.name == "postgresql" and hasattr(raw, "cursor"):
-        with raw.cursor() as cur, cur.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
-            for row in values:
-                copy.write_row(row)
+        sql = f"COPY {target} ({names}) FROM STDIN"
+        try:
+            with raw.cursor() as cur, cur.copy(sql) as copy:
+                for row in values:
+                    copy.write_row(row)
+        except dbapi.Error as err:
+            raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
         return
     marks = ", ".join("?" if conn.dialect.paramstyle == "qmark" else "%s" for _ in columns)
+    sql = f"INSERT INTO {target} ({names}) VALUES ({marks})"
     cur = conn.connection.cursor()
     try:
-        cur.executemany(f"INSERT INTO {target} ({names}) VALUES ({marks})", list(values))
+        cur.executemany(sql, list(values))
+    except dbapi.Error as err:
+        raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
     finally:
         cur.close()
 
