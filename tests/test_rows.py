@@ -1,4 +1,4 @@
-"""`tracker.rows`: rows written as tuples through the driver are the rows SQLAlchemy's own
+"""`tracker.store.rows`: rows written as tuples through the driver are the rows SQLAlchemy's own
 INSERT writes, on SQLite and PostgreSQL; the engines' JSON text is `json.dumps`'s."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from tracker.models import Bill, BillAction, LegislativeSession, Sponsorship
-from tracker.rows import insert_dicts, insert_rows, json_dumps
+from tracker.store.rows import insert_dicts, insert_rows, json_dumps
 
 VALUES = [{"a": [1, 2.5, None, True, False], "b": "é\u2028\"x\"\n", "c": {"d": math.inf, "e": -0.0}}, [], {},
           "plain", "", 0, -7, 1e300, None, [{"x": ["y", {}]}], {"1": 1, "z": [[]]}, "\ud83d\ude00 emoji"]

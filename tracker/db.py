@@ -11,7 +11,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-from tracker.rows import json_dumps
+from tracker.store.rows import json_dumps
 from tracker.settings import get_settings
 
 

@@ -27,7 +27,7 @@ from tracker.jurisdictions.seed import get_or_create_session
 from tracker.models import (Bill, BillAction, BillSource, Jurisdiction, LegislativeSession, ScoredItem,
                             Sponsorship)
 from tracker.people.matching import IdResolver
-from tracker.rows import insert_dicts
+from tracker.store.rows import insert_dicts
 from tracker.scoring.dirty import SPONSOR_KINDS, mark
 from tracker.search.index import insert_new_docs
 

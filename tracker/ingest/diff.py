@@ -8,7 +8,7 @@ from typing import Any, Iterable
 from sqlalchemy import delete, update
 from sqlmodel import Session, SQLModel, select
 
-from tracker.rows import insert_dicts
+from tracker.store.rows import insert_dicts
 
 # Fields that record provenance of the stored content; a change in them alone is not a change.
 PROVENANCE_ONLY = frozenset({"fetched_at"})
@@ -127,6 +127,6 @@ def sync_children(session: Session, model: type[SQLModel], parent_field: str, pa
             session.execute(update(table).where(table.c.id.in_(moving)).values(**{unique_field: None}))
     for row_id, diff in updates:
         session.execute(update(table).where(table.c.id == row_id).values(**diff))
-    if inserts:  # plain tuples through the driver (`tracker.rows`)
+    if inserts:  # plain tuples through the driver (`tracker.store.rows`)
         insert_dicts(session.connection(), table, inserts)
     return {"added": added, "removed": removed, "changed": changed}

@@ -24,7 +24,7 @@ from sqlmodel import Session
 from tracker.models import (LegislatorRole, Position, ScoreCell, Scorecard, ScoredItem,  # noqa: F401
                             ScoreSummary)
 from tracker.models.base import utcnow
-from tracker.rows import insert_rows
+from tracker.store.rows import insert_rows
 from tracker.scoring.cells import CELL_COLUMNS, RULE_AT, manual_cells, sponsor_cells
 from tracker.scoring.setcells import POOLED, cell_sums, run_sql, write_vote_cells  # noqa: F401 - POOLED re-exported
 from tracker.scoring.rules import RoleSpan, total
