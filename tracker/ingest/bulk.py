@@ -28,7 +28,7 @@ from tracker.models import (Bill, BillAction, BillSource, Jurisdiction, Legislat
                             Sponsorship)
 from tracker.people.matching import IdResolver
 from tracker.store.rows import insert_dicts
-from tracker.scoring.dirty import SPONSOR_KINDS, mark
+from tracker.scoring.dirty import SPONSOR_KINDS, items_by_key, mark
 from tracker.search.index import insert_new_docs
 
 CHUNK = 500  # keys per IN (...) lookup
@@ -136,12 +136,7 @@ def store_new_bills(session: Session, recs: list[BillIn], today: dt.date) -> int
                        [(s["name"], s["primary"], s["legislator_id"]) for s in p.sponsors.values()])
         for p in plans])
     keys = [p.rec.key for p in plans]
-    items: dict[str, list[tuple[int, int]]] = {}
-    for start in range(0, len(keys), CHUNK):
-        for bill_key, card_id, item_id in session.execute(
-                select(ScoredItem.bill_key, ScoredItem.scorecard_id, ScoredItem.id)
-                .where(ScoredItem.bill_key.in_(keys[start:start + CHUNK]), ScoredItem.kind.in_(SPONSOR_KINDS))):
-            items.setdefault(bill_key, []).append((card_id, item_id))
+    items = items_by_key(session, ScoredItem.bill_key, keys, ScoredItem.kind.in_(SPONSOR_KINDS))
     marked = sum(mark(session, items[key], f"sponsors of {key}") for key in keys if key in items)
     # Full-text search: their documents from the values in hand (nothing read back).
     insert_new_docs(session, [

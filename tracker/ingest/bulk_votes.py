@@ -22,7 +22,7 @@ from tracker.ingest.votes import vote_values, voter_ids, voter_rows
 from tracker.jurisdictions.seed import get_or_create_session
 from tracker.models import PersonVote, ScoredItem, VoteEvent
 from tracker.people.matching import IdResolver
-from tracker.scoring.dirty import mark
+from tracker.scoring.dirty import items_by_key, mark
 from tracker.scoring.notices import attach
 
 
@@ -59,19 +59,12 @@ def _mark_scores(session: Session, recs: list[VoteEventIn]) -> int:
     """Scorecards (issue 6), in the order the record path queues them: per roll call, the
     notices it answers (`tracker.scoring.notices.attach`), then the items scoring it."""
     waiting = _bills_with_notices(session, {r.bill_key for r in recs if r.bill_key and r.chamber})
-    keys = [r.key for r in recs]
-    scoring: dict[str, list[tuple[int, int]]] = {}
-    for start in range(0, len(keys), CHUNK):
-        for key, card_id, item_id in session.execute(
-                select(ScoredItem.vote_event_key, ScoredItem.scorecard_id, ScoredItem.id)
-                .where(ScoredItem.vote_event_key.in_(keys[start:start + CHUNK]))):
-            scoring.setdefault(key, []).append((card_id, item_id))
+    scoring = items_by_key(session, ScoredItem.vote_event_key, [r.key for r in recs])
     marked = 0
     for rec in recs:
         if rec.bill_key in waiting:
             marked += mark(session, attach(session, rec), f"notice attached to {rec.key}")
-            scoring[rec.key] = [tuple(r) for r in session.execute(  # attach gave it items
-                select(ScoredItem.scorecard_id, ScoredItem.id).where(ScoredItem.vote_event_key == rec.key))]
+            scoring.update(items_by_key(session, ScoredItem.vote_event_key, [rec.key]))  # attach gave it items
         marked += mark(session, scoring.get(rec.key, []), f"vote {rec.key}")
     return marked
 

@@ -68,6 +68,18 @@ def mark_sponsors(conn_or_session, bill_key: str) -> int:
     return mark(conn, [tuple(r) for r in rows], f"sponsors of {bill_key}")
 
 
+def items_by_key(session: Session, column, keys: list[str], *where) -> dict[str, list[tuple[int, int]]]:
+    """{key: [(scorecard id, item id), ...]} of the items whose `column` (`ScoredItem.vote_event_key`
+    or `.bill_key`) is one of `keys`, one query per 500 keys: the lookup of `mark_vote` and
+    `mark_sponsors` for a whole run of new records."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for start in range(0, len(keys), 500):
+        for key, card_id, item_id in session.execute(select(column, ScoredItem.scorecard_id, ScoredItem.id)
+                                                     .where(column.in_(keys[start:start + 500]), *where)):
+            out.setdefault(key, []).append((card_id, item_id))
+    return out
+
+
 def mark_position(conn_or_session, coalition_id: int, bill_key: str) -> int:
     """Queue the coalition's items whose preferred option follows its stance on the bill."""
     conn = _conn(conn_or_session)

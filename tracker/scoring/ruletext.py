@@ -10,6 +10,7 @@ from typing import Iterable
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from tracker.alerts.sqlutil import insert_ignore_many
 from tracker.models import ScoreRuleText
 
 _CHUNK = 500
@@ -34,11 +35,6 @@ def rule_ids(conn: Connection, texts: Iterable[str]) -> dict[str, int]:
     found = _lookup(conn, sorted(by_digest))
     new = sorted(set(by_digest) - set(found))
     if new:
-        if conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        conn.execute(insert(ScoreRuleText.__table__).on_conflict_do_nothing(index_elements=["digest"]),
-                     [{"digest": d, "words": by_digest[d]} for d in new])
+        insert_ignore_many(conn, ScoreRuleText.__table__, [{"digest": d, "words": by_digest[d]} for d in new], "digest")
         found.update(_lookup(conn, new))
     return {by_digest[d]: rid for d, rid in found.items()}
