@@ -362,3 +362,30 @@ def test_a_bulk_statement_that_fails_falls_back_to_one_record_at_a_time(engine, 
     with Session(engine) as s:
         events = s.execute(text("SELECT bill_key FROM change_event ORDER BY id")).scalars().all()
         assert events == ["us-119-hr1", "us-119-hr2"]
+
+
+def test_real_roll_calls_take_the_bulk_path_and_store_what_the_record_path_stores(engine, twin, monkeypatch):
+    """The real House Clerk, Senate LIS and ESSA (unitedstates/congress) roll calls, after the real
+    congress-legislators: the bulk path of new roll calls matches the same voters and stores the
+    same rows as one roll call at a time."""
+    from scrapers.formats import house_clerk, senate_lis
+    from tests.people import real_data
+    from tests.us_federal import essa_dirs, house_files, parse_essa, parse_one, senate_files
+
+    rolls = [*(parse_one(house_clerk, p) for p in house_files()), *(parse_one(senate_lis, p) for p in senate_files()),
+             *(parse_essa(d / "data.json") for d in essa_dirs())]
+    for db in (engine, twin):
+        real_data.congress(db)
+    assert content(engine) == content(twin)
+    by_record = Ingestor(engine, today=TODAY, bulk=False).ingest(rolls)
+    seen = spy_bulk(monkeypatch)
+    in_bulk = Ingestor(twin, today=TODAY).ingest(rolls)
+    assert sorted(seen) == sorted(r.key for r in rolls)  # every one went the bulk way
+    assert in_bulk.summary() == by_record.summary() == {"insert": len(rolls), "update": 0, "noop": 0, "error": 0}
+    after = content(twin)
+    assert after == content(engine)
+    with Session(twin) as db:
+        from tracker.models import PersonVote
+        matched = db.execute(select(func.count()).select_from(PersonVote)
+                             .where(PersonVote.legislator_id.is_not(None))).scalar_one()
+    assert matched > len(after["person_vote"]) // 4, (matched, len(after["person_vote"]))
