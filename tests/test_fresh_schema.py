@@ -62,6 +62,9 @@ def _schema(url: str) -> dict:
             out["_generated"] = sorted(tuple(r) for r in conn.execute(text(
                 "SELECT table_name, column_name, generation_expression, column_default "
                 "FROM information_schema.columns WHERE table_schema = current_schema()")))
+            out["_storage"] = sorted((r[0], sorted(r[1])) for r in conn.execute(text(
+                "SELECT relname, reloptions FROM pg_class WHERE relnamespace = current_schema()::regnamespace"
+                " AND reloptions IS NOT NULL")))
             out["_sequences"] = sorted(r[0] for r in conn.execute(text(
                 "SELECT sequence_name FROM information_schema.sequences "
                 "WHERE sequence_schema = current_schema()")))

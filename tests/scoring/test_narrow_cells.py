@@ -96,8 +96,8 @@ def test_upgrade_to_narrow_cells_rescores_every_item_to_the_same_numbers(engine)
         assert db.execute(text("SELECT version_num FROM alembic_version")).scalar() == migration_head()
         assert db.execute(select(func.count()).select_from(ScoreCell)).scalar_one() == 0
         assert db.execute(select(func.count()).select_from(ScoreSummary)).scalar_one() == 0
-        queued = set(db.execute(select(ScoreDirty.scorecard_id, ScoreDirty.item_id)).tuples())
-        items = set(db.execute(select(ScoredItem.scorecard_id, ScoredItem.id)).tuples())
+        queued = set(db.execute(select(ScoreDirty.scorecard_id, ScoreDirty.item_id)))
+        items = set(db.execute(select(ScoredItem.scorecard_id, ScoredItem.id)))
     assert queued == items and len(items) > 10
     dirty.process_dirty(engine)
     assert g.snapshot(engine) == before

@@ -103,3 +103,26 @@ def test_scheduler_runs_the_queue_every_minute_and_after_crawls():
     assert jobs["score_dirty"].trigger.startswith("interval")
     assert "score_dirty" in jobs["us_votes"].after
     assert "rescore" in jobs  # the nightly full recompute stays as the reference
+
+
+def test_an_update_rewrites_the_touched_summaries_in_place(engine):
+    """A new roll call moves its members' summaries by their delta: the stored rows are updated
+    (same ids), not deleted and inserted again, and hold what a full recompute gives."""
+    from tracker.models import ScoreSummary
+
+    card_id = build(engine)
+
+    def ids():
+        with Session(engine) as db:
+            return {(s.legislator_id, s.session): s.id
+                    for s in db.exec(select(ScoreSummary).where(ScoreSummary.scorecard_id == card_id))}
+
+    before = ids()
+    with Session(engine) as db:
+        service.add_item(db, db.get(Scorecard, card_id), kind="floor_vote", vote_event_key="us-house-2025-4",
+                         preferred="yes")
+        db.commit()
+    h.ingest(engine, [V4])
+    assert scores(engine, card_id) == {"Adams": (75.0, "C"), "Baker": (25.0, "F"), "Cruz": (50.0, "F")}
+    assert ids() == before
+    assert_same_as_full_recompute(engine, card_id)

@@ -132,10 +132,13 @@ class ScoreSummary(SQLModel, table=True):
     """A legislator's score on a scorecard for one session, or pooled (session = '*')."""
 
     __tablename__ = "score_summary"
-    __table_args__ = (UniqueConstraint("scorecard_id", "legislator_id", "session"),)
+    # Summaries are updated in place (`tracker.scoring.engine.apply_deltas`): free room on each
+    # page keeps such an update on its page, with no index entry to write (migration 0035).
+    __table_args__ = (UniqueConstraint("scorecard_id", "legislator_id", "session"),
+                      {"postgresql_with": {"fillfactor": 70}})
 
     id: int | None = Field(default=None, primary_key=True)
-    scorecard_id: int = Field(foreign_key="scorecard.id", index=True)
+    scorecard_id: int = Field(foreign_key="scorecard.id")  # the unique index starts with it
     legislator_id: int = Field(foreign_key="legislator.id", index=True)
     session: str = Field(description="session identifier, or * for the pooled lifetime score")
     earned: float = 0.0

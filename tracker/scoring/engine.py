@@ -24,6 +24,7 @@ from sqlmodel import Session
 from tracker.models import (LegislatorRole, Position, ScoreCell, Scorecard, ScoredItem,  # noqa: F401
                             ScoreSummary)
 from tracker.models.base import utcnow
+from tracker.store.keyed import delete_keys, key_filters, update_rows
 from tracker.store.rows import insert_rows
 from tracker.scoring.cells import CELL_COLUMNS, RULE_AT, manual_cells, sponsor_cells
 from tracker.scoring.setcells import POOLED, cell_sums, run_sql, write_vote_cells  # noqa: F401 - POOLED re-exported
@@ -33,7 +34,6 @@ from tracker.scoring.settings import ScoringSettings
 
 VOTE_KINDS = ("floor_vote", "committee_vote")
 SPONSOR_KINDS = ("sponsorship", "cosponsorship")
-_CHUNK = 500
 # Per (legislator, session): earned, possible, counted, eligible, manual earned, manual possible.
 _ZERO = (0.0, 0.0, 0, 0, 0.0, 0.0)
 
@@ -47,14 +47,9 @@ class RecomputeStats:
     missing: list[str] = field(default_factory=list)
 
 
-def _chunks(values: list, n: int = _CHUNK) -> Iterable[list]:
-    for i in range(0, len(values), n):
-        yield values[i:i + n]
-
-
 def load_roles(db: Session, jurisdiction: str) -> dict[int, list[RoleSpan]]:
     """Every seat held in the jurisdiction, by legislator, newest first."""
-    rows = db.execute(select(LegislatorRole.legislator_id, LegislatorRole.jurisdiction_id,
+    rows = db.connection().execute(select(LegislatorRole.legislator_id, LegislatorRole.jurisdiction_id,
                              LegislatorRole.chamber, LegislatorRole.start_date, LegislatorRole.end_date,
                              LegislatorRole.district, LegislatorRole.party)
                       .where(LegislatorRole.jurisdiction_id == jurisdiction)).all()
@@ -86,18 +81,30 @@ SUMMARY_COLUMNS = ("scorecard_id", "legislator_id", "session", "earned", "possib
                    "party")
 
 
-def _summary_row(card: Scorecard, s: ScoringSettings, roles: dict[int, list[RoleSpan]], lid: int,
-                 session: str, vals, now) -> tuple | None:
-    """A summary as a tuple in SUMMARY_COLUMNS order; None when no item was eligible."""
-    earned, possible, n, eligible, m_earned, m_possible = vals
-    if int(eligible) <= 0:
-        return None
-    earned, possible = round(earned, 9) + 0.0, round(possible, 9) + 0.0
-    t = total(earned, possible, int(n), s)
-    role = (roles.get(lid) or [None])[0]
-    return (card.id, lid, session, earned, possible, int(n), int(eligible), round(m_earned, 9) + 0.0,
-            round(m_possible, 9) + 0.0, t.score, t.grade, now, role.chamber if role else None,
-            role.district if role else None, role.party if role else None)
+class SummaryRows:
+    """Summary tuples (SUMMARY_COLUMNS order) of one scorecard at one time. Score and grade are
+    computed once per distinct (earned, possible, counted): members of a body often share them,
+    and `total` (decimal rounding, grade bands) is most of a row's cost."""
+
+    def __init__(self, card: Scorecard, s: ScoringSettings, roles: dict[int, list[RoleSpan]], now):
+        self.card_id, self.s, self.roles, self.now = card.id, s, roles, now
+        self._totals: dict[tuple, tuple] = {}
+
+    def row(self, lid: int, session: str, vals) -> tuple | None:
+        """The summary of `vals` (sums per `_ZERO`); None when no item was eligible."""
+        earned, possible, n, eligible, m_earned, m_possible = vals
+        if int(eligible) <= 0:
+            return None
+        earned, possible, n = round(earned, 9) + 0.0, round(possible, 9) + 0.0, int(n)
+        key = (earned, possible, n)
+        scored = self._totals.get(key)
+        if scored is None:
+            t = total(earned, possible, n, self.s)
+            scored = self._totals[key] = (t.score, t.grade)
+        role = (self.roles.get(lid) or [None])[0]
+        return (self.card_id, lid, session, earned, possible, n, int(eligible), round(m_earned, 9) + 0.0,
+                round(m_possible, 9) + 0.0, *scored, self.now, role.chamber if role else None,
+                role.district if role else None, role.party if role else None)
 
 
 def _write_summaries(db: Session, rows: list[tuple]) -> None:
@@ -108,32 +115,33 @@ def _write_summaries(db: Session, rows: list[tuple]) -> None:
 
 def apply_deltas(db: Session, card: Scorecard, s: ScoringSettings, roles: dict[int, list[RoleSpan]],
                  deltas: dict[tuple[int, str], list]) -> int:
-    """Move the touched summaries by `deltas` (existing + delta); rows left with no eligible item
-    go away. Returns how many summaries were written."""
-    lids = sorted({lid for lid, _ in deltas})
+    """Move the touched summaries by `deltas` (existing + delta): a stored summary is updated in
+    place, a new one inserted, one left with no eligible item deleted. Returns how many summaries
+    were written. (In place: on PostgreSQL an update of columns no index or key covers writes no
+    index entry and checks no foreign key; the delete and insert of every touched row did both.)"""
+    conn = db.connection()
     current: dict[tuple[int, str], tuple] = {}
     T = ScoreSummary
-    for chunk in _chunks(lids):
-        for lid, session, *vals in db.execute(select(
-                T.legislator_id, T.session, T.earned, T.possible, T.counted, T.eligible,
-                T.manual_earned, T.manual_possible).where(T.scorecard_id == card.id,
-                                                          T.legislator_id.in_(chunk))).all():
-            current[(lid, session)] = tuple(vals)
-    now, out = utcnow(), []
+    for cond in key_filters(conn, T.legislator_id, [lid for lid, _ in deltas]):
+        for sid, lid, session, *vals in conn.execute(select(
+                T.id, T.legislator_id, T.session, T.earned, T.possible, T.counted, T.eligible,
+                T.manual_earned, T.manual_possible).where(T.scorecard_id == card.id, cond)).all():
+            current[(lid, session)] = (sid, vals)
+    rows, updates, inserts, gone = SummaryRows(card, s, roles, utcnow()), [], [], []
     for key, delta in deltas.items():
-        old = current.get(key, _ZERO)
-        row = _summary_row(card, s, roles, key[0], key[1], [(o or 0) + d for o, d in zip(old, delta)], now)
-        if row is not None:
-            out.append(row)
-    by_session: dict[str, list[int]] = defaultdict(list)
-    for lid, session in deltas:
-        by_session[session].append(lid)
-    for session, ids in by_session.items():  # exactly the touched (legislator, session) rows
-        for chunk in _chunks(sorted(ids)):
-            db.execute(delete(T).where(T.scorecard_id == card.id, T.session == session,
-                                       T.legislator_id.in_(chunk)))
-    _write_summaries(db, out)
-    return len(out)
+        sid, old = current.get(key, (None, _ZERO))
+        row = rows.row(key[0], key[1], [(o or 0) + d for o, d in zip(old, delta)])
+        if row is None:
+            if sid is not None:
+                gone.append(sid)
+        elif sid is None:
+            inserts.append(row)
+        else:
+            updates.append((sid, *row[3:]))
+    delete_keys(conn, T.__table__, "id", gone)
+    update_rows(conn, T.__table__, "id", SUMMARY_COLUMNS[3:], updates)
+    _write_summaries(db, inserts)
+    return len(updates) + len(inserts)
 
 
 # --- recompute -------------------------------------------------------------------------------
@@ -160,8 +168,8 @@ def recompute(db: Session, scorecard_id: int, item_ids: Iterable[int] | None = N
     sums = defaultdict(lambda: list(_ZERO))
     if not full:
         cell_sums(db, card.id, s, manual_items, ids, -1, into=sums)
-    for chunk in _chunks(ids):  # by item: the cells' one index is (item_id, cell_ref)
-        db.execute(delete(ScoreCell).where(ScoreCell.item_id.in_(chunk)))
+    for cond in key_filters(db.connection(), ScoreCell.item_id, ids):  # the cells' one index is (item_id, cell_ref)
+        db.execute(delete(ScoreCell).where(cond).execution_options(synchronize_session=False))
     missing: set[str] = set()
     stats.cells, stats.unmatched = write_vote_cells(db, card, [i for i in items if i.kind in VOTE_KINDS], s,
                                                     missing)
@@ -182,9 +190,9 @@ def recompute(db: Session, scorecard_id: int, item_ids: Iterable[int] | None = N
     db.flush()  # the sums read the items' sessions (set while writing cells) in SQL
     if full:
         db.execute(delete(ScoreSummary).where(ScoreSummary.scorecard_id == card.id))
-        now = utcnow()
+        summary = SummaryRows(card, s, roles, utcnow())
         rows = [r for (lid, sess), vals in cell_sums(db, card.id, s, manual_items).items()
-                if (r := _summary_row(card, s, roles, lid, sess, vals, now)) is not None]
+                if (r := summary.row(lid, sess, vals)) is not None]
         _write_summaries(db, rows)
         stats.legislators = len(rows)
     else:

@@ -22,6 +22,7 @@ from tracker.scoring.cells import CELL_COLUMNS, NOT_MEMBER, UNMATCHED, preferred
 from tracker.scoring.rules import score_vote
 from tracker.scoring.ruletext import rule_ids
 from tracker.scoring.settings import ScoringSettings
+from tracker.store.statements import run_batch
 from tracker.vocab import VOTE_OPTIONS
 
 POOLED = "*"
@@ -54,14 +55,15 @@ def run_sql(conn: Connection, sql: str, params=()):
 
 
 def _temp_tables(conn: Connection) -> None:
-    """Empty per-transaction work tables (PostgreSQL drops them at commit; fine with poolers)."""
-    tail = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
-    run_sql(conn, f"CREATE TEMP TABLE IF NOT EXISTS {_ITEMS} (item_id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL,"
-               f" weight FLOAT NOT NULL, absent BOOLEAN NOT NULL){tail}")
-    run_sql(conn, f"CREATE TEMP TABLE IF NOT EXISTS {_RULES} (item_id INTEGER NOT NULL, option VARCHAR NOT NULL,"
-               f" rule_id INTEGER NOT NULL, agreement FLOAT, PRIMARY KEY (item_id, option)){tail}")
-    run_sql(conn, f"DELETE FROM {_ITEMS}")
-    run_sql(conn, f"DELETE FROM {_RULES}")
+    """Empty work tables. On PostgreSQL they are emptied at every commit and kept by the connection
+    (made once per connection: creating them in every transaction cost about 1 ms each); a pooler
+    that hands the connection to another client hands over empty tables."""
+    tail = " ON COMMIT DELETE ROWS" if conn.dialect.name == "postgresql" else ""
+    run_batch(conn, [f"CREATE TEMP TABLE IF NOT EXISTS {_ITEMS} (item_id INTEGER PRIMARY KEY, event_id INTEGER"
+                     f" NOT NULL, weight FLOAT NOT NULL, absent BOOLEAN NOT NULL){tail}",
+                     f"CREATE TEMP TABLE IF NOT EXISTS {_RULES} (item_id INTEGER NOT NULL, option VARCHAR NOT NULL,"
+                     f" rule_id INTEGER NOT NULL, agreement FLOAT, PRIMARY KEY (item_id, option)){tail}",
+                     f"DELETE FROM {_ITEMS}", f"DELETE FROM {_RULES}"])
 
 
 def _plan_with_statistics(conn: Connection) -> None:
@@ -71,9 +73,7 @@ def _plan_with_statistics(conn: Connection) -> None:
     index (1.6 M rows read for one scorecard's 148,000); with them it reads each item's votes, but
     its estimate then passes `jit_above_cost` and compiling took 0.36 s of a 1.3 s statement, to
     save nothing (EXPLAIN ANALYZE, 2026-12-04). `SET LOCAL` ends with the transaction."""
-    run_sql(conn, f"ANALYZE {_ITEMS}")
-    run_sql(conn, f"ANALYZE {_RULES}")
-    run_sql(conn, "SET LOCAL jit = off")
+    run_batch(conn, [f"ANALYZE {_ITEMS}", f"ANALYZE {_RULES}", "SET LOCAL jit = off"])
 
 
 def _events(conn: Connection, keys: list[str]) -> dict[str, tuple]:
@@ -193,8 +193,7 @@ def write_vote_cells(db: Session, card: Scorecard, items: list[ScoredItem], s: S
             cells += _insert_votes(conn, card, fixed[NOT_MEMBER.rule], odd)
     if s.missing_from_roll == "absent":
         cells += _insert_absent(conn, card)
-    run_sql(conn, f"DELETE FROM {_ITEMS}")
-    run_sql(conn, f"DELETE FROM {_RULES}")
+    run_batch(conn, [f"DELETE FROM {_ITEMS}", f"DELETE FROM {_RULES}"])
     return cells + unmatched, unmatched
 
 
@@ -220,11 +219,8 @@ GROUP BY c.legislator_id, COALESCE(si.session, '')"""
     for batch in batches:
         extra = "" if batch is None else f" AND si.id IN ({', '.join('?' for _ in batch)})"
         for lid, session, *vals in run_sql(conn, sql.format(extra=extra), (card_id, *(batch or ()))).all():
-            keys = [(lid, session)]
-            if s.lifetime and vals[3]:
-                keys.append((lid, POOLED))
+            vals = [sign * (v or 0) for v in vals]
+            keys = [(lid, session), (lid, POOLED)] if s.lifetime and vals[3] else [(lid, session)]
             for key in keys:
-                acc = sums[key]
-                for i in range(6):
-                    acc[i] += sign * (vals[i] or 0)
+                sums[key] = [a + v for a, v in zip(sums[key], vals)]
     return sums

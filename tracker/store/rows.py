@@ -61,6 +61,17 @@ def _processed(rows: Iterable[Sequence], procs: list[Callable | None]) -> Iterab
         yield out
 
 
+def _copy(conn: Connection, sql: str, rows: Iterable[Sequence]) -> None:
+    """PostgreSQL: send `rows` through a `COPY ... FROM STDIN` statement."""
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        with conn.connection.driver_connection.cursor() as cur, cur.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except dbapi.Error as err:
+        raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
+
+
 def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
     """Insert `rows` (tuples in `columns` order) into `table` in the connection's transaction.
     A driver error is raised as SQLAlchemy's (`IntegrityError` for a broken key, ...), as an
@@ -74,13 +85,7 @@ def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: It
     raw = conn.connection.driver_connection
     dbapi = conn.dialect.loaded_dbapi
     if conn.dialect.name == "postgresql" and hasattr(raw, "cursor"):
-        sql = f"COPY {target} ({names}) FROM STDIN"
-        try:
-            with raw.cursor() as cur, cur.copy(sql) as copy:
-                for row in values:
-                    copy.write_row(row)
-        except dbapi.Error as err:
-            raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
+        _copy(conn, f"COPY {target} ({names}) FROM STDIN", values)
         return
     marks = ", ".join("?" if conn.dialect.paramstyle == "qmark" else "%s" for _ in columns)
     sql = f"INSERT INTO {target} ({names}) VALUES ({marks})"
