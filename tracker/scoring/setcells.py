@@ -87,9 +87,11 @@ def _events(conn: Connection, keys: list[str]) -> dict[str, tuple]:
     return out
 
 
-def _rules(conn: Connection, items: list[tuple], options: Iterable[str], s: ScoringSettings) -> list[tuple]:
+def _rules(conn: Connection, items: list[tuple], options: Iterable[str], s: ScoringSettings,
+           ids: dict[str, int] | None = None) -> list[tuple]:
     """(item id, option, rule id, agreement) for every option of every item, one rules call
-    per distinct (option, preferred, outcome)."""
+    per distinct (option, preferred, outcome). `ids`, if given, receives the ids of its words
+    too (looked up in the same query)."""
     memo: dict = {}
     rows = []
     for item_id, preferred, result in items:
@@ -98,8 +100,11 @@ def _rules(conn: Connection, items: list[tuple], options: Iterable[str], s: Scor
             if rule is None:
                 rule = memo[(option, preferred, result)] = score_vote(option, preferred, result, s)
             rows.append((item_id, option, rule.rule, rule.agreement))
-    ids = rule_ids(conn, (r[2] for r in rows))
-    return [(item_id, option, ids[words], agreement) for item_id, option, words, agreement in rows]
+    extra = list(ids or ())
+    found = rule_ids(conn, [*extra, *(r[2] for r in rows)])
+    if ids is not None:
+        ids.update({words: found[words] for words in extra})
+    return [(item_id, option, found[words], agreement) for item_id, option, words, agreement in rows]
 
 
 def _insert_votes(conn: Connection, card: Scorecard, not_member: int, only_options: list[str] | None = None) -> int:
@@ -174,8 +179,8 @@ def write_vote_cells(db: Session, card: Scorecard, items: list[ScoredItem], s: S
     _temp_tables(conn)
     known = sorted(VOTE_OPTIONS | {ABSENT_OPTION})
     run_sql(conn, f"INSERT INTO {_ITEMS} VALUES (?, ?, ?, ?)", item_rows)
-    run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(conn, rule_items, known, s))
-    fixed = rule_ids(conn, (NOT_MEMBER.rule, UNMATCHED.rule))
+    fixed = dict.fromkeys((NOT_MEMBER.rule, UNMATCHED.rule), 0)  # their ids come with the items' rules
+    run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(conn, rule_items, known, s, fixed))
     if conn.dialect.name == "postgresql":
         _plan_with_statistics(conn)
     cells = _insert_votes(conn, card, fixed[NOT_MEMBER.rule])
