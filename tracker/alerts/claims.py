@@ -15,7 +15,7 @@ import uuid
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.engine import Engine
 
-from tracker.alerts.sqlutil import aware
+from tracker.store.sqlutil import aware
 from tracker.db import session_scope
 from tracker.models import Delivery
 from tracker.models.base import utcnow

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 
 from tracker.alerts.kinds import EVENT_KINDS, OPS_EVENT_KINDS
-from tracker.alerts.sqlutil import insert_ignore, insert_ignore_many
+from tracker.store.sqlutil import insert_ignore, insert_ignore_many
 from tracker.alerts.text_events import text_events
 from tracker.contract import BillIn, BillTextIn, HearingIn, Record, VoteEventIn
 from tracker.models.alerts import ChangeEvent

@@ -7,7 +7,7 @@ from typing import Collection, Iterable
 
 from tracker.alerts.kinds import EVENT_KINDS
 from tracker.alerts.render import summary
-from tracker.alerts.sqlutil import aware
+from tracker.store.sqlutil import aware
 from tracker.bills.attribution import LEGISCAN, credit_text, credits
 from tracker.bills.keys import bill_page_url
 from tracker.hearings.ical import CalendarEvent, calendar

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from tracker.alerts.claims import new_message_id
 from tracker.alerts.matching import Matcher
-from tracker.alerts.sqlutil import aware, insert_ignore
+from tracker.store.sqlutil import aware, insert_ignore
 from tracker.db import session_scope
 from tracker.models import ChangeEvent, Delivery, Subscriber, Subscription
 from tracker.models.base import utcnow

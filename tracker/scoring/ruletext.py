@@ -10,7 +10,7 @@ from typing import Iterable
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from tracker.alerts.sqlutil import insert_ignore_many
+from tracker.store.sqlutil import insert_ignore_many
 from tracker.models import ScoreRuleText
 
 _CHUNK = 500
