@@ -18,7 +18,7 @@ from tracker.alerts.events import roll_call_event, store_many_events
 from tracker.bills.links import link_vote
 from tracker.contract import VoteEventIn
 from tracker.ingest.bulk import CHUNK, _insert, insert_returning_ids
-from tracker.ingest.votes import vote_values, voter_ids, voter_rows
+from tracker.ingest.votes import content_hash, vote_values, voter_ids, voter_rows
 from tracker.jurisdictions.seed import get_or_create_session
 from tracker.models import PersonVote, ScoredItem, VoteEvent
 from tracker.people.matching import IdResolver
@@ -43,7 +43,7 @@ def store_new_votes(session: Session, recs: list[VoteEventIn], today: dt.date) -
                 sessions[place] = get_or_create_session(session, rec.jurisdiction, rec.session).id
             session_id = sessions[place]
         bill_key, position = link_vote(session, rec, stored=False)
-        rows.append(dict(vote_values(rec, session_id, bill_key, position), key=rec.key))
+        rows.append(dict(vote_values(rec, session_id, bill_key, position), key=rec.key, record_hash=content_hash(rec)))
         votes.append(voter_rows(session, rec, resolver))
     ids = insert_returning_ids(session, VoteEvent, rows)
     _insert(session, PersonVote, [dict(values, vote_event_id=event_id, natural_key=key)

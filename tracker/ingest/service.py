@@ -23,7 +23,7 @@ from tracker.jurisdictions import calendar
 from tracker.jurisdictions.seed import SESSION_FIELDS
 from tracker.ingest.people import ingest_committee, ingest_hearing, ingest_legislator
 from tracker.ingest.texts import ingest_bill_text
-from tracker.ingest.votes import ingest_vote_event
+from tracker.ingest.votes import ingest_vote_event, unchanged_votes
 from tracker.models import LegislativeSession, VoteEvent
 from tracker.search import index as search_index
 from tracker.scoring.dirty import mark_ingested, process_quietly
@@ -190,12 +190,14 @@ class Ingestor:
         today = self.today or dt.date.today()
         with batch_session(self.engine) as session:
             skip = set() if self.recheck else unchanged_bills(
-                session, [r for r in records if isinstance(r, BillIn)], today)
+                session, [r for r in records if isinstance(r, BillIn)], today) | unchanged_votes(
+                session, [r for r in records if isinstance(r, VoteEventIn)])
             to_index = session.info[search_index.DEFERRED] = set()  # the batch's bills, indexed together
             fresh = set()
             if self.bulk:  # new bills and roll calls: written a run at a time
                 fresh = bulk.new_bills(session, [r for r in records if isinstance(r, BillIn) and id(r) not in skip])
-                fresh |= bulk.new_records(session, [r for r in records if isinstance(r, VoteEventIn)], VoteEvent)
+                fresh |= bulk.new_records(session, [r for r in records if isinstance(r, VoteEventIn)
+                                                    and id(r) not in skip], VoteEvent)
             started = time.monotonic()
             at = 0
             while at < len(records):

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+from collections import Counter
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from tracker.contract import VoteEventIn
@@ -17,6 +20,7 @@ from tracker.people.pending import DUPLICATE, vote_rank
 from tracker.jurisdictions.seed import get_or_create_session
 
 log = logging.getLogger("edtracker.ingest")
+CHUNK = 500
 
 
 def ingest_vote_event(session: Session, rec: VoteEventIn, today: dt.date) -> tuple[str, dict]:
@@ -24,6 +28,10 @@ def ingest_vote_event(session: Session, rec: VoteEventIn, today: dt.date) -> tup
     bill_key, action_position = link_vote(session, rec)  # federal roll call -> bill action
     event, outcome, changes = upsert(session, VoteEvent, {"key": rec.key},
                                      vote_values(rec, session_id, bill_key, action_position))
+    digest = content_hash(rec)
+    if event.record_hash != digest:  # not a change of the roll call: no event, outcome as compared
+        event.record_hash = digest
+        session.add(event)
     resolver = IdResolver(session)
     resolver.prefetch(voter_ids([rec]))
     desired = voter_rows(session, rec, resolver)
@@ -33,6 +41,29 @@ def ingest_vote_event(session: Session, rec: VoteEventIn, today: dt.date) -> tup
         changes["votes"] = diff
         outcome = "update"
     return outcome, changes
+
+
+def content_hash(rec: VoteEventIn) -> str:
+    """A hash of the record's content, its fetch time aside (pydantic's JSON of the record: a
+    roll call of 740 votes in a quarter millisecond, a tenth of a sorted `json.dumps`)."""
+    return hashlib.sha1(rec.model_dump_json(exclude={"source": {"fetched_at"}}).encode()).hexdigest()
+
+
+def unchanged_votes(session: Session, recs: list[VoteEventIn]) -> set[int]:
+    """`id()` of the records in `recs` stored before with the same content hash: a noop, answered
+    from one query per CHUNK keys without reading their votes. A roll call twice in `recs` goes
+    the whole way (their order decides). Voters matched once people arrive are the deferred
+    pass's work (`tracker.people.pending`), as for bills' sponsors; a change of matching rules
+    needs a re-import with `recheck`."""
+    keys = sorted({r.key for r in recs})
+    kept: dict[str, str | None] = {}
+    for start in range(0, len(keys), CHUNK):
+        kept.update(session.execute(select(VoteEvent.key, VoteEvent.record_hash)
+                                    .where(VoteEvent.key.in_(keys[start:start + CHUNK]))).all())
+    twice = {key for key, n in Counter(r.key for r in recs).items() if n > 1}
+    return {id(rec) for rec in recs
+            if rec.key in kept and kept[rec.key] is not None and rec.key not in twice
+            and kept[rec.key] == content_hash(rec)}
 
 
 def vote_values(rec: VoteEventIn, session_id: int | None, bill_key: str | None,

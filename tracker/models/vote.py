@@ -33,6 +33,9 @@ class VoteEvent(SQLModel, table=True):
     source_url: str | None = None
     source_format: str | None = None
     fetched_at: dt.datetime | None = tz_datetime()
+    record_hash: str | None = Field(default=None, description=(
+        "content hash of the record last stored (issue 19): an import of the same record again "
+        "is a noop without reading its votes"))
 
 
 class PersonVote(SQLModel, table=True):
