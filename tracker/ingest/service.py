@@ -21,7 +21,7 @@ from tracker.ingest.bills import ingest_bill, unchanged_bills
 from tracker.ingest.diff import jsonable, upsert
 from tracker.jurisdictions import calendar
 from tracker.jurisdictions.seed import SESSION_FIELDS
-from tracker.ingest.people import ingest_committee, ingest_hearing, ingest_legislator
+from tracker.ingest.people import ingest_committee, ingest_hearing, ingest_legislator, unchanged_legislators
 from tracker.ingest.texts import ingest_bill_text
 from tracker.ingest.votes import ingest_vote_event, unchanged_votes
 from tracker.models import LegislativeSession, VoteEvent
@@ -189,9 +189,10 @@ class Ingestor:
         is up, appending their results to `results`."""
         today = self.today or dt.date.today()
         with batch_session(self.engine) as session:
-            skip = set() if self.recheck else unchanged_bills(
-                session, [r for r in records if isinstance(r, BillIn)], today) | unchanged_votes(
-                session, [r for r in records if isinstance(r, VoteEventIn)])
+            skip = set() if self.recheck else (
+                unchanged_bills(session, [r for r in records if isinstance(r, BillIn)], today)
+                | unchanged_votes(session, [r for r in records if isinstance(r, VoteEventIn)])
+                | unchanged_legislators(session, [r for r in records if isinstance(r, LegislatorIn)]))
             to_index = session.info[search_index.DEFERRED] = set()  # the batch's bills, indexed together
             fresh = set()
             if self.bulk:  # new bills and roll calls: written a run at a time

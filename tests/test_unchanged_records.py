@@ -1,6 +1,7 @@
-"""A roll call imported again unchanged is a noop answered from its stored content hash
-(`vote_event.record_hash`, issue 19), without reading and comparing its votes; a changed one,
-one stored before the hash existed, and every one under `recheck`, go the whole way."""
+"""A roll call or a legislator imported again unchanged is a noop answered from the stored
+content hash (`vote_event.record_hash`, `legislator_source.record_hash`; issue 19), one query
+a batch, without reading and comparing its votes or merging the person; a changed one, one
+stored before the roll calls' hash existed, and every one under `recheck`, go the whole way."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,9 +12,9 @@ from sqlmodel import Session
 
 from tests import factories as f
 from tests.test_ingest_batches import content
-from tracker.contract import VoteEventIn, build_any
+from tracker.contract import LegislatorIn, VoteEventIn, build_any
 from tracker.ingest import Ingestor, bulk_votes, service
-from tracker.models import PersonVote, VoteEvent
+from tracker.models import Legislator, PersonVote, VoteEvent
 
 TODAY = dt.date(2025, 12, 1)
 
@@ -128,4 +129,56 @@ def test_real_roll_calls_imported_again_are_noops_from_their_hashes(engine, whol
     report = Ingestor(engine, today=TODAY).ingest(real)
     assert report.summary() == {"insert": 0, "update": 0, "noop": len(real), "error": 0}
     assert whole_path == []
+    assert content(engine) == before
+
+
+@pytest.fixture
+def people_path(monkeypatch) -> list[str]:
+    """Keys of the legislators that went the whole way."""
+    seen: list[str] = []
+
+    def record(session, rec, today, real=service.HANDLERS[LegislatorIn]):
+        seen.append(rec.key)
+        return real(session, rec, today)
+    monkeypatch.setitem(service.HANDLERS, LegislatorIn, record)
+    return seen
+
+
+def test_an_unchanged_legislator_is_answered_from_the_kept_record(engine, people_path):
+    people = [f.legislator(), f.legislator("R000002", "Rick Roe", party="Republican")]
+    Ingestor(engine, today=TODAY).ingest(people)
+    assert len(people_path) == 2
+    before = content(engine)
+    people_path.clear()
+    report = Ingestor(engine, today=TODAY).ingest(people)
+    assert report.summary() == {"insert": 0, "update": 0, "noop": 2, "error": 0} and people_path == []
+    assert content(engine) == before
+    # changed, or twice in one batch: the whole way
+    renamed = f.legislator(name="Jane Q. Doe")
+    report = Ingestor(engine, today=TODAY).ingest([renamed, people[1], people[1]])
+    assert [r.outcome for r in report.results] == ["update", "noop", "noop"]
+    assert people_path == [build_any(renamed).key, build_any(people[1]).key, build_any(people[1]).key]
+    with Session(engine) as db:
+        assert db.execute(select(Legislator.name).where(Legislator.key == build_any(renamed).key)).scalar_one() \
+            == "Jane Q. Doe"
+    people_path.clear()
+    assert Ingestor(engine, today=TODAY, recheck=True).ingest(people[1:]).summary()["noop"] == 1
+    assert len(people_path) == 1
+
+
+def test_real_legislators_imported_again_are_noops_from_their_kept_records(engine, people_path):
+    """The real congress-legislators (537 members, committees): the second import merges nobody."""
+    from scrapers.importer import iter_records, plan
+    from tests.conftest import real_fixture
+
+    def records():
+        return list(iter_records(plan([real_fixture("congress-legislators")])))
+    first = Ingestor(engine, today=TODAY).ingest(records())
+    people = first.counts["insert"] - sum(1 for r in first.results if r.kind != "legislator")
+    assert len(people_path) == people > 500
+    before = content(engine)
+    people_path.clear()
+    again = Ingestor(engine, today=TODAY).ingest(records())
+    assert again.summary()["insert"] == again.summary()["update"] == again.summary()["error"] == 0
+    assert people_path == []
     assert content(engine) == before
