@@ -95,15 +95,18 @@ class Ingestor:
 
     A batch commits after `batch_records` records or `batch_seconds` of work, whichever comes
     first (settings INGEST_BATCH_RECORDS, INGEST_BATCH_SECONDS), so a reader or another writer
-    never waits long behind an import. Before a batch is stored, the bills whose source record is
-    the one already kept (same content hash) are answered `noop` from one query, without the
-    merge (see `tracker.ingest.bills.unchanged_bills`); `recheck=True` runs every record through
-    the whole path (after a change of merge rules or source precedence). Bills not stored yet
-    (one query per batch) are written a run at a time with one statement per table
-    (`tracker.ingest.bulk`; a run sized to the batch's time left); if a run fails, its records
-    are stored again one savepoint each. `bulk=False` sends them through `HANDLERS`. Results reach
-    `on_result` in the order of the items, once the records read with them are committed. If a commit itself fails, the batch is stored
-    again one record per transaction, so one failure costs one record, never a batch.
+    never waits long behind an import. Before a batch is stored, the bills, roll calls and
+    legislators whose record is the one already stored (same content hash) are answered `noop`
+    from one query per kind, without the merge (`tracker.ingest.bills.unchanged_bills`,
+    `tracker.ingest.votes.unchanged_votes`, `tracker.ingest.people.unchanged_legislators`);
+    `recheck=True` runs every record through the whole path (after a change of merge rules or
+    source precedence). Bills and roll calls not stored yet (one query per batch) are written a
+    run at a time with one statement per table (`tracker.ingest.bulk`,
+    `tracker.ingest.bulk_votes`; a run sized to the batch's time left); if a run fails, its
+    records are stored again one savepoint each. `bulk=False` sends them through `HANDLERS`.
+    Results reach `on_result` in the order of the items, once the records read with them are
+    committed. If a commit itself fails, the batch is stored again one record per transaction,
+    so one failure costs one record, never a batch.
     """
 
     def __init__(self, engine: Engine, *, today: dt.date | None = None,
