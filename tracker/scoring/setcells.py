@@ -222,8 +222,15 @@ GROUP BY c.legislator_id, COALESCE(si.session, '')"""
     conn = db.connection()
     batches = [None] if item_ids is None else list(_chunks(sorted(item_ids)))
     for batch in batches:
-        extra = "" if batch is None else f" AND si.id IN ({', '.join('?' for _ in batch)})"
-        for lid, session, *vals in run_sql(conn, sql.format(extra=extra), (card_id, *(batch or ()))).all():
+        extra, params = f" AND si.id IN ({', '.join('?' for _ in batch or ())})", (card_id, *(batch or ()))
+        if batch is None and conn.dialect.name == "postgresql":
+            # the scorecard's cells by the (item_id, cell_ref) index: joined as written, PostgreSQL
+            # scanned every scorecard's cells (147 ms for 1 card of 10 against 69-106 ms)
+            extra, params = " AND c.item_id = ANY(ARRAY(SELECT id FROM scored_item WHERE scorecard_id = ?))", \
+                (card_id, card_id)
+        elif batch is None:
+            extra = ""
+        for lid, session, *vals in run_sql(conn, sql.format(extra=extra), params).all():
             vals = [sign * (v or 0) for v in vals]
             keys = [(lid, session), (lid, POOLED)] if s.lifetime and vals[3] else [(lid, session)]
             for key in keys:
