@@ -19,10 +19,10 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("vote_event") as batch_op:
-        batch_op.add_column(sa.Column("record_hash", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
+    op.add_column("vote_event", sa.Column("record_hash", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("vote_event") as batch_op:
-        batch_op.drop_column("record_hash")
+    # Not Alembic's batch mode: on SQLite it would copy the table, and the roll calls' votes
+    # refer to it (SQLite has dropped columns in place since 3.35).
+    op.execute("ALTER TABLE vote_event DROP COLUMN record_hash")
