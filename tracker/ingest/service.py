@@ -19,6 +19,7 @@ from tracker.db import batch_session
 from tracker.ingest import bulk, bulk_votes
 from tracker.ingest.bills import ingest_bill, unchanged_bills
 from tracker.ingest.diff import jsonable, upsert
+from tracker.ingest.gcpause import gc_paused
 from tracker.jurisdictions import calendar
 from tracker.jurisdictions.seed import SESSION_FIELDS
 from tracker.ingest.people import ingest_committee, ingest_hearing, ingest_legislator
@@ -188,7 +189,7 @@ class Ingestor:
         """Store records from the front of `records` in one transaction until the batch's time
         is up, appending their results to `results`."""
         today = self.today or dt.date.today()
-        with batch_session(self.engine) as session:
+        with gc_paused(), batch_session(self.engine) as session:
             skip = set() if self.recheck else unchanged_bills(
                 session, [r for r in records if isinstance(r, BillIn)], today)
             to_index = session.info[search_index.DEFERRED] = set()  # the batch's bills, indexed together
