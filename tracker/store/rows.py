@@ -12,8 +12,10 @@ encoder with the same options), without building a new encoder for every value.
 from __future__ import annotations
 
 import json
+import weakref
 from json import encoder as _encoder
-from typing import Any, Callable, Iterable, Sequence
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError
@@ -32,8 +34,13 @@ _c_encode = _make(_markers, _default, _encoder.encode_basestring_ascii, None, ":
                   True) if _make else None
 
 
+_EMPTY = {list: "[]", dict: "{}"}
+
+
 def json_dumps(value: Any) -> str:
     """`json.dumps(value)` with the C encoder made once."""
+    if type(value) in _EMPTY and not value:  # [] and {}: a quarter of the values of a bill's rows
+        return _EMPTY[type(value)]
     if _c_encode is None or isinstance(value, str):  # a bare string: json.dumps' own shortcut
         return json.dumps(value)
     try:
@@ -43,62 +50,124 @@ def json_dumps(value: Any) -> str:
         raise
 
 
+_PROCESSORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # dialect -> (table, columns) -> processors
+
+
 def _processors(conn: Connection, table: Table, columns: Sequence[str]) -> list[Callable | None]:
+    """The columns' bind processors (made once per dialect, table and columns)."""
     dialect = conn.dialect
-    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
+    made = _PROCESSORS.setdefault(dialect, {})
+    key = (table, tuple(columns))
+    procs = made.get(key)
+    if procs is None:
+        procs = made[key] = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+                                    for name in columns]
+    return procs
 
 
-def _processed(rows: Iterable[Sequence], procs: list[Callable | None]) -> Iterable[tuple]:
+def _processed(rows: Iterable[Sequence], procs: list[Callable | None]) -> list:
     active = [(i, p) for i, p in enumerate(procs) if p is not None]
     if not active:
-        yield from (tuple(r) for r in rows)
-        return
+        return [tuple(r) for r in rows]
+    out = []
     for row in rows:
-        out = list(row)
+        row = list(row)
         for i, proc in active:
-            if out[i] is not None:
-                out[i] = proc(out[i])
-        yield out
+            if row[i] is not None:
+                row[i] = proc(row[i])
+        out.append(row)
+    return out
 
 
-def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """Insert `rows` (tuples in `columns` order) into `table` in the connection's transaction.
-    A driver error is raised as SQLAlchemy's (`IntegrityError` for a broken key, ...), as an
-    `insert(table)` would raise it."""
-    rows = list(rows)
-    if not rows:
-        return
+class Prepared(NamedTuple):
+    """Rows of a table ready for the driver: values in `columns` order, through the columns' bind
+    processors."""
+
+    table: Table
+    columns: list[str]
+    values: list
+
+
+def prepare_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence]) -> Prepared:
+    """`rows` (tuples in `columns` order) ready to be written by `write_rows` (JSON encoded, ...)."""
+    return Prepared(table, list(columns), _processed(rows, _processors(conn, table, columns)))
+
+
+def _insert_sql(conn: Connection, rows: Prepared) -> str:
     quote = conn.dialect.identifier_preparer.quote
-    names, target = ", ".join(quote(c) for c in columns), quote(table.name)
-    values = _processed(rows, _processors(conn, table, columns))
-    raw = conn.connection.driver_connection
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    return (f"INSERT INTO {quote(rows.table.name)} ({', '.join(quote(c) for c in rows.columns)}) "
+            f"VALUES ({', '.join(mark for _ in rows.columns)})")
+
+
+def _copying(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql" and hasattr(conn.connection.driver_connection, "cursor")
+
+
+def write_rows(conn: Connection, rows: Prepared) -> None:
+    """Insert prepared rows in the connection's transaction: COPY on PostgreSQL, one executemany
+    elsewhere. A driver error is raised as SQLAlchemy's (`IntegrityError` for a broken key, ...),
+    as an `insert(table)` would raise it."""
+    if not rows.values:
+        return
     dbapi = conn.dialect.loaded_dbapi
-    if conn.dialect.name == "postgresql" and hasattr(raw, "cursor"):
-        sql = f"COPY {target} ({names}) FROM STDIN"
+    if _copying(conn):
+        quote = conn.dialect.identifier_preparer.quote
+        sql = f"COPY {quote(rows.table.name)} ({', '.join(quote(c) for c in rows.columns)}) FROM STDIN"
         try:
-            with raw.cursor() as cur, cur.copy(sql) as copy:
-                for row in values:
+            with conn.connection.driver_connection.cursor() as cur, cur.copy(sql) as copy:
+                for row in rows.values:
                     copy.write_row(row)
         except dbapi.Error as err:
             raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
         return
-    marks = ", ".join("?" if conn.dialect.paramstyle == "qmark" else "%s" for _ in columns)
-    sql = f"INSERT INTO {target} ({names}) VALUES ({marks})"
+    sql = _insert_sql(conn, rows)
     cur = conn.connection.cursor()
     try:
-        cur.executemany(sql, list(values))
+        cur.executemany(sql, rows.values)
     except dbapi.Error as err:
         raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
     finally:
         cur.close()
 
 
-def insert_dicts(conn: Connection, table: Table, rows: list[dict], defaults: dict[str, Any] | None = None) -> None:
-    """`insert_rows` of dicts: every key any row has; a key a row lacks takes `defaults`, else
+@contextmanager
+def rows_sent(conn: Connection, rows: Prepared) -> Iterator[None]:
+    """Insert prepared rows without waiting for the server while the block runs: on PostgreSQL
+    they are sent in pipeline mode and the server inserts them (computing generated columns, say)
+    while this process goes on; the block must not use the connection; the server's answer, an
+    error included (raised as SQLAlchemy's), is read when the block ends. In the same transaction
+    as everything else. Elsewhere the rows are written before the block runs."""
+    raw = conn.connection.driver_connection
+    if not rows.values or not _copying(conn) or not hasattr(raw, "pipeline"):
+        write_rows(conn, rows)
+        yield
+        return
+    sql, dbapi = _insert_sql(conn, rows), conn.dialect.loaded_dbapi
+    cur = raw.cursor()
+    try:
+        with raw.pipeline():
+            try:
+                cur.executemany(sql, rows.values)
+            except dbapi.Error as err:
+                raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
+            yield
+    except dbapi.Error as err:  # the server's answer, read as the pipeline ends
+        raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
+    finally:
+        cur.close()
+
+
+def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Insert `rows` (tuples in `columns` order) into `table` in the connection's transaction
+    (`prepare_rows`, then `write_rows`)."""
+    write_rows(conn, prepare_rows(conn, table, columns, rows))
+
+
+def prepare_dicts(conn: Connection, table: Table, rows: list[dict], defaults: dict[str, Any] | None = None) -> Prepared:
+    """`prepare_rows` of dicts: every key any row has; a key a row lacks takes `defaults`, else
     the column's own Python-side default (as `insert(table)` would), else NULL. Columns no row
     names keep their server defaults."""
-    if not rows:
-        return
     defaults = dict(defaults or {})
     columns = list(dict.fromkeys([*defaults, *(k for r in rows for k in r)]))
     for column in table.c:
@@ -109,8 +178,14 @@ def insert_dicts(conn: Connection, table: Table, rows: list[dict], defaults: dic
             defaults[column.name] = default.arg if default.is_scalar else _Call(default.arg)
     fill = {c: defaults.get(c) for c in columns}
     calls = [c for c in columns if isinstance(fill[c], _Call)]
-    insert_rows(conn, table, columns, ([r[c] if c in r else (fill[c]() if c in calls else fill[c]) for c in columns]
-                                       for r in rows))
+    return prepare_rows(conn, table, columns, ([r[c] if c in r else (fill[c]() if c in calls else fill[c])
+                                                for c in columns] for r in rows))
+
+
+def insert_dicts(conn: Connection, table: Table, rows: list[dict], defaults: dict[str, Any] | None = None) -> None:
+    """`prepare_dicts`, then `write_rows`."""
+    if rows:
+        write_rows(conn, prepare_dicts(conn, table, rows, defaults))
 
 
 class _Call:
