@@ -26,12 +26,20 @@ def _default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-_markers: dict = {}
 _make = getattr(_encoder, "c_make_encoder", None)
-# Same arguments as json.dumps' default encoder: ensure_ascii, check_circular, allow_nan, no
-# indent, separators (', ', ': '), keys in insertion order, non-string keys not skipped.
-_c_encode = _make(_markers, _default, _encoder.encode_basestring_ascii, None, ": ", ", ", False, False,
-                  True) if _make else None
+
+
+def c_encoder(markers: dict | None, default: Callable, sort_keys: bool) -> Callable | None:
+    """json.dumps' C encoder made once (None where the C accelerator is missing), with its
+    arguments: ensure_ascii, allow_nan, no indent, separators (', ', ': '), non-string keys not
+    skipped; `markers` a dict checks for circular references (None: no check), `default`
+    serializes other objects. `"".join(encoder(value, 0))` is json.dumps' text."""
+    return _make(markers, default, _encoder.encode_basestring_ascii, None, ": ", ", ", sort_keys, False,
+                 True) if _make else None
+
+
+_markers: dict = {}
+_c_encode = c_encoder(_markers, _default, sort_keys=False)  # keys in insertion order
 
 
 _EMPTY = {list: "[]", dict: "{}"}
