@@ -102,3 +102,33 @@ def test_a_broken_key_is_sqlalchemys_integrity_error(engine):
         with pytest.raises(IntegrityError):
             insert_dicts(conn, table, [row])
         conn.rollback()
+
+
+def test_rows_sent_run_the_block_and_answer_after_it(engine):
+    """`rows_sent`: the block runs while the rows are written (on PostgreSQL, in pipeline mode),
+    the rows are there after it, and a broken key is raised as SQLAlchemy's IntegrityError (on
+    PostgreSQL once the block is over); the savepoint around it rolls back and the connection
+    goes on."""
+    from sqlalchemy.exc import IntegrityError
+
+    from tracker.store.rows import prepare_dicts, rows_sent
+
+    table = Sponsorship.__table__
+    with engine.connect() as conn:
+        bill_id = _bill(conn)
+        rows = [{"bill_id": bill_id, "natural_key": k, "position": i, "name": k.upper(), "entity_type": "person"}
+                for i, k in enumerate("abc")]
+        ran = []
+        with rows_sent(conn, prepare_dicts(conn, table, rows)):
+            ran.append(True)
+        assert ran == [True]
+        assert conn.execute(select(table.c.natural_key).order_by(table.c.natural_key)).scalars().all() == ["a", "b", "c"]
+        savepoint = conn.begin_nested()
+        with pytest.raises(IntegrityError):
+            with rows_sent(conn, prepare_dicts(conn, table, [dict(rows[0], natural_key="d", position=3), rows[1]])):
+                ran.append(True)
+        # PostgreSQL answers after the block; elsewhere the rows are written (and fail) before it
+        assert ran == ([True, True] if conn.dialect.name == "postgresql" else [True])
+        savepoint.rollback()
+        assert conn.execute(select(table.c.natural_key).order_by(table.c.natural_key)).scalars().all() == ["a", "b", "c"]
+        conn.rollback()
