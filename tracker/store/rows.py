@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import Table
+from sqlalchemy.sql import sqltypes
+from sqlalchemy.sql.elements import Null
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Connection
 
@@ -68,9 +70,28 @@ def _processors(conn: Connection, table: Table, columns: Sequence[str]) -> list[
     key = (table, tuple(columns))
     procs = made.get(key)
     if procs is None:
-        procs = made[key] = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-                                    for name in columns]
+        procs = made[key] = [_processor(dialect, table.c[name].type) for name in columns]
     return procs
+
+
+def _processor(dialect, kind) -> Callable | None:
+    if _json_as_text(dialect, kind):
+        # psycopg's own processor wraps the value, which is encoded only as the row is sent
+        # (inside COPY, after `rows_sent`'s block): encoded here instead, as the same text.
+        return _json_text(getattr(dialect, "_json_serializer", None) or json.dumps, kind.NULL)
+    return kind.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _json_as_text(dialect, kind) -> bool:
+    return dialect.name == "postgresql" and dialect.driver == "psycopg" and isinstance(kind, sqltypes.JSON)
+
+
+def _json_text(serialize: Callable, null: Any) -> Callable:
+    def process(value: Any) -> Any:  # SQLAlchemy's JSON processor, values not None
+        if isinstance(value, Null):
+            return None
+        return serialize(None if value is null else value)
+    return process
 
 
 def _processed(rows: Iterable[Sequence], procs: list[Callable | None]) -> list:
@@ -102,10 +123,17 @@ def prepare_rows(conn: Connection, table: Table, columns: Sequence[str], rows: I
 
 
 def _insert_sql(conn: Connection, rows: Prepared) -> str:
-    quote = conn.dialect.identifier_preparer.quote
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    dialect = conn.dialect
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    marks = []
+    for name in rows.columns:
+        kind = rows.table.c[name].type
+        # JSON as text (`_processor`): cast to the column's type
+        marks.append(f"CAST({mark} AS {dialect.type_compiler_instance.process(kind)})"
+                     if _json_as_text(dialect, kind) else mark)
     return (f"INSERT INTO {quote(rows.table.name)} ({', '.join(quote(c) for c in rows.columns)}) "
-            f"VALUES ({', '.join(mark for _ in rows.columns)})")
+            f"VALUES ({', '.join(marks)})")
 
 
 def _copying(conn: Connection) -> bool:
