@@ -104,7 +104,8 @@ class Ingestor:
     (`tracker.ingest.bulk`; a run sized to the batch's time left); if a run fails, its records
     are stored again one savepoint each. `bulk=False` sends them through `HANDLERS`. Results reach
     `on_result` in the order of the items, once the records read with them are committed. If a commit itself fails, the batch is stored
-    again one record per transaction, so one failure costs one record, never a batch.
+    again one record per transaction, so one failure costs one record, never a batch. Python's
+    cyclic garbage collector is paused while a batch is stored (`tracker.ingest.gcpause`).
     """
 
     def __init__(self, engine: Engine, *, today: dt.date | None = None,

@@ -4,7 +4,9 @@
 prepared INSERT elsewhere. Values go through each column's own bind processor, as SQLAlchemy
 would send them, so the stored rows are the same as an `insert(table)` of the same dicts; what is
 skipped is SQLAlchemy's per-row work (a parameter dict per row, cache keys, the processor lookup
-for every value).
+for every value). Rows can be prepared (`prepare_rows`) apart from being written (`write_rows`);
+`rows_sent` writes rows while the caller goes on (PostgreSQL's pipeline mode). On PostgreSQL the
+JSON values are encoded as they are prepared, the same text psycopg would send.
 
 `json_dumps` is the engines' JSON serializer: the same text as `json.dumps(value)` (the same C
 encoder with the same options), without building a new encoder for every value.
