@@ -177,7 +177,7 @@ def rows_sent(conn: Connection, rows: Prepared) -> Iterator[None]:
     error included (raised as SQLAlchemy's), is read when the block ends. In the same transaction
     as everything else. Elsewhere the rows are written before the block runs."""
     raw = conn.connection.driver_connection
-    if not rows.values or not _copying(conn) or not hasattr(raw, "pipeline"):
+    if not rows.values or not _copying(conn) or not _pipelines(raw):
         write_rows(conn, rows)
         yield
         return
@@ -194,6 +194,15 @@ def rows_sent(conn: Connection, rows: Prepared) -> Iterator[None]:
         raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
     finally:
         cur.close()
+
+
+def _pipelines(raw: Any) -> bool:
+    """The driver connection has psycopg's pipeline mode (libpq 14 or later)."""
+    try:
+        from psycopg import Pipeline
+    except ImportError:
+        return False
+    return hasattr(raw, "pipeline") and Pipeline.is_supported()
 
 
 def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
