@@ -102,3 +102,58 @@ def test_a_broken_key_is_sqlalchemys_integrity_error(engine):
         with pytest.raises(IntegrityError):
             insert_dicts(conn, table, [row])
         conn.rollback()
+
+
+def test_rows_sent_run_the_block_and_answer_after_it(engine):
+    """`rows_sent`: the block runs while the rows are written (on PostgreSQL, in pipeline mode),
+    the rows are there after it, and a broken key is raised as SQLAlchemy's IntegrityError (on
+    PostgreSQL once the block is over); the savepoint around it rolls back and the connection
+    goes on."""
+    from sqlalchemy.exc import IntegrityError
+
+    from tracker.store.rows import prepare_dicts, rows_sent
+
+    table = Sponsorship.__table__
+    with engine.connect() as conn:
+        bill_id = _bill(conn)
+        rows = [{"bill_id": bill_id, "natural_key": k, "position": i, "name": k.upper(), "entity_type": "person",
+                 "person_ids": {"bioguide": k.upper() + "000001", "n": [i, None]}} for i, k in enumerate("abc")]
+        ran = []
+        with rows_sent(conn, prepare_dicts(conn, table, rows)):
+            ran.append(True)
+        assert ran == [True]
+        assert [tuple(r) for r in conn.execute(select(table.c.natural_key, table.c.person_ids)
+                                               .order_by(table.c.natural_key))] == [
+            (r["natural_key"], r["person_ids"]) for r in rows]
+        savepoint = conn.begin_nested()
+        with pytest.raises(IntegrityError):
+            with rows_sent(conn, prepare_dicts(conn, table, [dict(rows[0], natural_key="d", position=3), rows[1]])):
+                ran.append(True)
+        # PostgreSQL answers after the block; elsewhere the rows are written (and fail) before it
+        assert ran == ([True, True] if conn.dialect.name == "postgresql" else [True])
+        savepoint.rollback()
+        assert conn.execute(select(table.c.natural_key).order_by(table.c.natural_key)).scalars().all() == ["a", "b", "c"]
+        conn.rollback()
+
+
+def test_json_is_stored_as_the_same_text_all_three_ways(engine):
+    """SQLAlchemy's INSERT, `insert_dicts` (COPY on PostgreSQL: the JSON encoded before, as
+    text) and `rows_sent` (an INSERT casting that text) store the same JSON text."""
+    from sqlalchemy import text
+
+    from tracker.store.rows import prepare_dicts, rows_sent
+
+    table = BillAction.__table__
+    base = {"position": 0, "description": "d", "date": dt.date(2025, 1, 2), "actor": "lower",
+            "classification": ["x", "y"], "extras": {"z": [1, 2.5, None, "é\u2028\"q\"\n\\\t"], "a": {"b": True}}}
+    with engine.begin() as conn:
+        bill_id = _bill(conn)
+        conn.execute(insert(table), [dict(base, bill_id=bill_id, natural_key="insert")])
+        insert_dicts(conn, table, [dict(base, bill_id=bill_id, natural_key="rows")])
+        with rows_sent(conn, prepare_dicts(conn, table, [dict(base, bill_id=bill_id, natural_key="sent")])):
+            pass
+        got = conn.execute(text("SELECT natural_key, CAST(extras AS TEXT), CAST(classification AS TEXT) "
+                                "FROM bill_action ORDER BY natural_key")).all()
+    assert [r[0] for r in got] == ["insert", "rows", "sent"]
+    assert len({tuple(r[1:]) for r in got}) == 1
+    assert got[0][1] == json.dumps(base["extras"])

@@ -144,18 +144,19 @@ def unchanged_bills(session: Session, recs: list[BillIn], today: dt.date) -> set
     and a change of merge rules needs a re-import with `recheck`."""
     if not recs:
         return set()
+    keys = [r.key for r in recs]  # computed once: a key is a property
     rows = session.execute(
         select(Bill.key, BillSource.source_format, BillSource.record_hash, Bill.stage, Bill.bill_type,
                Bill.introduced_date, Bill.session_id)
         .join(BillSource, BillSource.bill_id == Bill.id)
-        .where(Bill.key.in_({r.key for r in recs}))).all()
+        .where(Bill.key.in_(set(keys)))).all()
     kept = {(key, fmt): row for key, fmt, *row in rows}
-    twice = {key for key, n in Counter(r.key for r in recs).items() if n > 1}  # their order decides
+    twice = {key for key, n in Counter(keys).items() if n > 1}  # their order decides
     sessions: dict[int, LegislativeSession | None] = {}
     out = set()
-    for rec in recs:
-        row = kept.get((rec.key, rec.source.format))
-        if row is None or rec.key in twice or row[0] != record_payload(rec)[1]:
+    for rec, key in zip(recs, keys):
+        row = kept.get((key, rec.source.format))
+        if row is None or key in twice or row[0] != record_payload(rec)[1]:
             continue
         _, stage, bill_type, introduced, session_id = row
         if session_id not in sessions:

@@ -27,9 +27,9 @@ from tracker.jurisdictions.seed import get_or_create_session
 from tracker.models import (Bill, BillAction, BillSource, Jurisdiction, LegislativeSession, ScoredItem,
                             Sponsorship)
 from tracker.people.matching import IdResolver
-from tracker.store.rows import insert_dicts
+from tracker.store.rows import Prepared, prepare_dicts, rows_sent, write_rows
 from tracker.scoring.dirty import SPONSOR_KINDS, items_by_key, mark
-from tracker.search.index import insert_new_docs
+from tracker.search.index import new_docs
 
 CHUNK = 500  # keys per IN (...) lookup
 
@@ -55,23 +55,26 @@ class _Plan(NamedTuple):
     """One new bill's rows, computed before any is written."""
 
     rec: BillIn
-    payload: dict
-    digest: str
     values: dict
     actions: dict[str, dict]
     sponsors: dict[str, dict]
     congress: str
 
 
+def _prepared(session: Session, model, rows: list[dict]) -> Prepared:
+    """A table's rows ready for the driver (the model's Python-side defaults filled in)."""
+    return prepare_dicts(session.connection(), model.__table__, rows, _defaults(model))
+
+
 def _insert(session: Session, model, rows: list[dict], returning: bool = False) -> list[int]:
     """One multi-row INSERT (executemany; ids back in the rows' order when `returning`)."""
     if not rows:
         return []
+    if not returning:  # plain tuples through the driver: no per-row parameter dicts
+        write_rows(session.connection(), _prepared(session, model, rows))
+        return []
     table = model.__table__
     defaults = _defaults(model)
-    if not returning:  # plain tuples through the driver: no per-row parameter dicts
-        insert_dicts(session.connection(), table, rows, defaults)
-        return []
     rows = [{**defaults, **row} for row in rows]
     stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(session.execute(stmt, rows).scalars())
@@ -102,8 +105,7 @@ def store_new_bills(session: Session, recs: list[BillIn], today: dt.date) -> int
     # Held here: the identity map keeps rows only while something refers to them.
     places: dict[tuple[str, str], tuple[Jurisdiction, LegislativeSession]] = {}
     for rec in recs:
-        payload, digest = record_payload(rec)
-        merged = merge(session, rec, stored={}, payload=payload)  # alone: the record itself
+        merged = merge(session, rec, stored={})  # alone: the record itself
         place = places.get((rec.jurisdiction, rec.session))
         if place is None:
             place = places[(rec.jurisdiction, rec.session)] = (
@@ -112,35 +114,41 @@ def store_new_bills(session: Session, recs: list[BillIn], today: dt.date) -> int
         juris, leg_session = place
         values, actions = bill_plan(merged.record, merged, juris, leg_session, today)
         sponsors = sponsorship_plan(session, merged.record, resolver, values["introduced_date"])
-        plans.append(_Plan(rec, payload, digest, values, actions, sponsors, leg_session.identifier))
+        plans.append(_Plan(rec, values, actions, sponsors, leg_session.identifier))
 
     ids = insert_returning_ids(session, Bill, [dict(p.values, key=p.rec.key) for p in plans])
-    _insert(session, BillSource, [
-        {"bill_id": bill_id, "source_format": p.rec.source.format, "source_url": p.rec.source.url,
-         "fetched_at": p.rec.source.fetched_at, "record_hash": p.digest, "payload": p.payload}
-        for bill_id, p in zip(ids, plans)])
-    _insert(session, BillAction, [dict(row, bill_id=bill_id, natural_key=key)
-                                  for bill_id, p in zip(ids, plans) for key, row in p.actions.items()])
+    # Full-text search: their documents from the values in hand (nothing read back). On
+    # PostgreSQL the server computes their search vectors while the rows below are made.
+    with rows_sent(session.connection(), new_docs(session.connection(), [
+            (bill_id, SimpleNamespace(**p.values), [(a["description"], a["committee"]) for a in p.actions.values()],
+             [s["name"] for s in p.sponsors.values()])
+            for bill_id, p in zip(ids, plans)])):
+        sources = []
+        for bill_id, p in zip(ids, plans):
+            payload, digest = record_payload(p.rec)
+            sources.append({"bill_id": bill_id, "source_format": p.rec.source.format, "source_url": p.rec.source.url,
+                            "fetched_at": p.rec.source.fetched_at, "record_hash": digest, "payload": payload})
+        sources = _prepared(session, BillSource, sources)
+        actions = _prepared(session, BillAction, [dict(row, bill_id=bill_id, natural_key=key)
+                                                  for bill_id, p in zip(ids, plans) for key, row in p.actions.items()])
+        sponsors = _prepared(session, Sponsorship, [dict(row, bill_id=bill_id, natural_key=key)
+                                                    for bill_id, p in zip(ids, plans) for key, row in p.sponsors.items()])
+        # Alerts (issue 7): a new_bill event each.
+        events = [new_bill_event(p.rec, p.values["stage"], p.values["introduced_date"],
+                                 [(s["name"], s["primary"], s["legislator_id"]) for s in p.sponsors.values()])
+                  for p in plans]
+    conn = session.connection()
+    write_rows(conn, sources)
+    write_rows(conn, actions)
     # roll calls stored before these bills now point at their actions
     link_new_bills_votes(session, [
         (SimpleNamespace(key=p.rec.key, jurisdiction_id=p.values["jurisdiction_id"],
                          session_id=p.values["session_id"]),
          [(row["position"], row["extras"]) for row in p.actions.values()], p.congress)
         for p in plans])
-    _insert(session, Sponsorship, [dict(row, bill_id=bill_id, natural_key=key)
-                                   for bill_id, p in zip(ids, plans) for key, row in p.sponsors.items()])
-
-    # Alerts (issue 7): a new_bill event each; scorecards (issue 6): the sponsor items they touch.
-    store_many_events(session, [
-        new_bill_event(p.rec, p.values["stage"], p.values["introduced_date"],
-                       [(s["name"], s["primary"], s["legislator_id"]) for s in p.sponsors.values()])
-        for p in plans])
+    write_rows(conn, sponsors)
+    store_many_events(session, events)
+    # Scorecards (issue 6): the sponsor items they touch.
     keys = [p.rec.key for p in plans]
     items = items_by_key(session, ScoredItem.bill_key, keys, ScoredItem.kind.in_(SPONSOR_KINDS))
-    marked = sum(mark(session, items[key], f"sponsors of {key}") for key in keys if key in items)
-    # Full-text search: their documents from the values in hand (nothing read back).
-    insert_new_docs(session, [
-        (bill_id, SimpleNamespace(**p.values), [(a["description"], a["committee"]) for a in p.actions.values()],
-         [s["name"] for s in p.sponsors.values()])
-        for bill_id, p in zip(ids, plans)])
-    return marked
+    return sum(mark(session, items[key], f"sponsors of {key}") for key in keys if key in items)

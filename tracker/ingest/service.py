@@ -19,6 +19,7 @@ from tracker.db import batch_session
 from tracker.ingest import bulk, bulk_votes
 from tracker.ingest.bills import ingest_bill, unchanged_bills
 from tracker.ingest.diff import jsonable, upsert
+from tracker.ingest.gcpause import gc_paused
 from tracker.jurisdictions import calendar
 from tracker.jurisdictions.seed import SESSION_FIELDS
 from tracker.ingest.people import ingest_committee, ingest_hearing, ingest_legislator, unchanged_legislators
@@ -106,7 +107,8 @@ class Ingestor:
     records are stored again one savepoint each. `bulk=False` sends them through `HANDLERS`.
     Results reach `on_result` in the order of the items, once the records read with them are
     committed. If a commit itself fails, the batch is stored again one record per transaction,
-    so one failure costs one record, never a batch.
+    so one failure costs one record, never a batch. Python's
+    cyclic garbage collector is paused while a batch is stored (`tracker.ingest.gcpause`).
     """
 
     def __init__(self, engine: Engine, *, today: dt.date | None = None,
@@ -191,7 +193,7 @@ class Ingestor:
         """Store records from the front of `records` in one transaction until the batch's time
         is up, appending their results to `results`."""
         today = self.today or dt.date.today()
-        with batch_session(self.engine) as session:
+        with gc_paused(), batch_session(self.engine) as session:
             skip = set() if self.recheck else (
                 unchanged_bills(session, [r for r in records if isinstance(r, BillIn)], today)
                 | unchanged_votes(session, [r for r in records if isinstance(r, VoteEventIn)])

@@ -5,11 +5,12 @@ import re
 from typing import Any, Iterable
 
 from sqlalchemy import insert, inspect as sa_inspect, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from tracker.models import Bill, BillAction, BillSearchDoc, Sponsorship
 from tracker.models.base import utcnow
+from tracker.store.rows import Prepared, prepare_dicts
 
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -79,15 +80,14 @@ def index_bills(session: Session, bill_ids: Iterable[int]) -> int:
     return changed
 
 
-def insert_new_docs(session: Session, bills: list[tuple[int, Any, list[tuple[str, str | None]], list[str]]]) -> None:
-    """Write the documents of bills inserted just now, none of which has one, from the values in
-    hand ((bill id, bill values, (description, committee) of its actions and its sponsors' names,
-    both in stored order)): one multi-row INSERT, nothing read back (the bulk path of new bills)."""
-    if bills:
-        now = utcnow()
-        session.execute(insert(BillSearchDoc.__table__), [
-            dict(_doc_values(bill, actions, sponsors), bill_id=bill_id, updated_at=now)
-            for bill_id, bill, actions, sponsors in bills])
+def new_docs(conn: Connection, bills: list[tuple[int, Any, list[tuple[str, str | None]], list[str]]]) -> Prepared:
+    """The documents of bills inserted just now, none of which has one, from the values in hand
+    ((bill id, bill values, (description, committee) of its actions and its sponsors' names,
+    both in stored order)), ready to be written (`tracker.store.rows`; the bulk path of new bills)."""
+    now = utcnow()
+    return prepare_dicts(conn, BillSearchDoc.__table__, [
+        dict(_doc_values(bill, actions, sponsors), bill_id=bill_id, updated_at=now)
+        for bill_id, bill, actions, sponsors in bills])
 
 
 # session.info key of the bills a batch of records will index before it commits

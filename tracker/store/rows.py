@@ -4,7 +4,9 @@
 prepared INSERT elsewhere. Values go through each column's own bind processor, as SQLAlchemy
 would send them, so the stored rows are the same as an `insert(table)` of the same dicts; what is
 skipped is SQLAlchemy's per-row work (a parameter dict per row, cache keys, the processor lookup
-for every value).
+for every value). Rows can be prepared (`prepare_rows`) apart from being written (`write_rows`);
+`rows_sent` writes rows while the caller goes on (PostgreSQL's pipeline mode). On PostgreSQL the
+JSON values are encoded as they are prepared, the same text psycopg would send.
 
 `json_dumps` is the engines' JSON serializer: the same text as `json.dumps(value)` (the same C
 encoder with the same options), without building a new encoder for every value.
@@ -12,10 +14,14 @@ encoder with the same options), without building a new encoder for every value.
 from __future__ import annotations
 
 import json
+import weakref
 from json import encoder as _encoder
-from typing import Any, Callable, Iterable, Sequence
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import Table
+from sqlalchemy.sql import sqltypes
+from sqlalchemy.sql.elements import Null
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Connection
 
@@ -24,16 +30,29 @@ def _default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-_markers: dict = {}
 _make = getattr(_encoder, "c_make_encoder", None)
-# Same arguments as json.dumps' default encoder: ensure_ascii, check_circular, allow_nan, no
-# indent, separators (', ', ': '), keys in insertion order, non-string keys not skipped.
-_c_encode = _make(_markers, _default, _encoder.encode_basestring_ascii, None, ": ", ", ", False, False,
-                  True) if _make else None
+
+
+def c_encoder(markers: dict | None, default: Callable, sort_keys: bool) -> Callable | None:
+    """json.dumps' C encoder made once (None where the C accelerator is missing), with its
+    arguments: ensure_ascii, allow_nan, no indent, separators (', ', ': '), non-string keys not
+    skipped; `markers` a dict checks for circular references (None: no check), `default`
+    serializes other objects. `"".join(encoder(value, 0))` is json.dumps' text."""
+    return _make(markers, default, _encoder.encode_basestring_ascii, None, ": ", ", ", sort_keys, False,
+                 True) if _make else None
+
+
+_markers: dict = {}
+_c_encode = c_encoder(_markers, _default, sort_keys=False)  # keys in insertion order
+
+
+_EMPTY = {list: "[]", dict: "{}"}
 
 
 def json_dumps(value: Any) -> str:
     """`json.dumps(value)` with the C encoder made once."""
+    if type(value) in _EMPTY and not value:  # [] and {}: a quarter of the values of a bill's rows
+        return _EMPTY[type(value)]
     if _c_encode is None or isinstance(value, str):  # a bare string: json.dumps' own shortcut
         return json.dumps(value)
     try:
@@ -43,22 +62,52 @@ def json_dumps(value: Any) -> str:
         raise
 
 
+_PROCESSORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # dialect -> (table, columns) -> processors
+
+
 def _processors(conn: Connection, table: Table, columns: Sequence[str]) -> list[Callable | None]:
+    """The columns' bind processors (made once per dialect, table and columns)."""
     dialect = conn.dialect
-    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
+    made = _PROCESSORS.setdefault(dialect, {})
+    key = (table, tuple(columns))
+    procs = made.get(key)
+    if procs is None:
+        procs = made[key] = [_processor(dialect, table.c[name].type) for name in columns]
+    return procs
 
 
-def _processed(rows: Iterable[Sequence], procs: list[Callable | None]) -> Iterable[tuple]:
+def _processor(dialect, kind) -> Callable | None:
+    if _json_as_text(dialect, kind):
+        # psycopg's own processor wraps the value, which is encoded only as the row is sent
+        # (inside COPY, after `rows_sent`'s block): encoded here instead, as the same text.
+        return _json_text(getattr(dialect, "_json_serializer", None) or json.dumps, kind.NULL)
+    return kind.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _json_as_text(dialect, kind) -> bool:
+    return dialect.name == "postgresql" and dialect.driver == "psycopg" and isinstance(kind, sqltypes.JSON)
+
+
+def _json_text(serialize: Callable, null: Any) -> Callable:
+    def process(value: Any) -> Any:  # SQLAlchemy's JSON processor, values not None
+        if isinstance(value, Null):
+            return None
+        return serialize(None if value is null else value)
+    return process
+
+
+def _processed(rows: Iterable[Sequence], procs: list[Callable | None]) -> list:
     active = [(i, p) for i, p in enumerate(procs) if p is not None]
     if not active:
-        yield from (tuple(r) for r in rows)
-        return
+        return [tuple(r) for r in rows]
+    out = []
     for row in rows:
-        out = list(row)
+        row = list(row)
         for i, proc in active:
-            if out[i] is not None:
-                out[i] = proc(out[i])
-        yield out
+            if row[i] is not None:
+                row[i] = proc(row[i])
+        out.append(row)
+    return out
 
 
 def _copy(conn: Connection, sql: str, rows: Iterable[Sequence]) -> None:
@@ -72,38 +121,106 @@ def _copy(conn: Connection, sql: str, rows: Iterable[Sequence]) -> None:
         raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
 
 
-def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """Insert `rows` (tuples in `columns` order) into `table` in the connection's transaction.
-    A driver error is raised as SQLAlchemy's (`IntegrityError` for a broken key, ...), as an
-    `insert(table)` would raise it."""
-    rows = list(rows)
-    if not rows:
+class Prepared(NamedTuple):
+    """Rows of a table ready for the driver: values in `columns` order, through the columns' bind
+    processors."""
+
+    table: Table
+    columns: list[str]
+    values: list
+
+
+def prepare_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence]) -> Prepared:
+    """`rows` (tuples in `columns` order) ready to be written by `write_rows` (JSON encoded, ...)."""
+    return Prepared(table, list(columns), _processed(rows, _processors(conn, table, columns)))
+
+
+def _insert_sql(conn: Connection, rows: Prepared) -> str:
+    dialect = conn.dialect
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    marks = []
+    for name in rows.columns:
+        kind = rows.table.c[name].type
+        # JSON as text (`_processor`): cast to the column's type
+        marks.append(f"CAST({mark} AS {dialect.type_compiler_instance.process(kind)})"
+                     if _json_as_text(dialect, kind) else mark)
+    return (f"INSERT INTO {quote(rows.table.name)} ({', '.join(quote(c) for c in rows.columns)}) "
+            f"VALUES ({', '.join(marks)})")
+
+
+def _copying(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql" and hasattr(conn.connection.driver_connection, "cursor")
+
+
+def write_rows(conn: Connection, rows: Prepared) -> None:
+    """Insert prepared rows in the connection's transaction: COPY on PostgreSQL, one executemany
+    elsewhere. A driver error is raised as SQLAlchemy's (`IntegrityError` for a broken key, ...),
+    as an `insert(table)` would raise it."""
+    if not rows.values:
         return
-    quote = conn.dialect.identifier_preparer.quote
-    names, target = ", ".join(quote(c) for c in columns), quote(table.name)
-    values = _processed(rows, _processors(conn, table, columns))
-    raw = conn.connection.driver_connection
     dbapi = conn.dialect.loaded_dbapi
-    if conn.dialect.name == "postgresql" and hasattr(raw, "cursor"):
-        _copy(conn, f"COPY {target} ({names}) FROM STDIN", values)
+    if _copying(conn):
+        quote = conn.dialect.identifier_preparer.quote
+        _copy(conn, f"COPY {quote(rows.table.name)} ({', '.join(quote(c) for c in rows.columns)}) FROM STDIN",
+              rows.values)
         return
-    marks = ", ".join("?" if conn.dialect.paramstyle == "qmark" else "%s" for _ in columns)
-    sql = f"INSERT INTO {target} ({names}) VALUES ({marks})"
+    sql = _insert_sql(conn, rows)
     cur = conn.connection.cursor()
     try:
-        cur.executemany(sql, list(values))
+        cur.executemany(sql, rows.values)
     except dbapi.Error as err:
         raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
     finally:
         cur.close()
 
 
-def insert_dicts(conn: Connection, table: Table, rows: list[dict], defaults: dict[str, Any] | None = None) -> None:
-    """`insert_rows` of dicts: every key any row has; a key a row lacks takes `defaults`, else
+@contextmanager
+def rows_sent(conn: Connection, rows: Prepared) -> Iterator[None]:
+    """Insert prepared rows without waiting for the server while the block runs: on PostgreSQL
+    they are sent in pipeline mode and the server inserts them (computing generated columns, say)
+    while this process goes on; the block must not use the connection; the server's answer, an
+    error included (raised as SQLAlchemy's), is read when the block ends. In the same transaction
+    as everything else. Elsewhere the rows are written before the block runs."""
+    raw = conn.connection.driver_connection
+    if not rows.values or not _copying(conn) or not _pipelines(raw):
+        write_rows(conn, rows)
+        yield
+        return
+    sql, dbapi = _insert_sql(conn, rows), conn.dialect.loaded_dbapi
+    cur = raw.cursor()
+    try:
+        with raw.pipeline():
+            try:
+                cur.executemany(sql, rows.values)
+            except dbapi.Error as err:
+                raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
+            yield
+    except dbapi.Error as err:  # the server's answer, read as the pipeline ends
+        raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
+    finally:
+        cur.close()
+
+
+def _pipelines(raw: Any) -> bool:
+    """The driver connection has psycopg's pipeline mode (libpq 14 or later)."""
+    try:
+        from psycopg import Pipeline
+    except ImportError:
+        return False
+    return hasattr(raw, "pipeline") and Pipeline.is_supported()
+
+
+def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Insert `rows` (tuples in `columns` order) into `table` in the connection's transaction
+    (`prepare_rows`, then `write_rows`)."""
+    write_rows(conn, prepare_rows(conn, table, columns, rows))
+
+
+def prepare_dicts(conn: Connection, table: Table, rows: list[dict], defaults: dict[str, Any] | None = None) -> Prepared:
+    """`prepare_rows` of dicts: every key any row has; a key a row lacks takes `defaults`, else
     the column's own Python-side default (as `insert(table)` would), else NULL. Columns no row
     names keep their server defaults."""
-    if not rows:
-        return
     defaults = dict(defaults or {})
     columns = list(dict.fromkeys([*defaults, *(k for r in rows for k in r)]))
     for column in table.c:
@@ -114,8 +231,14 @@ def insert_dicts(conn: Connection, table: Table, rows: list[dict], defaults: dic
             defaults[column.name] = default.arg if default.is_scalar else _Call(default.arg)
     fill = {c: defaults.get(c) for c in columns}
     calls = [c for c in columns if isinstance(fill[c], _Call)]
-    insert_rows(conn, table, columns, ([r[c] if c in r else (fill[c]() if c in calls else fill[c]) for c in columns]
-                                       for r in rows))
+    return prepare_rows(conn, table, columns, ([r[c] if c in r else (fill[c]() if c in calls else fill[c])
+                                                for c in columns] for r in rows))
+
+
+def insert_dicts(conn: Connection, table: Table, rows: list[dict], defaults: dict[str, Any] | None = None) -> None:
+    """`prepare_dicts`, then `write_rows`."""
+    if rows:
+        write_rows(conn, prepare_dicts(conn, table, rows, defaults))
 
 
 class _Call:
