@@ -1,11 +1,11 @@
 """Many rows addressed by their integer keys: read, update and delete them at once (issue 19).
 
-On PostgreSQL a list of keys (or of a column's new values) travels as one array parameter
-(`= ANY(...)`, `unnest(...)`): one statement whose text is the same whatever the number of rows,
-so neither psycopg nor the server parses an IN list of hundreds of placeholders each time.
-Elsewhere (SQLite) an update or delete is one prepared statement run per row by executemany, and
-a read filters by IN lists in chunks. Values go through the columns' bind processors, as
-`tracker.store.rows.insert_rows` sends them.
+On PostgreSQL a list of keys travels as one array parameter (`= ANY(...)`): one statement whose
+text is the same whatever the number of rows, so neither psycopg nor the server parses an IN
+list of hundreds of placeholders each time; new values go by COPY into a work table and one
+`UPDATE ... FROM`. Elsewhere (SQLite) an update or delete is one prepared statement run per row
+by executemany, and a read filters by IN lists in chunks. Values go through the columns' bind
+processors, as `tracker.store.rows.insert_rows` sends them.
 """
 from __future__ import annotations
 
