@@ -82,7 +82,9 @@ class LegacyPaths:
             await self._redirect(page_for(path, scope.get("query_string", b"")), send)
             return
         new_path = "/api" + path
-        scope = {**scope, "path": new_path}
+        # Rewritten in place, not in a copy: the page cache (outermost) reads from this scope
+        # whether the route marked its answer public (`api.page_cache.public`).
+        scope["path"] = new_path
         if scope.get("raw_path"):
             scope["raw_path"] = b"/api" + scope["raw_path"]
 

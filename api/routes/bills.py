@@ -14,7 +14,7 @@ router = APIRouter(prefix="/api/bills", tags=["bills"])
 
 
 @router.get("", response_model=Page, summary="List bills")
-def bills(db: SessionDep, settings: SettingsDep,
+def bills(db: SessionDep, settings: SettingsDep, request: Request,
           jurisdiction: Annotated[str | None, Query(max_length=200, description="us, ca, ny, ...")] = None,
           session: Annotated[str | None, Query(max_length=200, description="session identifier, e.g. 119")] = None,
           stage: Annotated[str | None, Query(max_length=200, description=f"one of {', '.join(STAGES)}")] = None,
@@ -23,6 +23,7 @@ def bills(db: SessionDep, settings: SettingsDep,
     if stage and stage not in STAGES:
         raise HTTPException(422, f"unknown stage {stage!r}; expected one of {list(STAGES)}")
     limit = min(limit, settings.page_size_max)
+    public(request, remember_lang=False)   # public data: kept by api/page_cache.py, with an ETag
     total, items = list_bills(db, jurisdiction=jurisdiction, session=session, stage=stage,
                               limit=limit, offset=offset)
     return Page(total=total, limit=limit, offset=offset, items=items)

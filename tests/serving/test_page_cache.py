@@ -234,6 +234,30 @@ def test_the_bill_json_is_kept_too_and_follows_changes(site):
     assert client.get("/api/bills/us-119-hr5").json()["title"] == "Renamed for the API"
 
 
+@pytest.mark.parametrize("address", ["/api/search?q=community", "/api/bills?limit=5", "/search?q=community"])
+def test_the_search_and_list_json_are_kept_and_follow_changes(site, address):
+    """Public lists as JSON (/search too, for an API client: api/legacy.py): kept with an ETag,
+    answered without the database, a change by another process shown within the interval."""
+    client = site(check_ms=150)
+    first = client.get(address, headers={"Accept": "application/json"})
+    assert first.headers["content-type"].startswith("application/json") and first.headers["etag"]
+    assert "us-119-hr5" in first.text and "Renamed for the list" not in first.text
+    statements = Statements(site.engine)
+    try:
+        again = client.get(address, headers={"Accept": "application/json",
+                                             "If-None-Match": first.headers["etag"]})
+    finally:
+        statements.close()
+    assert again.status_code == 304 and statements.n == 0
+    _retitle(site.engine, "Renamed for the list")
+    time.sleep(0.35)  # two check intervals
+    client.get(address, headers={"Accept": "application/json"})  # may be the kept one, renders anew
+    deadline = time.monotonic() + 5
+    while "Renamed for the list" not in client.get(address, headers={"Accept": "application/json"}).text:
+        assert time.monotonic() < deadline, "the change never showed"
+        time.sleep(0.05)
+
+
 def test_a_page_and_the_json_at_one_address_are_kept_apart(site):
     """/search is a page for browsers and, for API clients, the JSON of /api/search (api/legacy.py)."""
     client = site()
