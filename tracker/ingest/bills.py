@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 
 from sqlmodel import Session, select
 
 from tracker.contract import BillIn
-from tracker.ingest.diff import sync_children, text_key, upsert, with_repeat_counters
+from tracker.ingest.diff import repeated, sync_children, text_key, upsert, with_repeat_counters
 from tracker.bills.links import link_bill_votes
 from tracker.people.matching import IdResolver
 from tracker.models import Bill, BillAction, BillSource, Jurisdiction, LegislativeSession, Sponsorship
@@ -151,7 +150,7 @@ def unchanged_bills(session: Session, recs: list[BillIn], today: dt.date) -> set
         .join(BillSource, BillSource.bill_id == Bill.id)
         .where(Bill.key.in_(set(keys)))).all()
     kept = {(key, fmt): row for key, fmt, *row in rows}
-    twice = {key for key, n in Counter(keys).items() if n > 1}  # their order decides
+    twice = repeated(keys)  # their order decides
     sessions: dict[int, LegislativeSession | None] = {}
     out = set()
     for rec, key in zip(recs, keys):

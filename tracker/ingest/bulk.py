@@ -10,7 +10,6 @@ one savepoint and, if anything fails, stores the run again one record per savepo
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from types import SimpleNamespace
 from typing import NamedTuple
 
@@ -22,28 +21,25 @@ from tracker.bills.links import link_new_bills_votes
 from tracker.bills.provenance import merge, record_payload
 from tracker.contract import BillIn
 from tracker.ingest.bills import bill_plan, sponsorship_plan
-from tracker.ingest.diff import _defaults
+from tracker.ingest.diff import _defaults, repeated
 from tracker.jurisdictions.seed import get_or_create_session
 from tracker.models import (Bill, BillAction, BillSource, Jurisdiction, LegislativeSession, ScoredItem,
                             Sponsorship)
 from tracker.people.matching import IdResolver
+from tracker.store.keyed import key_filters
 from tracker.store.rows import Prepared, prepare_dicts, rows_sent, write_rows
 from tracker.scoring.dirty import SPONSOR_KINDS, items_by_key, mark
 from tracker.search.index import new_docs
-
-CHUNK = 500  # keys per IN (...) lookup
-
 
 def new_records(session: Session, recs: list, model) -> set[int]:
     """`id()` of the records in `recs` (bills or roll calls, all of `model`'s kind) not stored
     yet and the only record of their key in `recs` (a repeated key's order decides: the whole
     path stores it)."""
-    counts = Counter(r.key for r in recs)
-    keys = sorted(k for k, n in counts.items() if n == 1)
+    twice = repeated(r.key for r in recs)
     stored: set[str] = set()
-    for start in range(0, len(keys), CHUNK):
-        stored.update(session.execute(select(model.key).where(model.key.in_(keys[start:start + CHUNK]))).scalars())
-    return {id(r) for r in recs if counts[r.key] == 1 and r.key not in stored}
+    for cond in key_filters(session.connection(), model.key, {r.key for r in recs} - twice):
+        stored.update(session.execute(select(model.key).where(cond)).scalars())
+    return {id(r) for r in recs if r.key not in twice and r.key not in stored}
 
 
 def new_bills(session: Session, recs: list[BillIn]) -> set[int]:
@@ -83,14 +79,14 @@ def _insert(session: Session, model, rows: list[dict], returning: bool = False) 
 def insert_returning_ids(session: Session, model, rows: list[dict]) -> list[int]:
     """Insert rows of a table with a unique `key` column; their ids in the rows' order.
     PostgreSQL returns them from the multi-row INSERT; SQLite would send one INSERT a row to
-    keep RETURNING in order, so there they are read back by key (one query per 500)."""
+    keep RETURNING in order, so there they are read back by key (`key_filters`)."""
     if session.get_bind().dialect.name == "postgresql":
         return _insert(session, model, rows, returning=True)
     _insert(session, model, rows)
     keys = [row["key"] for row in rows]
     found: dict[str, int] = {}
-    for start in range(0, len(keys), CHUNK):
-        found.update(session.execute(select(model.key, model.id).where(model.key.in_(keys[start:start + CHUNK]))).all())
+    for cond in key_filters(session.connection(), model.key, keys):
+        found.update(session.execute(select(model.key, model.id).where(cond)).all())
     return [found[key] for key in keys]
 
 

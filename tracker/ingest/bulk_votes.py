@@ -17,13 +17,14 @@ from sqlmodel import Session
 from tracker.alerts.events import roll_call_event, store_many_events
 from tracker.bills.links import link_vote
 from tracker.contract import VoteEventIn
-from tracker.ingest.bulk import CHUNK, _insert, insert_returning_ids
+from tracker.ingest.bulk import _insert, insert_returning_ids
 from tracker.ingest.votes import content_hash, vote_values, voter_ids, voter_rows
 from tracker.jurisdictions.seed import get_or_create_session
 from tracker.models import PersonVote, ScoredItem, VoteEvent
 from tracker.people.matching import IdResolver
 from tracker.scoring.dirty import items_by_key, mark
 from tracker.scoring.notices import attach
+from tracker.store.keyed import key_filters
 
 
 def store_new_votes(session: Session, recs: list[VoteEventIn], today: dt.date) -> int:
@@ -71,10 +72,8 @@ def _mark_scores(session: Session, recs: list[VoteEventIn]) -> int:
 
 def _bills_with_notices(session: Session, bill_keys: set[str]) -> set[str]:
     """The bills among `bill_keys` that a "will be scored" notice waits on (usually none)."""
-    keys = sorted(bill_keys)
     out: set[str] = set()
-    for start in range(0, len(keys), CHUNK):
+    for cond in key_filters(session.connection(), ScoredItem.bill_key, bill_keys):
         out.update(session.execute(select(ScoredItem.bill_key).where(
-            ScoredItem.vote_event_key.is_(None), ScoredItem.notice_chamber.is_not(None),
-            ScoredItem.bill_key.in_(keys[start:start + CHUNK]))).scalars())
+            ScoredItem.vote_event_key.is_(None), ScoredItem.notice_chamber.is_not(None), cond)).scalars())
     return out

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from typing import Any, Iterable
 
 from sqlalchemy import delete, update
@@ -47,6 +48,12 @@ def upsert(session: Session, model: type[SQLModel], lookup: dict[str, Any], valu
             setattr(row, name, new)
         session.add(row)
     return row, ("update" if changes else "noop"), changes
+
+
+def repeated(keys: Iterable[str]) -> set[str]:
+    """The keys that occur more than once (records of one key in a batch: their order decides,
+    so each goes the whole way)."""
+    return {key for key, n in Counter(keys).items() if n > 1}
 
 
 def with_repeat_counters(keys: Iterable[str]) -> list[str]:

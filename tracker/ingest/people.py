@@ -2,21 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 
 from sqlmodel import Session, select
 
 from tracker.contract import CommitteeIn, HearingIn, LegislatorIn, RecordError
 from tracker.bills.provenance import superseded
-from tracker.ingest.diff import sync_children, upsert
+from tracker.ingest.diff import repeated, sync_children, upsert
 from tracker.people.matching import IdResolver
 from tracker.people.seats import seat_holder, weak_key, weak_record
 from tracker.people.namematch import invalidate_cache as invalidate_name_cache
 from tracker.people.sources import keep_source, merged_person, record_payload, stored_sources
 from tracker.models import (Committee, CommitteeMembership, Hearing, HearingBill, Legislator,
                             LegislatorIdentifier, LegislatorRole, LegislatorSource)
-
-CHUNK = 500
+from tracker.store.keyed import key_filters
 
 
 def _id_pairs(ids: dict[str, str | list[str]]) -> list[tuple[str, str]]:
@@ -30,19 +28,18 @@ def _id_pairs(ids: dict[str, str | list[str]]) -> list[tuple[str, str]]:
 def unchanged_legislators(session: Session, recs: list[LegislatorIn]) -> set[int]:
     """`id()` of the records in `recs` that `ingest_legislator` would answer `noop` at once: the
     person stored under the record's own key keeps this source's record with the same content
-    hash. One query per CHUNK keys for a batch (issue 19: a national re-import spent about 4 ms a
+    hash. One query for a batch (issue 19: a national re-import spent about 4 ms a
     legislator reaching that answer). Records known only by seat names, and a person twice in
     `recs`, go the whole way."""
-    keys = sorted({r.key for r in recs if not weak_record(r)})
+    strong = [r for r in recs if not weak_record(r)]
     kept: dict[tuple[str, str], str] = {}
-    for start in range(0, len(keys), CHUNK):
+    for cond in key_filters(session.connection(), Legislator.key, {r.key for r in strong}):
         kept.update({(key, fmt): digest for key, fmt, digest in session.execute(
             select(Legislator.key, LegislatorSource.source_format, LegislatorSource.record_hash)
-            .join(LegislatorSource, LegislatorSource.legislator_id == Legislator.id)
-            .where(Legislator.key.in_(keys[start:start + CHUNK]))).all()})
-    twice = {key for key, n in Counter(r.key for r in recs).items() if n > 1}
-    return {id(rec) for rec in recs
-            if (rec.key, rec.source.format) in kept and rec.key not in twice and not weak_record(rec)
+            .join(LegislatorSource, LegislatorSource.legislator_id == Legislator.id).where(cond)).all()})
+    twice = repeated(r.key for r in recs)
+    return {id(rec) for rec in strong
+            if (rec.key, rec.source.format) in kept and rec.key not in twice
             and kept[(rec.key, rec.source.format)] == record_payload(rec)[1]}
 
 

@@ -4,23 +4,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections import Counter
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from tracker.contract import VoteEventIn
-from tracker.ingest.diff import sync_children, upsert, with_repeat_counters
+from tracker.ingest.diff import repeated, sync_children, upsert, with_repeat_counters
 from tracker.bills.links import link_vote
 from tracker.people.matching import IdResolver
 from tracker.models import PersonVote, VoteEvent
 from tracker.people.match_types import Match
 from tracker.people.namematch import matcher_for
 from tracker.people.pending import DUPLICATE, vote_rank
+from tracker.store.keyed import key_filters
 from tracker.jurisdictions.seed import get_or_create_session
 
 log = logging.getLogger("edtracker.ingest")
-CHUNK = 500
 
 
 def ingest_vote_event(session: Session, rec: VoteEventIn, today: dt.date) -> tuple[str, dict]:
@@ -31,7 +30,6 @@ def ingest_vote_event(session: Session, rec: VoteEventIn, today: dt.date) -> tup
     digest = content_hash(rec)
     if event.record_hash != digest:  # not a change of the roll call: no event, outcome as compared
         event.record_hash = digest
-        session.add(event)
     resolver = IdResolver(session)
     resolver.prefetch(voter_ids([rec]))
     desired = voter_rows(session, rec, resolver)
@@ -51,16 +49,14 @@ def content_hash(rec: VoteEventIn) -> str:
 
 def unchanged_votes(session: Session, recs: list[VoteEventIn]) -> set[int]:
     """`id()` of the records in `recs` stored before with the same content hash: a noop, answered
-    from one query per CHUNK keys without reading their votes. A roll call twice in `recs` goes
+    from one query without reading their votes. A roll call twice in `recs` goes
     the whole way (their order decides). Voters matched once people arrive are the deferred
     pass's work (`tracker.people.pending`), as for bills' sponsors; a change of matching rules
     needs a re-import with `recheck`."""
-    keys = sorted({r.key for r in recs})
     kept: dict[str, str | None] = {}
-    for start in range(0, len(keys), CHUNK):
-        kept.update(session.execute(select(VoteEvent.key, VoteEvent.record_hash)
-                                    .where(VoteEvent.key.in_(keys[start:start + CHUNK]))).all())
-    twice = {key for key, n in Counter(r.key for r in recs).items() if n > 1}
+    for cond in key_filters(session.connection(), VoteEvent.key, {r.key for r in recs}):
+        kept.update(session.execute(select(VoteEvent.key, VoteEvent.record_hash).where(cond)).all())
+    twice = repeated(r.key for r in recs)
     return {id(rec) for rec in recs
             if rec.key in kept and kept[rec.key] is not None and rec.key not in twice
             and kept[rec.key] == content_hash(rec)}

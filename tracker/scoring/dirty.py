@@ -22,6 +22,7 @@ from sqlmodel import Session
 from tracker.models.base import utcnow
 from tracker.models.coalition import Position
 from tracker.models.scorecard import Scorecard, ScoreDirty, ScoredItem
+from tracker.store.keyed import key_filters
 
 log = logging.getLogger("edtracker.scoring")
 
@@ -70,12 +71,12 @@ def mark_sponsors(conn_or_session, bill_key: str) -> int:
 
 def items_by_key(session: Session, column, keys: list[str], *where) -> dict[str, list[tuple[int, int]]]:
     """{key: [(scorecard id, item id), ...]} of the items whose `column` (`ScoredItem.vote_event_key`
-    or `.bill_key`) is one of `keys`, one query per 500 keys: the lookup of `mark_vote` and
-    `mark_sponsors` for a whole run of new records."""
+    or `.bill_key`) is one of `keys` (`tracker.store.keyed.key_filters`): the lookup of
+    `mark_vote` and `mark_sponsors` for a whole run of new records."""
     out: dict[str, list[tuple[int, int]]] = {}
-    for start in range(0, len(keys), 500):
+    for cond in key_filters(session.connection(), column, keys):
         for key, card_id, item_id in session.execute(select(column, ScoredItem.scorecard_id, ScoredItem.id)
-                                                     .where(column.in_(keys[start:start + 500]), *where)):
+                                                     .where(cond, *where)):
             out.setdefault(key, []).append((card_id, item_id))
     return out
 

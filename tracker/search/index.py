@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from sqlalchemy import insert, inspect as sa_inspect, select
+from sqlalchemy import inspect as sa_inspect, select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 

@@ -10,14 +10,14 @@ processors, as `tracker.store.rows.insert_rows` sends them.
 from __future__ import annotations
 
 import hashlib
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
-from sqlalchemy import Integer, Table, any_, bindparam
+from sqlalchemy import Table, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.store.rows import _copy, _processed, _processors
+from tracker.store.rows import _copy, prepare_rows
 from tracker.store.statements import run_batch, run_raw
 
 CHUNK = 500
@@ -27,14 +27,14 @@ def _pg(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
-def key_filters(conn: Connection, column: ColumnElement, keys: Sequence[int]) -> Iterator[ColumnElement]:
-    """Conditions `column` in `keys`, to run one query each: one array condition on PostgreSQL,
-    IN lists of at most CHUNK keys elsewhere. No keys: no condition."""
+def key_filters(conn: Connection, column: ColumnElement, keys: Iterable) -> Iterator[ColumnElement]:
+    """Conditions `column` in `keys` (ids, natural keys...), to run one query each: one array
+    condition on PostgreSQL, IN lists of at most CHUNK keys elsewhere. No keys: no condition."""
     keys = sorted(set(keys))
     if not keys:
         return
     if _pg(conn):
-        yield column == any_(bindparam(None, keys, type_=ARRAY(Integer)))
+        yield column == any_(bindparam(None, keys, type_=ARRAY(column.type)))
         return
     for i in range(0, len(keys), CHUNK):
         yield column.in_(keys[i:i + CHUNK])
@@ -47,7 +47,7 @@ def update_rows(conn: Connection, table: Table, key: str, columns: Sequence[str]
     if not rows:
         return
     quote = conn.dialect.identifier_preparer.quote
-    values = list(_processed(rows, _processors(conn, table, [key, *columns])))
+    values = prepare_rows(conn, table, [key, *columns], rows).values
     if _pg(conn):
         # The new values are copied into a work table, then one UPDATE ... FROM
         # (1,480 summaries: as arrays through `unnest` psycopg spent 25 ms encoding them, COPY 5).

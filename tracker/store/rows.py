@@ -25,6 +25,8 @@ from sqlalchemy.sql.elements import Null
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Connection
 
+from tracker.store.statements import run_raw
+
 
 def _default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
@@ -159,20 +161,12 @@ def write_rows(conn: Connection, rows: Prepared) -> None:
     as an `insert(table)` would raise it."""
     if not rows.values:
         return
-    dbapi = conn.dialect.loaded_dbapi
     if _copying(conn):
         quote = conn.dialect.identifier_preparer.quote
         _copy(conn, f"COPY {quote(rows.table.name)} ({', '.join(quote(c) for c in rows.columns)}) FROM STDIN",
               rows.values)
         return
-    sql = _insert_sql(conn, rows)
-    cur = conn.connection.cursor()
-    try:
-        cur.executemany(sql, rows.values)
-    except dbapi.Error as err:
-        raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
-    finally:
-        cur.close()
+    run_raw(conn, _insert_sql(conn, rows), rows.values)
 
 
 @contextmanager
