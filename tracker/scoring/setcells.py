@@ -88,10 +88,10 @@ def _events(conn: Connection, keys: list[str]) -> dict[str, tuple]:
 
 
 def _rules(conn: Connection, items: list[tuple], options: Iterable[str], s: ScoringSettings,
-           ids: dict[str, int] | None = None) -> list[tuple]:
+           extra: tuple[str, ...] = ()) -> tuple[list[tuple], dict[str, int]]:
     """(item id, option, rule id, agreement) for every option of every item, one rules call
-    per distinct (option, preferred, outcome). `ids`, if given, receives the ids of its words
-    too (looked up in the same query)."""
+    per distinct (option, preferred, outcome); and the ids of the rule words, those of `extra`
+    included (looked up in the same query)."""
     memo: dict = {}
     rows = []
     for item_id, preferred, result in items:
@@ -100,11 +100,8 @@ def _rules(conn: Connection, items: list[tuple], options: Iterable[str], s: Scor
             if rule is None:
                 rule = memo[(option, preferred, result)] = score_vote(option, preferred, result, s)
             rows.append((item_id, option, rule.rule, rule.agreement))
-    extra = list(ids or ())
-    found = rule_ids(conn, [*extra, *(r[2] for r in rows)])
-    if ids is not None:
-        ids.update({words: found[words] for words in extra})
-    return [(item_id, option, found[words], agreement) for item_id, option, words, agreement in rows]
+    ids = rule_ids(conn, [*extra, *(r[2] for r in rows)])
+    return [(item_id, option, ids[words], agreement) for item_id, option, words, agreement in rows], ids
 
 
 def _insert_votes(conn: Connection, card: Scorecard, not_member: int, only_options: list[str] | None = None) -> int:
@@ -179,8 +176,8 @@ def write_vote_cells(db: Session, card: Scorecard, items: list[ScoredItem], s: S
     _temp_tables(conn)
     known = sorted(VOTE_OPTIONS | {ABSENT_OPTION})
     run_sql(conn, f"INSERT INTO {_ITEMS} VALUES (?, ?, ?, ?)", item_rows)
-    fixed = dict.fromkeys((NOT_MEMBER.rule, UNMATCHED.rule), 0)  # their ids come with the items' rules
-    run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(conn, rule_items, known, s, fixed))
+    rules, fixed = _rules(conn, rule_items, known, s, (NOT_MEMBER.rule, UNMATCHED.rule))
+    run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", rules)
     if conn.dialect.name == "postgresql":
         _plan_with_statistics(conn)
     cells = _insert_votes(conn, card, fixed[NOT_MEMBER.rule])
@@ -194,7 +191,7 @@ def write_vote_cells(db: Session, card: Scorecard, items: list[ScoredItem], s: S
         odd = sorted(o for o in run_sql(conn, f"SELECT DISTINCT pv.option FROM {_ITEMS} i CROSS JOIN person_vote pv"
                                            " WHERE pv.vote_event_id = i.event_id").scalars() if o not in known)
         if odd:
-            run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(conn, rule_items, odd, s))
+            run_sql(conn, f"INSERT INTO {_RULES} VALUES (?, ?, ?, ?)", _rules(conn, rule_items, odd, s)[0])
             cells += _insert_votes(conn, card, fixed[NOT_MEMBER.rule], odd)
     if s.missing_from_roll == "absent":
         cells += _insert_absent(conn, card)
@@ -222,14 +219,15 @@ GROUP BY c.legislator_id, COALESCE(si.session, '')"""
     conn = db.connection()
     batches = [None] if item_ids is None else list(_chunks(sorted(item_ids)))
     for batch in batches:
-        extra, params = f" AND si.id IN ({', '.join('?' for _ in batch or ())})", (card_id, *(batch or ()))
-        if batch is None and conn.dialect.name == "postgresql":
+        if batch is not None:
+            extra, params = f" AND si.id IN ({', '.join('?' for _ in batch)})", (card_id, *batch)
+        elif conn.dialect.name == "postgresql":
             # the scorecard's cells by the (item_id, cell_ref) index: joined as written, PostgreSQL
             # scanned every scorecard's cells (147 ms for 1 card of 10 against 69-106 ms)
-            extra, params = " AND c.item_id = ANY(ARRAY(SELECT id FROM scored_item WHERE scorecard_id = ?))", \
-                (card_id, card_id)
-        elif batch is None:
-            extra = ""
+            extra = " AND c.item_id = ANY(ARRAY(SELECT id FROM scored_item WHERE scorecard_id = ?))"
+            params = (card_id, card_id)
+        else:
+            extra, params = "", (card_id,)
         for lid, session, *vals in run_sql(conn, sql.format(extra=extra), params).all():
             vals = [sign * (v or 0) for v in vals]
             keys = [(lid, session), (lid, POOLED)] if s.lifetime and vals[3] else [(lid, session)]
