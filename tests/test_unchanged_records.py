@@ -25,21 +25,27 @@ def rolls() -> list[VoteEventIn]:
         dict(doe, ids={}, voter_name="Doe"), roe]))]
 
 
+def went_the_whole_way(monkeypatch, kind) -> list[str]:
+    """Keys of the records of `kind` stored by its record path (and, for roll calls, the bulk
+    path of new ones), as they go."""
+    seen: list[str] = []
+
+    def record(session, rec, today, real=service.HANDLERS[kind]):
+        seen.append(rec.key)
+        return real(session, rec, today)
+    monkeypatch.setitem(service.HANDLERS, kind, record)
+    if kind is VoteEventIn:
+        def in_bulk(session, recs, today, real=bulk_votes.store_new_votes):
+            seen.extend(r.key for r in recs)
+            return real(session, recs, today)
+        monkeypatch.setattr(bulk_votes, "store_new_votes", in_bulk)
+    return seen
+
+
 @pytest.fixture
 def whole_path(monkeypatch) -> list[str]:
     """Keys of the roll calls that went the whole way (record or bulk path)."""
-    seen: list[str] = []
-
-    def record(session, rec, today, real=service.HANDLERS[VoteEventIn]):
-        seen.append(rec.key)
-        return real(session, rec, today)
-
-    def in_bulk(session, recs, today, real=bulk_votes.store_new_votes):
-        seen.extend(r.key for r in recs)
-        return real(session, recs, today)
-    monkeypatch.setitem(service.HANDLERS, VoteEventIn, record)
-    monkeypatch.setattr(bulk_votes, "store_new_votes", in_bulk)
-    return seen
+    return went_the_whole_way(monkeypatch, VoteEventIn)
 
 
 def hashes(engine) -> dict[str, str | None]:
@@ -135,13 +141,7 @@ def test_real_roll_calls_imported_again_are_noops_from_their_hashes(engine, whol
 @pytest.fixture
 def people_path(monkeypatch) -> list[str]:
     """Keys of the legislators that went the whole way."""
-    seen: list[str] = []
-
-    def record(session, rec, today, real=service.HANDLERS[LegislatorIn]):
-        seen.append(rec.key)
-        return real(session, rec, today)
-    monkeypatch.setitem(service.HANDLERS, LegislatorIn, record)
-    return seen
+    return went_the_whole_way(monkeypatch, LegislatorIn)
 
 
 def test_an_unchanged_legislator_is_answered_from_the_kept_record(engine, people_path):
