@@ -27,7 +27,7 @@ from tracker.models.base import utcnow
 from tracker.store.keyed import delete_keys, key_filters, update_rows
 from tracker.store.rows import insert_rows
 from tracker.scoring.cells import CELL_COLUMNS, RULE_AT, manual_cells, sponsor_cells
-from tracker.scoring.setcells import POOLED, cell_sums, run_sql, write_vote_cells  # noqa: F401 - POOLED re-exported
+from tracker.scoring.setcells import POOLED, cell_sums, drop_cells, run_sql, write_vote_cells  # noqa: F401 - POOLED re-exported
 from tracker.scoring.rules import RoleSpan, total
 from tracker.scoring.ruletext import rule_ids
 from tracker.scoring.settings import ScoringSettings
@@ -61,6 +61,19 @@ def load_roles(db: Session, jurisdiction: str) -> dict[int, list[RoleSpan]]:
     return roles
 
 
+def seats(db: Session, jurisdiction: str) -> dict[int, tuple]:
+    """(chamber, district, party) of each legislator's newest seat in the jurisdiction, as a
+    summary shows it: `load_roles`' first span, without building every span (issue 19: one roll
+    call's update needs only this)."""
+    R = LegislatorRole
+    rows = db.connection().execute(
+        select(R.legislator_id, R.chamber, R.district, R.party).where(R.jurisdiction_id == jurisdiction)
+        # oldest first, so the newest is the one kept; among equal starts the lowest id (as
+        # load_roles' stable sort of rows read in id order)
+        .order_by(R.start_date.is_not(None), R.start_date, R.id.desc())).all()
+    return {lid: (chamber, district, party) for lid, chamber, district, party in rows}
+
+
 # --- writing cells ---------------------------------------------------------------------------
 
 
@@ -86,8 +99,10 @@ class SummaryRows:
     computed once per distinct (earned, possible, counted): members of a body often share them,
     and `total` (decimal rounding, grade bands) is most of a row's cost."""
 
-    def __init__(self, card: Scorecard, s: ScoringSettings, roles: dict[int, list[RoleSpan]], now):
-        self.card_id, self.s, self.roles, self.now = card.id, s, roles, now
+    _NO_SEAT = (None, None, None)
+
+    def __init__(self, card: Scorecard, s: ScoringSettings, seats: dict[int, tuple], now):
+        self.card_id, self.s, self.seats, self.now = card.id, s, seats, now
         self._totals: dict[tuple, tuple] = {}
 
     def row(self, lid: int, session: str, vals) -> tuple | None:
@@ -101,10 +116,8 @@ class SummaryRows:
         if scored is None:
             t = total(earned, possible, n, self.s)
             scored = self._totals[key] = (t.score, t.grade)
-        role = (self.roles.get(lid) or [None])[0]
         return (self.card_id, lid, session, earned, possible, n, int(eligible), round(m_earned, 9) + 0.0,
-                round(m_possible, 9) + 0.0, *scored, self.now, role.chamber if role else None,
-                role.district if role else None, role.party if role else None)
+                round(m_possible, 9) + 0.0, *scored, self.now, *self.seats.get(lid, self._NO_SEAT))
 
 
 def _write_summaries(db: Session, rows: list[tuple]) -> None:
@@ -113,7 +126,7 @@ def _write_summaries(db: Session, rows: list[tuple]) -> None:
     insert_rows(db.connection(), ScoreSummary.__table__, SUMMARY_COLUMNS, rows)
 
 
-def apply_deltas(db: Session, card: Scorecard, s: ScoringSettings, roles: dict[int, list[RoleSpan]],
+def apply_deltas(db: Session, card: Scorecard, s: ScoringSettings, seats: dict[int, tuple],
                  deltas: dict[tuple[int, str], list]) -> int:
     """Move the touched summaries by `deltas` (existing + delta): a stored summary is updated in
     place, a new one inserted, one left with no eligible item deleted. Returns how many summaries
@@ -127,7 +140,7 @@ def apply_deltas(db: Session, card: Scorecard, s: ScoringSettings, roles: dict[i
                 T.id, T.legislator_id, T.session, T.earned, T.possible, T.counted, T.eligible,
                 T.manual_earned, T.manual_possible).where(T.scorecard_id == card.id, cond)).all():
             current[(lid, session)] = (sid, vals)
-    rows, updates, inserts, gone = SummaryRows(card, s, roles, utcnow()), [], [], []
+    rows, updates, inserts, gone = SummaryRows(card, s, seats, utcnow()), [], [], []
     for key, delta in deltas.items():
         sid, old = current.get(key, (None, _ZERO))
         row = rows.row(key[0], key[1], [(o or 0) + d for o, d in zip(old, delta)])
@@ -160,16 +173,18 @@ def recompute(db: Session, scorecard_id: int, item_ids: Iterable[int] | None = N
         item_ids = list(item_ids)
         q = q.where(ScoredItem.id.in_(item_ids or [-1]))
     items = db.execute(q.order_by(ScoredItem.position, ScoredItem.id)).scalars().all()
-    manual_items = set(db.execute(select(ScoredItem.id).where(ScoredItem.scorecard_id == card.id,
-                                                             ScoredItem.kind == "manual")).scalars())
-    roles = load_roles(db, card.jurisdiction_id)
+    # the sums read only these items' cells (all of the scorecard's when full)
+    manual_items = {i.id for i in items if i.kind == "manual"}
+    roles = load_roles(db, card.jurisdiction_id) if any(i.kind in SPONSOR_KINDS for i in items) else {}
+    seated = seats(db, card.jurisdiction_id)
     stats = RecomputeStats(items=len(items))
     ids = [i.id for i in items]
     sums = defaultdict(lambda: list(_ZERO))
-    if not full:
-        cell_sums(db, card.id, s, manual_items, ids, -1, into=sums)
-    for cond in key_filters(db.connection(), ScoreCell.item_id, ids):  # the cells' one index is (item_id, cell_ref)
-        db.execute(delete(ScoreCell).where(cond).execution_options(synchronize_session=False))
+    if full:
+        for cond in key_filters(db.connection(), ScoreCell.item_id, ids):  # the cells' one index is (item_id, cell_ref)
+            db.execute(delete(ScoreCell).where(cond).execution_options(synchronize_session=False))
+    else:
+        drop_cells(db, card.id, s, manual_items, ids, into=sums)
     missing: set[str] = set()
     stats.cells, stats.unmatched = write_vote_cells(db, card, [i for i in items if i.kind in VOTE_KINDS], s,
                                                     missing)
@@ -190,14 +205,14 @@ def recompute(db: Session, scorecard_id: int, item_ids: Iterable[int] | None = N
     db.flush()  # the sums read the items' sessions (set while writing cells) in SQL
     if full:
         db.execute(delete(ScoreSummary).where(ScoreSummary.scorecard_id == card.id))
-        summary = SummaryRows(card, s, roles, utcnow())
+        summary = SummaryRows(card, s, seated, utcnow())
         rows = [r for (lid, sess), vals in cell_sums(db, card.id, s, manual_items).items()
                 if (r := summary.row(lid, sess, vals)) is not None]
         _write_summaries(db, rows)
         stats.legislators = len(rows)
     else:
         cell_sums(db, card.id, s, manual_items, ids, 1, into=sums)
-        stats.legislators = apply_deltas(db, card, s, roles, sums)
+        stats.legislators = apply_deltas(db, card, s, seated, sums)
     card.version = (card.version or 0) + 1
     card.updated_at = utcnow()
     db.add(card)

@@ -13,15 +13,16 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from tracker.models import LegislativeSession, Scorecard, ScoredItem, VoteEvent
+from tracker.models import LegislativeSession, PersonVote, Scorecard, ScoredItem, VoteEvent
 from tracker.scoring.cells import CELL_COLUMNS, NOT_MEMBER, UNMATCHED, preferred_for
 from tracker.scoring.rules import score_vote
 from tracker.scoring.ruletext import rule_ids
 from tracker.scoring.settings import ScoringSettings
+from tracker.store.keyed import key_filters
 from tracker.store.statements import run_batch
 from tracker.vocab import VOTE_OPTIONS
 
@@ -77,13 +78,17 @@ def _plan_with_statistics(conn: Connection) -> None:
 
 
 def _events(conn: Connection, keys: list[str]) -> dict[str, tuple]:
+    """(id, result, session identifier, number of recorded votes) of each roll call by key. The
+    count (an index-only read) tells whether every vote got its cell."""
+    votes = (select(func.count()).select_from(PersonVote).where(PersonVote.vote_event_id == VoteEvent.id)
+             .scalar_subquery())
     out = {}
-    for chunk in _chunks(sorted(set(keys))):
-        for key, ev_id, result, ident in conn.execute(
-                select(VoteEvent.key, VoteEvent.id, VoteEvent.result, LegislativeSession.identifier)
+    for cond in key_filters(conn, VoteEvent.key, keys):
+        for key, *ev in conn.execute(
+                select(VoteEvent.key, VoteEvent.id, VoteEvent.result, LegislativeSession.identifier, votes)
                 .outerjoin(LegislativeSession, LegislativeSession.id == VoteEvent.session_id)
-                .where(VoteEvent.key.in_(chunk))).all():
-            out[key] = (ev_id, result, ident)
+                .where(cond)).all():
+            out[key] = tuple(ev)
     return out
 
 
@@ -160,13 +165,14 @@ def write_vote_cells(db: Session, card: Scorecard, items: list[ScoredItem], s: S
         return 0, 0
     conn = db.connection()
     events = _events(conn, [i.vote_event_key for i in items])
-    item_rows, rule_items = [], []
+    item_rows, rule_items, votes = [], [], 0
     for item in items:
         ev = events.get(item.vote_event_key)
         if ev is None:
             missing.add(item.slug)
             continue
-        ev_id, result, ident = ev
+        ev_id, result, ident, count = ev
+        votes += count
         item.session = item.session or ident
         absent = item.kind == "floor_vote" and s.missing_from_roll == "absent"
         item_rows.append((item.id, ev_id, float(item.weight), absent))
@@ -182,11 +188,7 @@ def write_vote_cells(db: Session, card: Scorecard, items: list[ScoredItem], s: S
         _plan_with_statistics(conn)
     cells = _insert_votes(conn, card, fixed[NOT_MEMBER.rule])
     unmatched = _insert_unmatched(conn, card, fixed[UNMATCHED.rule])
-    # Every vote has its cell unless its option is outside the vocabulary (written by hand). The
-    # count of votes reads only the index on vote_event_id (no filter on legislator_id).
-    # CROSS JOIN: the work table first (SQLite has no statistics on it and scanned all the votes).
-    votes = run_sql(conn, f"SELECT count(*) FROM {_ITEMS} i CROSS JOIN person_vote pv"
-                          " WHERE pv.vote_event_id = i.event_id").scalar_one()
+    # Every vote has its cell unless its option is outside the vocabulary (written by hand).
     if cells + unmatched < votes:  # rare, so the odd options are looked up only then
         odd = sorted(o for o in run_sql(conn, f"SELECT DISTINCT pv.option FROM {_ITEMS} i CROSS JOIN person_vote pv"
                                            " WHERE pv.vote_event_id = i.event_id").scalars() if o not in known)
@@ -195,8 +197,36 @@ def write_vote_cells(db: Session, card: Scorecard, items: list[ScoredItem], s: S
             cells += _insert_votes(conn, card, fixed[NOT_MEMBER.rule], odd)
     if s.missing_from_roll == "absent":
         cells += _insert_absent(conn, card)
-    run_batch(conn, [f"DELETE FROM {_ITEMS}", f"DELETE FROM {_RULES}"])
+    if conn.dialect.name != "postgresql":  # PostgreSQL empties them at the commit
+        run_batch(conn, [f"DELETE FROM {_ITEMS}", f"DELETE FROM {_RULES}"])
     return cells + unmatched, unmatched
+
+
+def _sums_sql(manual_items: set[int], cells: str, extra: str) -> str:
+    """One GROUP BY of cells (`cells`: the table, or a CTE of the same columns named c)."""
+    counted = "c.eligible AND c.agreement IS NOT NULL"
+    manual = (f"c.item_id IN ({', '.join(str(int(i)) for i in sorted(manual_items))})" if manual_items
+              else "1 = 0")
+    return f"""SELECT c.legislator_id, COALESCE(si.session, ''),
+       SUM(CASE WHEN {counted} THEN c.points ELSE 0.0 END), SUM(CASE WHEN {counted} THEN c.weight ELSE 0.0 END),
+       SUM(CASE WHEN {counted} THEN 1 ELSE 0 END), SUM(CASE WHEN c.eligible THEN 1 ELSE 0 END),
+       SUM(CASE WHEN {counted} AND {manual} THEN c.points ELSE 0.0 END),
+       SUM(CASE WHEN {counted} AND {manual} THEN c.weight ELSE 0.0 END)
+FROM scored_item si JOIN {cells} ON c.item_id = si.id
+WHERE si.scorecard_id = ? AND c.cell_ref > 0{extra}
+GROUP BY c.legislator_id, COALESCE(si.session, '')"""
+
+
+def _add_sums(rows, s: ScoringSettings, sign: int, sums: dict) -> None:
+    pooled = s.lifetime
+    for lid, session, *vals in rows:
+        vals = [sign * (v or 0) for v in vals]
+        for key in ((lid, session), (lid, POOLED)) if pooled and vals[3] else ((lid, session),):
+            sums[key] = [a + v for a, v in zip(sums[key], vals)]
+
+
+def _new_sums(into: dict | None) -> dict:
+    return into if into is not None else defaultdict(lambda: [0.0, 0.0, 0, 0, 0.0, 0.0])
 
 
 def cell_sums(db: Session, card_id: int, s: ScoringSettings, manual_items: set[int],
@@ -204,33 +234,40 @@ def cell_sums(db: Session, card_id: int, s: ScoringSettings, manual_items: set[i
     """Per (legislator, item's session) sums of the stored cells (all of the scorecard's, or of
     `item_ids`), pooled too if lifetime: earned, possible, counted, eligible, manual earned and
     possible. One GROUP BY; a key with no eligible cell is kept (so its summary is looked at)."""
-    sums = into if into is not None else defaultdict(lambda: [0.0, 0.0, 0, 0, 0.0, 0.0])
-    counted = "c.eligible AND c.agreement IS NOT NULL"
-    manual = (f"c.item_id IN ({', '.join(str(int(i)) for i in sorted(manual_items))})" if manual_items
-              else "1 = 0")
-    sql = f"""SELECT c.legislator_id, COALESCE(si.session, ''),
-       SUM(CASE WHEN {counted} THEN c.points ELSE 0.0 END), SUM(CASE WHEN {counted} THEN c.weight ELSE 0.0 END),
-       SUM(CASE WHEN {counted} THEN 1 ELSE 0 END), SUM(CASE WHEN c.eligible THEN 1 ELSE 0 END),
-       SUM(CASE WHEN {counted} AND {manual} THEN c.points ELSE 0.0 END),
-       SUM(CASE WHEN {counted} AND {manual} THEN c.weight ELSE 0.0 END)
-FROM scored_item si JOIN score_cell c ON c.item_id = si.id
-WHERE si.scorecard_id = ? AND c.cell_ref > 0{{extra}}
-GROUP BY c.legislator_id, COALESCE(si.session, '')"""
+    sums = _new_sums(into)
     conn = db.connection()
-    batches = [None] if item_ids is None else list(_chunks(sorted(item_ids)))
-    for batch in batches:
-        if batch is not None:
-            extra, params = f" AND si.id IN ({', '.join('?' for _ in batch)})", (card_id, *batch)
-        elif conn.dialect.name == "postgresql":
-            # the scorecard's cells by the (item_id, cell_ref) index: joined as written, PostgreSQL
-            # scanned every scorecard's cells (147 ms for 1 card of 10 against 69-106 ms)
-            extra = " AND c.item_id = ANY(ARRAY(SELECT id FROM scored_item WHERE scorecard_id = ?))"
-            params = (card_id, card_id)
-        else:
-            extra, params = "", (card_id,)
-        for lid, session, *vals in run_sql(conn, sql.format(extra=extra), params).all():
-            vals = [sign * (v or 0) for v in vals]
-            keys = [(lid, session), (lid, POOLED)] if s.lifetime and vals[3] else [(lid, session)]
-            for key in keys:
-                sums[key] = [a + v for a, v in zip(sums[key], vals)]
+    pg = conn.dialect.name == "postgresql"
+    if item_ids is not None and pg:
+        batches = [(" AND si.id = ANY(?::INTEGER[])", (card_id, sorted(set(item_ids))))]
+    elif item_ids is not None:
+        batches = [(f" AND si.id IN ({', '.join('?' for _ in batch)})", (card_id, *batch))
+                   for batch in _chunks(sorted(item_ids))]
+    elif pg:
+        # the scorecard's cells by the (item_id, cell_ref) index: joined as written, PostgreSQL
+        # scanned every scorecard's cells (147 ms for 1 card of 10 against 69-106 ms)
+        batches = [(" AND c.item_id = ANY(ARRAY(SELECT id FROM scored_item WHERE scorecard_id = ?))",
+                    (card_id, card_id))]
+    else:
+        batches = [("", (card_id,))]
+    for extra, params in batches:
+        _add_sums(run_sql(conn, _sums_sql(manual_items, "score_cell c", extra), params).all(), s, sign, sums)
+    return sums
+
+
+def drop_cells(db: Session, card_id: int, s: ScoringSettings, manual_items: set[int], item_ids: list[int],
+               into: dict | None = None) -> dict:
+    """Delete the cells of `item_ids` and subtract their sums (the old side of a delta). On
+    PostgreSQL the deleted rows are summed in the same statement (`DELETE ... RETURNING` in a
+    CTE): the cells are read once, in one round trip."""
+    sums = _new_sums(into)
+    conn = db.connection()
+    if conn.dialect.name != "postgresql":
+        cell_sums(db, card_id, s, manual_items, item_ids, -1, into=sums)
+        for batch in _chunks(sorted(set(item_ids))):
+            run_sql(conn, f"DELETE FROM score_cell WHERE item_id IN ({', '.join('?' for _ in batch)})", tuple(batch))
+        return sums
+    gone = ("WITH c AS (DELETE FROM score_cell WHERE item_id = ANY(?::INTEGER[])"
+            " RETURNING item_id, cell_ref, legislator_id, eligible, agreement, points, weight) ")
+    rows = run_sql(conn, gone + _sums_sql(manual_items, "c", ""), (sorted(set(item_ids)), card_id)).all()
+    _add_sums(rows, s, -1, sums)
     return sums
