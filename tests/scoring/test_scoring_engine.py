@@ -3,6 +3,7 @@ by role, unmatched votes kept, incremental updates equal to a full recompute."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from tests.scoring import helpers as h
@@ -104,6 +105,39 @@ def test_pooled_lifetime_is_not_an_average_of_sessions(engine):
     assert scores(engine, card_id, "119")["Adams"] == (100.0, "A")
     assert scores(engine, card_id, "120")["Adams"] == (0.0, "F")
     assert scores(engine, card_id, "*")["Adams"] == (75.0, "C")
+
+
+def test_summaries_show_each_legislators_newest_seat(engine):
+    """A summary's chamber, district and party are those of the newest seat (the first of
+    `load_roles`' spans), on a full recompute and on an incremental update alike."""
+    card_id = build(engine)
+    moved = h.person("A000001", "Ann Adams", "Democratic", "1", extra_roles=[
+        {"jurisdiction": "us", "chamber": "lower", "district": "7", "party": "Independent",
+         "start_date": "2025-06-01", "end_date": "2027-01-03"},
+        {"jurisdiction": "us", "chamber": "lower", "district": "0", "party": "Whig",
+         "start_date": None, "end_date": "2025-01-03"}])
+    h.ingest(engine, [moved])
+    with Session(engine) as db:
+        adams = h.leg_ids(engine)["Adams"]
+        spans = eng.load_roles(db, "us")
+        assert eng.seats(db, "us") == {lid: (r[0].chamber, r[0].district, r[0].party) for lid, r in spans.items()}
+        assert eng.seats(db, "us")[adams] == ("lower", "7", "Independent")
+        eng.recompute(db, card_id)
+        db.commit()
+
+    def adams_seat():
+        with Session(engine) as db:
+            return {(r.chamber, r.district, r.party) for r in db.exec(select(ScoreSummary).where(
+                ScoreSummary.scorecard_id == card_id, ScoreSummary.legislator_id == adams)).all()}
+
+    assert adams_seat() == {("lower", "7", "Independent")}
+    with Session(engine) as db:  # an incremental update writes the same seat
+        card = db.get(eng.Scorecard, card_id)
+        item = db.exec(select(eng.ScoredItem).where(eng.ScoredItem.scorecard_id == card_id)).first()
+        db.exec(update(ScoreSummary).where(ScoreSummary.legislator_id == adams).values(district="stale"))
+        eng.recompute(db, card.id, [item.id])
+        db.commit()
+    assert adams_seat() == {("lower", "7", "Independent")}
 
 
 def test_incremental_updates_equal_full_recompute(engine):
