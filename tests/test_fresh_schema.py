@@ -54,6 +54,9 @@ def _schema(url: str) -> dict:
             out["_objects"] = sorted(tuple(r) for r in conn.execute(text(
                 "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('trigger', 'view') "
                 "OR sql LIKE 'CREATE VIRTUAL%'")))
+            # how a table is stored (score_cell is WITHOUT ROWID: one B-tree in its key's order)
+            out["_without_rowid"] = sorted(name for name, sql in conn.execute(text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table'")) if "WITHOUT ROWID" in (sql or "").upper())
         else:
             out["_objects"] = sorted(tuple(r) for r in conn.execute(text(
                 "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()")))
@@ -123,3 +126,57 @@ def test_upgrade_at_head_leaves_database_alone_and_older_ones_migrate(tmp_path):
     upgrade(url)  # at the head: nothing to do, still right
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM jurisdiction")).scalar() > 50
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def one_empty(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cells.db'}"
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need EDTRACKER_TEST_POSTGRES_URL (./dev test starts a server)")
+    url, drop = _pg_empty()
+    yield url
+    drop()
+
+
+def _cells(engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(
+            "SELECT item_id, cell_ref, legislator_id, raw_name, option, rule_id, agreement, weight, points, eligible"
+            " FROM score_cell ORDER BY item_id, cell_ref"))]
+
+
+def test_cells_are_kept_when_their_row_id_goes_and_comes_back(one_empty):
+    """0037: score_cell loses its row id, keyed by (item_id, cell_ref) (WITHOUT ROWID on SQLite),
+    and the stored cells stay; the downgrade gives ids back and keeps them too."""
+    from alembic import command
+    url = one_empty
+    upgrade(url, revision="0036_vote_event_record_hash")
+    engine = get_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO score_cell (scorecard_id, item_id, cell_ref, legislator_id, raw_name, option, rule_id,"
+            " agreement, weight, points, eligible) VALUES (1, 10, 5, 5, 'Ann Adams', 'yes', 1, 1.0, 2.0, 2.0, TRUE),"
+            " (1, 10, -7, NULL, 'Smithers', 'no', 2, NULL, 2.0, 0.0, FALSE), (1, 11, 5, 5, NULL, 'absent', 3, 0.0,"
+            " 1.0, 0.0, TRUE)"))
+    before = _cells(engine)
+    upgrade(url)
+    insp = inspect(get_engine(url))
+    assert "id" not in {c["name"] for c in insp.get_columns("score_cell")}
+    assert insp.get_pk_constraint("score_cell")["constrained_columns"] == ["item_id", "cell_ref"]
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'score_cell'")).scalar()
+        assert "WITHOUT ROWID" in sql.upper()
+    assert _cells(engine) == before
+    with engine.begin() as conn:  # the key still refuses a second cell of a legislator on an item
+        with pytest.raises(Exception):
+            with conn.begin_nested():
+                conn.execute(text("INSERT INTO score_cell (scorecard_id, item_id, cell_ref, rule_id, weight, points,"
+                                  " eligible) VALUES (1, 10, 5, 1, 1.0, 1.0, TRUE)"))
+    command.downgrade(alembic_config(url), "0036_vote_event_record_hash")
+    engine.dispose()
+    engine = get_engine(url)
+    assert "id" in {c["name"] for c in inspect(engine).get_columns("score_cell")}
+    assert _cells(engine) == before

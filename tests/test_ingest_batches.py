@@ -310,7 +310,7 @@ def test_the_bulk_path_stores_what_the_record_path_stores(engine, twin, monkeypa
         assert [m for _, m, _ in methods][:2] != [None, None] and any(m == "duplicate" for _, m, _ in methods)
         scored = db.execute(select(ScoredItem.id).where(ScoredItem.vote_event_key == "us-house-2025-17")).scalar_one()
         # queued by the bulk path, then scored when the import finished: one cell a voter
-        assert len(db.execute(select(ScoreCell.id).where(ScoreCell.item_id == scored)).all()) == 2
+        assert len(db.execute(select(ScoreCell.cell_ref).where(ScoreCell.item_id == scored)).all()) == 2
     assert len(after["bill_search_doc"]) == len(after["bill"])
     with Session(twin) as db:
         from tracker.models import VoteEvent

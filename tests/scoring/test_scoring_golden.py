@@ -28,6 +28,13 @@ def assert_golden(got: dict) -> None:
         assert got[part] == want[part]
 
 
+def _cells_of(db, card_id):
+    """Every column of a scorecard's cells, by their key (item id, cell ref)."""
+    from tracker.models import ScoreCell
+    rows = db.execute(select(ScoreCell).where(ScoreCell.scorecard_id == card_id)).scalars()
+    return {(c.item_id, c.cell_ref): c.model_dump() for c in rows}
+
+
 def test_golden_covers_every_rule():
     """The fixture is worth its name: it holds every rule outcome the engine can write."""
     rules = {r[12] for r in _golden()["cells"]}
@@ -107,8 +114,7 @@ def test_one_roll_call_touches_only_its_cells_and_its_members_summaries(engine):
                                                    ScoredItem.slug == "ca-lewis-20192020-8004")).scalar_one()
         item_id = item.id
         members = set(db.execute(select(ScoreCell.legislator_id).where(ScoreCell.item_id == item_id)).scalars())
-        cells = {r.id: r.item_id for r in db.execute(select(ScoreCell.id, ScoreCell.item_id)
-                                                     .where(ScoreCell.scorecard_id == card_id))}
+        cells = _cells_of(db, card_id)
         stamps = {(r.legislator_id, r.session): r.computed_at for r in db.execute(
             select(ScoreSummary.legislator_id, ScoreSummary.session, ScoreSummary.computed_at)
             .where(ScoreSummary.scorecard_id == card_id))}
@@ -123,12 +129,16 @@ def test_one_roll_call_touches_only_its_cells_and_its_members_summaries(engine):
         event.remove(engine, "before_cursor_execute", listener)
     assert 5 < len(members) < 40 and len(statements) <= 30, statements
     with Session(engine) as db:
-        after = {r.id: r.item_id for r in db.execute(select(ScoreCell.id, ScoreCell.item_id)
-                                                     .where(ScoreCell.scorecard_id == card_id))}
+        after = _cells_of(db, card_id)
         restamped = {(r.legislator_id, r.session) for r in db.execute(
             select(ScoreSummary.legislator_id, ScoreSummary.session, ScoreSummary.computed_at)
             .where(ScoreSummary.scorecard_id == card_id)) if stamps.get((r.legislator_id, r.session)) != r.computed_at}
-    assert {i: v for i, v in cells.items() if v != item_id} == {i: v for i, v in after.items() if v != item_id}
-    assert set(after) != set(cells)  # the item's own cells were rewritten
+    # the other items' cells are untouched, every column; the item's own were rewritten (the
+    # statements deleted and inserted them) with the same members
+    assert {k: v for k, v in cells.items() if k[0] != item_id} == {k: v for k, v in after.items() if k[0] != item_id}
+    assert any(s.lstrip().upper().startswith(("DELETE FROM SCORE_CELL", "WITH C AS (DELETE FROM SCORE_CELL"))
+               for s in statements), statements
+    assert any(s.lstrip().upper().startswith("INSERT INTO SCORE_CELL") for s in statements), statements
+    assert {k[1] for k in after if k[0] == item_id} == {k[1] for k in cells if k[0] == item_id}
     assert restamped and {lid for lid, _ in restamped} <= members
     assert_golden(g.snapshot(engine))

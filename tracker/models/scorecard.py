@@ -94,15 +94,16 @@ class ScoreCell(SQLModel, table=True):
     rule words are an id into `score_rule_text`; `tracker.scoring.views.cells` puts them back."""
 
     __tablename__ = "score_cell"
-    # The only index: a scorecard's cells are found through its items, a legislator's as
-    # (item_id, cell_ref = legislator id) for each item, so no second index to write per cell.
-    __table_args__ = (UniqueConstraint("item_id", "cell_ref"),)
+    # The key (item_id, cell_ref) is the only index: a scorecard's cells are found through its
+    # items, a legislator's as (item_id, cell_ref = legislator id) for each item. No row id
+    # (migration 0037): its own index and sequence cost a third of a national recompute's writes
+    # on PostgreSQL. On SQLite the table is WITHOUT ROWID, stored in the key's order, one B-tree.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
-    id: int | None = Field(default=None, primary_key=True)
     scorecard_id: int
-    item_id: int
-    cell_ref: int = Field(description="the legislator id; for an unmatched printed name, minus the id of "
-                                      "its person_vote (or sponsorship) row")
+    item_id: int = Field(primary_key=True)
+    cell_ref: int = Field(primary_key=True, description="the legislator id; for an unmatched printed name, minus "
+                                                        "the id of its person_vote (or sponsorship) row")
     legislator_id: int | None = None
     raw_name: str | None = None
     match_method: str | None = None
