@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import email
+import random
 import socket
 import threading
 from email.policy import default as default_policy
@@ -10,10 +11,29 @@ from email.policy import default as default_policy
 from aiosmtpd.controller import Controller
 
 
+def _ephemeral_floor() -> int:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    with socket.socket() as s:  # aiosmtpd's Controller cannot bind port 0: pick one first
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port below the kernel's ephemeral range (aiosmtpd's Controller cannot bind port 0).
+
+    Not an ephemeral one: the kernel hands those to outgoing connections too, so a port picked
+    there and left unbound for a while (a test of an outage) could become another connection's
+    local port, or a client connecting to it could even connect to itself."""
+    top = max(_ephemeral_floor(), 20000)
+    for port in random.sample(range(15000, top), 200):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 class Inbox:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import socket
 
 from fastapi.testclient import TestClient
 
@@ -85,12 +86,19 @@ def test_outage_then_recovery_delivers_each_alert_once(alerts_env, monkeypatch):
 
     server = MailServer()
     use_smtp(monkeypatch, server.url)  # nothing listens there yet
+    # The port is held (bound, never listening: a connection is refused) until the server starts,
+    # so no other socket takes it during the outage.
+    hold = socket.socket()
+    hold.bind(("127.0.0.1", server.port))
     engine = get_engine(alerts_env)
     ingest(engine, f.batch())
     for i in range(3):
         subscribe(engine, f"reader{i}@example.org")
     ingest(engine, [moved_bill()])
-    down = jobs.dispatch(now=later(1))
+    try:
+        down = jobs.dispatch(now=later(1))
+    finally:
+        hold.close()
     # Two events (stage change, new action) for each of three readers.
     assert down["planned"] == 6 and down["sent"] == 0 and down["retried"] == 6
     assert {d.state for d in deliveries(engine)} == {"pending"}
