@@ -13,7 +13,7 @@ import datetime as dt
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from tracker.alerts.events import new_bill_event, store_many_events
@@ -62,26 +62,17 @@ def _prepared(session: Session, model, rows: list[dict]) -> Prepared:
     return prepare_dicts(session.connection(), model.__table__, rows, _defaults(model))
 
 
-def _insert(session: Session, model, rows: list[dict], returning: bool = False) -> list[int]:
-    """One multi-row INSERT (executemany; ids back in the rows' order when `returning`)."""
-    if not rows:
-        return []
-    if not returning:  # plain tuples through the driver: no per-row parameter dicts
+def _insert(session: Session, model, rows: list[dict]) -> None:
+    """One multi-row INSERT: plain tuples through the driver (COPY on PostgreSQL, one executemany
+    on SQLite), no per-row parameter dicts."""
+    if rows:
         write_rows(session.connection(), _prepared(session, model, rows))
-        return []
-    table = model.__table__
-    defaults = _defaults(model)
-    rows = [{**defaults, **row} for row in rows]
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(session.execute(stmt, rows).scalars())
 
 
 def insert_returning_ids(session: Session, model, rows: list[dict]) -> list[int]:
-    """Insert rows of a table with a unique `key` column; their ids in the rows' order.
-    PostgreSQL returns them from the multi-row INSERT; SQLite would send one INSERT a row to
-    keep RETURNING in order, so there they are read back by key (`key_filters`)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return _insert(session, model, rows, returning=True)
+    """Insert rows of a table with a unique `key` column; their ids in the rows' order, read back
+    by key (`key_filters`): one query, cheaper than RETURNING (which SQLite would send one INSERT
+    a row for, to keep its order, and PostgreSQL would take through SQLAlchemy's per-row work)."""
     _insert(session, model, rows)
     keys = [row["key"] for row in rows]
     found: dict[str, int] = {}

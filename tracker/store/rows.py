@@ -13,8 +13,11 @@ encoder with the same options), without building a new encoder for every value.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import weakref
+from itertools import chain
+from operator import itemgetter
 from json import encoder as _encoder
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
@@ -79,11 +82,26 @@ def _processors(conn: Connection, table: Table, columns: Sequence[str]) -> list[
 
 
 def _processor(dialect, kind) -> Callable | None:
-    if _json_as_text(dialect, kind):
-        # psycopg's own processor wraps the value, which is encoded only as the row is sent
-        # (inside COPY, after `rows_sent`'s block): encoded here instead, as the same text.
+    if _json_as_text(dialect, kind) or (isinstance(kind, sqltypes.JSON)
+                                        and kind._str_impl.bind_processor(dialect) is None):
+        # SQLAlchemy's JSON processor, without its own wrapper call a value. On PostgreSQL, psycopg's
+        # own processor wraps the value, which is encoded only as the row is sent (inside COPY,
+        # after `rows_sent`'s block): encoded here instead, as the same text.
         return _json_text(getattr(dialect, "_json_serializer", None) or json.dumps, kind.NULL)
-    return kind.dialect_impl(dialect).bind_processor(dialect)
+    proc = kind.dialect_impl(dialect).bind_processor(dialect)
+    if proc is not None and dialect.name == "sqlite" and type(kind) is sqltypes.Date:
+        return _iso_date(proc)
+    return proc
+
+
+def _iso_date(proc: Callable) -> Callable:
+    """SQLite's date processor with a shortcut for plain dates: their ISO text is its
+    "YYYY-MM-DD" (a datetime, a date subclass, goes through `proc`, which keeps its date)."""
+    date = dt.date
+
+    def process(value: Any) -> Any:
+        return value.isoformat() if type(value) is date else proc(value)
+    return process
 
 
 def _json_as_text(dialect, kind) -> bool:
@@ -99,17 +117,16 @@ def _json_text(serialize: Callable, null: Any) -> Callable:
 
 
 def _processed(rows: Iterable[Sequence], procs: list[Callable | None]) -> list:
+    """The rows as tuples, each value not None through its column's processor (column by column:
+    one Python loop a column, not a row)."""
+    rows = [tuple(r) for r in rows]
     active = [(i, p) for i, p in enumerate(procs) if p is not None]
-    if not active:
-        return [tuple(r) for r in rows]
-    out = []
-    for row in rows:
-        row = list(row)
-        for i, proc in active:
-            if row[i] is not None:
-                row[i] = proc(row[i])
-        out.append(row)
-    return out
+    if not active or not rows:
+        return rows
+    columns = list(zip(*rows))
+    for i, proc in active:
+        columns[i] = [None if v is None else proc(v) for v in columns[i]]
+    return list(zip(*columns))
 
 
 def _copy(conn: Connection, sql: str, rows: Iterable[Sequence]) -> None:
@@ -216,7 +233,7 @@ def prepare_dicts(conn: Connection, table: Table, rows: list[dict], defaults: di
     the column's own Python-side default (as `insert(table)` would), else NULL. Columns no row
     names keep their server defaults."""
     defaults = dict(defaults or {})
-    columns = list(dict.fromkeys([*defaults, *(k for r in rows for k in r)]))
+    columns = list(dict.fromkeys(chain(defaults, chain.from_iterable(rows))))
     for column in table.c:
         default = column.default
         if column.name not in columns and default is not None and not column.primary_key and (
@@ -224,9 +241,15 @@ def prepare_dicts(conn: Connection, table: Table, rows: list[dict], defaults: di
             columns.append(column.name)
             defaults[column.name] = default.arg if default.is_scalar else _Call(default.arg)
     fill = {c: defaults.get(c) for c in columns}
-    calls = [c for c in columns if isinstance(fill[c], _Call)]
-    return prepare_rows(conn, table, columns, ([r[c] if c in r else (fill[c]() if c in calls else fill[c])
-                                                for c in columns] for r in rows))
+    if not rows:
+        return prepare_rows(conn, table, columns, [])
+    static = {c: v for c, v in fill.items() if not isinstance(v, _Call)}
+    calls = [(c, v) for c, v in fill.items() if isinstance(v, _Call)]  # called for each row that lacks it
+    pick = itemgetter(*columns) if len(columns) > 1 else (lambda row, c=columns[0]: (row[c],))
+    if calls:
+        return prepare_rows(conn, table, columns, (pick({**static, **{c: f() for c, f in calls if c not in r}, **r})
+                                                   for r in rows))
+    return prepare_rows(conn, table, columns, (pick({**static, **r}) for r in rows))
 
 
 def insert_dicts(conn: Connection, table: Table, rows: list[dict], defaults: dict[str, Any] | None = None) -> None:
