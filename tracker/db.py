@@ -11,7 +11,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-from tracker.store.rows import json_dumps
+from tracker.store.rows import ANY_THREAD, json_dumps
 from tracker.settings import get_settings
 
 
@@ -33,12 +33,13 @@ def make_engine(url: str) -> Engine:
                                json_serializer=json_dumps)
 
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record):  # noqa: ANN001
+        def _pragmas(dbapi_conn, record):  # noqa: ANN001
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+            record.info[ANY_THREAD] = True  # check_same_thread is off: `rows_sent` may write from a thread
 
         return engine
     settings = get_settings()
