@@ -35,11 +35,12 @@ def new_records(session: Session, recs: list, model) -> set[int]:
     """`id()` of the records in `recs` (bills or roll calls, all of `model`'s kind) not stored
     yet and the only record of their key in `recs` (a repeated key's order decides: the whole
     path stores it)."""
-    twice = repeated(r.key for r in recs)
+    keys = [r.key for r in recs]  # computed once: a key is a property
+    twice = repeated(keys)
     stored: set[str] = set()
-    for cond in key_filters(session.connection(), model.key, {r.key for r in recs} - twice):
+    for cond in key_filters(session.connection(), model.key, set(keys) - twice):
         stored.update(session.execute(select(model.key).where(cond)).scalars())
-    return {id(r) for r in recs if r.key not in twice and r.key not in stored}
+    return {id(r) for r, key in zip(recs, keys) if key not in twice and key not in stored}
 
 
 def new_bills(session: Session, recs: list[BillIn]) -> set[int]:
