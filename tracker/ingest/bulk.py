@@ -13,7 +13,7 @@ import datetime as dt
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from tracker.alerts.events import new_bill_event, store_many_events
@@ -35,11 +35,12 @@ def new_records(session: Session, recs: list, model) -> set[int]:
     """`id()` of the records in `recs` (bills or roll calls, all of `model`'s kind) not stored
     yet and the only record of their key in `recs` (a repeated key's order decides: the whole
     path stores it)."""
-    twice = repeated(r.key for r in recs)
+    keys = [r.key for r in recs]  # computed once: a key is a property
+    twice = repeated(keys)
     stored: set[str] = set()
-    for cond in key_filters(session.connection(), model.key, {r.key for r in recs} - twice):
+    for cond in key_filters(session.connection(), model.key, set(keys) - twice):
         stored.update(session.execute(select(model.key).where(cond)).scalars())
-    return {id(r) for r in recs if r.key not in twice and r.key not in stored}
+    return {id(r) for r, key in zip(recs, keys) if key not in twice and key not in stored}
 
 
 def new_bills(session: Session, recs: list[BillIn]) -> set[int]:
@@ -62,26 +63,17 @@ def _prepared(session: Session, model, rows: list[dict]) -> Prepared:
     return prepare_dicts(session.connection(), model.__table__, rows, _defaults(model))
 
 
-def _insert(session: Session, model, rows: list[dict], returning: bool = False) -> list[int]:
-    """One multi-row INSERT (executemany; ids back in the rows' order when `returning`)."""
-    if not rows:
-        return []
-    if not returning:  # plain tuples through the driver: no per-row parameter dicts
+def _insert(session: Session, model, rows: list[dict]) -> None:
+    """One multi-row INSERT: plain tuples through the driver (COPY on PostgreSQL, one executemany
+    on SQLite), no per-row parameter dicts."""
+    if rows:
         write_rows(session.connection(), _prepared(session, model, rows))
-        return []
-    table = model.__table__
-    defaults = _defaults(model)
-    rows = [{**defaults, **row} for row in rows]
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(session.execute(stmt, rows).scalars())
 
 
 def insert_returning_ids(session: Session, model, rows: list[dict]) -> list[int]:
-    """Insert rows of a table with a unique `key` column; their ids in the rows' order.
-    PostgreSQL returns them from the multi-row INSERT; SQLite would send one INSERT a row to
-    keep RETURNING in order, so there they are read back by key (`key_filters`)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return _insert(session, model, rows, returning=True)
+    """Insert rows of a table with a unique `key` column; their ids in the rows' order, read back
+    by key (`key_filters`): one query, cheaper than RETURNING (which SQLite would send one INSERT
+    a row for, to keep its order, and PostgreSQL would take through SQLAlchemy's per-row work)."""
     _insert(session, model, rows)
     keys = [row["key"] for row in rows]
     found: dict[str, int] = {}

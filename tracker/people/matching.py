@@ -56,7 +56,8 @@ class IdResolver:
         pairs = {(s, str(v)) for s, v in ids.items()}
         if not pairs:
             return NO_MATCH
-        self.prefetch(pairs)
+        if not pairs <= self._cache.keys():  # all answered already: the usual case in a batch
+            self.prefetch(pairs)
         found: dict[int, str] = {}
         for scheme, value in sorted(pairs):
             legislator_id = self._cache.get((scheme, value))

@@ -5,7 +5,7 @@ prepared INSERT elsewhere. Values go through each column's own bind processor, a
 would send them, so the stored rows are the same as an `insert(table)` of the same dicts; what is
 skipped is SQLAlchemy's per-row work (a parameter dict per row, cache keys, the processor lookup
 for every value). Rows can be prepared (`prepare_rows`) apart from being written (`write_rows`);
-`rows_sent` writes rows while the caller goes on (PostgreSQL's pipeline mode). On PostgreSQL the
+`rows_sent` writes rows while the caller goes on (PostgreSQL's pipeline mode, a thread on SQLite). On PostgreSQL the
 JSON values are encoded as they are prepared, the same text psycopg would send.
 
 `json_dumps` is the engines' JSON serializer: the same text as `json.dumps(value)` (the same C
@@ -13,8 +13,12 @@ encoder with the same options), without building a new encoder for every value.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
+import threading
 import weakref
+from itertools import chain
+from operator import itemgetter
 from json import encoder as _encoder
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
@@ -79,11 +83,26 @@ def _processors(conn: Connection, table: Table, columns: Sequence[str]) -> list[
 
 
 def _processor(dialect, kind) -> Callable | None:
-    if _json_as_text(dialect, kind):
-        # psycopg's own processor wraps the value, which is encoded only as the row is sent
-        # (inside COPY, after `rows_sent`'s block): encoded here instead, as the same text.
+    if _json_as_text(dialect, kind) or (isinstance(kind, sqltypes.JSON)
+                                        and kind._str_impl.bind_processor(dialect) is None):
+        # SQLAlchemy's JSON processor, without its own wrapper call a value. On PostgreSQL, psycopg's
+        # own processor wraps the value, which is encoded only as the row is sent (inside COPY,
+        # after `rows_sent`'s block): encoded here instead, as the same text.
         return _json_text(getattr(dialect, "_json_serializer", None) or json.dumps, kind.NULL)
-    return kind.dialect_impl(dialect).bind_processor(dialect)
+    proc = kind.dialect_impl(dialect).bind_processor(dialect)
+    if proc is not None and dialect.name == "sqlite" and type(kind) is sqltypes.Date:
+        return _iso_date(proc)
+    return proc
+
+
+def _iso_date(proc: Callable) -> Callable:
+    """SQLite's date processor with a shortcut for plain dates: their ISO text is its
+    "YYYY-MM-DD" (a datetime, a date subclass, goes through `proc`, which keeps its date)."""
+    date = dt.date
+
+    def process(value: Any) -> Any:
+        return value.isoformat() if type(value) is date else proc(value)
+    return process
 
 
 def _json_as_text(dialect, kind) -> bool:
@@ -99,17 +118,16 @@ def _json_text(serialize: Callable, null: Any) -> Callable:
 
 
 def _processed(rows: Iterable[Sequence], procs: list[Callable | None]) -> list:
+    """The rows as tuples, each value not None through its column's processor (column by column:
+    one Python loop a column, not a row)."""
+    rows = [tuple(r) for r in rows]
     active = [(i, p) for i, p in enumerate(procs) if p is not None]
-    if not active:
-        return [tuple(r) for r in rows]
-    out = []
-    for row in rows:
-        row = list(row)
-        for i, proc in active:
-            if row[i] is not None:
-                row[i] = proc(row[i])
-        out.append(row)
-    return out
+    if not active or not rows:
+        return rows
+    columns = list(zip(*rows))
+    for i, proc in active:
+        columns[i] = [None if v is None else proc(v) for v in columns[i]]
+    return list(zip(*columns))
 
 
 def _copy(conn: Connection, sql: str, rows: Iterable[Sequence]) -> None:
@@ -169,18 +187,34 @@ def write_rows(conn: Connection, rows: Prepared) -> None:
     run_raw(conn, _insert_sql(conn, rows), rows.values)
 
 
+# `Connection.info` key (the pool's record of the driver connection) saying that it may be used
+# from another thread (SQLite's `check_same_thread=False`, set by `tracker.db.make_engine`)
+ANY_THREAD = "edtracker_any_thread"
+
+
 @contextmanager
 def rows_sent(conn: Connection, rows: Prepared) -> Iterator[None]:
-    """Insert prepared rows without waiting for the server while the block runs: on PostgreSQL
+    """Insert prepared rows without waiting for the database while the block runs: on PostgreSQL
     they are sent in pipeline mode and the server inserts them (computing generated columns, say)
-    while this process goes on; the block must not use the connection; the server's answer, an
-    error included (raised as SQLAlchemy's), is read when the block ends. In the same transaction
-    as everything else. Elsewhere the rows are written before the block runs."""
+    while this process goes on; on SQLite a thread writes them (the driver lets go of the GIL
+    while SQLite inserts, indexing a full-text document, say) where the connection may be used
+    from another thread. The block must not use the connection; the answer, an error included
+    (raised as SQLAlchemy's), is had when the block ends. In the same transaction as everything
+    else. Otherwise the rows are written before the block runs."""
     raw = conn.connection.driver_connection
-    if not rows.values or not _copying(conn) or not _pipelines(raw):
+    if rows.values and _copying(conn) and _pipelines(raw):
+        with _pipelined(conn, raw, rows):
+            yield
+    elif rows.values and conn.connection.info.get(ANY_THREAD):
+        with _in_thread(conn, rows):
+            yield
+    else:
         write_rows(conn, rows)
         yield
-        return
+
+
+@contextmanager
+def _pipelined(conn: Connection, raw: Any, rows: Prepared) -> Iterator[None]:
     sql, dbapi = _insert_sql(conn, rows), conn.dialect.loaded_dbapi
     cur = raw.cursor()
     try:
@@ -194,6 +228,32 @@ def rows_sent(conn: Connection, rows: Prepared) -> Iterator[None]:
         raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
     finally:
         cur.close()
+
+
+@contextmanager
+def _in_thread(conn: Connection, rows: Prepared) -> Iterator[None]:
+    sql, dbapi = _insert_sql(conn, rows), conn.dialect.loaded_dbapi
+    cur = conn.connection.cursor()
+    failed: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            cur.executemany(sql, rows.values)
+        except BaseException as err:  # noqa: BLE001 - raised in the caller's thread
+            failed.append(err)
+
+    writer = threading.Thread(target=write, name="edtracker-rows", daemon=True)
+    writer.start()
+    try:
+        yield
+    finally:
+        writer.join()  # the connection is idle again before anything else (a rollback) uses it
+        cur.close()
+    if failed:
+        err = failed[0]
+        if isinstance(err, dbapi.Error):
+            raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
+        raise err
 
 
 def _pipelines(raw: Any) -> bool:
@@ -216,7 +276,7 @@ def prepare_dicts(conn: Connection, table: Table, rows: list[dict], defaults: di
     the column's own Python-side default (as `insert(table)` would), else NULL. Columns no row
     names keep their server defaults."""
     defaults = dict(defaults or {})
-    columns = list(dict.fromkeys([*defaults, *(k for r in rows for k in r)]))
+    columns = list(dict.fromkeys(chain(defaults, chain.from_iterable(rows))))
     for column in table.c:
         default = column.default
         if column.name not in columns and default is not None and not column.primary_key and (
@@ -224,9 +284,15 @@ def prepare_dicts(conn: Connection, table: Table, rows: list[dict], defaults: di
             columns.append(column.name)
             defaults[column.name] = default.arg if default.is_scalar else _Call(default.arg)
     fill = {c: defaults.get(c) for c in columns}
-    calls = [c for c in columns if isinstance(fill[c], _Call)]
-    return prepare_rows(conn, table, columns, ([r[c] if c in r else (fill[c]() if c in calls else fill[c])
-                                                for c in columns] for r in rows))
+    if not rows:
+        return prepare_rows(conn, table, columns, [])
+    static = {c: v for c, v in fill.items() if not isinstance(v, _Call)}
+    calls = [(c, v) for c, v in fill.items() if isinstance(v, _Call)]  # called for each row that lacks it
+    pick = itemgetter(*columns) if len(columns) > 1 else (lambda row, c=columns[0]: (row[c],))
+    if calls:
+        return prepare_rows(conn, table, columns, (pick({**static, **{c: f() for c, f in calls if c not in r}, **r})
+                                                   for r in rows))
+    return prepare_rows(conn, table, columns, (pick({**static, **r}) for r in rows))
 
 
 def insert_dicts(conn: Connection, table: Table, rows: list[dict], defaults: dict[str, Any] | None = None) -> None:
