@@ -1,29 +1,52 @@
-"""The content hash of a kept source record (`bill_source.record_hash`) is the SHA-1 of
-`json.dumps(payload, sort_keys=True, default=str)`: every stored database holds hashes made so,
-and a different text would make every kept bill merge again on its next import (issue 19: the
-text is now made by an encoder built once, without the circular-reference check)."""
+"""The content hash of a kept source record (`bill_source.record_hash`, issue 19) is the SHA-1 of
+pydantic's JSON of the record without its fetch time (`record_digest`): the re-import's noop
+check computes only it. Databases hold hashes made before as the SHA-1 of the payload's sorted
+`json.dumps`; such a record, imported again unchanged, is a noop that renews its hash, and the
+import after that is answered by the noop check."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
+from sqlalchemy import select, update
+from sqlmodel import Session
+
 from scrapers.formats.billstatus import parse_bill
 from tests.conftest import real_fixture
-from tracker.bills.provenance import record_payload
+from tests.test_ingest_batches import content
+from tests.test_unchanged_records import went_the_whole_way
+from tracker.bills.provenance import record_digest, record_payload
 from tracker.contract import BillIn
+from tracker.ingest import Ingestor
+from tracker.models import BillSource
 
 
-def _hash(payload: dict) -> str:
-    return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def test_hash_of_real_bills_is_the_sorted_json_dumps_hash():
+def _real_bills() -> list[BillIn]:
     bills = [parse_bill(path.read_bytes(), str(path)) for path in sorted(real_fixture("billstatus").glob("*/*.xml"))]
     bills = [b for b in bills if isinstance(b, BillIn)]
     assert len(bills) >= 10
-    for bill in bills:
+    return bills
+
+
+def _old_hash(payload: dict) -> str:
+    """The hash of rows stored before issue 19's change."""
+    return hashlib.sha1(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def test_hash_of_real_bills_is_their_content_without_the_fetch_time():
+    for bill in _real_bills():
         payload, digest = record_payload(bill)
-        assert digest == _hash(payload), bill.key
+        assert digest == record_digest(bill)
+        expected = bill.model_dump(mode="json")
+        expected["source"].pop("fetched_at")
+        assert digest == hashlib.sha1(json.dumps(expected, separators=(",", ":"), ensure_ascii=False)
+                                      .encode()).hexdigest(), bill.key
+        later = bill.model_copy(update={"source": bill.source.model_copy(update={
+            "fetched_at": dt.datetime(2031, 1, 1, tzinfo=dt.timezone.utc)})})
+        assert record_digest(later) == digest
+        retitled = bill.model_copy(update={"title": bill.title + " (amended)"})
+        assert record_digest(retitled) != digest
 
 
 def test_hash_of_a_record_with_nested_extras_and_other_scripts():
@@ -32,5 +55,34 @@ def test_hash_of_a_record_with_nested_extras_and_other_scripts():
         "extras": {"z": [3, {"b": 1.5, "a": None}], "a": {"y": True, "x": "\ud83d\ude00"}},
         "source": {"url": "https://example.org/9", "format": "test-json"}})
     payload, digest = record_payload(bill)
-    assert digest == _hash(payload)
     assert list(payload["extras"]) == ["z", "a"]  # the stored payload keeps the record's order
+    other = bill.model_copy(update={"extras": {"z": [3, {"b": 1.5, "a": None}], "a": {"y": True, "x": "x"}}})
+    assert record_digest(other) != digest
+    assert record_digest(bill.model_copy()) == digest  # a lone surrogate's text still hashes, the same each time
+
+
+def test_records_hashed_before_are_noops_that_renew_their_hash(engine, monkeypatch):
+    bills = _real_bills()
+    Ingestor(engine, today=dt.date(2025, 12, 1)).ingest(bills)
+    with Session(engine) as db:  # the hashes as a database stored them before the change
+        for row in db.execute(select(BillSource)).scalars().all():
+            db.execute(update(BillSource).where(BillSource.id == row.id)
+                       .values(record_hash=_old_hash(row.payload)))
+        db.commit()
+    before = content(engine)
+    whole = went_the_whole_way(monkeypatch, BillIn)
+    report = Ingestor(engine, today=dt.date(2025, 12, 1)).ingest(bills)
+    assert report.counts["noop"] == len(bills) and report.counts["update"] == 0, report.counts
+    assert len(whole) == len(bills)  # compared by payload, once
+    after = content(engine)
+    assert {t: rows for t, rows in after.items() if t != "bill_source"} == \
+        {t: rows for t, rows in before.items() if t != "bill_source"}  # no event, no change
+    with Session(engine) as db:
+        stored = {(s.bill_id, s.source_format): s.record_hash for s in db.execute(select(BillSource)).scalars()}
+    # each bill's kept record (the later of two of one bill) has the new hash
+    assert set(stored.values()) <= {record_digest(b) for b in bills} and len(stored) == len({b.key for b in bills})
+    whole.clear()
+    report = Ingestor(engine, today=dt.date(2025, 12, 1)).ingest(bills)
+    # answered by the noop check, but for two records of one bill (their order decides: the whole way)
+    twice = sorted(b.key for b in bills if [c.key for c in bills].count(b.key) > 1)
+    assert report.counts["noop"] == len(bills) and sorted(whole) == twice and len(twice) < len(bills) / 2

@@ -12,7 +12,7 @@ from tracker.people.matching import IdResolver
 from tracker.models import Bill, BillAction, BillSource, Jurisdiction, LegislativeSession, Sponsorship
 from tracker.bills.keys import normalize_identifier
 from tracker.people.namematch import matcher_for
-from tracker.bills.provenance import keep_source, merge, record_payload, stored_sources, superseded
+from tracker.bills.provenance import keep_source, merge, record_digest, record_payload, stored_sources, superseded
 from tracker.search.index import index_later
 from tracker.jurisdictions.calendar import death, may_kill
 from tracker.jurisdictions.seed import refresh_session
@@ -26,7 +26,8 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
     stored = stored_sources(session, session.exec(select(Bill.id).where(Bill.key == rec.key)).first())
     incoming = record_payload(rec)
     mine = stored.get(rec.source.format)
-    if mine is not None and superseded(incoming, (mine.payload, mine.record_hash)):
+    if (mine is not None and superseded(incoming, (mine.payload, mine.record_hash))
+            and mine.payload != incoming[0]):  # (the same record with a hash made before issue 19: not older)
         return "noop", {}
     # Several sources may carry this bill: keep each one's record, merge by precedence; the
     # actions are the union of the sources' (each with its source), the stage comes from them.
@@ -155,7 +156,7 @@ def unchanged_bills(session: Session, recs: list[BillIn], today: dt.date) -> set
     out = set()
     for rec, key in zip(recs, keys):
         row = kept.get((key, rec.source.format))
-        if row is None or key in twice or row[0] != record_payload(rec)[1]:
+        if row is None or key in twice or row[0] != record_digest(rec):
             continue
         _, stage, bill_type, introduced, session_id = row
         if session_id not in sessions:
