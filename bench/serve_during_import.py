@@ -73,6 +73,28 @@ def stats(lat: list[float]) -> dict:
     return {"n": len(s), "p50": s[len(s) // 2], "p99": s[int(len(s) * 0.99)], "max": s[-1]}
 
 
+def renders(base: str) -> list:
+    """The page cache's renders since the last call (the benchmark app's /bench/renders)."""
+    import httpx
+
+    return httpx.get(base + "/bench/renders", timeout=30).json()
+
+
+def summary(done: list) -> str:
+    """Per address: renders in the open / in the background, and their total and longest ms."""
+    by: dict[str, list] = {}
+    for path, background, ms in done:
+        row = by.setdefault(path, [0, 0, 0.0, 0.0])
+        row[1 if background else 0] += 1
+        row[2] += ms
+        row[3] = max(row[3], ms)
+    fg, bg = sum(r[0] for r in by.values()), sum(r[1] for r in by.values())
+    lines = [f"{fg} in the open, {bg} in the background, {sum(r[2] for r in by.values()):.0f} ms in all"]
+    lines += [f"      {p:<48} {r[0]:>3} open {r[1]:>3} background, {r[2]:7.0f} ms, longest {r[3]:5.0f} ms"
+              for p, r in sorted(by.items())]
+    return "\n".join(lines)
+
+
 def start_import(url: str, bills: int, niceness: int = 0) -> subprocess.Popen:
     code = ("import sys, datetime as dt, time; sys.path.insert(0, 'bench'); sys.path.insert(0, '.');"
             "from ingest_congress import synthetic_congress;"
@@ -118,11 +140,14 @@ def main() -> None:
             print(f"{a.db}, {a.workers} worker(s), page cache {'off' if a.no_cache else 'on'}, {a.pre} bills before, import niceness "
                   f"{a.import_nice}, {a.rate:g} req/s over {len(urls)} URLs, "
                   f"load average {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
+            renders(base)
             idle = stats(asyncio.run(load(base, urls, a.rate, a.seconds)))
+            idle_renders = renders(base)
             importer = start_import(url, a.bills, a.import_nice)
             time.sleep(1.0)   # past the import's start-up (parsing the fixture bills)
             per_url: dict[str, list[float]] = {}
             during = stats(asyncio.run(load(base, urls, a.rate, a.seconds, per_url)))
+            during_renders = renders(base)
             still_running = importer.poll() is None
             importer.terminate() if still_running else None
             out, err = importer.communicate(timeout=60)
@@ -135,6 +160,8 @@ def main() -> None:
             print(f"  slow requests during the import (second, ms): {sorted(slow)[:40]}")
             for u, lat in per_url.items():
                 print(f"    during, {u:<48} p50 {stats(lat)['p50']:7.1f}  max {stats(lat)['max']:7.1f} ms")
+            for name, done in (("idle", idle_renders), ("during import", during_renders)):
+                print(f"  page renders {name}: {summary(done)}")
             print(f"  p99 during / idle: {during['p99'] / idle['p99']:.2f}   p50: {during['p50'] / idle['p50']:.2f}"
                   f"   load average after {os.getloadavg()[0]:.1f}")
             print(json.dumps({"idle": idle, "during": during}))

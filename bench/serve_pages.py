@@ -32,12 +32,41 @@ def bench_app():
 
     from api.app import serve_app
 
+    renders = _count_renders()
     app = serve_app()   # as `edtracker serve` runs it
 
     @app.get("/bench/plain", include_in_schema=False)
     def plain() -> PlainTextResponse:
         return PlainTextResponse("ok")
+
+    @app.get("/bench/renders", include_in_schema=False)
+    def renders_so_far() -> list:
+        """The page cache's renders since the last call: (path, in the background, ms), then forgotten."""
+        out = list(renders)
+        renders.clear()
+        return out
     return app
+
+
+def _count_renders() -> list:
+    """Record every rendering the page cache starts (this benchmark's instrument, not the app's)."""
+    from api.page_cache import PageCache
+
+    renders: list = []
+    render, background = PageCache._render, PageCache._render_in_background
+
+    async def timed(self, scope, *args, **kwargs):   # noqa: ANN001, ANN202
+        t = time.perf_counter()
+        try:
+            await render(self, scope, *args, **kwargs)
+        finally:
+            renders.append((scope["path"] + ("?" + scope["query_string"].decode() if scope.get("query_string") else ""),
+                            scope.get("bench.background", False), round((time.perf_counter() - t) * 1000, 1)))
+
+    async def marked(self, scope, *args, **kwargs):   # noqa: ANN001, ANN202
+        await background(self, {**scope, "bench.background": True}, *args, **kwargs)
+    PageCache._render, PageCache._render_in_background = timed, marked
+    return renders
 
 
 def free_port() -> int:
