@@ -83,7 +83,7 @@ def renders(base: str) -> list:
 def summary(done: list) -> str:
     """Per address: renders in the open / in the background, and their total and longest ms."""
     by: dict[str, list] = {}
-    for path, background, ms in done:
+    for path, background, ms, _began in done:
         row = by.setdefault(path, [0, 0, 0.0, 0.0])
         row[1 if background else 0] += 1
         row[2] += ms
@@ -146,6 +146,7 @@ def main() -> None:
             importer = start_import(url, a.bills, a.import_nice)
             time.sleep(1.0)   # past the import's start-up (parsing the fixture bills)
             per_url: dict[str, list[float]] = {}
+            began = time.perf_counter()   # the server's renders are timed by the same monotonic clock
             during = stats(asyncio.run(load(base, urls, a.rate, a.seconds, per_url)))
             during_renders = renders(base)
             still_running = importer.poll() is None
@@ -162,6 +163,8 @@ def main() -> None:
                 print(f"    during, {u:<48} p50 {stats(lat)['p50']:7.1f}  max {stats(lat)['max']:7.1f} ms")
             for name, done in (("idle", idle_renders), ("during import", during_renders)):
                 print(f"  page renders {name}: {summary(done)}")
+            long = sorted((round(b - began, 2), p, bg, ms) for p, bg, ms, b in during_renders if ms > 50)
+            print(f"  renders over 50 ms during the import (second, address, in the background, ms): {long[:20]}")
             print(f"  p99 during / idle: {during['p99'] / idle['p99']:.2f}   p50: {during['p50'] / idle['p50']:.2f}"
                   f"   load average after {os.getloadavg()[0]:.1f}")
             print(json.dumps({"idle": idle, "during": during}))

@@ -41,7 +41,8 @@ def bench_app():
 
     @app.get("/bench/renders", include_in_schema=False)
     def renders_so_far() -> list:
-        """The page cache's renders since the last call: (path, in the background, ms), then forgotten."""
+        """The page cache's renders since the last call: (path, in the background, ms, when it began
+        by `time.perf_counter()`, the machine's monotonic clock), then forgotten."""
         out = list(renders)
         renders.clear()
         return out
@@ -61,7 +62,7 @@ def _count_renders() -> list:
             await render(self, scope, *args, **kwargs)
         finally:
             renders.append((scope["path"] + ("?" + scope["query_string"].decode() if scope.get("query_string") else ""),
-                            scope.get("bench.background", False), round((time.perf_counter() - t) * 1000, 1)))
+                            scope.get("bench.background", False), round((time.perf_counter() - t) * 1000, 1), t))
 
     async def marked(self, scope, *args, **kwargs):   # noqa: ANN001, ANN202
         await background(self, {**scope, "bench.background": True}, *args, **kwargs)
