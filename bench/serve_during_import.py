@@ -42,8 +42,10 @@ async def load(base: str, urls: list[str], rate: float, seconds: float, by_url: 
 
     latencies: list[float] = []
     errors: list[str] = []
+    late: list[float] = []
 
     async def one(client, url: str, due: float) -> None:
+        late.append((time.perf_counter() - due) * 1000)   # the load generator's own lag, before sending
         try:
             r = await client.get(url)
             if r.status_code >= 500:
@@ -65,6 +67,8 @@ async def load(base: str, urls: list[str], rate: float, seconds: float, by_url: 
         await asyncio.gather(*tasks)
     if errors:
         print(f"  {len(errors)} errors, e.g. {errors[:3]}")
+    if by_url is not None:
+        by_url["_late"] = late
     return latencies
 
 
@@ -157,6 +161,9 @@ def main() -> None:
             print(f"  import: {'stopped after the measurement' if still_running else out.strip()}")
             for name, s in (("idle", idle), ("during import", during)):
                 print(f"  {name:<14} n={s['n']:>5}  p50 {s['p50']:7.1f} ms  p99 {s['p99']:8.1f} ms  max {s['max']:8.1f} ms")
+            late = stats(per_url.pop("_late"))
+            print(f"  the load generator's lag before sending, during: p50 {late['p50']:.1f}, p99 {late['p99']:.1f},"
+                  f" max {late['max']:.1f} ms")
             slow = [p for p in per_url.pop("_timeline") if p[1] > 4 * idle["p50"] + 100]
             print(f"  slow requests during the import (second, ms): {sorted(slow)[:40]}")
             for u, lat in per_url.items():
