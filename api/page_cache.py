@@ -25,12 +25,22 @@ sessions (staff pages, services) shows on this worker's next page at once. Any w
 errs on the side of rendering again.
 
 Stale while revalidating: when another process's commit makes a kept page stale and that page
-was rendered less than two check intervals ago, the request gets the kept page and one
-background task renders the new one (one at a time per worker). So a request never waits
-behind renders while an import commits, and a change still shows within two intervals. A
-page older than that, or kept from before this process's own last commit, is rendered while
-the request waits, as before; requests for a page already being rendered wait for that one
-rendering instead of starting their own (no dog-pile on a new page).
+was rendered less than one check interval past its settling time (below) ago, the request
+gets the kept page and one background task renders the new one (one at a time per worker). So
+a request never waits behind renders while an import commits, and a change still shows within
+two intervals. A page older than that, or kept from before this process's own last commit, is
+rendered while the request waits, as before; requests for a page already being rendered wait
+for that one rendering instead of starting their own (no dog-pile on a new page).
+
+Settling: while other processes keep committing (an import), most kept pages show none of the
+new rows, and re-rendering each of them every interval only takes CPU from the requests and
+the importer. A page whose background re-rendering came back byte for byte the same as the
+page it replaces is served for twice as long before it is re-rendered again (2, then 4
+intervals: `SETTLE_INTERVALS`); any difference, or any rendering in the open, starts it at one
+interval again, and a commit of this process still shows at once. So while an import runs, a
+change to a page that stayed the same through its last re-renderings shows within five
+intervals (5 s by default), any other change within two; a page is never re-rendered while the
+data version holds. The same body keeps its Last-Modified, so revalidations keep getting 304.
 """
 from __future__ import annotations
 
@@ -62,8 +72,10 @@ MARK = "edtracker.page_cache"
 PAGE_CACHE_CONTROL = "public, no-cache"
 _DROP_ON_304 = {b"content-length", b"content-type"}
 _CONDITIONAL = {b"if-none-match", b"if-modified-since"}
+_AGAIN = "edtracker.page_cache.again"   # scope mark of a background re-rendering
 _WAIT_SECONDS = 10.0    # longest a request waits for another's render of its page, then renders
 _STUCK_SECONDS = 30.0   # a background render older than this is presumed lost (its loop ended)
+SETTLE_INTERVALS = (1, 2, 4)   # a page served fresh this many intervals after 0, 1, 2+ unchanged re-renders
 
 
 def public(request: Request, cache_control: str = PAGE_CACHE_CONTROL, *, remember_lang: bool = True) -> None:
@@ -142,6 +154,7 @@ class Entry:
     modified: float           # epoch seconds (Last-Modified)
     stored: float = field(default_factory=time.monotonic)
     remember_lang: bool = True
+    unchanged: int = 0        # background re-renders in a row that gave this same body (settling)
 
 
 def _lang_cookie(lang: str) -> bytes:
@@ -223,22 +236,26 @@ class PageCache:
             return None
 
     def _fresh(self, entry: Entry, v: DataVersion) -> bool:
-        """Rendered less than one check interval ago and after this process's last commit (while
-        an import commits every moment, a page is rendered once per interval, not per commit);
-        or rendered at the current data version, read again when the last reading is older
-        than the interval. Either way a change shows within the interval."""
+        """Rendered less than its settling time ago (one check interval, more for a page its last
+        re-renders left unchanged) and after this process's last commit: while an import commits
+        every moment, a page is rendered at most once per interval, not per commit; or rendered
+        at the current data version, read again when the last reading is older than the interval."""
         if time.monotonic() - entry.stored >= self.ttl:
             return False
         return self._young(entry, v) or entry.version == v.value
 
     @staticmethod
-    def _young(entry: Entry, v: DataVersion) -> bool:
-        return time.monotonic() - entry.stored < v.interval and entry.stored > v.local_commit
+    def _settle(entry: Entry, v: DataVersion) -> float:
+        """How long after its rendering a page is served without looking at the data version."""
+        return v.interval * SETTLE_INTERVALS[min(entry.unchanged, len(SETTLE_INTERVALS) - 1)]
+
+    def _young(self, entry: Entry, v: DataVersion) -> bool:
+        return time.monotonic() - entry.stored < self._settle(entry, v) and entry.stored > v.local_commit
 
     def _may_serve_stale(self, entry: Entry, v: DataVersion) -> bool:
-        """Stale by another process's commit only, rendered less than two intervals ago."""
+        """Stale by another process's commit only, less than one interval past its settling time."""
         age = time.monotonic() - entry.stored
-        return entry.stored > v.local_commit and age < 2 * v.interval and age < self.ttl
+        return entry.stored > v.local_commit and age < self._settle(entry, v) + v.interval and age < self.ttl
 
     def _revalidate(self, scope: Scope, key: tuple, version: str) -> None:
         """Render `key` again in a background task, unless one is already on its way."""
@@ -250,6 +267,7 @@ class PageCache:
         # no validators: the app must answer 200 with the whole page, not 304
         fresh["headers"] = [(k, v) for k, v in scope.get("headers") or () if k not in _CONDITIONAL]
         fresh.pop(MARK, None)
+        fresh[_AGAIN] = True   # a re-rendering of a kept page: may settle (the module's docstring)
         asyncio.get_running_loop().create_task(self._render_in_background(fresh, key, version))
 
     async def _render_in_background(self, scope: Scope, key: tuple, version: str) -> None:
@@ -325,6 +343,8 @@ class PageCache:
             entry = self._entry(start, body, version, *scope[MARK])
             if entry is not None:
                 entry.stored = began
+                if scope.get(_AGAIN):
+                    _settled(entry, self.items.get(key))
                 self._store(key, entry)
                 start["headers"] = _with_validators(start["headers"], entry)
                 if not done.done():
@@ -366,6 +386,16 @@ class PageCache:
         self.items.move_to_end(key)
         while len(self.items) > self.size:
             self.items.popitem(last=False)
+
+
+def _settled(entry: Entry, kept: Entry | None) -> None:
+    """A re-rendering that gave the kept page's body again: one more unchanged render in a row,
+    and the kept page's Last-Modified (its validators hold)."""
+    if kept is not None and kept.body == entry.body and kept.etag == entry.etag:
+        entry.unchanged = kept.unchanged + 1
+        entry.modified = kept.modified
+        entry.headers = [(k, email.utils.formatdate(kept.modified, usegmt=True).encode()) if k == b"last-modified"
+                         else (k, v) for k, v in entry.headers]
 
 
 def _anonymous(scope: Scope) -> tuple | None:
