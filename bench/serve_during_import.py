@@ -84,6 +84,13 @@ def renders(base: str) -> list:
     return httpx.get(base + "/bench/renders", timeout=30).json()
 
 
+def collections(base: str) -> list:
+    """The server's garbage collector passes over 5 ms since the last call (/bench/collections)."""
+    import httpx
+
+    return httpx.get(base + "/bench/collections", timeout=30).json()
+
+
 def summary(done: list) -> str:
     """Per address: renders in the open / in the background, and their total and longest ms."""
     by: dict[str, list] = {}
@@ -144,15 +151,15 @@ def main() -> None:
             print(f"{a.db}, {a.workers} worker(s), page cache {'off' if a.no_cache else 'on'}, {a.pre} bills before, import niceness "
                   f"{a.import_nice}, {a.rate:g} req/s over {len(urls)} URLs, "
                   f"load average {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
-            renders(base)
+            renders(base), collections(base)
             idle = stats(asyncio.run(load(base, urls, a.rate, a.seconds)))
-            idle_renders = renders(base)
+            idle_renders, idle_passes = renders(base), collections(base)
             importer = start_import(url, a.bills, a.import_nice)
             time.sleep(1.0)   # past the import's start-up (parsing the fixture bills)
             per_url: dict[str, list[float]] = {}
             began = time.perf_counter()   # the server's renders are timed by the same monotonic clock
             during = stats(asyncio.run(load(base, urls, a.rate, a.seconds, per_url)))
-            during_renders = renders(base)
+            during_renders, during_passes = renders(base), collections(base)
             still_running = importer.poll() is None
             importer.terminate() if still_running else None
             out, err = importer.communicate(timeout=60)
@@ -170,6 +177,9 @@ def main() -> None:
                 print(f"    during, {u:<48} p50 {stats(lat)['p50']:7.1f}  max {stats(lat)['max']:7.1f} ms")
             for name, done in (("idle", idle_renders), ("during import", during_renders)):
                 print(f"  page renders {name}: {summary(done)}")
+            print(f"  garbage collections over 5 ms, idle (generation, ms): {[p[:2] for p in idle_passes][:20]}")
+            print("  during the import (second, generation, ms): "
+                  f"{[(round(b - began, 2), g, ms) for g, ms, b in during_passes][:20]}")
             long = sorted((round(b - began, 2), p, bg, ms) for p, bg, ms, b in during_renders if ms > 50)
             print(f"  renders over 50 ms during the import (second, address, in the background, ms): {long[:20]}")
             print(f"  p99 during / idle: {during['p99'] / idle['p99']:.2f}   p50: {during['p50'] / idle['p50']:.2f}"

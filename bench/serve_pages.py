@@ -33,6 +33,7 @@ def bench_app():
     from api.app import serve_app
 
     renders = _count_renders()
+    collections = _time_collections()
     app = serve_app()   # as `edtracker serve` runs it
 
     @app.get("/bench/plain", include_in_schema=False)
@@ -46,7 +47,31 @@ def bench_app():
         out = list(renders)
         renders.clear()
         return out
+
+    @app.get("/bench/collections", include_in_schema=False)
+    def collections_so_far() -> list:
+        """The garbage collector's passes over 5 ms since the last call: (generation, ms, when it
+        began by `time.perf_counter()`), then forgotten."""
+        out = list(collections)
+        collections.clear()
+        return out
     return app
+
+
+def _time_collections() -> list:
+    """Time every pass of the cyclic garbage collector (it holds the GIL: every thread waits)."""
+    import gc
+
+    passes: list = []
+    began = [0.0]
+
+    def timed(phase: str, info: dict) -> None:
+        if phase == "start":
+            began[0] = time.perf_counter()
+        elif (ms := (time.perf_counter() - began[0]) * 1000) > 5:
+            passes.append((info["generation"], round(ms, 1), began[0]))
+    gc.callbacks.append(timed)
+    return passes
 
 
 def _count_renders() -> list:
