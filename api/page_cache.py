@@ -25,8 +25,9 @@ sessions (staff pages, services) shows on this worker's next page at once. Any w
 errs on the side of rendering again.
 
 Stale while revalidating: when another process's commit makes a kept page stale and that page
-was rendered less than one check interval past its settling time (below) ago, the request
-gets the kept page and one background task renders the new one (one at a time per worker). So
+was known current (rendered, or found at the data version by a reading) less than one check
+interval past its settling time (below) ago, the request gets the kept page and one
+background task renders the new one (one at a time per worker). So
 a request never waits behind renders while an import commits, and a change still shows within
 two intervals. A page older than that, or kept from before this process's own last commit, is
 rendered while the request waits, as before; requests for a page already being rendered wait
@@ -104,6 +105,7 @@ class DataVersion:
         self.engine, self.interval = engine, interval
         self.value: str | None = None
         self.until = 0.0
+        self.read_at = 0.0   # when `value` was read
         self.lock = threading.Lock()
         self._sqlite: sqlite3.Connection | None = None
         self.commits = 0   # this process's commits seen by the hook (one during a read: read again)
@@ -140,7 +142,7 @@ class DataVersion:
             now = time.monotonic()
             if now >= self.until:
                 commits = self.commits
-                self.value = self.read()
+                self.value, self.read_at = self.read(), now
                 self.until = now + self.interval if commits == self.commits else 0.0
             return self.value
 
@@ -155,6 +157,7 @@ class Entry:
     stored: float = field(default_factory=time.monotonic)
     remember_lang: bool = True
     unchanged: int = 0        # background re-renders in a row that gave this same body (settling)
+    checked: float = 0.0      # the last reading of the data version that found it current
 
 
 def _lang_cookie(lang: str) -> bytes:
@@ -242,7 +245,12 @@ class PageCache:
         at the current data version, read again when the last reading is older than the interval."""
         if time.monotonic() - entry.stored >= self.ttl:
             return False
-        return self._young(entry, v) or entry.version == v.value
+        if self._young(entry, v):
+            return True
+        if entry.version == v.value:
+            entry.checked = max(entry.checked, v.read_at)
+            return True
+        return False
 
     @staticmethod
     def _settle(entry: Entry, v: DataVersion) -> float:
@@ -253,9 +261,13 @@ class PageCache:
         return time.monotonic() - entry.stored < self._settle(entry, v) and entry.stored > v.local_commit
 
     def _may_serve_stale(self, entry: Entry, v: DataVersion) -> bool:
-        """Stale by another process's commit only, less than one interval past its settling time."""
-        age = time.monotonic() - entry.stored
-        return entry.stored > v.local_commit and age < self._settle(entry, v) + v.interval and age < self.ttl
+        """Stale by another process's commit only, and known current (rendered, or found at the data
+        version by a reading) less than one interval past its settling time ago: a page kept
+        through a quiet hour is still served while the import's first commit re-renders it."""
+        now = time.monotonic()
+        known = now - max(entry.stored, entry.checked)
+        return (entry.stored > v.local_commit and known < self._settle(entry, v) + v.interval
+                and now - entry.stored < self.ttl)
 
     def _revalidate(self, scope: Scope, key: tuple, version: str) -> None:
         """Render `key` again in a background task, unless one is already on its way."""
