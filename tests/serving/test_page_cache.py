@@ -280,6 +280,17 @@ class _Clock:
 
     time = staticmethod(time.time)
 
+    @classmethod
+    def installed(cls, monkeypatch) -> "_Clock":  # noqa: ANN001
+        """A clock the page cache and its data version read instead of the real one."""
+        import api.data_version
+        import api.page_cache
+
+        clock = cls()
+        monkeypatch.setattr(api.page_cache, "time", clock)
+        monkeypatch.setattr(api.data_version, "time", clock)
+        return clock
+
 
 def _middleware(client: TestClient):
     """The app's page cache (the outermost of its middleware)."""
@@ -302,10 +313,7 @@ def test_a_page_unchanged_by_an_import_settles_and_a_change_shows_within_five_in
     """While another process keeps committing, a page whose re-render came back the same is
     re-rendered after 2, then 4 intervals instead of every interval (with its Last-Modified kept);
     a re-render that differs starts it at one interval again."""
-    import api.page_cache
-
-    clock = _Clock()
-    monkeypatch.setattr(api.page_cache, "time", clock)
+    clock = _Clock.installed(monkeypatch)
     renders: list[str] = []
 
     def count(_conn, _cursor, statement, *_):  # noqa: ANN001
@@ -358,10 +366,7 @@ def test_a_page_kept_through_a_quiet_spell_is_served_while_the_first_commit_rend
     """Rendered long ago but found current by the last reading of the data version: the first
     commit of an import gets the kept page and a background render, not every kept page rendered
     in the open at once (bench/serve_during_import.py, the burst at the import's first commit)."""
-    import api.page_cache
-
-    clock = _Clock()
-    monkeypatch.setattr(api.page_cache, "time", clock)
+    clock = _Clock.installed(monkeypatch)
     with site(check_ms=1000) as client:   # one event loop for every request: the task runs
         assert "Renamed" not in client.get(BILL).text
         clock.now += 30.0                     # a quiet spell: the reading finds the page current
