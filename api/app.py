@@ -76,12 +76,22 @@ def serve_app() -> FastAPI:
     """The app as `edtracker serve`'s workers run it: `create_app` plus the worker's thread switch
     interval. Renders run in threads while cached pages are answered on the event loop; with
     Python's 5 ms interval each step of the loop waited up to 5 ms for a rendering thread, and
-    one big page's first render stalled every request (bench/serve_during_import.py)."""
+    one big page's first render stalled every request (bench/serve_during_import.py).
+
+    Everything made at start-up (modules, the app, catalogs: a few hundred thousand objects that
+    live as long as the worker) is then moved out of the cyclic garbage collector's sight
+    (`gc.freeze()`). Each full collection walked all of them while holding the GIL: 0.3-0.7 s on
+    2 loaded cores, every request waiting, once the first renders during an import had made
+    enough new objects to start one."""
+    import gc
     import sys
 
     settings = get_settings()
     sys.setswitchinterval(settings.api_switch_interval_ms / 1000)
-    return create_app(settings)
+    app = create_app(settings)
+    gc.collect()   # the start-up's garbage first: frozen objects are never collected
+    gc.freeze()
+    return app
 
 
 def _warm_caches() -> None:

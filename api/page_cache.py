@@ -11,11 +11,11 @@ served from nor stored in the cache; an answer that sets any cookie but the lang
 or is not a 200, is not stored.
 
 Freshness: every entry carries the database's data version seen before it was rendered; it is
-served while the version is unchanged, or for one check interval after its rendering began (so
-while an import commits every moment each page is rendered once per interval, not once per
-commit), and never past `page_cache_ttl_seconds` (pages that depend on the date). The version
+served while the version is unchanged, or for one check interval after its rendering began
+(more once settled, below: so while an import commits every moment each page is rendered at
+most once per interval, not once per commit), and never past `page_cache_ttl_seconds` (pages that depend on the date). The version
 is read at most once per `page_cache_check_ms` per worker, so a committed change shows on every
-worker within that delay. It is the whole store's change marker,
+worker within that delay. It is the whole store's change marker (`api.data_version`),
 read without any table of ours: SQLite's `PRAGMA data_version` on a connection of its own
 (changes whenever another connection, of any process, commits), PostgreSQL's
 `pg_current_snapshot()` (changes whenever a write transaction of the cluster becomes visible;
@@ -25,21 +25,29 @@ sessions (staff pages, services) shows on this worker's next page at once. Any w
 errs on the side of rendering again.
 
 Stale while revalidating: when another process's commit makes a kept page stale and that page
-was rendered less than two check intervals ago, the request gets the kept page and one
-background task renders the new one (one at a time per worker). So a request never waits
-behind renders while an import commits, and a change still shows within two intervals. A
-page older than that, or kept from before this process's own last commit, is rendered while
-the request waits, as before; requests for a page already being rendered wait for that one
-rendering instead of starting their own (no dog-pile on a new page).
+was known current (rendered, or found at the data version by a reading) less than one check
+interval past its settling time (below) ago, the request gets the kept page and one
+background task renders the new one (one at a time per worker). So
+a request never waits behind renders while an import commits, and a change still shows within
+two intervals. A page older than that, or kept from before this process's own last commit, is
+rendered while the request waits, as before; requests for a page already being rendered wait
+for that one rendering instead of starting their own (no dog-pile on a new page).
+
+Settling: while other processes keep committing (an import), most kept pages show none of the
+new rows, and re-rendering each of them every interval only takes CPU from the requests and
+the importer. A page whose background re-rendering came back byte for byte the same as the
+page it replaces is served for twice as long before it is re-rendered again (2, then 4
+intervals: `SETTLE_INTERVALS`); any difference, or any rendering in the open, starts it at one
+interval again, and a commit of this process still shows at once. So while an import runs, a
+change to a page that stayed the same through its last re-renderings shows within five
+intervals (5 s by default), any other change within two; a page is never re-rendered while the
+data version holds. The same body keeps its Last-Modified, so revalidations keep getting 304.
 """
 from __future__ import annotations
 
 import email.utils
 import hashlib
-import sqlite3
-import threading
 import time
-import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -49,11 +57,10 @@ import logging
 
 import anyio
 from fastapi import Request
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session as OrmSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.data_version import DataVersion
 from api.i18n import COOKIE, LANGS, negotiate
 
 log = logging.getLogger(__name__)
@@ -62,75 +69,16 @@ MARK = "edtracker.page_cache"
 PAGE_CACHE_CONTROL = "public, no-cache"
 _DROP_ON_304 = {b"content-length", b"content-type"}
 _CONDITIONAL = {b"if-none-match", b"if-modified-since"}
+_AGAIN = "edtracker.page_cache.again"   # scope mark of a background re-rendering
 _WAIT_SECONDS = 10.0    # longest a request waits for another's render of its page, then renders
 _STUCK_SECONDS = 30.0   # a background render older than this is presumed lost (its loop ended)
+SETTLE_INTERVALS = (1, 2, 4)   # a page served fresh this many intervals after 0, 1, 2+ unchanged re-renders
 
 
 def public(request: Request, cache_control: str = PAGE_CACHE_CONTROL, *, remember_lang: bool = True) -> None:
     """Mark this request's answer as the same for every anonymous visitor (the middleware keeps
     it only when the request is anonymous). `remember_lang`: `?lang=` sets the language cookie."""
     request.scope[MARK] = (cache_control, remember_lang)
-
-
-_WATCHERS: "weakref.WeakSet[DataVersion]" = weakref.WeakSet()
-
-
-@event.listens_for(OrmSession, "after_commit")
-def _read_again(_session) -> None:  # noqa: ANN001
-    """A commit made by this process (staff pages, services) shows on its next page at once;
-    other processes' commits within the check interval."""
-    for watcher in list(_WATCHERS):
-        watcher.commits += 1
-        watcher.until = 0.0
-        watcher.local_commit = time.monotonic()
-
-
-class DataVersion:
-    """The store's change marker, read at most once per `interval` seconds."""
-
-    def __init__(self, engine: Engine, interval: float):
-        self.engine, self.interval = engine, interval
-        self.value: str | None = None
-        self.until = 0.0
-        self.lock = threading.Lock()
-        self._sqlite: sqlite3.Connection | None = None
-        self.commits = 0   # this process's commits seen by the hook (one during a read: read again)
-        self.local_commit = 0.0
-        _WATCHERS.add(self)
-
-    def read(self) -> str | None:
-        """The marker now, or None when this store has none (no caching then)."""
-        dialect = self.engine.dialect.name
-        try:
-            if dialect == "sqlite":
-                return self._sqlite_version()
-            if dialect == "postgresql":
-                with self.engine.connect() as conn:
-                    return str(conn.exec_driver_sql("SELECT pg_current_snapshot()::text").scalar())
-        except Exception:  # noqa: BLE001 - the store is unreachable: serve nothing from memory
-            self._sqlite = None
-        return None
-
-    def _sqlite_version(self) -> str | None:
-        path = self.engine.url.database
-        if not path or path == ":memory:":
-            return None  # a private in-memory store per connection: nothing to watch
-        if self._sqlite is None:
-            # A connection that never writes: data_version moves on every other connection's commit.
-            # timeout 0: a busy store (an importer's checkpoint) fails the read at once instead of
-            # holding every request that waits for the version (then the app renders them)
-            self._sqlite = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=0)
-        return str(self._sqlite.execute("PRAGMA data_version").fetchone()[0])
-
-    def current(self) -> str | None:
-        """The marker, read again when the last reading is older than the interval."""
-        with self.lock:
-            now = time.monotonic()
-            if now >= self.until:
-                commits = self.commits
-                self.value = self.read()
-                self.until = now + self.interval if commits == self.commits else 0.0
-            return self.value
 
 
 @dataclass
@@ -142,6 +90,8 @@ class Entry:
     modified: float           # epoch seconds (Last-Modified)
     stored: float = field(default_factory=time.monotonic)
     remember_lang: bool = True
+    unchanged: int = 0        # background re-renders in a row that gave this same body (settling)
+    checked: float = 0.0      # the last reading of the data version that found it current
 
 
 def _lang_cookie(lang: str) -> bytes:
@@ -223,22 +173,35 @@ class PageCache:
             return None
 
     def _fresh(self, entry: Entry, v: DataVersion) -> bool:
-        """Rendered less than one check interval ago and after this process's last commit (while
-        an import commits every moment, a page is rendered once per interval, not per commit);
-        or rendered at the current data version, read again when the last reading is older
-        than the interval. Either way a change shows within the interval."""
+        """Rendered less than its settling time ago (one check interval, more for a page its last
+        re-renders left unchanged) and after this process's last commit: while an import commits
+        every moment, a page is rendered at most once per interval, not per commit; or rendered
+        at the current data version, read again when the last reading is older than the interval."""
         if time.monotonic() - entry.stored >= self.ttl:
             return False
-        return self._young(entry, v) or entry.version == v.value
+        if self._young(entry, v):
+            return True
+        if entry.version == v.value:
+            entry.checked = max(entry.checked, v.read_at)
+            return True
+        return False
 
     @staticmethod
-    def _young(entry: Entry, v: DataVersion) -> bool:
-        return time.monotonic() - entry.stored < v.interval and entry.stored > v.local_commit
+    def _settle(entry: Entry, v: DataVersion) -> float:
+        """How long after its rendering a page is served without looking at the data version."""
+        return v.interval * SETTLE_INTERVALS[min(entry.unchanged, len(SETTLE_INTERVALS) - 1)]
+
+    def _young(self, entry: Entry, v: DataVersion) -> bool:
+        return time.monotonic() - entry.stored < self._settle(entry, v) and entry.stored > v.local_commit
 
     def _may_serve_stale(self, entry: Entry, v: DataVersion) -> bool:
-        """Stale by another process's commit only, rendered less than two intervals ago."""
-        age = time.monotonic() - entry.stored
-        return entry.stored > v.local_commit and age < 2 * v.interval and age < self.ttl
+        """Stale by another process's commit only, and known current (rendered, or found at the data
+        version by a reading) less than one interval past its settling time ago: a page kept
+        through a quiet hour is still served while the import's first commit re-renders it."""
+        now = time.monotonic()
+        known = now - max(entry.stored, entry.checked)
+        return (entry.stored > v.local_commit and known < self._settle(entry, v) + v.interval
+                and now - entry.stored < self.ttl)
 
     def _revalidate(self, scope: Scope, key: tuple, version: str) -> None:
         """Render `key` again in a background task, unless one is already on its way."""
@@ -250,6 +213,7 @@ class PageCache:
         # no validators: the app must answer 200 with the whole page, not 304
         fresh["headers"] = [(k, v) for k, v in scope.get("headers") or () if k not in _CONDITIONAL]
         fresh.pop(MARK, None)
+        fresh[_AGAIN] = True   # a re-rendering of a kept page: may settle (the module's docstring)
         asyncio.get_running_loop().create_task(self._render_in_background(fresh, key, version))
 
     async def _render_in_background(self, scope: Scope, key: tuple, version: str) -> None:
@@ -325,6 +289,8 @@ class PageCache:
             entry = self._entry(start, body, version, *scope[MARK])
             if entry is not None:
                 entry.stored = began
+                if scope.get(_AGAIN):
+                    _settled(entry, self.items.get(key))
                 self._store(key, entry)
                 start["headers"] = _with_validators(start["headers"], entry)
                 if not done.done():
@@ -366,6 +332,16 @@ class PageCache:
         self.items.move_to_end(key)
         while len(self.items) > self.size:
             self.items.popitem(last=False)
+
+
+def _settled(entry: Entry, kept: Entry | None) -> None:
+    """A re-rendering that gave the kept page's body again: one more unchanged render in a row,
+    and the kept page's Last-Modified (its validators hold)."""
+    if kept is not None and kept.body == entry.body and kept.etag == entry.etag:
+        entry.unchanged = kept.unchanged + 1
+        entry.modified = kept.modified
+        entry.headers = [(k, email.utils.formatdate(kept.modified, usegmt=True).encode()) if k == b"last-modified"
+                         else (k, v) for k, v in entry.headers]
 
 
 def _anonymous(scope: Scope) -> tuple | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import subprocess
@@ -42,8 +43,10 @@ async def load(base: str, urls: list[str], rate: float, seconds: float, by_url: 
 
     latencies: list[float] = []
     errors: list[str] = []
+    late: list[float] = []
 
     async def one(client, url: str, due: float) -> None:
+        late.append((time.perf_counter() - due) * 1000)   # the load generator's own lag, before sending
         try:
             r = await client.get(url)
             if r.status_code >= 500:
@@ -65,12 +68,43 @@ async def load(base: str, urls: list[str], rate: float, seconds: float, by_url: 
         await asyncio.gather(*tasks)
     if errors:
         print(f"  {len(errors)} errors, e.g. {errors[:3]}")
+    if by_url is not None:
+        by_url["_late"] = late
     return latencies
 
 
 def stats(lat: list[float]) -> dict:
     s = sorted(lat)
     return {"n": len(s), "p50": s[len(s) // 2], "p99": s[int(len(s) * 0.99)], "max": s[-1]}
+
+
+def renders(base: str) -> list:
+    """The page cache's renders since the last call (the benchmark app's /bench/renders)."""
+    import httpx
+
+    return httpx.get(base + "/bench/renders", timeout=30).json()
+
+
+def collections(base: str) -> list:
+    """The server's garbage collector passes over 5 ms since the last call (/bench/collections)."""
+    import httpx
+
+    return httpx.get(base + "/bench/collections", timeout=30).json()
+
+
+def summary(done: list) -> str:
+    """Per address: renders in the open / in the background, and their total and longest ms."""
+    by: dict[str, list] = {}
+    for path, background, ms, _began in done:
+        row = by.setdefault(path, [0, 0, 0.0, 0.0])
+        row[1 if background else 0] += 1
+        row[2] += ms
+        row[3] = max(row[3], ms)
+    fg, bg = sum(r[0] for r in by.values()), sum(r[1] for r in by.values())
+    lines = [f"{fg} in the open, {bg} in the background, {sum(r[2] for r in by.values()):.0f} ms in all"]
+    lines += [f"      {p:<48} {r[0]:>3} open {r[1]:>3} background, {r[2]:7.0f} ms, longest {r[3]:5.0f} ms"
+              for p, r in sorted(by.items())]
+    return "\n".join(lines)
 
 
 def start_import(url: str, bills: int, niceness: int = 0) -> subprocess.Popen:
@@ -112,17 +146,25 @@ def main() -> None:
         if a.pre:
             pre_import(url, a.pre)
         proc, base = serve(url, a.workers, not a.no_cache)
+        # This process imported the whole app to prepare the data: a full garbage collection of
+        # it held the load generator up to 0.5 s, counted as every request's latency.
+        gc.collect()
+        gc.freeze()
         try:
             urls = mix(paths)
             asyncio.run(load(base, urls, 5, 2))            # warm
             print(f"{a.db}, {a.workers} worker(s), page cache {'off' if a.no_cache else 'on'}, {a.pre} bills before, import niceness "
                   f"{a.import_nice}, {a.rate:g} req/s over {len(urls)} URLs, "
                   f"load average {os.getloadavg()[0]:.1f} ({os.cpu_count()} cores)")
+            renders(base), collections(base)
             idle = stats(asyncio.run(load(base, urls, a.rate, a.seconds)))
+            idle_renders, idle_passes = renders(base), collections(base)
             importer = start_import(url, a.bills, a.import_nice)
             time.sleep(1.0)   # past the import's start-up (parsing the fixture bills)
             per_url: dict[str, list[float]] = {}
+            began = time.perf_counter()   # the server's renders are timed by the same monotonic clock
             during = stats(asyncio.run(load(base, urls, a.rate, a.seconds, per_url)))
+            during_renders, during_passes = renders(base), collections(base)
             still_running = importer.poll() is None
             importer.terminate() if still_running else None
             out, err = importer.communicate(timeout=60)
@@ -131,10 +173,20 @@ def main() -> None:
             print(f"  import: {'stopped after the measurement' if still_running else out.strip()}")
             for name, s in (("idle", idle), ("during import", during)):
                 print(f"  {name:<14} n={s['n']:>5}  p50 {s['p50']:7.1f} ms  p99 {s['p99']:8.1f} ms  max {s['max']:8.1f} ms")
+            late = stats(per_url.pop("_late"))
+            print(f"  the load generator's lag before sending, during: p50 {late['p50']:.1f}, p99 {late['p99']:.1f},"
+                  f" max {late['max']:.1f} ms")
             slow = [p for p in per_url.pop("_timeline") if p[1] > 4 * idle["p50"] + 100]
             print(f"  slow requests during the import (second, ms): {sorted(slow)[:40]}")
             for u, lat in per_url.items():
                 print(f"    during, {u:<48} p50 {stats(lat)['p50']:7.1f}  max {stats(lat)['max']:7.1f} ms")
+            for name, done in (("idle", idle_renders), ("during import", during_renders)):
+                print(f"  page renders {name}: {summary(done)}")
+            print(f"  garbage collections over 5 ms, idle (generation, ms): {[p[:2] for p in idle_passes][:20]}")
+            print("  during the import (second, generation, ms): "
+                  f"{[(round(b - began, 2), g, ms) for g, ms, b in during_passes][:20]}")
+            long = sorted((round(b - began, 2), p, bg, ms) for p, bg, ms, b in during_renders if ms > 50)
+            print(f"  renders over 50 ms during the import (second, address, in the background, ms): {long[:20]}")
             print(f"  p99 during / idle: {during['p99'] / idle['p99']:.2f}   p50: {during['p50'] / idle['p50']:.2f}"
                   f"   load average after {os.getloadavg()[0]:.1f}")
             print(json.dumps({"idle": idle, "during": during}))

@@ -32,12 +32,67 @@ def bench_app():
 
     from api.app import serve_app
 
+    renders = _count_renders()
+    collections = _time_collections()
     app = serve_app()   # as `edtracker serve` runs it
 
     @app.get("/bench/plain", include_in_schema=False)
     def plain() -> PlainTextResponse:
         return PlainTextResponse("ok")
+
+    @app.get("/bench/renders", include_in_schema=False)
+    def renders_so_far() -> list:
+        """The page cache's renders since the last call: (path, in the background, ms, when it began
+        by `time.perf_counter()`, the machine's monotonic clock), then forgotten."""
+        out = list(renders)
+        renders.clear()
+        return out
+
+    @app.get("/bench/collections", include_in_schema=False)
+    def collections_so_far() -> list:
+        """The garbage collector's passes over 5 ms since the last call: (generation, ms, when it
+        began by `time.perf_counter()`), then forgotten."""
+        out = list(collections)
+        collections.clear()
+        return out
     return app
+
+
+def _time_collections() -> list:
+    """Time every pass of the cyclic garbage collector (it holds the GIL: every thread waits)."""
+    import gc
+
+    passes: list = []
+    began = [0.0]
+
+    def timed(phase: str, info: dict) -> None:
+        if phase == "start":
+            began[0] = time.perf_counter()
+        elif (ms := (time.perf_counter() - began[0]) * 1000) > 5:
+            passes.append((info["generation"], round(ms, 1), began[0]))
+    gc.callbacks.append(timed)
+    return passes
+
+
+def _count_renders() -> list:
+    """Record every rendering the page cache starts (this benchmark's instrument, not the app's)."""
+    from api.page_cache import PageCache
+
+    renders: list = []
+    render, background = PageCache._render, PageCache._render_in_background
+
+    async def timed(self, scope, *args, **kwargs):   # noqa: ANN001, ANN202
+        t = time.perf_counter()
+        try:
+            await render(self, scope, *args, **kwargs)
+        finally:
+            renders.append((scope["path"] + ("?" + scope["query_string"].decode() if scope.get("query_string") else ""),
+                            scope.get("bench.background", False), round((time.perf_counter() - t) * 1000, 1), t))
+
+    async def marked(self, scope, *args, **kwargs):   # noqa: ANN001, ANN202
+        await background(self, {**scope, "bench.background": True}, *args, **kwargs)
+    PageCache._render, PageCache._render_in_background = timed, marked
+    return renders
 
 
 def free_port() -> int:

@@ -231,7 +231,8 @@ class Settings(BaseSettings):
     page_cache_check_ms: int = Field(
         default=1000, ge=0, le=60_000, description="How often (ms) a worker reads the database's data version; "
         "a committed change shows on every page within two of these intervals (a kept page may be "
-        "served while its new rendering runs in the background).")
+        "served while its new rendering runs in the background), within five for a page that its last "
+        "re-renderings during an import left unchanged.")
     page_cache_ttl_seconds: int = Field(
         default=300, ge=1, description="Longest a cached page is served even without a data change (pages "
         "that depend on today's date).")

@@ -267,3 +267,117 @@ def test_a_page_and_the_json_at_one_address_are_kept_apart(site):
         assert page.headers["content-type"].startswith("text/html")
         api = client.get("/search?q=school", headers={"Accept": "application/json"})
         assert api.headers["content-type"].startswith("application/json"), api.text[:200]
+
+
+class _Clock:
+    """The page cache's clock, moved by the test (wall time stays real: Last-Modified)."""
+
+    def __init__(self):
+        self.now = time.monotonic() + 1000.0   # after every commit this process made before
+
+    def monotonic(self) -> float:
+        return self.now
+
+    time = staticmethod(time.time)
+
+    @classmethod
+    def installed(cls, monkeypatch) -> "_Clock":  # noqa: ANN001
+        """A clock the page cache and its data version read instead of the real one."""
+        import api.data_version
+        import api.page_cache
+
+        clock = cls()
+        monkeypatch.setattr(api.page_cache, "time", clock)
+        monkeypatch.setattr(api.data_version, "time", clock)
+        return clock
+
+
+def _middleware(client: TestClient):
+    """The app's page cache (the outermost of its middleware)."""
+    from api.page_cache import PageCache
+
+    layer = client.app.middleware_stack
+    while not isinstance(layer, PageCache):
+        layer = layer.app
+    return layer
+
+
+def _touch(engine) -> None:
+    """A commit by another process's means that no page shows (the data version moves)."""
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE IF NOT EXISTS unrelated_write (n INTEGER)"))
+        conn.execute(text("INSERT INTO unrelated_write (n) VALUES (1)"))
+
+
+def test_a_page_unchanged_by_an_import_settles_and_a_change_shows_within_five_intervals(site, monkeypatch):
+    """While another process keeps committing, a page whose re-render came back the same is
+    re-rendered after 2, then 4 intervals instead of every interval (with its Last-Modified kept);
+    a re-render that differs starts it at one interval again."""
+    clock = _Clock.installed(monkeypatch)
+    renders: list[str] = []
+
+    def count(_conn, _cursor, statement, *_):  # noqa: ANN001
+        if "FROM bill_action" in statement:          # bill_detail reads the actions once per render
+            renders.append(statement)
+    event.listen(site.engine, "before_cursor_execute", count)
+
+    def after(seconds: float, *, title: str | None = None) -> str:
+        """Another process commits, `seconds` of the cache's clock pass, a visitor asks."""
+        _retitle(site.engine, title) if title else _touch(site.engine)
+        clock.now += seconds
+        return client.get(BILL).text
+
+    def rendered(n: int) -> None:
+        """`n` renders so far, the last one stored (the background task runs on the client's loop)."""
+        deadline = time.monotonic() + 10
+        while len(renders) < n or _middleware(client).revalidating:
+            assert time.monotonic() < deadline, f"{len(renders)} renders, expected {n}"
+            time.sleep(0.01)
+        assert len(renders) == n
+
+    try:
+        with site(check_ms=1000) as client:   # one event loop for every request: the tasks run
+            first = client.get(BILL)
+            rendered(1)
+            after(1.0)                     # stale after one interval: kept page, re-rendered behind
+            rendered(2)
+            again = client.get(BILL)
+            assert again.headers["etag"] == first.headers["etag"]
+            assert again.headers["last-modified"] == first.headers["last-modified"]
+            assert client.get(BILL, headers={"If-Modified-Since": first.headers["last-modified"]}).status_code == 304
+            after(1.0)                     # unchanged once: served for two intervals
+            rendered(2)
+            after(1.0)
+            rendered(3)
+            after(3.0)                     # unchanged twice: four intervals
+            rendered(3)
+            after(1.0)
+            rendered(4)
+            assert "Renamed" not in after(4.0, title="Renamed during an import")   # kept page, re-rendered behind
+            rendered(5)
+            assert "Renamed during an import" in client.get(BILL).text
+            after(1.0)                     # it changed: one interval again
+            rendered(6)
+    finally:
+        event.remove(site.engine, "before_cursor_execute", count)
+
+
+def test_a_page_kept_through_a_quiet_spell_is_served_while_the_first_commit_renders_it_anew(site, monkeypatch):
+    """Rendered long ago but found current by the last reading of the data version: the first
+    commit of an import gets the kept page and a background render, not every kept page rendered
+    in the open at once (bench/serve_during_import.py, the burst at the import's first commit)."""
+    clock = _Clock.installed(monkeypatch)
+    with site(check_ms=1000) as client:   # one event loop for every request: the task runs
+        assert "Renamed" not in client.get(BILL).text
+        clock.now += 30.0                     # a quiet spell: the reading finds the page current
+        assert "Renamed" not in client.get(BILL).text
+        _retitle(site.engine, "Renamed by the first commit of an import")
+        clock.now += 1.0
+        assert "Renamed" not in client.get(BILL).text   # the kept page at once, rendered behind
+        deadline = time.monotonic() + 10
+        while "Renamed by the first commit of an import" not in client.get(BILL).text:
+            assert time.monotonic() < deadline, "the background render never stored the change"
+            time.sleep(0.02)
+        clock.now += 2.5                      # two intervals and more after the last reading
+        _retitle(site.engine, "Renamed again")
+        assert "Renamed again" in client.get(BILL).text   # too old to serve: rendered while it waits

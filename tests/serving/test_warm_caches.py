@@ -59,3 +59,22 @@ def test_serve_app_sets_the_workers_thread_switch_interval(tmp_path, monkeypatch
     finally:
         sys.setswitchinterval(before)
         get_settings.cache_clear()
+
+
+def test_serve_app_leaves_the_start_ups_objects_out_of_full_collections(tmp_path, monkeypatch):
+    """A full collection walked every object of the worker while holding the GIL (0.3-0.7 s of
+    stalled requests during an import, bench/serve_during_import.py): start-up's objects are frozen."""
+    import gc
+
+    from api.app import serve_app
+
+    monkeypatch.setenv("EDTRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'frozen.db'}")
+    get_settings.cache_clear()
+    gc.unfreeze()
+    try:
+        app = serve_app()
+        frozen = gc.get_freeze_count()
+        assert app.router.routes and frozen > 50_000 and len(gc.get_objects(2)) < frozen / 10
+    finally:
+        gc.unfreeze()
+        get_settings.cache_clear()
