@@ -11,7 +11,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-from tracker.store.rows import ANY_THREAD, json_dumps
+from tracker.store.rows import json_dumps
 from tracker.settings import get_settings
 
 
@@ -33,7 +33,7 @@ def make_engine(url: str) -> Engine:
                                json_serializer=json_dumps)
 
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, record):  # noqa: ANN001
+        def _pragmas(dbapi_conn, _record):  # noqa: ANN001
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
@@ -43,7 +43,6 @@ def make_engine(url: str) -> Engine:
             # full-text pages, copied and synced once instead of after nearly every batch (issue 19).
             cur.execute("PRAGMA wal_autocheckpoint=10000")
             cur.close()
-            record.info[ANY_THREAD] = True  # check_same_thread is off: `rows_sent` may write from a thread
 
         return engine
     settings = get_settings()

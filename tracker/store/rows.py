@@ -5,7 +5,7 @@ prepared INSERT elsewhere. Values go through each column's own bind processor, a
 would send them, so the stored rows are the same as an `insert(table)` of the same dicts; what is
 skipped is SQLAlchemy's per-row work (a parameter dict per row, cache keys, the processor lookup
 for every value). Rows can be prepared (`prepare_rows`) apart from being written (`write_rows`);
-`rows_sent` writes rows while the caller goes on (PostgreSQL's pipeline mode, a thread on SQLite). On PostgreSQL the
+`rows_sent` writes rows while the caller goes on (PostgreSQL's pipeline mode). On PostgreSQL the
 JSON values are encoded as they are prepared, the same text psycopg would send.
 
 `json_dumps` is the engines' JSON serializer: the same text as `json.dumps(value)` (the same C
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 import weakref
 from itertools import chain
 from operator import itemgetter
@@ -187,26 +186,17 @@ def write_rows(conn: Connection, rows: Prepared) -> None:
     run_raw(conn, _insert_sql(conn, rows), rows.values)
 
 
-# `Connection.info` key (the pool's record of the driver connection) saying that it may be used
-# from another thread (SQLite's `check_same_thread=False`, set by `tracker.db.make_engine`)
-ANY_THREAD = "edtracker_any_thread"
-
-
 @contextmanager
 def rows_sent(conn: Connection, rows: Prepared) -> Iterator[None]:
     """Insert prepared rows without waiting for the database while the block runs: on PostgreSQL
     they are sent in pipeline mode and the server inserts them (computing generated columns, say)
-    while this process goes on; on SQLite a thread writes them (the driver lets go of the GIL
-    while SQLite inserts, indexing a full-text document, say) where the connection may be used
-    from another thread. The block must not use the connection; the answer, an error included
-    (raised as SQLAlchemy's), is had when the block ends. In the same transaction as everything
-    else. Otherwise the rows are written before the block runs."""
+    while this process goes on. The block must not use the connection; the answer, an error
+    included (raised as SQLAlchemy's), is had when the block ends. In the same transaction as
+    everything else. Elsewhere (SQLite) the rows are written before the block runs: a thread
+    writing them while the block ran was measured slower (issue 19, docs/benchmarks.md)."""
     raw = conn.connection.driver_connection
     if rows.values and _copying(conn) and _pipelines(raw):
         with _pipelined(conn, raw, rows):
-            yield
-    elif rows.values and conn.connection.info.get(ANY_THREAD):
-        with _in_thread(conn, rows):
             yield
     else:
         write_rows(conn, rows)
@@ -228,32 +218,6 @@ def _pipelined(conn: Connection, raw: Any, rows: Prepared) -> Iterator[None]:
         raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
     finally:
         cur.close()
-
-
-@contextmanager
-def _in_thread(conn: Connection, rows: Prepared) -> Iterator[None]:
-    sql, dbapi = _insert_sql(conn, rows), conn.dialect.loaded_dbapi
-    cur = conn.connection.cursor()
-    failed: list[BaseException] = []
-
-    def write() -> None:
-        try:
-            cur.executemany(sql, rows.values)
-        except BaseException as err:  # noqa: BLE001 - raised in the caller's thread
-            failed.append(err)
-
-    writer = threading.Thread(target=write, name="edtracker-rows", daemon=True)
-    writer.start()
-    try:
-        yield
-    finally:
-        writer.join()  # the connection is idle again before anything else (a rollback) uses it
-        cur.close()
-    if failed:
-        err = failed[0]
-        if isinstance(err, dbapi.Error):
-            raise DBAPIError.instance(sql, None, err, dbapi.Error) from err
-        raise err
 
 
 def _pipelines(raw: Any) -> bool:
