@@ -97,10 +97,13 @@ def superseded(incoming: tuple[dict, str], stored: tuple[dict, str] | None) -> b
     """True when the stored record of the same source is the later one and `incoming` is to
     be ignored: both carry an update stamp and the stored one is later (equal stamps: the
     greater content hash, so the choice never depends on order). Without stamps the record
-    read last wins, as a fresh download should."""
+    read last wins, as a fresh download should. The same record is never the older one (its
+    stored hash may have been made by an earlier version: `record_digest`)."""
     if stored is None:
         return False
     (new_payload, new_hash), (old_payload, old_hash) = incoming, stored
+    if new_hash != old_hash and new_payload == old_payload:
+        return False
     new, old = update_stamp(new_payload.get("extras")), update_stamp(old_payload.get("extras"))
     if new is None or old is None:
         return False

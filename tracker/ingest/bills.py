@@ -26,8 +26,7 @@ def ingest_bill(session: Session, rec: BillIn, today: dt.date) -> tuple[str, dic
     stored = stored_sources(session, session.exec(select(Bill.id).where(Bill.key == rec.key)).first())
     incoming = record_payload(rec)
     mine = stored.get(rec.source.format)
-    if (mine is not None and superseded(incoming, (mine.payload, mine.record_hash))
-            and mine.payload != incoming[0]):  # (the same record with a hash made before issue 19: not older)
+    if mine is not None and superseded(incoming, (mine.payload, mine.record_hash)):
         return "noop", {}
     # Several sources may carry this bill: keep each one's record, merge by precedence; the
     # actions are the union of the sources' (each with its source), the stage comes from them.
