@@ -27,7 +27,7 @@ from tracker.models.base import utcnow
 from tracker.store.keyed import delete_keys, key_filters, update_rows
 from tracker.store.rows import insert_rows
 from tracker.scoring.cells import CELL_COLUMNS, RULE_AT, manual_cells, sponsor_cells
-from tracker.scoring.setcells import POOLED, cell_sums, drop_cells, run_sql, write_vote_cells  # noqa: F401 - POOLED re-exported
+from tracker.scoring.setcells import POOLED, cell_sums, delete_cells, drop_cells, run_sql, write_vote_cells  # noqa: F401 - POOLED re-exported
 from tracker.scoring.rules import RoleSpan, total
 from tracker.scoring.ruletext import rule_ids
 from tracker.scoring.settings import ScoringSettings
@@ -181,8 +181,7 @@ def recompute(db: Session, scorecard_id: int, item_ids: Iterable[int] | None = N
     ids = [i.id for i in items]
     sums = defaultdict(lambda: list(_ZERO))
     if full:
-        for cond in key_filters(db.connection(), ScoreCell.item_id, ids):  # the cells' one index is (item_id, cell_ref)
-            db.execute(delete(ScoreCell).where(cond).execution_options(synchronize_session=False))
+        delete_cells(db, ids)
     else:
         drop_cells(db, card.id, s, manual_items, ids, into=sums)
     missing: set[str] = set()

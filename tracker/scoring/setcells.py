@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from tracker.models import LegislativeSession, PersonVote, Scorecard, ScoredItem, VoteEvent
+from tracker.models import LegislativeSession, PersonVote, ScoreCell, Scorecard, ScoredItem, VoteEvent
 from tracker.scoring.cells import CELL_COLUMNS, NOT_MEMBER, UNMATCHED, preferred_for
 from tracker.scoring.rules import score_vote
 from tracker.scoring.ruletext import rule_ids
@@ -254,6 +254,12 @@ def cell_sums(db: Session, card_id: int, s: ScoringSettings, manual_items: set[i
     return sums
 
 
+def delete_cells(db: Session, item_ids: list[int]) -> None:
+    """Delete the cells of `item_ids`, through the cells' key (item_id, cell_ref)."""
+    for cond in key_filters(db.connection(), ScoreCell.item_id, item_ids):
+        db.execute(delete(ScoreCell).where(cond).execution_options(synchronize_session=False))
+
+
 def drop_cells(db: Session, card_id: int, s: ScoringSettings, manual_items: set[int], item_ids: list[int],
                into: dict | None = None) -> dict:
     """Delete the cells of `item_ids` and subtract their sums (the old side of a delta). On
@@ -263,8 +269,7 @@ def drop_cells(db: Session, card_id: int, s: ScoringSettings, manual_items: set[
     conn = db.connection()
     if conn.dialect.name != "postgresql":
         cell_sums(db, card_id, s, manual_items, item_ids, -1, into=sums)
-        for batch in _chunks(sorted(set(item_ids))):
-            run_sql(conn, f"DELETE FROM score_cell WHERE item_id IN ({', '.join('?' for _ in batch)})", tuple(batch))
+        delete_cells(db, item_ids)
         return sums
     gone = ("WITH c AS (DELETE FROM score_cell WHERE item_id = ANY(?::INTEGER[])"
             " RETURNING item_id, cell_ref, legislator_id, eligible, agreement, points, weight) ")
