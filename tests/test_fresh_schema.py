@@ -16,18 +16,23 @@ def _pg_empty():
     return _pg_db(None)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def two_empty(request, tmp_path):
-    """Two new, empty databases of one kind."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'stamped.db'}", f"sqlite:///{tmp_path / 'migrated.db'}"
+def _empty_databases(kind: str, tmp_path, names: tuple[str, ...]):
+    """New, empty databases of one kind, one per name; dropped afterwards (a generator for fixtures)."""
+    if kind == "sqlite":
+        yield tuple(f"sqlite:///{tmp_path / (name + '.db')}" for name in names)
         return
     if not PG_URL:
         pytest.skip("PostgreSQL tests need EDTRACKER_TEST_POSTGRES_URL (./dev test starts a server)")
-    (a, drop_a), (b, drop_b) = _pg_empty(), _pg_empty()
-    yield a, b
-    drop_a()
-    drop_b()
+    made = [_pg_empty() for _ in names]
+    yield tuple(url for url, _ in made)
+    for _, drop in made:
+        drop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def two_empty(request, tmp_path):
+    """Two new, empty databases of one kind."""
+    yield from _empty_databases(request.param, tmp_path, ("stamped", "migrated"))
 
 
 def _schema(url: str) -> dict:
@@ -130,14 +135,9 @@ def test_upgrade_at_head_leaves_database_alone_and_older_ones_migrate(tmp_path):
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def one_empty(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'cells.db'}"
-        return
-    if not PG_URL:
-        pytest.skip("PostgreSQL tests need EDTRACKER_TEST_POSTGRES_URL (./dev test starts a server)")
-    url, drop = _pg_empty()
-    yield url
-    drop()
+    """A new, empty database."""
+    for (url,) in _empty_databases(request.param, tmp_path, ("cells",)):
+        yield url
 
 
 def _cells(engine) -> list[tuple]:
