@@ -32,24 +32,39 @@ FIXTURES = Path(os.environ.get("EDTRACKER_FIXTURES", ROOT.parent / "shared" / "f
 SKIP = {"v1-amendment-votes/BILLSTATUS-114hr5278.xml", "v1-current/BILLSTATUS-117hr6658.xml"}
 
 
-def synthetic_congress(n: int):
-    """`n` BillIn records renumbered from the fixture bills (a generator: memory stays flat)."""
+def templates() -> list:
+    """The fixture bills, parsed (once per process: parsing them is not part of an ingest)."""
     from scrapers.formats.billstatus import parse_bill
-    from tracker.jurisdictions.congress import BILL_TYPES, bill_type_code
     from tracker.contract import BillIn
 
-    templates = []
-    for path in sorted(FIXTURES.glob("*/*.xml")):
-        if str(path.relative_to(FIXTURES)) not in SKIP:
-            bill = parse_bill(path.read_bytes(), str(path))
-            assert isinstance(bill, BillIn), bill
-            templates.append(bill)
+    if not _TEMPLATES:
+        for path in sorted(FIXTURES.glob("*/*.xml")):
+            if str(path.relative_to(FIXTURES)) not in SKIP:
+                bill = parse_bill(path.read_bytes(), str(path))
+                assert isinstance(bill, BillIn), bill
+                _TEMPLATES.append(bill)
+    return _TEMPLATES
+
+
+_TEMPLATES: list = []
+
+
+def synthetic_congress(n: int):
+    """`n` BillIn records renumbered from the fixture bills (a generator: memory stays flat). The
+    fixture files are parsed when it is called, before the first record is asked for, so a
+    timed ingest of it does not include parsing them (about 0.25 s: 3% of a 3,000-bill run)."""
+    from tracker.jurisdictions.congress import BILL_TYPES, bill_type_code
+
+    return _renumbered(templates(), n, BILL_TYPES, bill_type_code)
+
+
+def _renumbered(bills: list, n: int, types: dict, type_code):
     counters: dict[str, int] = {}
     for i in range(n):
-        t = templates[i % len(templates)]
-        code = bill_type_code(t.identifier.split(" ")[0])
+        t = bills[i % len(bills)]
+        code = type_code(t.identifier.split(" ")[0])
         counters[code] = counters.get(code, 0) + 1
-        ident = f"{BILL_TYPES[code].prefix} {counters[code]}"
+        ident = f"{types[code].prefix} {counters[code]}"
         yield t.model_copy(update={"identifier": ident, "session": "119"})
 
 
@@ -72,12 +87,14 @@ def measure(db_url: str, n: int, bulk: bool = True) -> dict:
 
     ingest = Ingestor(engine, today=dt.date(2026, 6, 1), bulk=bulk)
     s0 = server_cpu(engine)
+    records = synthetic_congress(n)  # the fixture files parsed here, outside the timed ingest
     t0, c0 = time.perf_counter(), time.process_time()
-    first = ingest.ingest(synthetic_congress(n), keep_results=False)
+    first = ingest.ingest(records, keep_results=False)
     t1, c1 = time.perf_counter(), time.process_time()
     s1 = server_cpu(engine)
     first_statements = statements[0]
-    second = ingest.ingest(synthetic_congress(n), keep_results=False)
+    records = synthetic_congress(n)
+    second = ingest.ingest(records, keep_results=False)
     t2, c2 = time.perf_counter(), time.process_time()
     s2 = server_cpu(engine)
     return {"bills": n, "bulk": bulk, "first": first.summary(),
