@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from tracker.alerts.events import new_bill_event, store_many_events
 from tracker.bills.links import link_new_bills_votes
-from tracker.bills.provenance import merge, record_payload
+from tracker.bills.provenance import merge, record_json
 from tracker.contract import BillIn
 from tracker.ingest.bills import bill_plan, sponsorship_plan
 from tracker.ingest.diff import _defaults, repeated
@@ -113,7 +113,7 @@ def store_new_bills(session: Session, recs: list[BillIn], today: dt.date) -> int
             for bill_id, p in zip(ids, plans)])):
         sources = []
         for bill_id, p in zip(ids, plans):
-            payload, digest = record_payload(p.rec)
+            payload, digest = record_json(p.rec)  # the text the hash is made of, stored as it is
             sources.append({"bill_id": bill_id, "source_format": p.rec.source.format, "source_url": p.rec.source.url,
                             "fetched_at": p.rec.source.fetched_at, "record_hash": digest, "payload": payload})
         sources = _prepared(session, BillSource, sources)

@@ -67,6 +67,14 @@ def json_dumps(value: Any) -> str:
         raise
 
 
+class EncodedJSON(str):
+    """JSON text already encoded (by pydantic, say), for a JSON column of rows written here: it is
+    stored as it is, where any other value is encoded. Decoded, it is the value it encodes; the
+    text may differ from `json_dumps`' (no spaces, non-ASCII characters as they are)."""
+
+    __slots__ = ()
+
+
 _PROCESSORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # dialect -> (table, columns) -> processors
 
 
@@ -110,6 +118,8 @@ def _json_as_text(dialect, kind) -> bool:
 
 def _json_text(serialize: Callable, null: Any) -> Callable:
     def process(value: Any) -> Any:  # SQLAlchemy's JSON processor, values not None
+        if type(value) is EncodedJSON:
+            return str(value)
         if isinstance(value, Null):
             return None
         return serialize(None if value is null else value)
