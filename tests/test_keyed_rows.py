@@ -48,6 +48,28 @@ def test_update_rows_stores_what_an_sqlalchemy_update_stores(engine):
         conn.rollback()
 
 
+def test_plain_columns_go_in_binary_and_store_what_an_update_stores(engine):
+    """Without a JSON column every value has a binary form (PostgreSQL copies them in binary):
+    text, booleans, dates, integers, floats (an int among them), NULLs."""
+    plain = ("name", "primary", "date", "position", "match_confidence", "match_method")
+    with engine.connect() as conn:
+        ids = _rows(conn)
+        changes = [(ids[0], "Rep. Ña \"Q\"\t\\n", False, dt.date(2024, 12, 31), 7, 0.25, "name"),
+                   (ids[2], "Sen. C", True, None, -3, 1, None)]
+        savepoint = conn.begin_nested()
+        for key, *values in changes:
+            conn.execute(update(T).where(T.c.id == key).values(dict(zip(plain, values))))
+        expected = _dump(conn)
+        savepoint.rollback()
+        assert _dump(conn) != expected
+        update_rows(conn, T, "id", plain, changes)
+        assert _dump(conn) == expected
+        if conn.dialect.name == "postgresql":
+            work = [name for name in conn.connection.info["edtracker_work_types"] if "sponsorship" in name]
+            assert any(conn.connection.info["edtracker_work_types"][name] for name in work)
+        conn.rollback()
+
+
 def test_the_work_table_is_empty_for_every_call(engine):
     """PostgreSQL keeps the work table for the connection: a second call in the same transaction,
     and a call in the next one, must not apply the values of an earlier call again."""

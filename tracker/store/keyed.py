@@ -58,7 +58,8 @@ def update_rows(conn: Connection, table: Table, key: str, columns: Sequence[str]
         target, work = quote(table.name), quote(f"_update_{table.name}_{digest}")
         run_batch(conn, [f"CREATE TEMP TABLE IF NOT EXISTS {work} ON COMMIT DELETE ROWS AS SELECT {names}"
                          f" FROM {target} WITH NO DATA", f"DELETE FROM {work}"])
-        _copy(conn, f"COPY {work} ({names}) FROM STDIN", values)
+        types = _binary_types(conn, work)
+        _copy(conn, f"COPY {work} ({names}) FROM STDIN" + (" (FORMAT BINARY)" if types else ""), values, types)
         sets = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns)
         run_raw(conn, f"UPDATE {target} AS t SET {sets} FROM {work} AS v WHERE t.{quote(key)} = v.{quote(key)}")
         return
@@ -66,6 +67,24 @@ def update_rows(conn: Connection, table: Table, key: str, columns: Sequence[str]
     sets = ", ".join(f"{quote(c)} = {mark}" for c in columns)
     run_raw(conn, f"UPDATE {quote(table.name)} SET {sets} WHERE {quote(key)} = {mark}",
          [(*row[1:], row[0]) for row in values])
+
+
+# Types whose binary form psycopg writes from the Python values the columns' processors give
+# (int, float, bool, str, date, datetime): numbers need no decimal text, times no ISO text.
+_BINARY_OK = {16, 20, 21, 23, 25, 700, 701, 1043, 1082, 1114, 1184}
+
+
+def _binary_types(conn: Connection, work: str) -> list[int] | None:
+    """The type oids of a work table's columns when every one has a plain binary form, else
+    None (text COPY). Read once per connection (a temporary table lives as long as it):
+    1,480 summaries went by COPY in 4.4 ms as text, 2.4 ms in binary (issue 19)."""
+    known = conn.connection.info.setdefault("edtracker_work_types", {})
+    if work not in known:
+        oids = [oid for (oid,) in conn.exec_driver_sql(
+            "SELECT atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0"
+            " AND NOT attisdropped ORDER BY attnum", (work,)).all()]
+        known[work] = oids if oids and all(oid in _BINARY_OK for oid in oids) else None
+    return known[work]
 
 
 def delete_keys(conn: Connection, table: Table, key: str, keys: Sequence[int]) -> None:

@@ -139,11 +139,14 @@ def _processed(rows: Iterable[Sequence], procs: list[Callable | None]) -> list:
     return list(zip(*columns))
 
 
-def _copy(conn: Connection, sql: str, rows: Iterable[Sequence]) -> None:
-    """PostgreSQL: send `rows` through a `COPY ... FROM STDIN` statement."""
+def _copy(conn: Connection, sql: str, rows: Iterable[Sequence], types: Sequence[int] | None = None) -> None:
+    """PostgreSQL: send `rows` through a `COPY ... FROM STDIN` statement; in binary with `types`
+    (the columns' type oids, the statement ending in `(FORMAT BINARY)`)."""
     dbapi = conn.dialect.loaded_dbapi
     try:
         with conn.connection.driver_connection.cursor() as cur, cur.copy(sql) as copy:
+            if types is not None:
+                copy.set_types(list(types))
             for row in rows:
                 copy.write_row(row)
     except dbapi.Error as err:
