@@ -141,7 +141,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--no-cache", action="store_true", help="EDTRACKER_PAGE_CACHE_ENTRIES=0 (before/after)")
     ap.add_argument("--pre", type=int, default=40, help="bills imported before the idle phase (0: none)")
-    ap.add_argument("--import-nice", type=int, default=0, help="run the import at this CPU niceness (as crawls do)")
+    ap.add_argument("--import-nice", type=int, default=0, help="run the import at this CPU niceness")
     a = ap.parse_args()
     with database(a.db) as url:
         paths = prepare(url)

@@ -35,6 +35,8 @@ def _configure(base_url: str) -> dict[str, str]:
            "EDTRACKER_DATA_DIR": str(settings.data_dir.resolve()),
            "EDTRACKER_DEFAULT_JOBS": "false",
            "EDTRACKER_POLITE_CRAWLING": "false",
+           # the set-up's crawls are what the person is waiting for: not behind other work
+           "EDTRACKER_CRAWL_NICENESS": os.environ.get("EDTRACKER_CRAWL_NICENESS", "0"),
            "EDTRACKER_EXTRA_JOBS": json.dumps(demo_jobs(base_url))}
     os.environ.update(env)
     get_settings.cache_clear()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from scrapy import signals
 
@@ -57,6 +58,7 @@ class StatsFileExtension:
         stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
                  for k, v in self.crawler.stats.get_stats().items()}
         stats["finish_reason"] = reason
+        stats["edtracker/niceness"] = os.nice(0)  # the CPU priority it ran at (EDTRACKER_CRAWL_NICENESS)
         with open(self.path, "w", encoding="utf-8") as fh:
             json.dump(stats, fh, default=str)
 

@@ -116,3 +116,47 @@ def test_two_schedulers_run_each_trigger_once(db_url):
     assert all(g > 0.5 for g in gaps), f"a trigger ran twice: gaps {gaps}"
     elapsed = (runs[-1].started_at - runs[0].started_at).total_seconds()
     assert len(runs) <= elapsed + 2, f"{len(runs)} runs in {elapsed:.1f}s of 1s triggers"
+
+
+def _niceness_of_child(niceness: int) -> int:
+    """The niceness a process started by `start_process` sees, read by the process itself after
+    it started a thread (threads inherit the priority of the thread that starts them)."""
+    code = ("import os, threading; out = []; t = threading.Thread(target=lambda: out.append(os.nice(0)));"
+            " t.start(); t.join(); print(os.nice(0), out[0])")
+    proc = scheduler.start_process([sys.executable, "-c", code], niceness, stdout=subprocess.PIPE, text=True)
+    out, _ = proc.communicate(timeout=60)
+    main, thread = (int(v) for v in out.split())
+    assert main == thread
+    return main
+
+
+def test_crawl_processes_start_at_a_lower_cpu_priority():
+    mine = os.nice(0)
+    assert _niceness_of_child(0) == mine
+    assert _niceness_of_child(7) == min(19, mine + 7)
+    assert _niceness_of_child(19) == 19  # capped
+
+
+def test_a_scheduled_crawl_runs_at_the_configured_niceness(app_env, monkeypatch, tmp_path):
+    """A real crawl (the us_bills spider on a GovInfo-shaped folder) through the scheduler: the
+    niceness it ran at is in its recorded stats."""
+    from tests.spiders.test_us_bills import FILES, Mirror
+    from tests.conftest import real_fixture
+
+    mirror = Mirror(tmp_path / "govinfo")
+    for rel in FILES[-2:]:
+        path = real_fixture("billstatus", *rel.split("/"))
+        mirror.add(path.name.removeprefix("DEV-"), path.read_bytes())
+    mirror.write()
+    monkeypatch.setenv("EDTRACKER_DEFAULT_JOBS", "false")
+    monkeypatch.setenv("EDTRACKER_POLITE_CRAWLING", "false")
+    monkeypatch.setenv("EDTRACKER_CRAWL_NICENESS", "5")
+    monkeypatch.setenv("EDTRACKER_EXTRA_JOBS", json.dumps([
+        {"id": "bills-now", "kind": "crawl", "target": "us_bills", "trigger": "interval: 1d",
+         "args": [f"base_url={mirror.root.as_uri()}", "congress=117", "texts=0"]}]))
+    get_settings.cache_clear()
+    assert scheduler.run_job("bills-now") == "success"
+    with Session(get_engine(app_env)) as db:
+        run = db.exec(select(JobRun).where(JobRun.job_id == "bills-now")).one()
+    assert run.inserted == 2, run.stats
+    assert run.stats["edtracker/niceness"] == min(19, os.nice(0) + 5)

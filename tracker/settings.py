@@ -248,6 +248,10 @@ class Settings(BaseSettings):
     scheduler_parallel_jobs: int = Field(
         default=4, ge=1, description="Jobs the scheduler runs at once (each crawl is its own process; two runs "
         "of one job never overlap).")
+    crawl_niceness: int = Field(
+        default=10, ge=0, le=19, description="How much lower than the scheduler's the CPU priority of its crawl "
+        "processes is (Unix niceness added; 0: the same). A crawl parses and stores while the same machine "
+        "serves pages: at a lower priority it yields the cores to them.")
 
     def check_secrets(self) -> None:
         """Refuse to serve staff pages in production with the placeholder or a short secret key."""
