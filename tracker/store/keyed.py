@@ -42,7 +42,9 @@ def key_filters(conn: Connection, column: ColumnElement, keys: Iterable) -> Iter
 
 def update_rows(conn: Connection, table: Table, key: str, columns: Sequence[str], rows: Sequence[Sequence]) -> None:
     """Set `columns` of the rows whose integer `key` is each row's first value (rows are
-    `(key, *values in columns order)`). Rows whose key is not stored are ignored."""
+    `(key, *values in columns order)`). Rows whose key is not stored are ignored. Values are of
+    their columns' Python types (on PostgreSQL they may go in binary: a number for a text
+    column, or a time without zone for a column with one, is refused there with a TypeError)."""
     rows = list(rows)
     if not rows:
         return
