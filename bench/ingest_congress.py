@@ -15,6 +15,7 @@ throwaway cluster started like `./dev` does.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import resource
@@ -32,39 +33,37 @@ FIXTURES = Path(os.environ.get("EDTRACKER_FIXTURES", ROOT.parent / "shared" / "f
 SKIP = {"v1-amendment-votes/BILLSTATUS-114hr5278.xml", "v1-current/BILLSTATUS-117hr6658.xml"}
 
 
-def templates() -> list:
-    """The fixture bills, parsed (once per process: parsing them is not part of an ingest)."""
+@functools.cache
+def templates() -> tuple:
+    """The fixture bills, parsed once per process (parsing them is not part of an ingest)."""
     from scrapers.formats.billstatus import parse_bill
     from tracker.contract import BillIn
 
-    if not _TEMPLATES:
-        for path in sorted(FIXTURES.glob("*/*.xml")):
-            if str(path.relative_to(FIXTURES)) not in SKIP:
-                bill = parse_bill(path.read_bytes(), str(path))
-                assert isinstance(bill, BillIn), bill
-                _TEMPLATES.append(bill)
-    return _TEMPLATES
-
-
-_TEMPLATES: list = []
+    bills = []
+    for path in sorted(FIXTURES.glob("*/*.xml")):
+        if str(path.relative_to(FIXTURES)) not in SKIP:
+            bill = parse_bill(path.read_bytes(), str(path))
+            assert isinstance(bill, BillIn), bill
+            bills.append(bill)
+    return tuple(bills)
 
 
 def synthetic_congress(n: int):
     """`n` BillIn records renumbered from the fixture bills (a generator: memory stays flat). The
     fixture files are parsed when it is called, before the first record is asked for, so a
     timed ingest of it does not include parsing them (about 0.25 s: 3% of a 3,000-bill run)."""
+    return _renumbered(templates(), n)
+
+
+def _renumbered(bills: tuple, n: int):
     from tracker.jurisdictions.congress import BILL_TYPES, bill_type_code
 
-    return _renumbered(templates(), n, BILL_TYPES, bill_type_code)
-
-
-def _renumbered(bills: list, n: int, types: dict, type_code):
     counters: dict[str, int] = {}
     for i in range(n):
         t = bills[i % len(bills)]
-        code = type_code(t.identifier.split(" ")[0])
+        code = bill_type_code(t.identifier.split(" ")[0])
         counters[code] = counters.get(code, 0) + 1
-        ident = f"{types[code].prefix} {counters[code]}"
+        ident = f"{BILL_TYPES[code].prefix} {counters[code]}"
         yield t.model_copy(update={"identifier": ident, "session": "119"})
 
 

@@ -114,9 +114,10 @@ def start_import(url: str, bills: int, niceness: int = 0) -> subprocess.Popen:
             f"t = time.perf_counter(); r = Ingestor(get_engine({url!r}), today=dt.date(2026, 6, 1))"
             f".ingest(synthetic_congress({bills}), keep_results=False);"
             "print(r.summary(), round(time.perf_counter() - t, 1), 's', flush=True)")
-    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=(lambda: os.nice(niceness)) if niceness else None)
+    from scheduler import start_process  # as the scheduler starts its crawls
+
+    return start_process([sys.executable, "-c", code], niceness, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def pre_import(url: str, bills: int) -> None:
