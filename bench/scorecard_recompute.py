@@ -14,7 +14,12 @@ statistics, which a real database always has (PostgreSQL's autovacuum analyzes i
 minutes), and PostgreSQL plans the recompute badly without them (31 s instead of 15 s, 2026-12-04).
 The timed steps therefore measure the steady state of a production database.
 
+Then the nightly job's way (`tracker.scoring.batch.recompute_all`: one transaction per scorecard,
+`--workers` at once on PostgreSQL) is timed against one worker on the same database, alternating,
+`--rounds` times each (the cells are stored by then, so each run also deletes the old ones).
+
     .venv/bin/python bench/scorecard_recompute.py [--url URL] [--bodies 10] [--members 740] [--rolls 200]
+                                                  [--workers 2] [--rounds 2]
 """
 from __future__ import annotations
 
@@ -36,7 +41,7 @@ from sqlmodel import Session  # noqa: E402
 from tracker.db import get_engine, upgrade  # noqa: E402
 from tracker.models import (Coalition, LegislativeSession, Legislator, LegislatorRole, PersonVote,  # noqa: E402
                             Scorecard, ScoredItem, VoteEvent)
-from tracker.scoring import engine as scoring  # noqa: E402
+from tracker.scoring import batch, engine as scoring  # noqa: E402
 
 STATES = ["ca", "tx", "ny", "fl", "pa", "il", "oh", "ga", "nc", "mi", "nj", "va"]
 OPTIONS = ["yes"] * 60 + ["no"] * 28 + ["not voting"] * 7 + ["excused"] * 3 + ["absent"] * 2
@@ -144,6 +149,8 @@ def main() -> None:
     ap.add_argument("--bodies", type=int, default=10)
     ap.add_argument("--members", type=int, default=740)
     ap.add_argument("--rolls", type=int, default=200)
+    ap.add_argument("--workers", type=int, default=2, help="scorecards at once in the nightly job's way")
+    ap.add_argument("--rounds", type=int, default=2, help="runs of each way, alternating (0: skip)")
     a = ap.parse_args()
     url = a.url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     upgrade(url)
@@ -169,6 +176,17 @@ def main() -> None:
     full = time.perf_counter() - t0
     print(f"full recompute: {full:.1f} s for {cells} cells ({eng.dialect.name}); "
           f"{full / base:.1f}x the baseline")
+    by_workers = {1: [], batch.workers_for(eng, a.workers): []}
+    for _ in range(a.rounds):
+        for n in sorted(by_workers, reverse=True):
+            t0 = time.perf_counter()
+            results = batch.recompute_all(eng, cards, workers=n)
+            by_workers[n].append(time.perf_counter() - t0)
+            assert all(r.error is None for r in results), [r.error for r in results if r.error]
+    for n, times in sorted(by_workers.items()):
+        if times:
+            print(f"full recompute again, the nightly job's way, {n} at once: "
+                  + ", ".join(f"{t:.1f} s ({t / base:.1f}x)" for t in times))
     runs = rescore_one(eng, cards[0])
     med = statistics.median(runs)
     print(f"rescore one corrected roll call ({a.members} members), median of {len(runs)}: {med * 1000:.0f} ms "

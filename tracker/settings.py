@@ -245,6 +245,10 @@ class Settings(BaseSettings):
         "keep it under any idle timeout of a proxy such as PgBouncer.")
     db_pool_timeout: int = Field(
         default=30, ge=1, description="Seconds a request waits for a free pooled connection before failing.")
+    scoring_workers: int = Field(
+        default=2, ge=1, le=32, description="Scorecards the nightly full recompute rebuilds at once on PostgreSQL, "
+        "one connection each (at most the pool's size; SQLite: always one). The work is the database "
+        "server's: set it to about the server's cores that the other work leaves free.")
     scheduler_parallel_jobs: int = Field(
         default=4, ge=1, description="Jobs the scheduler runs at once (each crawl is its own process; two runs "
         "of one job never overlap).")

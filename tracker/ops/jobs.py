@@ -21,18 +21,18 @@ def retag() -> dict:
 
 
 def rescore() -> dict:
-    """Recompute every scorecard (roll calls or sponsorships may have changed)."""
-    from tracker.models import Scorecard
-    from tracker.scoring.engine import recompute
+    """Recompute every scorecard (roll calls or sponsorships may have changed): one transaction per
+    scorecard, several at once on PostgreSQL (`tracker.scoring.batch`); a scorecard that fails is
+    counted in `errors` and the others are kept."""
+    from tracker.scoring.batch import recompute_all
 
-    out = {}
-    with Session(get_engine()) as db:
-        ids = list(db.exec(select(Scorecard.id)).all())
-        for card_id in ids:
-            stats = recompute(db, card_id)
-            out[str(card_id)] = {"items": stats.items, "cells": stats.cells, "missing": stats.missing}
-        db.commit()
-    return {"updated": len(out), "scorecards": out}
+    out, errors = {}, {}
+    for r in recompute_all(get_engine()):
+        if r.error is not None:
+            errors[str(r.scorecard_id)] = r.error
+        else:
+            out[str(r.scorecard_id)] = {"items": r.stats.items, "cells": r.stats.cells, "missing": r.stats.missing}
+    return {"updated": len(out), "errors": len(errors), "scorecards": out, "failed": errors}
 
 
 def quality() -> dict:
