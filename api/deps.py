@@ -1,6 +1,7 @@
 """Typed dependencies shared by the routes."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Iterator
 
 from fastapi import Depends, Path, Query, Request
@@ -18,8 +19,15 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
+def today() -> dt.date:
+    """The day "current" means (members serving, the Congress sitting) for the routes that ask:
+    today. Tests of dated data override this dependency with a day inside their data."""
+    return dt.date.today()
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_db)]
+TodayDep = Annotated[dt.date, Depends(today)]
 
 # Bounds of every parameter (issue 15): out of range is a 422 naming the parameter, never a
 # database overflow. Pages past MAX_OFFSET are not useful; narrow the search instead.

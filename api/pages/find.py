@@ -3,12 +3,13 @@ district, over the service of `/api/find`. The address form posts, so the addres
 the page's URL, the browser history and the access log; it is never stored."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, TodayDep
 from api.i18n import request_lang, translator
 from api.i18n import format as fmt
 from api.pages.common import render
@@ -32,13 +33,13 @@ def place_name(code: str, lang: str) -> str:
 
 
 def _page(request: Request, db, *, result=None, error: str | None = None, address: str = "",
-          state: str | None = None, chosen: dict | None = None, status_code: int = 200):
+          state: str | None = None, chosen: dict | None = None, status_code: int = 200, day: dt.date | None = None):
     lang = request_lang(request)
     t = translator(lang)
     options = None
     code = (state or "").strip().lower()
     if code in places():
-        options = district_options(db, code)
+        options = district_options(db, code, on=day)
     else:
         code = None
 
@@ -70,14 +71,15 @@ def _page(request: Request, db, *, result=None, error: str | None = None, addres
 
 
 def _answer(request: Request, db, settings, *, address: str | None, state: str | None = None,
-            district: str | None = None, upper: str | None = None, lower: str | None = None):
+            district: str | None = None, upper: str | None = None, lower: str | None = None,
+            day: dt.date | None = None):
     asked = bool((address or "").strip() or (state or "").strip())
     chosen = {"district": district or "", "upper": upper or "", "lower": lower or ""}
     if not asked:
-        return _page(request, db, state=state)
+        return _page(request, db, state=state, day=day)
     try:
         result = lookup(request, db, settings, address=address, state=state, district=district,
-                        upper=upper, lower=lower)
+                        upper=upper, lower=lower, on=day)
     except FilterError as err:
         lang = request_lang(request)
         t = translator(lang)
@@ -87,23 +89,25 @@ def _answer(request: Request, db, settings, *, address: str | None, state: str |
         problem = err.problem if lang == "en" else t("find.invalid_state" if err.field == "state"
                                                      else "find.invalid_district", value=value)
         return _page(request, db, error=f"{field}: {problem}", address=address or "", state=state,
-                     chosen=chosen, status_code=400)
-    return _page(request, db, result=result, address=address or "", state=result.state or state, chosen=chosen)
+                     chosen=chosen, status_code=400, day=day)
+    return _page(request, db, result=result, address=address or "", state=result.state or state, chosen=chosen,
+                 day=day)
 
 
 @router.get("/find", response_class=HTMLResponse)
-def find_page(request: Request, db: SessionDep, settings: SettingsDep,
+def find_page(request: Request, db: SessionDep, settings: SettingsDep, day: TodayDep,
               address: Annotated[str | None, Query(max_length=1000)] = None,
               state: Annotated[str | None, Query(max_length=20)] = None,
               district: DistrictText = None, upper: DistrictText = None, lower: DistrictText = None) -> HTMLResponse:
     """The forms; with `state` (and districts) the legislators of those seats."""
-    return _answer(request, db, settings, address=address, state=state, district=district, upper=upper, lower=lower)
+    return _answer(request, db, settings, address=address, state=state, district=district, upper=upper, lower=lower,
+                   day=day)
 
 
 @router.post("/find", response_class=HTMLResponse)
-def find_by_address_page(request: Request, db: SessionDep, settings: SettingsDep,
+def find_by_address_page(request: Request, db: SessionDep, settings: SettingsDep, day: TodayDep,
                          address: Annotated[str, Form(max_length=1000)] = "") -> HTMLResponse:
     """The address form's answer (a POST: the address is in no URL)."""
     if not address.strip():
         return _page(request, db, error=translator(request_lang(request))("find.address_missing"), status_code=400)
-    return _answer(request, db, settings, address=address)
+    return _answer(request, db, settings, address=address, day=day)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import SessionDep
+from api.deps import SessionDep, TodayDep
 from api.i18n import request_lang, translator
 from api.i18n import format as fmt
 from api.pages.common import coalition_or_404, render, staff_user
@@ -73,30 +73,32 @@ def districts_page(request: Request, db: SessionDep,
 
 
 @router.get("/districts/{leaid}", response_class=HTMLResponse)
-def district_page(request: Request, db: SessionDep, leaid: str) -> HTMLResponse:
+def district_page(request: Request, db: SessionDep, day: TodayDep, leaid: str) -> HTMLResponse:
     """A school district, who represents it (by chamber, with their share) and bills naming it."""
     lang = request_lang(request)
     try:
-        d = detail(db, leaid)
+        d = detail(db, leaid, on=day)
     except (UnknownDistrict, FilterError):
         return render(request, "school_district.html", {"missing": leaid[:20], "d": None, **_helpers(lang)},
                       status_code=404)
-    old = [v for v in d.boundaries if v.startswith("cd") and v[2:].isdigit() and int(v[2:]) < current_congress()]
+    congress = current_congress(day)
+    old = [v for v in d.boundaries if v.startswith("cd") and v[2:].isdigit() and int(v[2:]) < congress]
     helpers = _helpers(lang)
     return render(request, "school_district.html", {
-        "missing": None, "d": d, "old_boundaries": old, "current_congress": current_congress(),
+        "missing": None, "d": d, "old_boundaries": old, "current_congress": congress,
         "boundaries_text": ", ".join(helpers["vintage"](v) for v in d.boundaries), **helpers})
 
 
 @router.get("/c/{slug}/schools", response_class=HTMLResponse)
-def coalition_schools_page(slug: str, request: Request, db: SessionDep) -> HTMLResponse:
+def coalition_schools_page(slug: str, request: Request, db: SessionDep, day: TodayDep) -> HTMLResponse:
     """"Our schools are represented by ...": the school districts of the coalition's members and
     the current members of every seat holding part of one (districts only, not which member)."""
     coal = coalition_or_404(db, slug)
     lang = request_lang(request)
-    schools = our_schools(db, coal.id)
+    schools = our_schools(db, coal.id, on=day)
     helpers = _helpers(lang)
-    old = [v for v in schools.boundaries if v.startswith("cd") and v[2:].isdigit() and int(v[2:]) < current_congress()]
+    congress = current_congress(day)
+    old = [v for v in schools.boundaries if v.startswith("cd") and v[2:].isdigit() and int(v[2:]) < congress]
     return render(request, "coalition_schools.html", {
         "coalition": coal, "user": staff_user(request, db, coal), "schools": schools, "old_boundaries": old,
-        "current_congress": current_congress(), **helpers})
+        "current_congress": congress, **helpers})

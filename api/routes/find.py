@@ -2,6 +2,7 @@
 and district numbers; the same service as the `/find` page (`tracker.districts.find`)."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from typing import Annotated
@@ -9,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep, SettingsDep, TodayDep
 from tracker.districts.find import find_by_address, find_by_district
 from tracker.districts.views import FindResult
 from tracker.people.directory import FilterError
@@ -62,21 +63,23 @@ def client_of(request: Request) -> str:
 
 
 def lookup(request: Request, db, settings, *, address: str | None, state: str | None, district: str | None,
-           upper: str | None, lower: str | None) -> FindResult:
-    """By address when one is given, else by state and districts (`FilterError` names a bad input)."""
+           upper: str | None, lower: str | None, on: dt.date | None = None) -> FindResult:
+    """By address when one is given, else by state and districts (`FilterError` names a bad input);
+    the members serving `on` (default today)."""
     if (address or "").strip():
         return find_by_address(db, address, base_url=settings.geocoder_base_url,
                                timeout=settings.geocoder_timeout_seconds, user_agent=settings.effective_user_agent,
-                               client=client_of(request), per_hour=settings.find_per_hour)
+                               client=client_of(request), per_hour=settings.find_per_hour, on=on)
     if not (state or "").strip():
         raise FilterError("address", "give an address, or a state (and district numbers)")
-    return find_by_district(db, state, district, upper, lower)
+    return find_by_district(db, state, district, upper, lower, on=on)
 
 
 @router.get("/find", response_model=FindResult, responses={
     503: {"model": FindResult, "description": "the geocoder is down or too slow (status unavailable)"},
     429: {"model": FindResult, "description": "too many address look-ups from this client (status throttled)"}})
-def find(request: Request, db: SessionDep, settings: SettingsDep, address: Address = None, state: State = None,
+def find(request: Request, db: SessionDep, settings: SettingsDep, day: TodayDep, address: Address = None,
+         state: State = None,
          district: Annotated[DistrictText, Query(description="congressional district (1-99, or AL at large)")] = None,
          upper: Annotated[DistrictText, Query(description="state senate (upper chamber) district")] = None,
          lower: Annotated[DistrictText, Query(description="state house or assembly (lower chamber) district")] = None,
@@ -88,7 +91,7 @@ def find(request: Request, db: SessionDep, settings: SettingsDep, address: Addre
     `status` (no_match, rejected with its message, partial when its district layers failed)."""
     try:
         result = lookup(request, db, settings, address=address, state=state, district=district,
-                        upper=upper, lower=lower)
+                        upper=upper, lower=lower, on=day)
     except FilterError as err:
         raise HTTPException(422, str(err)) from None
     if result.status == "unavailable":

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
-from api.deps import SessionDep
+from api.deps import SessionDep, TodayDep
 from tracker.people.directory import FilterError
 from tracker.schools.service import UnknownDistrict, detail, search
 from tracker.schools.views import SchoolDistrictDetail, SchoolDistrictMatch
@@ -29,13 +29,13 @@ def school_districts(db: SessionDep,
 
 @router.get("/school-districts/{leaid}", response_model=SchoolDistrictDetail, summary="A school district's representatives",
             responses={404: {"description": "no school district with this LEAID is stored"}})
-def school_district(db: SessionDep, leaid: Leaid) -> SchoolDistrictDetail:
+def school_district(db: SessionDep, day: TodayDep, leaid: Leaid) -> SchoolDistrictDetail:
     """The district, each seat whose district holds part of it (current members with their grades
     on published scorecards, past members, the part's share of the land area) and education bills
     naming it. Congressional parts use the boundaries of the imported file (`vintage`; cd116 =
     116th Congress): a seat's current member may represent a redrawn district."""
     try:
-        return detail(db, leaid)
+        return detail(db, leaid, on=day)
     except UnknownDistrict:
         raise HTTPException(404, f"no school district with LEAID {leaid}") from None
     except FilterError as err:

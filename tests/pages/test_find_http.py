@@ -60,7 +60,7 @@ def real_url(tmp_path_factory):
 
 @pytest.fixture
 def client(real_url, census, tmp_path):
-    with make_client(real_url, tmp_path, geocoder_base_url=census.base_url, find_per_hour=0) as c:
+    with make_client(real_url, tmp_path, real_data.TODAY, geocoder_base_url=census.base_url, find_per_hour=0) as c:
         yield c
 
 

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from api import deps
 from api.app import create_app
 from tracker.db import get_engine
 from tracker.models import Legislator, Position
@@ -18,9 +19,13 @@ HTML = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0
 OKAFOR = "bioguide:Z900001"   # demo: House, CA-12, voted No on H.R. 1822 (the coalition opposes it)
 
 
-def make_client(url, tmp_path, **settings):
+def make_client(url, tmp_path, today=None, **settings):
+    """A client of the app on `url`; `today` (a date inside dated test data) is the day the pages
+    take as today, so that "current" members do not change with the calendar."""
     app = create_app(Settings(database_url=url, data_dir=tmp_path, secret_key="test-secret-key-test-secret-key-123",
                               **settings))
+    if today is not None:
+        app.dependency_overrides[deps.today] = lambda: today
     return TestClient(app, raise_server_exceptions=False)
 
 

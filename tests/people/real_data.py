@@ -15,7 +15,8 @@ from tracker.scoring import service
 from tracker.tagging.store import retag
 
 # "Today" of these tests: Open States roles without an end are current; the 119th Congress
-# (congress-legislators' current terms) runs to 2027-01-03.
+# (congress-legislators' current terms) runs to 2027-01-03. Queries and pages over this data
+# take it as today (`on=TODAY`, `make_client(url, tmp_path, TODAY)`), whatever the calendar says.
 TODAY = dt.date(2026, 1, 15)
 SRC = {"format": "test-hand-made", "url": "tests/people/real_data.py", "fetched_at": "2026-01-15T12:00:00Z"}
 

@@ -43,7 +43,7 @@ def test_members_placed_by_the_coalition_file_and_their_representatives(store, t
     with Session(store) as db:
         from tracker.models import Coalition
         coal = db.exec(select(Coalition).where(Coalition.slug == slug)).one()
-        ours = our_schools(db, coal.id)
+        ours = our_schools(db, coal.id, on=real_data.TODAY)
         exported = yaml.safe_load(export_coalition(db, slug))
     ky = house_holders("ky")
     assert [d.leaid for d in ours.school_districts] == ["2102990", "2104290"]
@@ -69,7 +69,7 @@ def test_coalition_schools_page(store, db_url, tmp_path):
     path = tmp_path / "coalition.yaml"
     path.write_text(FILE)
     load_coalition(store, path)
-    with make_client(db_url, tmp_path) as client:
+    with make_client(db_url, tmp_path, real_data.TODAY) as client:
         page = client.get("/c/louisville-table/schools", headers=HTML)
         es = client.get("/c/louisville-table/schools?lang=es", headers=HTML)
         missing = client.get("/c/nobody/schools", headers=HTML)

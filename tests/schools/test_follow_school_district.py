@@ -47,7 +47,7 @@ def test_follow_a_school_district(engine, tmp_path):
                            legislator_ids=[ky3.id], payload={})
         theirs = ChangeEvent(id=10**6 + 1, natural_key="v2", kind="roll_call", jurisdiction_id="us",
                              legislator_ids=[ky6.id], payload={})
-        m = Matcher(s, [*events.values(), ours, theirs])
+        m = Matcher(s, [*events.values(), ours, theirs], on=real_data.TODAY)
         jcps, fayette = _sub("2102990"), _sub("2101050")
         keys = sorted(events)
         named = [k for k in keys if m.matches(jcps, events[k])]

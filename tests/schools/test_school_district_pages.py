@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.pages.test_people_http import HTML, make_client
+from tests.people import real_data
 from tests.schools import data
 from tracker.db import get_engine, upgrade
 
@@ -21,7 +22,7 @@ def url(tmp_path_factory):
 
 @pytest.fixture
 def client(url, tmp_path):
-    with make_client(url, tmp_path) as c:
+    with make_client(url, tmp_path, real_data.TODAY) as c:
         yield c
 
 

@@ -53,7 +53,7 @@ def test_real_relationship_file_gives_each_part_its_current_member(real):
     # Two Michigan rows are Great Lakes water outside every district (26ZZ): skipped, not errors.
     assert errors == [] and counts["files"] == 2 and counts["insert"] > 16000
     with Session(engine) as db:
-        jcps = detail(db, "2102990")
+        jcps = detail(db, "2102990", on=real_data.TODAY)
         assert jcps.district.name == "Jefferson County School District" and jcps.district.state == "ky"
         assert jcps.district.ocd_id.endswith("county:jefferson/school_district:jefferson_county")
         assert jcps.district.county == "Jefferson"
@@ -67,7 +67,7 @@ def test_real_relationship_file_gives_each_part_its_current_member(real):
         senate = [r for r in jcps.representation if r.level == "us_senate"]
         assert len(senate) == 1 and len(senate[0].members) == 2 and senate[0].share == pytest.approx(1)
 
-        lausd = detail(db, "0622710")
+        lausd = detail(db, "0622710", on=real_data.TODAY)
         ca = house_holders("ca")
         assert len(house(lausd)) == 13
         for r in house(lausd):
@@ -75,15 +75,15 @@ def test_real_relationship_file_gives_each_part_its_current_member(real):
         assert abs(sum(r.share for r in house(lausd)) - 1) < 1e-6
 
         # An interstate district: NCES lists its New Hampshire and Vermont parts as two LEAs.
-        nh = detail(db, "3333009")
+        nh = detail(db, "3333009", on=real_data.TODAY)
         assert [r.district for r in house(nh)] == ["2"] and [o.leaid for o in nh.other_states] == ["5000024"]
-        vt = detail(db, "5000024")
+        vt = detail(db, "5000024", on=real_data.TODAY)
         assert [(r.state, r.district) for r in house(vt)] == [("vt", "AL")]
         assert [m.key for m in house(vt)[0].members] == [house_holders("vt")["AL"]]
         assert "3333009" in [o.leaid for o in vt.other_states]
 
         with pytest.raises(UnknownDistrict):
-            detail(db, "9999999")
+            detail(db, "9999999", on=real_data.TODAY)
 
     again, errors = tables(engine, real_fixture(*GRF), real_fixture(*MAPPING))
     assert errors == [] and again["insert"] == again["update"] == again["delete"] == 0 and again["noop"] > 30000
@@ -151,7 +151,7 @@ def test_state_crosswalk_gives_state_legislators_and_a_part_across_a_state_line(
     counts, errors = tables(engine, cw)
     assert errors == [] and counts["insert"] == 5   # the district and its four parts
     with Session(engine) as db:
-        d = detail(db, "2102990")
+        d = detail(db, "2102990", on=real_data.TODAY)
         upper = [r for r in d.representation if r.level == "state_upper"]
         assert [(r.district, r.share) for r in upper] == [("35", 0.625), ("33", 0.375)]
         holder = db.exec(select(Legislator).join(LegislatorRole, LegislatorRole.legislator_id == Legislator.id)
@@ -178,7 +178,7 @@ def test_past_members_are_listed_apart_from_current_ones(engine, tmp_path):
                                         "start_date": "1997-01-03", "end_date": "2007-01-03"}],
                              "source": real_data.SRC}])
     with Session(engine) as db:
-        (ky3,) = house(detail(db, "2102990"))
+        (ky3,) = house(detail(db, "2102990", on=real_data.TODAY))
     # Only who served in the 116th Congress (the boundaries' own): KY-3 before 2019 was another map.
     assert [p.name for p in ky3.past] == ["John Yarmuth"] and ky3.past[0].end_date == dt.date(2023, 1, 3)
     assert "bioguide:Y000062" not in [m.key for m in ky3.members] and len(ky3.members) == 1

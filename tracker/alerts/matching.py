@@ -1,6 +1,7 @@
 """Which subscriptions an event concerns: one rule per target type, plus the kind (noise) filter."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Callable, Iterable
 from urllib.parse import parse_qsl
@@ -15,10 +16,12 @@ from tracker.people.names import chamber_in, name_key
 
 
 class Matcher:
-    """Answers `matches(subscription, event)` for a batch of events, with lookups loaded once."""
+    """Answers `matches(subscription, event)` for a batch of events, with lookups loaded once;
+    "current" representatives (of a followed school district) are those serving `on` (default today)."""
 
-    def __init__(self, session, events: Iterable[ChangeEvent]):
+    def __init__(self, session, events: Iterable[ChangeEvent], *, on: dt.date | None = None):
         self.session = session
+        self.on = on
         self.events = list(events)
         bill_keys = {e.bill_key for e in self.events if e.bill_key}
         self.tags: dict[str, set[str]] = {}
@@ -91,7 +94,7 @@ class Matcher:
     def school(self, leaid: str):
         if leaid not in self._schools:
             from tracker.schools.follow import watch
-            self._schools[leaid] = watch(self.session, leaid)
+            self._schools[leaid] = watch(self.session, leaid, on=self.on)
         return self._schools[leaid]
 
     # --- the rules ---
