@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sys
 from typing import Any
 
+import typer
 from rich.console import Console
 
 console = Console(stderr=True)
@@ -17,6 +19,16 @@ class _State:
 
 
 state = _State()
+
+
+def today_option(value: str | None) -> dt.date | None:
+    """The date of a `--today` option (None: the real today)."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"--today {value!r}: expected a date like 2026-04-16") from None
 
 
 class _Brief(logging.Formatter):

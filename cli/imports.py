@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 
-from cli.common import console, print_json
+from cli.common import console, print_json, today_option
 from cli.errors import EXIT_FAILED, EXIT_USAGE
 from scrapers.importer import iter_records, load_tables, plan
 from tracker.db import get_engine, upgrade
@@ -18,7 +19,10 @@ def import_cmd(paths: list[Path] = typer.Argument(..., help="files, folders or z
                show_errors: int = typer.Option(20, help="how many errors to list"),
                recheck: bool = typer.Option(False, "--recheck", help=(
                    "merge every bill again even when its source record is unchanged (after a change "
-                   "of EDTRACKER_SOURCE_PRECEDENCE)"))) -> None:
+                   "of EDTRACKER_SOURCE_PRECEDENCE)")),
+               today: Optional[str] = typer.Option(None, help=(
+                   "import as of this date (YYYY-MM-DD): a bill whose session ended before it is dead; "
+                   "default today"))) -> None:
     """Import records from files in any supported format; print insert / update / noop counts.
 
     A file, archive or record that cannot be read or stored is reported by name and the rest
@@ -27,6 +31,7 @@ def import_cmd(paths: list[Path] = typer.Argument(..., help="files, folders or z
     Exit status: 0 every file and record imported; 1 some files or records failed (listed; the
     others are stored); 2 wrong arguments (a path that does not exist); 3 the database cannot be
     used (see the message); 4 unexpected error (rerun with --debug)."""
+    day = today_option(today)
     url = get_settings().effective_database_url
     upgrade(url)
     try:
@@ -37,7 +42,7 @@ def import_cmd(paths: list[Path] = typer.Argument(..., help="files, folders or z
     for name in import_plan.unknown:
         console.print(f"[yellow]skipped[/] {name}: no format recognizes this file")
     engine = get_engine(url)
-    report = Ingestor(engine, recheck=recheck).ingest(iter_records(import_plan), keep_results=False)
+    report = Ingestor(engine, recheck=recheck, today=day).ingest(iter_records(import_plan), keep_results=False)
     resolved = resolve_pending(engine)  # short transactions, batch by batch
     tables, table_errors = load_tables(import_plan, engine)
     summary = {**report.summary(), "unrecognized_files": len(import_plan.unknown),

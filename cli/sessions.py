@@ -1,28 +1,18 @@
 """`edtracker sessions`: the session calendars, and the sweep that marks bills dead at adjournment."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Optional
 
 import typer
 from sqlmodel import Session, select
 
-from cli.common import print_json
+from cli.common import print_json, today_option
 from tracker.db import get_engine, upgrade
 from tracker.models import LegislativeSession
 from tracker.settings import get_settings
 
 app = typer.Typer(help="Legislative sessions: calendars, sine die, bills dead at adjournment.",
                   no_args_is_help=True)
-
-
-def _day(value: Optional[str]) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"--today {value!r}: expected a date like 2026-04-16") from None
 
 
 @app.command("list")
@@ -54,7 +44,7 @@ def sweep_cmd(today: Optional[str] = typer.Option(None, help="pretend today is t
     from tracker.bills.adjournment import sweep
 
     upgrade(get_settings().effective_database_url)
-    report = sweep(get_engine(), today=_day(today), jurisdiction=jurisdiction)
+    report = sweep(get_engine(), today=today_option(today), jurisdiction=jurisdiction)
     if as_json:
         print_json(report.as_dict())
         return

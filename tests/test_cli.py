@@ -60,8 +60,18 @@ def test_import_missing_path_is_a_clear_error(app_env, tmp_path):
     assert "nope.xml" in out.output and "no such file" in out.output
 
 
+def test_import_as_of_a_day(app_env, tmp_path):
+    data = write_jsonl(tmp_path / "r.jsonl", [f.bill(5)])
+    bad = runner.invoke(app, ["import", str(data), "--today", "2027-13-01"])
+    assert bad.exit_code == 2 and "--today" in bad.output
+    # after the 119th Congress ended (2027-01-03), a bill it passed in one chamber only is dead
+    assert runner.invoke(app, ["import", str(data), "--today", "2027-02-01"]).exit_code == 0
+    assert json.loads(runner.invoke(app, ["bills", "show", "us-119-hr5", "--json"]).stdout)["stage"] == "dead"
+
+
 def test_bills_list_and_show(app_env, tmp_path):
-    runner.invoke(app, ["import", str(write_jsonl(tmp_path / "r.jsonl", f.batch()))])
+    # as of a day of the 119th Congress: once it has ended, the bill passed by the House is dead
+    runner.invoke(app, ["import", str(write_jsonl(tmp_path / "r.jsonl", f.batch())), "--today", f.TODAY.isoformat()])
     listed = json.loads(runner.invoke(app, ["bills", "list", "--json", "--jurisdiction", "us"]).stdout)
     assert listed["total"] == 2 and {b["key"] for b in listed["items"]} == {"us-119-hr5", "us-119-hr6"}
     limited = json.loads(runner.invoke(app, ["bills", "list", "--json", "--limit", "1"]).stdout)
