@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
+# The day these records are current on: the 119th Congress (2025-01-03 to 2027-01-03) sits and the
+# legislators' terms run. Tests that derive a bill's stage or who is current from "today" pass it.
+TODAY = dt.date(2025, 12, 1)
 SRC = {"format": "test", "url": "file:///tests/factories.py", "fetched_at": "2025-03-01T12:00:00Z"}
 
 

@@ -17,7 +17,7 @@ def keys(engine, **kw) -> list[str]:
 
 @pytest.fixture
 def bills(engine):
-    Ingestor(engine).ingest([
+    Ingestor(engine, today=f.TODAY).ingest([
         f.bill(5),
         f.bill(6, title="Surface Transportation Act", summary="Reauthorizes highway and bridge programs.",
                subjects=["Transportation"], policy_area="Transportation", actions=[]),
@@ -32,7 +32,7 @@ def test_finds_a_bill_by_a_word_of_its_summary(bills):
 
 
 def test_index_follows_updates(bills):
-    Ingestor(bills).ingest([f.bill(6, title="Surface Transportation Act", summary="Tunnels only.",
+    Ingestor(bills, today=f.TODAY).ingest([f.bill(6, title="Surface Transportation Act", summary="Tunnels only.",
                                    subjects=[], actions=[])])
     assert keys(bills, q="bridge") == []
     assert keys(bills, q="tunnels") == ["us-119-hr6"]

@@ -32,7 +32,7 @@ def rollcall(key, date, votes, *, motion="On Passage", classification=("passage"
 
 
 def ingest(engine, records):
-    report = Ingestor(engine, today=dt.date(2025, 12, 1)).ingest(records)
+    report = Ingestor(engine, today=f.TODAY).ingest(records)
     assert report.counts["error"] == 0, [str(e) for e in report.errors[:3]]
     return report
 
