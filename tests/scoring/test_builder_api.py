@@ -3,6 +3,8 @@ refused for writes, another coalition's key refused, validation errors naming th
 change log; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -12,7 +14,7 @@ from api.app import create_app
 from tests import factories as f
 from tests.scoring import helpers as h
 from tracker.coalitions.auth import new_api_key
-from tracker.models import (ApiKey, ChangeEvent, Coalition, ScoreCell, Scorecard, ScorecardChange,
+from tracker.models import (ApiKey, ChangeEvent, Coalition, ScoreCell, Scorecard, ScorecardChange, ScoredItem,
                             ScoreSummary)
 
 BASE = "/api/coalitions/edfund"
@@ -218,11 +220,14 @@ def test_notice_alerts_and_attaches_to_the_roll_call(api):
     with Session(engine) as db:
         ev = db.execute(select(ChangeEvent).where(ChangeEvent.kind == "scored_vote_notice")).scalar_one()
         assert ev.bill_key == "us-119-hr6" and ev.payload["notice"] == "We will score the vote on H.R. 6"
-    # The roll call arrives later (dated after the notice): the item gets it and is scored.
-    import datetime as dt
-    later = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-    h.ingest(engine, [h.rollcall("us-house-hr6-1", later, [("A000001", "Adams", "yes"), ("B000002", "Baker", "no")],
-                                 bill_key="us-119-hr6")])
+    # The roll call arrives later (dated after the notice): the item gets it and is scored. The
+    # notice is dated back into the data's Congress, whose members' terms end on 2027-01-03, so
+    # that the vote after it counts whatever today is.
+    with Session(engine) as db:
+        db.get(ScoredItem, item["id"]).notice_published_at = dt.datetime(2025, 11, 3, 15, tzinfo=dt.timezone.utc)
+        db.commit()
+    h.ingest(engine, [h.rollcall("us-house-hr6-1", "2025-11-04", [("A000001", "Adams", "yes"),
+                                                                  ("B000002", "Baker", "no")], bill_key="us-119-hr6")])
     got = client.get(f"{BASE}/scorecards/house", headers=ed).json()["items"][0]
     assert got["vote_event_key"] == "us-house-hr6-1" and got["notice_text"]
     with Session(engine) as db:
