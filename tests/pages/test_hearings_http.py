@@ -8,10 +8,13 @@ import re
 
 import icalendar
 import pytest
+from sqlmodel import Session, select
 
+from api.i18n.format import stage_label
 from tests.hearings import data
 from tests.pages.test_people_http import HTML, make_client
 from tracker.db import get_engine, upgrade
+from tracker.models import Bill
 
 EDUCATION = "ny-2025-agenda9-education"
 FINANCE = "ny-2025-agenda16-finance"
@@ -24,6 +27,18 @@ def client(demo_url, tmp_path):
         yield c
 
 
+@pytest.fixture
+def agenda(demo_url) -> dict[str, str]:
+    """The stages of the education agenda's bills as the demo stored them: S3150 passed the Senate
+    in 2025, S4471 is in committee; the demo imports as of today, and once the 2025-2026 session
+    has ended they are dead."""
+    with Session(get_engine(demo_url)) as db:
+        stages = dict(db.exec(select(Bill.identifier, Bill.stage).where(Bill.key.in_(["ny-2025-s3150",
+                                                                                      "ny-2025-s4471"]))).all())
+    assert stages["S3150"] in ("passed_origin", "dead") and stages["S4471"] in ("in_committee", "dead")
+    return stages
+
+
 def test_demo_upcoming_is_empty_and_points_to_past_hearings(client):
     page = client.get("/hearings", headers=HTML)
     assert page.status_code == 200 and "No upcoming hearings match." in page.text
@@ -31,27 +46,27 @@ def test_demo_upcoming_is_empty_and_points_to_past_hearings(client):
     assert 'href="/hearings"' in client.get("/legislators", headers=HTML).text          # in the menu
 
 
-def test_demo_past_education_hearings_with_agenda_bills(client):
+def test_demo_past_education_hearings_with_agenda_bills(client, agenda):
     page = client.get("/hearings?when=past", headers=HTML).text
     assert "2 hearings" in page
     # newest first, under their day, at Albany's time
     assert page.index("Tuesday, April 29, 2025") < page.index("Tuesday, March 11, 2025")
     assert "11:00 EDT" in page and "10:00 EDT" in page and "Room 124 CAP" in page
     assert page.count('<a href="/bill/ny-2025-s3150">S3150</a>') == 2 and '<a href="/bill/ny-2025-s4471">' in page
-    assert "Passed first chamber" in page and "In committee" in page
+    assert stage_label(agenda["S3150"], "en") in page and stage_label(agenda["S4471"], "en") in page
     assert "1 more on the agenda, not in edtracker: S5120" in page
     assert "Health" not in page                                     # not an education hearing
     everything = client.get("/hearings?when=past&scope=all", headers=HTML).text
     assert "3 hearings" in everything and "Health" in everything and "S1001" in everything
 
 
-def test_demo_spanish(client):
+def test_demo_spanish(client, agenda):
     page = client.get("/hearings?when=past&lang=es", headers=HTML).text
-    assert "Audiencias" in page and "martes, 11 de marzo de 2025" in page and "Aprobado en la primera cámara" in page
+    assert "Audiencias" in page and "martes, 11 de marzo de 2025" in page and stage_label(agenda["S3150"], "es") in page
     assert "Nueva York · Senado" in page
 
 
-def test_page_feed_and_json_share_the_list(client):
+def test_page_feed_and_json_share_the_list(client, agenda):
     page = client.get("/hearings?when=past&scope=all", headers=HTML).text
     api = client.get("/api/hearings?when=past&scope=all").json()
     assert [h["key"] for h in api["items"]] == [HEALTH, FINANCE, EDUCATION] and api["total"] == 3
@@ -60,7 +75,7 @@ def test_page_feed_and_json_share_the_list(client):
     assert edu["local_start"] == "2025-03-11T10:00:00-04:00" and edu["start"].startswith("2025-03-11T14:00:00")
     assert edu["timezone"] == "America/New_York" and edu["chamber"] == "upper" and edu["education"]
     assert [(b["identifier"], b["stored"], b["stage"]) for b in edu["bills"]] == [
-        ("S3150", True, "passed_origin"), ("S4471", True, "in_committee")]
+        ("S3150", True, agenda["S3150"]), ("S4471", True, agenda["S4471"])]
     feed = client.get("/hearings.ics?when=past&scope=all")
     assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
     cal = icalendar.Calendar.from_ical(feed.text)
@@ -69,7 +84,7 @@ def test_page_feed_and_json_share_the_list(client):
     ev = events[f"{EDUCATION}@edtracker"]
     assert ev.decoded("DTSTART").isoformat() == "2025-03-11T14:00:00+00:00"
     assert str(ev["SUMMARY"]) == "Education (New York): S3150, S4471" and str(ev["LOCATION"]) == "Room 124 CAP"
-    assert "/bill/ny-2025-s3150" in str(ev["DESCRIPTION"]) and "Passed first chamber" in str(ev["DESCRIPTION"])
+    assert "/bill/ny-2025-s3150" in str(ev["DESCRIPTION"]) and stage_label(agenda["S3150"], "en") in str(ev["DESCRIPTION"])
     assert 'href="/hearings.ics?when=past&amp;scope=all"' in page     # the page links its own feed
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.pages.test_people_browser import _tab_to
+from tests.people import real_data
 from tests.schools import data
 from tests.web import check_page, chromium_page, live_server
 from tracker.db import get_engine, upgrade
@@ -28,7 +29,7 @@ def server(tmp_path_factory):
     engine = get_engine(url)
     data.load(engine, folder)
     engine.dispose()
-    with live_server(url, folder) as base:
+    with live_server(url, folder, real_data.TODAY) as base:
         yield base
 
 
