@@ -26,6 +26,7 @@ from scrapers.formats.congress_legislators import parse_legislators
 from tests.conftest import ROOT
 from tracker.contract import RecordError
 from tracker.db import get_engine
+from tracker.jurisdictions.congress import current_congress
 from tracker.models import Bill, BillAction, JobRun
 from tracker.settings import get_settings
 
@@ -142,7 +143,8 @@ def test_demo_runs_end_to_end_serves_pages_and_second_run_is_noop(tmp_path):
         assert {"ky-2025-hb120", "ca-20252026-ab412", "ny-2025-s3150"} <= keys
         stages = {b["key"]: b["stage"] for b in page["items"]}
         assert stages["us-119-s410"] == "enacted"
-        assert stages["us-119-hr1340"] == "in_committee"
+        # the demo imports as of today: once the 119th Congress has ended, its pending bills are dead
+        assert stages["us-119-hr1340"] == ("in_committee" if current_congress() == 119 else "dead")
         assert stages["us-119-hr1822"] == "failed"
         status, body = _get(f"{base}/api/bills/us-119-s410")
         detail = json.loads(body)
