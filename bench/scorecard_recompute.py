@@ -14,12 +14,13 @@ statistics, which a real database always has (PostgreSQL's autovacuum analyzes i
 minutes), and PostgreSQL plans the recompute badly without them (31 s instead of 15 s, 2026-12-04).
 The timed steps therefore measure the steady state of a production database.
 
-Then the nightly job's way (`tracker.scoring.batch.recompute_all`: one transaction per scorecard,
+Last (after the incremental steps, which the dead rows of repeated full recomputes would slow),
+the nightly job's way (`tracker.scoring.batch.recompute_all`: one transaction per scorecard,
 `--workers` at once on PostgreSQL) is timed against one worker on the same database, alternating,
 `--rounds` times each (the cells are stored by then, so each run also deletes the old ones).
 
     .venv/bin/python bench/scorecard_recompute.py [--url URL] [--bodies 10] [--members 740] [--rolls 200]
-                                                  [--workers 2] [--rounds 2]
+                                                  [--workers 2] [--rounds 2] [--from-empty]
 """
 from __future__ import annotations
 
@@ -139,6 +140,19 @@ def rescore_one(eng, card_id: int, runs: int = 5) -> list[float]:
     return out
 
 
+def empty_scores(eng) -> None:
+    """No cell or summary left, their tables as new (a first computation): TRUNCATE on
+    PostgreSQL (a DELETE and VACUUM leave the indexes at their size), DELETE and VACUUM on SQLite."""
+    pg = eng.dialect.name == "postgresql"
+    with eng.connect() as conn:
+        for sql in (["TRUNCATE score_cell, score_summary"] if pg
+                    else ["DELETE FROM score_cell", "DELETE FROM score_summary"]):
+            conn.execute(text(sql))
+        conn.commit()
+    with eng.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE score_cell" if pg else "VACUUM"))
+
+
 def load() -> str:
     return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg()) + f" on {os.cpu_count()} cores"
 
@@ -151,6 +165,8 @@ def main() -> None:
     ap.add_argument("--rolls", type=int, default=200)
     ap.add_argument("--workers", type=int, default=2, help="scorecards at once in the nightly job's way")
     ap.add_argument("--rounds", type=int, default=2, help="runs of each way, alternating (0: skip)")
+    ap.add_argument("--from-empty", action="store_true", help="empty the cells and summaries (and vacuum) before "
+                    "each of those runs: a first computation, as the first full recompute above")
     a = ap.parse_args()
     url = a.url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     upgrade(url)
@@ -176,17 +192,6 @@ def main() -> None:
     full = time.perf_counter() - t0
     print(f"full recompute: {full:.1f} s for {cells} cells ({eng.dialect.name}); "
           f"{full / base:.1f}x the baseline")
-    by_workers = {1: [], batch.workers_for(eng, a.workers): []}
-    for _ in range(a.rounds):
-        for n in sorted(by_workers, reverse=True):
-            t0 = time.perf_counter()
-            results = batch.recompute_all(eng, cards, workers=n)
-            by_workers[n].append(time.perf_counter() - t0)
-            assert all(r.error is None for r in results), [r.error for r in results if r.error]
-    for n, times in sorted(by_workers.items()):
-        if times:
-            print(f"full recompute again, the nightly job's way, {n} at once: "
-                  + ", ".join(f"{t:.1f} s ({t / base:.1f}x)" for t in times))
     runs = rescore_one(eng, cards[0])
     med = statistics.median(runs)
     print(f"rescore one corrected roll call ({a.members} members), median of {len(runs)}: {med * 1000:.0f} ms "
@@ -204,6 +209,19 @@ def main() -> None:
     inc = statistics.median(adds)
     print(f"incremental (one new roll call, {a.members} members), median of {len(adds)}: {inc * 1000:.0f} ms "
           f"(first {adds[0] * 1000:.0f}, min {min(adds) * 1000:.0f}); {inc / base:.2f}x the baseline")
+    by_workers = {1: [], batch.workers_for(eng, a.workers): []}
+    for _ in range(a.rounds):
+        for n in sorted(by_workers, reverse=True):
+            if a.from_empty:
+                empty_scores(eng)
+            t0 = time.perf_counter()
+            results = batch.recompute_all(eng, cards, workers=n)
+            by_workers[n].append(time.perf_counter() - t0)
+            assert all(r.error is None for r in results), [r.error for r in results if r.error]
+    for n, times in sorted(by_workers.items()):
+        if times:
+            print(f"full recompute {'from empty' if a.from_empty else 'again'}, the nightly job's way, {n} at once: "
+                  + ", ".join(f"{t:.1f} s ({t / base:.1f}x)" for t in times))
     print(load())
 
 
