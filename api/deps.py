@@ -7,6 +7,7 @@ from typing import Annotated, Iterator
 from fastapi import Depends, Path, Query, Request
 from sqlmodel import Session
 
+from tracker import clock
 from tracker.settings import Settings
 
 
@@ -21,8 +22,9 @@ def get_db(request: Request) -> Iterator[Session]:
 
 def today() -> dt.date:
     """The day "current" means (members serving, the Congress sitting) for the routes that ask:
-    today. Tests of dated data override this dependency with a day inside their data."""
-    return dt.date.today()
+    today, or the `as_of` setting (`tracker.clock`). Tests of dated data override this dependency
+    with a day inside their data."""
+    return clock.today()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

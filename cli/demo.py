@@ -27,7 +27,7 @@ def _configure(base_url: str) -> dict[str, str]:
     """Point every source at the mirror and replace the job table by the demo's (this process and
     every child: crawls, scheduler, API)."""
     from scrapers.demo.sample import mirror_settings
-    from scrapers.demo.setup import demo_jobs
+    from scrapers.demo.setup import DEMO_AS_OF, demo_jobs
 
     settings = get_settings()
     env = {**mirror_settings(base_url),
@@ -37,6 +37,10 @@ def _configure(base_url: str) -> dict[str, str]:
            "EDTRACKER_POLITE_CRAWLING": "false",
            # the set-up's crawls are what the person is waiting for: not behind other work
            "EDTRACKER_CRAWL_NICENESS": os.environ.get("EDTRACKER_CRAWL_NICENESS", "0"),
+           # the sample is of the 119th Congress and NY's 2025-2026 session: shown as of a day
+           # inside both, it does not empty itself (no member current, every pending bill dead)
+           # once they end
+           "EDTRACKER_AS_OF": os.environ.get("EDTRACKER_AS_OF") or DEMO_AS_OF,
            "EDTRACKER_EXTRA_JOBS": json.dumps(demo_jobs(base_url))}
     os.environ.update(env)
     get_settings.cache_clear()

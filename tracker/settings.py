@@ -1,6 +1,7 @@
 """The one settings object, read from the environment (prefix ``EDTRACKER_``) and ``.env``."""
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,6 +64,10 @@ class Settings(BaseSettings):
     polite_crawling: bool = Field(
         default=True, description="Obey robots.txt, wait between requests, AutoThrottle; false only for a "
         "local mirror (the demo sets it).")
+    as_of: dt.date | None = Field(
+        default=None, description="Judge what is current (members serving, the Congress sitting, sessions "
+        "ended) as of this day (YYYY-MM-DD) instead of today: `edtracker demo` sets it to its sample's day; "
+        "unset in production. Timestamps keep the real clock.")
     environment: str = Field(default="development",
                              description="development or production; production refuses placeholder secrets.")
     secret_key: str = Field(default="change-me",

@@ -10,6 +10,9 @@ HERE = Path(__file__).parent
 COALITION_FILE = HERE / "coalition.yaml"
 SCORECARD_FILE = HERE / "scorecard.yaml"
 COALITION_SLUG = "demo-public-schools"  # as in coalition.yaml
+# The day the demo judges "current" on (`EDTRACKER_AS_OF`): inside the sample's sessions (the
+# 119th Congress ends 2027-01-03, NY's 2025-2026 session 2026-12-31), after its newest record.
+DEMO_AS_OF = "2026-12-01"
 
 # Spider -> arguments for a crawl of the demo mirror ({base} is the mirror's root URL). Spiders
 # reading their base URL and key from settings need no argument: `mirror_settings` sets them.

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from tracker import clock
 from tracker.alerts.events import record_event
 from tracker.jurisdictions.calendar import PENDING, death, may_kill
 from tracker.jurisdictions.seed import refresh_session
@@ -39,7 +40,7 @@ def died_event_key(bill_key: str, session_identifier: str) -> str:
 
 def sweep(engine: Engine, today: dt.date | None = None, jurisdiction: str | None = None) -> SweepReport:
     """Mark dead every pending bill whose session has ended by `today` (default: today)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     report = SweepReport()
     with Session(engine) as db:
         query = select(LegislativeSession.id).order_by(LegislativeSession.id)

@@ -18,6 +18,7 @@ from functools import lru_cache
 import us
 from sqlmodel import Session, select
 
+from tracker import clock
 from tracker.coalitions import throttle
 from tracker.districts.geocoder import District, GeocoderUnavailable, geocode, seat_number
 from tracker.districts.views import DistrictOptions, FindResult, Seat, SeatMember
@@ -191,7 +192,7 @@ def find_by_address(db: Session, address: str, *, base_url: str, timeout: float,
     for d in g.districts:
         if d.state == g.state:
             first.setdefault(d.level, d)
-    day = on or dt.date.today()
+    day = on or clock.today()
     found = seats(db, g.state, house=_want(first.get("congressional"), "us_house"),
                   upper=_want(first.get("state_upper"), "state_upper"),
                   lower=_want(first.get("state_lower"), "state_lower"), day=day)
@@ -228,7 +229,7 @@ def find_by_district(db: Session, state: str | None, district: str | None = None
         house = Want("us_house", code, seat_number(number, "congressional"))
     up, low = _district_value("upper", upper), _district_value("lower", lower)
     found = seats(db, code, house=house, upper=Want("state_upper", code, up) if up else None,
-                  lower=Want("state_lower", code, low) if low else None, day=on or dt.date.today())
+                  lower=Want("state_lower", code, low) if low else None, day=on or clock.today())
     return FindResult(status="ok", source="district", state=code, seats=found)
 
 
@@ -240,7 +241,7 @@ def _natural(value: str):
 def district_options(db: Session, state: str, *, on: dt.date | None = None) -> DistrictOptions:
     """The district numbers of `state`'s current members edtracker holds, for the form."""
     code = checked_state(state)
-    day = on or dt.date.today()
+    day = on or clock.today()
     cds = set()
     for r in _roles(db, "us", ("lower",), day):
         if not _in_state(r, code):

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, select
 
+from tracker import clock
 from tracker.alerts.events import derive_events
 from tracker.contract import (BillIn, BillTextIn, CommitteeIn, HearingIn, LegislatorIn, Record,
                               RecordError, SessionIn, VoteEventIn, build_any)
@@ -176,7 +177,7 @@ class Ingestor:
         key = item.natural_key()
         with Session(self.engine, expire_on_commit=False) as session:
             try:
-                outcome, changes = self._store(session, item, self.today or dt.date.today())
+                outcome, changes = self._store(session, item, self.today or clock.today())
                 session.commit()
             except Exception as err:  # noqa: BLE001 - sorted out by `_error`
                 session.rollback()  # nothing of the record stays: no session, bill or person row
@@ -192,7 +193,7 @@ class Ingestor:
     def _store_batch(self, records: list[Record], results: list[IngestResult]) -> None:
         """Store records from the front of `records` in one transaction until the batch's time
         is up, appending their results to `results`."""
-        today = self.today or dt.date.today()
+        today = self.today or clock.today()
         with gc_paused(), batch_session(self.engine) as session:
             skip = set() if self.recheck else (
                 unchanged_bills(session, [r for r in records if isinstance(r, BillIn)], today)

@@ -4,10 +4,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from tracker import clock
+
 
 def current_congress(today: dt.date | None = None) -> int:
     """The congress in session on `today`: the Nth Congress starts on 3 January of 1787 + 2N."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     year = today.year
     if year % 2 == 1 and today < dt.date(year, 1, 3):
         year -= 1  # 1-2 January of an odd year still belong to the previous congress

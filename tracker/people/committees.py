@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from tracker import clock
 from tracker.models import (Bill, Committee, CommitteeMembership, Hearing, HearingBill, LegislativeSession,
                             Legislator, LegislatorRole)
 from tracker.people.directory import CHAMBERS, is_current, state_of
@@ -54,7 +55,7 @@ def list_committees(db: Session, *, jurisdiction: str | None = None, chamber: st
                     limit: int | None = None, offset: int = 0) -> CommitteePage:
     """Committees by jurisdiction (Congress first) and chamber; in each, education committees
     first, each followed by its subcommittees."""
-    day = on or dt.date.today()
+    day = on or clock.today()
     query = select(Committee)
     if jurisdiction:
         query = query.where(Committee.jurisdiction_id == jurisdiction)
@@ -166,7 +167,7 @@ def referred(db: Session, committee: Committee, *, limit: int = 25, offset: int 
 def committee_detail(db: Session, committee: Committee, *, on: dt.date | None = None,
                      bills: tuple[int, int] = (25, 0)) -> CommitteeDetail:
     """Everything the committee page and `/api/committees/{key}` show."""
-    day = on or dt.date.today()
+    day = on or clock.today()
     parent = find_committee(db, committee.parent_key) if committee.parent_key else None
     subs = db.exec(select(Committee).where(Committee.parent_key == committee.key)).all()
     counts = _member_counts(db, [c.id for c in [committee, *subs]], day)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import String, and_, cast, func, or_
 from sqlmodel import Session, select
 
+from tracker import clock
 from tracker.jurisdictions.registry import JURISDICTION_IDS
 from tracker.models import Legislator, LegislatorRole
 from tracker.people.parties import party_key, spellings
@@ -120,7 +121,7 @@ def _name_conditions(name: str | None) -> list:
 def list_people(db: Session, filters: PeopleFilter | None = None, *, on: dt.date | None = None,
                 limit: int = 50, offset: int = 0) -> LegislatorPage:
     """Legislators matching `filters` (one row each, by family name), `limit` from `offset`."""
-    f, day = filters or PeopleFilter(), on or dt.date.today()
+    f, day = filters or PeopleFilter(), on or clock.today()
     seats = (select(LegislatorRole.legislator_id).join(Legislator, Legislator.id == LegislatorRole.legislator_id)
              .where(*_role_conditions(f, day)))
     query = select(Legislator).where(Legislator.id.in_(seats), *_name_conditions(f.name))

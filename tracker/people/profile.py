@@ -8,6 +8,7 @@ from urllib.parse import quote, urlsplit
 
 from sqlmodel import Session, select
 
+from tracker import clock
 from tracker.models import Committee, CommitteeMembership, Legislator, LegislatorIdentifier, LegislatorRole
 from tracker.people import record
 from tracker.people.names import is_education_committee
@@ -104,7 +105,7 @@ def legislator_profile(db: Session, person: Legislator, *, on: dt.date | None = 
                        bills: tuple[int, int] = (25, 0), votes: tuple[int, int] = (25, 0)) -> LegislatorProfile:
     """Everything the legislator page and `/api/legislators/{key}` show; `bills` and `votes` are
     (limit, offset) of the sponsored bills and the votes."""
-    day = on or dt.date.today()
+    day = on or clock.today()
     roles = db.exec(select(LegislatorRole).where(LegislatorRole.legislator_id == person.id)).all()
     views = sorted((role_view(r, day) for r in roles),
                    key=lambda r: (r.current, r.start_date or dt.date.min, r.end_date or dt.date.max), reverse=True)

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
+from tracker import clock
 from tracker.models import (Committee, CommitteeMembership, Legislator, LegislatorIdentifier,
                             LegislatorRole)
 
@@ -28,7 +29,7 @@ def list_legislators(db: Session, *, jurisdiction: str | None = None, chamber: s
                      ) -> list[LegislatorRow]:
     """Legislators holding a seat on `current_on` (default today) in `jurisdiction`/`chamber`,
     optionally only members of `committee` (a key like `us-SSHR` or a thomas id like `SSHR`)."""
-    day = current_on or dt.date.today()
+    day = current_on or clock.today()
     query = select(Legislator, LegislatorRole).join(
         LegislatorRole, LegislatorRole.legislator_id == Legislator.id).where(
         or_(LegislatorRole.start_date.is_(None), LegislatorRole.start_date <= day),

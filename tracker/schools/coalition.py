@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
+from tracker import clock
 from tracker.models import MemberOrganization, MemberSchoolDistrict, SchoolDistrict
 from tracker.schools.service import _ORDER, ref, representation
 from tracker.schools.views import CoalitionSchools, SchoolRepresentative
@@ -17,7 +18,7 @@ def our_schools(db: Session, coalition_id: int, *, on: dt.date | None = None) ->
                    .join(MemberOrganization, MemberOrganization.id == MemberSchoolDistrict.member_id)
                    .where(MemberOrganization.coalition_id == coalition_id)).all()
     districts = sorted({r.id: r for r in rows}.values(), key=lambda r: (r.state, r.nces_name or r.ocd_name or ""))
-    day = on or dt.date.today()
+    day = on or clock.today()
     people: dict[tuple, SchoolRepresentative] = {}
     vintages = set()
     for d in districts:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from tracker import clock
 from tracker.models import Bill, Legislator, SchoolDistrict
 from tracker.schools.service import _terms, display_name, representation
 from tracker.schools.rows import LEAID
@@ -33,7 +34,7 @@ def watch(db: Session, leaid: str, *, on: dt.date | None = None) -> Watch | None
     row = db.exec(select(SchoolDistrict).where(SchoolDistrict.leaid == leaid)).first() if LEAID.match(leaid or "") else None
     if row is None:
         return None
-    keys = {m.key for seat in representation(db, row, on or dt.date.today()) for m in seat.members}
+    keys = {m.key for seat in representation(db, row, on or clock.today()) for m in seat.members}
     ids = set(db.exec(select(Legislator.id).where(Legislator.key.in_(sorted(keys))))) if keys else set()
     names, local = _terms(row)
     return Watch(row.state, tuple(names), tuple(local), frozenset(ids))

@@ -7,6 +7,7 @@ import re
 from sqlalchemy import exists, func, or_
 from sqlmodel import Session, select
 
+from tracker import clock
 from tracker.districts import find
 from tracker.models import (Bill, BillText, LegislativeSession, Legislator, LegislatorRole, SchoolDistrict,
                             SchoolDistrictOverlap)
@@ -146,7 +147,7 @@ def naming_bills(db: Session, row: SchoolDistrict, *, limit: int = 25) -> list:
 def detail(db: Session, leaid: str, *, on: dt.date | None = None) -> SchoolDistrictDetail:
     """The district, its representatives by chamber with their share, and bills naming it."""
     row = by_leaid(db, leaid)
-    day = on or dt.date.today()
+    day = on or clock.today()
     reps = representation(db, row, day)
     others = []
     if row.nces_name:
