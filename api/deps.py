@@ -7,7 +7,7 @@ from typing import Annotated, Iterator
 from fastapi import Depends, Path, Query, Request
 from sqlmodel import Session
 
-from tracker import clock
+from tracker.jurisdictions import clock
 from tracker.settings import Settings
 
 
@@ -22,7 +22,7 @@ def get_db(request: Request) -> Iterator[Session]:
 
 def today() -> dt.date:
     """The day "current" means (members serving, the Congress sitting) for the routes that ask:
-    today, or the `as_of` setting (`tracker.clock`). Tests of dated data override this dependency
+    today, or the `as_of` setting (`tracker.jurisdictions.clock`). Tests of dated data override this dependency
     with a day inside their data."""
     return clock.today()
 

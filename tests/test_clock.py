@@ -1,4 +1,4 @@
-"""The day "current" is judged on (`tracker.clock`): today, or `EDTRACKER_AS_OF` (the demo sets it
+"""The day "current" is judged on (`tracker.jurisdictions.clock`): today, or `EDTRACKER_AS_OF` (the demo sets it
 to a day of its sample, so it does not empty itself when its Congress ends)."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from tests import factories as f
 from tests.test_cli import write_jsonl
-from tracker import clock
+from tracker.jurisdictions import clock
 from tracker.jurisdictions.congress import current_congress
 from tracker.settings import Settings, get_settings
 

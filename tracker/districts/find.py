@@ -18,7 +18,7 @@ from functools import lru_cache
 import us
 from sqlmodel import Session, select
 
-from tracker import clock
+from tracker.jurisdictions import clock
 from tracker.coalitions import throttle
 from tracker.districts.geocoder import District, GeocoderUnavailable, geocode, seat_number
 from tracker.districts.views import DistrictOptions, FindResult, Seat, SeatMember

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, select
 
-from tracker import clock
+from tracker.jurisdictions import clock
 from tracker.alerts.events import derive_events
 from tracker.contract import (BillIn, BillTextIn, CommitteeIn, HearingIn, LegislatorIn, Record,
                               RecordError, SessionIn, VoteEventIn, build_any)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tracker import clock
+from tracker.jurisdictions import clock
 
 
 def current_congress(today: dt.date | None = None) -> int:

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from tracker import clock
+from tracker.jurisdictions import clock
 from tracker.models import (Bill, Committee, CommitteeMembership, Hearing, HearingBill, LegislativeSession,
                             Legislator, LegislatorRole)
 from tracker.people.directory import CHAMBERS, is_current, state_of

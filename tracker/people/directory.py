@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import String, and_, cast, func, or_
 from sqlmodel import Session, select
 
-from tracker import clock
+from tracker.jurisdictions import clock
 from tracker.jurisdictions.registry import JURISDICTION_IDS
 from tracker.models import Legislator, LegislatorRole
 from tracker.people.parties import party_key, spellings

@@ -8,7 +8,7 @@ from urllib.parse import quote, urlsplit
 
 from sqlmodel import Session, select
 
-from tracker import clock
+from tracker.jurisdictions import clock
 from tracker.models import Committee, CommitteeMembership, Legislator, LegislatorIdentifier, LegislatorRole
 from tracker.people import record
 from tracker.people.names import is_education_committee

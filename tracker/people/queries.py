@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from tracker import clock
+from tracker.jurisdictions import clock
 from tracker.models import (Committee, CommitteeMembership, Legislator, LegislatorIdentifier,
                             LegislatorRole)
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from tracker import clock
+from tracker.jurisdictions import clock
 from tracker.models import MemberOrganization, MemberSchoolDistrict, SchoolDistrict
 from tracker.schools.service import _ORDER, ref, representation
 from tracker.schools.views import CoalitionSchools, SchoolRepresentative

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from tracker import clock
+from tracker.jurisdictions import clock
 from tracker.models import Bill, Legislator, SchoolDistrict
 from tracker.schools.service import _terms, display_name, representation
 from tracker.schools.rows import LEAID

@@ -7,7 +7,7 @@ import re
 from sqlalchemy import exists, func, or_
 from sqlmodel import Session, select
 
-from tracker import clock
+from tracker.jurisdictions import clock
 from tracker.districts import find
 from tracker.models import (Bill, BillText, LegislativeSession, Legislator, LegislatorRole, SchoolDistrict,
                             SchoolDistrictOverlap)
