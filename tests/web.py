@@ -57,32 +57,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-TODAY_ENV = "EDTRACKER_TEST_TODAY"
-
-
-def app_as_of():
-    """The app of a live server whose pages take the day in EDTRACKER_TEST_TODAY as today."""
-    from api import deps
-    from api.app import create_app
-
-    app = create_app()
-    day = dt.date.fromisoformat(os.environ[TODAY_ENV])
-    app.dependency_overrides[deps.today] = lambda: day
-    return app
-
-
 @contextlib.contextmanager
 def live_server(database_url: str, data_dir: Path, today: dt.date | None = None, **env_extra: str):
     """`uvicorn api.app:create_app` on a free port for `database_url`; yields its base URL. With
-    `today` (a day inside dated test data) the pages take it as today (`app_as_of`)."""
+    `today` (a day inside dated test data) the server judges "current" as of it (`EDTRACKER_AS_OF`)."""
     port = free_port()
     env = {**os.environ, "EDTRACKER_DATABASE_URL": database_url, "EDTRACKER_DATA_DIR": str(data_dir),
            "EDTRACKER_SECRET_KEY": "test-secret-key-test-secret-key-123",
            "EDTRACKER_PUBLIC_URL": f"http://127.0.0.1:{port}", **env_extra}
-    factory = "api.app:create_app"
     if today is not None:
-        env[TODAY_ENV], factory = today.isoformat(), "tests.web:app_as_of"
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", factory, "--factory",
+        env["EDTRACKER_AS_OF"] = today.isoformat()
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
                              "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
                             cwd=ROOT, env=env)
     try:
