@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from tracker.jurisdictions import clock
 from tracker.alerts.events import record_event
+from tracker.jurisdictions import clock
 from tracker.jurisdictions.calendar import PENDING, death, may_kill
 from tracker.jurisdictions.seed import refresh_session
 from tracker.models import Bill, LegislativeSession

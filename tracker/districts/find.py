@@ -18,10 +18,10 @@ from functools import lru_cache
 import us
 from sqlmodel import Session, select
 
-from tracker.jurisdictions import clock
 from tracker.coalitions import throttle
 from tracker.districts.geocoder import District, GeocoderUnavailable, geocode, seat_number
 from tracker.districts.views import DistrictOptions, FindResult, Seat, SeatMember
+from tracker.jurisdictions import clock
 from tracker.models import Legislator, LegislatorRole
 from tracker.people.directory import FilterError, is_current
 from tracker.people.record import grades

@@ -12,7 +12,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, select
 
-from tracker.jurisdictions import clock
 from tracker.alerts.events import derive_events
 from tracker.contract import (BillIn, BillTextIn, CommitteeIn, HearingIn, LegislatorIn, Record,
                               RecordError, SessionIn, VoteEventIn, build_any)
@@ -21,7 +20,7 @@ from tracker.ingest import bulk, bulk_votes
 from tracker.ingest.bills import ingest_bill, unchanged_bills
 from tracker.ingest.diff import jsonable, upsert
 from tracker.ingest.gcpause import gc_paused
-from tracker.jurisdictions import calendar
+from tracker.jurisdictions import calendar, clock
 from tracker.jurisdictions.seed import SESSION_FIELDS
 from tracker.ingest.people import ingest_committee, ingest_hearing, ingest_legislator, unchanged_legislators
 from tracker.ingest.texts import ingest_bill_text

@@ -7,8 +7,8 @@ import re
 from sqlalchemy import exists, func, or_
 from sqlmodel import Session, select
 
-from tracker.jurisdictions import clock
 from tracker.districts import find
+from tracker.jurisdictions import clock
 from tracker.models import (Bill, BillText, LegislativeSession, Legislator, LegislatorRole, SchoolDistrict,
                             SchoolDistrictOverlap)
 from tracker.people.directory import FilterError, is_current
