@@ -140,3 +140,32 @@ def test_the_setting_is_bounded(monkeypatch, value, ok):
     else:
         with pytest.raises(ValidationError, match="scoring_workers"):
             Settings()
+
+
+def test_real_roll_calls_of_two_legislatures_at_once_keep_their_hand_checked_scores(engine):
+    """ESSA's Senate votes (2015) and Mississippi's charter-school votes (2013), real fixtures, two
+    scorecards recomputed by the nightly job's way: the scores worked out by hand in
+    `test_scorecard_real` and the same cells as item by item."""
+    from tests.scoring import real_data
+    from tests.scoring.test_scorecard_real import ESSA, MS, by_id
+
+    h.ingest(engine, real_data.essa(["s243", "s237", "s333"]))
+    h.ingest(engine, real_data.mississippi("2013", ["221575", "257240"], "ms-2013-hb369"))
+    h.coalition(engine, stances={"ms-2013-hb369": "oppose"})
+    ids = []
+    with Session(engine) as db:
+        for slug, jurisdiction, items in (("essa", "us", ESSA), ("ms-charter", "ms", MS)):
+            card = service.create_scorecard(db, coalition="edfund", slug=slug, jurisdiction=jurisdiction,
+                                            title=slug)
+            for kw in items:
+                service.add_item(db, card, **kw)
+            ids.append(card.id)
+        db.commit()
+    before = {cid: snapshot(engine, cid) for cid in ids}
+    _wipe(engine)
+    results = batch.recompute_all(engine, ids, workers=2)
+    assert [r.error for r in results] == [None, None]
+    assert {cid: snapshot(engine, cid) for cid in ids} == before
+    essa, ms = by_id(engine, ids[0], "lis"), by_id(engine, ids[1], "legiscan")
+    assert essa["S313"] == (50.0, "F") and essa["S289"] == (75.0, "C") and len(essa) == 100
+    assert ms["6499"] == (50.0, "F") and ms["6546"] == (100.0, "A")
